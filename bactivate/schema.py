@@ -1,0 +1,105 @@
+"""The tidy log: its columns, their dtypes, and helpers to build or check one.
+
+One row per logged activity. ``shared/DESIGN.md`` fixes these names and this
+order; every reader returns exactly these columns first, then any extra
+columns the source carried.
+
+Example
+-------
+>>> from bactivate.schema import TIDY_COLUMNS, empty_log
+>>> list(empty_log().columns) == list(TIDY_COLUMNS)
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Tidy column name -> pandas dtype. Order matters.
+TIDY_COLUMNS: dict[str, str] = {
+    "client": "str",
+    "entry": "int64",
+    "start": "datetime64[ns]",
+    "end": "datetime64[ns]",
+    "activity": "str",
+    "category": "str",
+    "mastery": "float64",
+    "pleasure": "float64",
+    "mood": "float64",
+    "effort": "float64",
+    "planned": "boolean",
+    "done": "boolean",
+    "avoidance": "boolean",
+    "note": "str",
+    "source": "str",
+}
+
+#: The rating columns, all on 0-10 in the tidy log.
+RATINGS: tuple[str, ...] = ("mastery", "pleasure", "mood", "effort")
+#: The yes/no columns (nullable booleans).
+FLAGS: tuple[str, ...] = ("planned", "done", "avoidance")
+#: Free-text columns.
+TEXTS: tuple[str, ...] = ("client", "activity", "category", "note", "source")
+
+#: Columns of ``df.attrs["rejected"]``: one row per problem.
+REJECTED_COLUMNS: tuple[str, ...] = ("source", "file", "sheet", "row", "column", "value", "reason")
+
+RATING_MIN, RATING_MAX = 0.0, 10.0
+
+
+def empty_log() -> pd.DataFrame:
+    """An empty tidy log with the right columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_COLUMNS.items()})
+
+
+def empty_rejected() -> pd.DataFrame:
+    """An empty rejected-rows table."""
+    out = pd.DataFrame({c: pd.Series(dtype="str") for c in REJECTED_COLUMNS})
+    out["row"] = out["row"].astype("int64")
+    return out
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """Return *df* with every tidy column present, in order, with its dtype.
+
+    Missing tidy columns are added as missing values; extra columns are kept
+    after the tidy ones, unchanged.
+    """
+    out = {}
+    n = len(df)
+    for col, dtype in TIDY_COLUMNS.items():
+        if col in df.columns:
+            s = df[col]
+            if str(s.dtype) != dtype:
+                s = s.astype(dtype)
+        else:
+            s = pd.Series(np.nan if dtype != "boolean" else pd.NA, index=df.index, dtype=dtype)
+            if col == "entry":
+                s = pd.Series(np.arange(1, n + 1), index=df.index, dtype="int64")
+        out[col] = s
+    extras = [c for c in df.columns if c not in TIDY_COLUMNS]
+    tidy = pd.DataFrame(out, index=df.index)
+    if extras:
+        tidy = pd.concat([tidy, df[extras]], axis=1)
+    return tidy
+
+
+def check_log(df: pd.DataFrame) -> None:
+    """Raise ``ValueError`` if *df* is not a tidy log (names, order, dtypes, 0-10 ratings)."""
+    cols = list(df.columns[: len(TIDY_COLUMNS)])
+    if cols != list(TIDY_COLUMNS):
+        missing = [c for c in TIDY_COLUMNS if c not in df.columns]
+        raise ValueError(
+            "not a tidy bactivate log: "
+            + (f"missing columns {missing}" if missing else f"columns out of order: {cols}")
+            + ". Load it with bactivate.read_log()."
+        )
+    for col, dtype in TIDY_COLUMNS.items():
+        if str(df[col].dtype) != dtype:
+            raise ValueError(f"column {col!r} has dtype {df[col].dtype}, expected {dtype}")
+    for col in RATINGS:
+        s = df[col]
+        bad = s.notna() & ((s < RATING_MIN) | (s > RATING_MAX))
+        if bad.any():
+            raise ValueError(f"column {col!r} has values outside 0-10: {s[bad].head().tolist()}")
