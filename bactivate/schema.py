@@ -55,7 +55,7 @@ def empty_log() -> pd.DataFrame:
 
 def empty_rejected() -> pd.DataFrame:
     """An empty rejected-rows table."""
-    out = pd.DataFrame({c: pd.Series(dtype="str") for c in REJECTED_COLUMNS})
+    out = AttrsFrame({c: pd.Series(dtype="str") for c in REJECTED_COLUMNS})
     out["row"] = out["row"].astype("int64")
     return out
 
@@ -103,3 +103,31 @@ def check_log(df: pd.DataFrame) -> None:
         bad = s.notna() & ((s < RATING_MIN) | (s > RATING_MAX))
         if bad.any():
             raise ValueError(f"column {col!r} has values outside 0-10: {s[bad].head().tolist()}")
+
+
+class AttrsFrame(pd.DataFrame):
+    """A DataFrame that can be stored in another frame's ``attrs``.
+
+    pandas compares ``attrs`` when it concatenates or merges frames
+    (``obj.attrs == other.attrs``); with a plain DataFrame inside, that
+    comparison raises "The truth value of a DataFrame is ambiguous". This
+    subclass answers ``==`` against another ``AttrsFrame`` with a single bool
+    (``DataFrame.equals``), so ``pd.concat([log_a, log_b])`` works. Everything
+    else behaves as a DataFrame.
+    """
+
+    @property
+    def _constructor(self):
+        return AttrsFrame
+
+    def __eq__(self, other):
+        if isinstance(other, AttrsFrame):
+            return self.equals(other)
+        return super().__eq__(other)
+
+    def __ne__(self, other):
+        if isinstance(other, AttrsFrame):
+            return not self.equals(other)
+        return super().__ne__(other)
+
+    __hash__ = None

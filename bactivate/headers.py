@@ -1,0 +1,133 @@
+"""Recognising the header row of a hand-made log and what each column holds.
+
+People write headers in any case, spacing and punctuation, with synonyms and
+scale hints: ``"M (0-10)"``, ``"What I did"``, ``"Life area"``, ``"Done?"``.
+:func:`field_for` maps one header to a tidy field (or ``None``);
+:func:`scale_hint` reads a declared scale such as ``(1-5)`` or ``/10``;
+:func:`find_header` picks the header row among the first rows of a sheet.
+
+>>> field_for("M (0-10)"), field_for("What I did"), field_for("Life area")
+('mastery', 'activity', 'category')
+>>> scale_hint("Mood (1-5)")
+(1.0, 5.0)
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+# tidy field (or helper field) -> accepted header keys (lower case, letters and digits only)
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "client": ("client", "clientid", "clientname", "participant", "participantid", "pid",
+               "subject", "subjectid", "patient", "patientid"),
+    "entry": ("entry", "entryid"),
+    "date": ("date", "day", "datum", "dateofentry", "entrydate", "dateday"),
+    "time": ("time", "hour", "timeofday", "slot", "timeslot", "clock", "hourslot", "starttimeofday"),
+    "start": ("start", "starttime", "timestamp", "datetime", "dateandtime", "datetimestart",
+              "begin", "began", "from", "when", "started", "startdatetime"),
+    "end": ("end", "endtime", "to", "until", "finish", "finished", "stop", "ended", "enddatetime"),
+    "duration": ("duration", "minutes", "mins", "length", "howlong", "timespent"),
+    "activity": ("activity", "activities", "whatidid", "whatdidyoudo", "whatwereyoudoing", "doing",
+                 "task", "event", "behaviour", "behavior", "action", "what", "activitydescription"),
+    "category": ("category", "lifearea", "area", "domain", "lifedomain", "value", "values",
+                 "valuearea", "valuedomain", "valuesarea", "lifeareavalue", "lifeareas"),
+    "mastery": ("m", "mastery", "achievement", "accomplishment", "senseofaccomplishment",
+                "senseofmastery", "masteryrating", "masterym", "mmastery", "achievementmastery"),
+    "pleasure": ("p", "pleasure", "enjoyment", "enjoy", "pleasurerating", "fun", "pleasurep",
+                 "ppleasure", "enjoymentpleasure"),
+    "mood": ("mood", "feeling", "feelings", "moodrating", "howifelt", "howdidyoufeel", "mymood"),
+    "effort": ("effort", "difficulty", "difficult", "hard", "howhard", "effortrating"),
+    "planned": ("planned", "scheduled", "plan", "wasitplanned", "scheduledactivity", "plannedactivity"),
+    "done": ("done", "completed", "complete", "didit", "carriedout", "donecompleted", "didyoudoit"),
+    "avoidance": ("avoid", "avoidance", "avoided", "avoidant", "avoidancebehaviour",
+                  "avoidancebehavior", "wasitavoidance"),
+    "note": ("note", "notes", "comment", "comments", "remarks", "remark", "thoughts", "notesthoughts"),
+    "source": ("source",),
+}
+#: Every field a header can name: the tidy columns plus date, time, duration.
+FIELDS = frozenset(_SYNONYMS)
+_LOOKUP: dict[str, str] = {key: field for field, keys in _SYNONYMS.items() for key in keys}
+#: Fields that count towards recognising a header row (helpers like "source" do not).
+_LOG_FIELDS = frozenset(_SYNONYMS) - {"source", "entry"}
+
+_RANGE = re.compile(r"\(?\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*(-?\d+(?:\.\d+)?)\s*\)?")
+_OUT_OF = re.compile(r"(?:/|out of)\s*(10|100)\b")
+_UNIT = re.compile(r"\((?:in\s+)?(min|mins|minutes|h|hr|hrs|hours)\)|\b(min|mins|minutes|hrs|hours)\b")
+
+
+def header_key(text) -> str:
+    """Normalise a header: lower case, scale hints and punctuation removed."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    s = str(text).strip().lower()
+    s = _RANGE.sub(" ", s)
+    s = _OUT_OF.sub(" ", s)
+    return re.sub(r"[^0-9a-z]+", "", s)
+
+
+def field_for(text, columns: dict | None = None) -> str | None:
+    """The tidy field a header names, or ``None`` when it is not one we know.
+
+    *columns* (the user's ``columns=`` mapping, header -> field) wins over the
+    built-in synonyms; its headers are matched exactly or by :func:`header_key`.
+    """
+    if columns:
+        if text in columns:
+            return columns[text]
+        key = header_key(text)
+        for k, v in columns.items():
+            if header_key(k) == key and key:
+                return v
+    key = header_key(text)
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    # "Duration (min)", "Duration in hours": anything that starts with duration
+    if key.startswith("duration"):
+        return "duration"
+    return None
+
+
+def scale_hint(text) -> tuple[float, float] | None:
+    """The rating scale a header declares, e.g. ``"M (0-10)"`` -> ``(0, 10)``."""
+    if text is None:
+        return None
+    s = str(text).lower()
+    m = _RANGE.search(s)
+    if m:
+        lo, hi = float(m.group(1)), float(m.group(2))
+        if hi > lo:
+            return lo, hi
+    m = _OUT_OF.search(s)
+    if m:
+        return 0.0, float(m.group(1))
+    return None
+
+
+def duration_unit(text) -> str | None:
+    """``"min"`` or ``"h"`` when a duration header names its unit."""
+    m = _UNIT.search(str(text).lower())
+    if not m:
+        return None
+    unit = m.group(1) or m.group(2)
+    return "min" if unit.startswith("min") else "h"
+
+
+def find_header(raw: pd.DataFrame, columns: dict | None = None, max_rows: int = 30) -> int | None:
+    """Position of the header row among the first *max_rows* rows of *raw*.
+
+    The header is the first row that names the most known fields (at least
+    two). Title rows, instructions and blank rows above it are passed over.
+    Returns ``None`` when no row looks like a log header.
+    """
+    best, best_score = None, 1
+    top = raw.iloc[:max_rows]
+    for pos in range(len(top)):
+        cells = top.iloc[pos].tolist()
+        fields = {field_for(c, columns) for c in cells if isinstance(c, str) and c.strip()}
+        score = len(fields & _LOG_FIELDS)
+        if score > best_score:
+            best, best_score = pos, score
+    return best

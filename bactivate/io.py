@@ -1,0 +1,670 @@
+"""Reading activity logs into the tidy log, and writing them back.
+
+:func:`read_log` turns the long table most clinicians keep (one row per entry,
+in CSV, XLSX, ODS or Parquet; one sheet or one sheet per week) into the tidy
+log of ``shared/DESIGN.md``. Every data row ends up either in the frame or in
+``df.attrs["rejected"]`` with its file, sheet, row, column, value and the
+reason, so that nothing is lost and the user can find and fix each cell.
+
+>>> import bactivate as ba
+>>> log = ba.read_log("data/sample/client-alex.xlsx")            # doctest: +SKIP
+>>> log.attrs["rejected"][["sheet", "row", "column", "reason"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bactivate import headers, values
+from bactivate.errors import LogError, LogWarning
+from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
+from bactivate.scales import settle_scale, to_0_10
+from bactivate.sources import Sheet, read_sheets
+
+#: Daylio's five default mood labels, mapped onto 0-10.
+DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
+
+_TIME_FIELDS = ("date", "time", "start", "end", "duration")
+_CONTENT = ("activity", "category", *RATINGS, *FLAGS, "note")
+_TOTALS = re.compile(r"^\s*(total|totals|sum|average|averages|mean|avg|overall|weekly total)\b",
+                     re.IGNORECASE)
+_TITLE_CLIENT = re.compile(r"\b(?:client|name|participant)\s*(?:name|id)?\s*[:=][ \t]*([^()\n,;|]+)",
+                           re.IGNORECASE)
+NOT_A_LOG_ROW = "not a log row"
+PROBLEM = "problem"
+
+
+def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scales=None,
+             mood_map=None, dayfirst=None, errors="warn") -> pd.DataFrame:
+    """Read one client's activity log into the tidy log.
+
+    Parameters
+    ----------
+    path : str, Path or DataFrame
+        A CSV (any separator, UTF-8/UTF-16/Latin-1), XLSX, ODS or Parquet file,
+        or a DataFrame already in memory. Every sheet of a workbook is read
+        (one sheet per week is common) and sheets that hold no log are skipped.
+    format : {"auto", "long", "tidy"}
+        The layout. ``"long"`` is one row per entry; ``"tidy"`` a file written
+        by :func:`write_log`; ``"auto"`` tells them apart.
+    client : str, optional
+        The client's name or id; else a client column, a "Client: ..." title
+        row, or the file name.
+    sheet : str, int or list, optional
+        Only these sheets of a workbook.
+    columns : dict, optional
+        Headers the loader does not know, mapped to tidy fields, e.g.
+        ``{"I like doing this": "pleasure"}``.
+    scales : dict, optional
+        Rating scales the data cannot tell, e.g. ``{"mood": (1, 5)}``.
+    mood_map : dict, optional
+        Mood labels to 0-10 values, e.g. ``{"great": 9, "ok": 5, "low": 2}``.
+        Daylio's five default labels are known.
+    dayfirst : bool, optional
+        How to read dates like 03/04/2026 when the data do not tell.
+    errors : {"warn", "raise", "ignore"}
+        What to do with rows that cannot be read: set aside with one
+        :class:`~bactivate.LogWarning` (default), raise
+        :class:`~bactivate.LogError` listing every problem, or set aside quietly.
+
+    Returns
+    -------
+    DataFrame
+        The tidy log. ``attrs["rejected"]`` lists the rows set aside, one row
+        per problem; ``attrs["scales"]`` the scale each rating came on;
+        ``attrs["notes"]`` what the loader did that the user should know.
+
+    Examples
+    --------
+    >>> log = read_log("data/sample/client-alex.xlsx")        # doctest: +SKIP
+    >>> log[["start", "activity", "mastery", "pleasure", "mood"]].head()  # doctest: +SKIP
+    """
+    if errors not in ("warn", "raise", "ignore"):
+        raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
+    if format not in ("auto", "long", "tidy"):
+        raise ValueError(f"format must be 'auto', 'long' or 'tidy', not {format!r}")
+    if scales:
+        unknown = set(scales) - set(RATINGS)
+        if unknown:
+            raise ValueError(f"scales= names {sorted(unknown)}; scales apply to {list(RATINGS)}")
+    if columns:
+        bad = {k: v for k, v in columns.items() if v is not None and v not in headers.FIELDS}
+        if bad:
+            raise ValueError(f"columns= maps to unknown fields {bad}; fields are {sorted(headers.FIELDS)}")
+    if isinstance(path, pd.DataFrame):
+        sheets = [_frame_sheet(path)]
+        file = "<DataFrame>"
+    else:
+        if not isinstance(path, str | PathLike):
+            raise TypeError(f"path must be a file path or a DataFrame, not {type(path).__name__}")
+        sheets = read_sheets(path, sheet)
+        file = Path(path).name
+    reader = _LongReader(file, columns=columns, client=client, scales=scales or {},
+                         mood_map=mood_map, dayfirst=dayfirst, format=format,
+                         stem=Path(file).stem if file != "<DataFrame>" else "client")
+    log = reader.read(sheets)
+    report_problems(log, file, errors)
+    return log
+
+
+def report_problems(log: pd.DataFrame, file: str, errors: str) -> None:
+    """Warn about, or raise for, the rows set aside in ``log.attrs["rejected"]``."""
+    rej = log.attrs.get("rejected")
+    if rej is None or rej.empty or errors == "ignore":
+        return
+    problems = rej[rej["kind"] == PROBLEM]
+    if errors == "raise" and len(problems):
+        lines = [f"  {_where(r)}: {r.reason}" for r in problems.itertuples()]
+        raise LogError(
+            f"{file}: {problems['row'].nunique()} rows could not be read ({len(problems)} problems). "
+            "Fix these cells in the file, or read with errors='warn' to set them aside:\n"
+            + "\n".join(lines),
+            problems=problems,
+        )
+    n_rows = _rows_read(log)
+    summary = summarise_rejected(rej)
+    msg = (f"{file}: kept {len(log)} of {n_rows} rows; set aside "
+           f"{rej['source'].nunique()}: {summary}. See log.attrs['rejected'] for each cell, "
+           f"or run `bactivate validate {file}`.")
+    warnings.warn(msg, LogWarning, stacklevel=3)
+
+
+def _where(r) -> str:
+    sheet = f"sheet {r.sheet!r}, " if isinstance(r.sheet, str) and r.sheet else ""
+    col = f", column {r.column!r}" if isinstance(r.column, str) and r.column else ""
+    return f"{r.file}: {sheet}row {r.row}{col}"
+
+
+def _rows_read(log: pd.DataFrame) -> int:
+    rej = log.attrs.get("rejected")
+    return len(log) + (0 if rej is None else rej["source"].nunique())
+
+
+def summarise_rejected(rej: pd.DataFrame) -> str:
+    """One line: how many rows were set aside for each kind of reason (no cell values)."""
+    if rej.empty:
+        return "nothing"
+    what = rej["reason"].str.replace(r"^'.*?' ", "", regex=True)
+    what = (rej["column"].fillna("").astype(str) + " " + what).str.strip()
+    counts = what.groupby(rej["source"]).first().value_counts()
+    return "; ".join(f"{n} × {w}" for w, n in counts.items())
+
+
+def _frame_sheet(df: pd.DataFrame) -> Sheet:
+    cells = pd.concat(
+        [pd.DataFrame([list(map(str, df.columns))]), pd.DataFrame(df.astype(object).to_numpy())],
+        ignore_index=True,
+    )
+    return Sheet("<DataFrame>", None, cells, typed_header=True)
+
+
+def _col_letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class _LongReader:
+    """Reads long-layout sheets (one row per entry) into the tidy log."""
+
+    def __init__(self, file, *, columns, client, scales, mood_map, dayfirst, format, stem):
+        self.file = file
+        self.columns = columns
+        self.client = client
+        self.scales = scales
+        self.mood_map = mood_map
+        self.dayfirst = dayfirst
+        self.format = format
+        self.stem = stem
+        self.notes: list[str] = []
+        self.header_text: dict[str, str] = {}  # field -> header as the user wrote it
+        self.hints: dict[str, tuple] = {}
+        self.unit: str | None = None
+        self.title_client: str | None = None
+        self.unknown: list[str] = []
+
+    # ----------------------------------------------------------------- sheets -> cells
+    def read(self, sheets: list[Sheet]) -> pd.DataFrame:
+        parts = []
+        for sh in sheets:
+            part = self._sheet(sh)
+            if part is not None:
+                parts.append(part)
+        if not parts:
+            where = f"{self.file}" + (f" (sheets {[s.name for s in sheets]})" if sheets[0].name else "")
+            raise LogError(
+                f"no log found in {where}: no row names the columns of an activity log. "
+                "Put a header row above the entries with names such as Date, Time, Activity, "
+                "Mastery (or M), Pleasure (or P), Mood; or map your headers with columns={...}."
+            )
+        cells = pd.concat(parts, ignore_index=True, sort=False)
+        if self.unknown:
+            self.notes.append(
+                "kept columns bactivate does not know as extra columns: "
+                + ", ".join(repr(u) for u in dict.fromkeys(self.unknown))
+                + " (map one to a tidy field with columns={'header': 'field'} if it is one)"
+            )
+        return self._normalise(cells)
+
+    def _sheet(self, sh: Sheet) -> pd.DataFrame | None:
+        raw = sh.cells
+        label = f"sheet {sh.name!r}" if sh.name is not None else self.file
+        if raw.empty or raw.shape[1] == 0:
+            self.notes.append(f"skipped {label}: it is empty")
+            return None
+        h = 0 if sh.typed_header else headers.find_header(raw, self.columns)
+        if h is None:
+            self.notes.append(f"skipped {label}: it holds no log (no header row naming log columns)")
+            return None
+        head = raw.iloc[h].tolist()
+        if h:
+            title = "\n".join(str(c) for c in raw.iloc[:h].to_numpy().ravel() if isinstance(c, str))
+            m = _TITLE_CLIENT.search(title)
+            if m and self.title_client is None:
+                self.title_client = m.group(1).strip(" -–—:")
+        body = raw.iloc[h + 1:]
+        blank = _blank_frame(body)
+        out: dict[str, pd.Series] = {}
+        taken: dict[str, tuple[int, int]] = {}
+        for j, name in enumerate(head):
+            text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name).strip()
+            col = body.iloc[:, j]
+            if not text:
+                if blank.iloc[:, j].all():
+                    continue
+                text = f"column {_col_letter(j)}"
+            field = headers.field_for(text, self.columns) if not text.startswith("column ") else None
+            if field is not None:
+                rank = 0 if headers.header_key(text) == field else 1
+                if field not in taken or rank < taken[field][0]:
+                    if field in taken:  # a better match for this field: demote the earlier one
+                        old = self.header_text.get(field, field)
+                        out[self._extra_name(old, out)] = out.pop(field)
+                    taken[field] = (rank, j)
+                    out[field] = col
+                    self.header_text.setdefault(field, text)
+                    hint = headers.scale_hint(text)
+                    if hint and field in RATINGS:
+                        prev = self.hints.get(field)
+                        if prev and prev != hint:
+                            raise LogError(f"{self.file}: the sheets declare different scales for "
+                                           f"{field}: {prev} and {hint}; use one scale throughout")
+                        self.hints[field] = hint
+                    if field == "duration":
+                        self.unit = headers.duration_unit(text) or self.unit
+                    continue
+            name_out = self._extra_name(text, out)
+            out[name_out] = col
+            if field is None and name_out not in self.unknown:
+                self.unknown.append(name_out)
+        frame = pd.DataFrame(out, index=body.index)
+        keep = ~blank.all(axis=1)
+        frame = frame[keep]
+        frame["_row"] = (frame.index + 1).astype("int64")
+        frame["_sheet"] = sh.name
+        frame["_repeat"] = _repeats_header(body[keep], head)
+        frame.attrs = {}
+        if frame.empty:
+            self.notes.append(f"skipped {label}: a header but no entries")
+            return None
+        return frame
+
+    def _extra_name(self, text: str, taken) -> str:
+        name = text
+        k = 2
+        while name in taken or name in TIDY_COLUMNS or name in _TIME_FIELDS or name.startswith("_"):
+            name = f"{text} ({k})"
+            k += 1
+        return name
+
+    # ----------------------------------------------------------------- cells -> tidy
+    def _normalise(self, cells: pd.DataFrame) -> pd.DataFrame:
+        n = len(cells)
+        idx = cells.index
+        problems: list[pd.DataFrame] = []
+        fields = [c for c in cells.columns if c in headers.FIELDS]
+        tidy_mode = self.format == "tidy" or (
+            self.format == "auto" and {"entry", "source", "client"} <= set(fields)
+            and all(c in cells.columns for c in ("start", "mastery", "pleasure", "mood"))
+        )
+
+        def report(reasons: pd.Series, field: str):
+            bad = reasons.notna()
+            if bad.any():
+                problems.append(pd.DataFrame({
+                    "_i": reasons.index[bad], "column": self.header_text.get(field, field),
+                    "value": cells.loc[bad, field].astype("str").str.strip() if field in cells else pd.NA,
+                    "reason": reasons[bad].astype("str"), "kind": PROBLEM,
+                }))
+
+        def get(field):
+            return cells[field] if field in cells.columns else None
+
+        out = pd.DataFrame(index=idx)
+        # --- kinds of rows that are not entries
+        content = pd.Series(False, index=idx)
+        for f in (*_CONTENT, *[c for c in cells.columns if c not in headers.FIELDS and not c.startswith("_")]):
+            if f in cells.columns:
+                content |= ~values.blank(cells[f])
+        totals = pd.Series(False, index=idx)
+        for f in ("activity", "date", "start", "time", "category", "note"):
+            if f in cells.columns:
+                txt = cells[f].astype("str")
+                totals |= txt.str.match(_TOTALS).fillna(False).astype(bool) & cells[f].notna()
+        repeat = cells["_repeat"].astype(bool)
+
+        # --- dates and times
+        start, end, when_reasons = self._when(cells, problems, report)
+        no_entry_reason = pd.Series(pd.NA, index=idx, dtype="str")
+        no_entry_reason[~content] = "nothing logged in this row (a date or time slot left empty)"
+        no_entry_reason[totals] = "a totals or summary row, not an entry"
+        no_entry_reason[repeat] = "the header repeated, not an entry"
+        not_entry = no_entry_reason.notna()
+
+        # --- ratings
+        for field in RATINGS:
+            out[field] = np.nan
+        rating_fields = [f for f in RATINGS if f in cells.columns]
+        parsed = {}
+        for field in rating_fields:
+            parsed[field] = self._number(cells[field], field, report)
+        for group in (("mastery", "pleasure"), ("mood",), ("effort",)):
+            present = [f for f in group if f in parsed]
+            if not present:
+                continue
+            joint = [f for f in present if f not in self.scales and f not in self.hints]
+            for f in present:
+                vals, den, labelled = parsed[f]
+                usable = ~not_entry & vals.notna() & ~labelled
+                if tidy_mode:
+                    scale, how = (0.0, 10.0), "a tidy bactivate log"
+                elif f in joint and len(joint) > 1:
+                    pool = np.concatenate([parsed[g][0][~not_entry & parsed[g][0].notna() & ~parsed[g][2]]
+                                           .to_numpy() for g in joint])
+                    dens = np.concatenate([parsed[g][1].to_numpy() for g in joint])
+                    scale, how = settle_scale(" and ".join(joint), pool, header=None, declared=None,
+                                              fractions=dens)
+                    how += " (mastery and pleasure share one scale)"
+                else:
+                    scale, how = settle_scale(f, vals[usable].to_numpy(), header=self.hints.get(f),
+                                              declared=self.scales.get(f), fractions=den.to_numpy())
+                self._scales[f] = scale
+                self.notes.append(f"{f}: read on a {_fmt_scale(scale)} scale ({how})"
+                                  + ("" if scale == (0.0, 10.0) else ", mapped onto 0-10"))
+                lo, hi = scale
+                reasons = pd.Series(pd.NA, index=idx, dtype="str")
+                wrong_den = den.notna() & (den != hi)
+                reasons[wrong_den] = ("'" + cells.loc[wrong_den, f].astype("str").str.strip()
+                                      + f"' is not on this column's {_fmt_scale(scale)} scale: "
+                                      + f"write the rating as a number from {_n(lo)} to {_n(hi)}")
+                out_of = ~labelled & vals.notna() & ((vals < lo) | (vals > hi)) & ~wrong_den
+                reasons[out_of] = (vals[out_of].map(_n).astype("str") + f" is outside the {_fmt_scale(scale)} scale"
+                                   + f" of this column: ratings run from {_n(lo)} to {_n(hi)}"
+                                   + f" (if the column uses another scale, pass scales={{'{f}': (low, high)}})")
+                report(reasons, f)
+                mapped = pd.Series(to_0_10(vals.to_numpy(), scale), index=idx)
+                out[f] = mapped.where(~labelled, vals)
+        # --- yes/no
+        for field in FLAGS:
+            if field in cells.columns:
+                vals, reasons = values.parse_flag(cells[field])
+                report(reasons, field)
+                out[field] = vals
+            else:
+                out[field] = pd.Series(pd.NA, index=idx, dtype="boolean")
+        # --- text
+        for field in ("activity", "category", "note"):
+            out[field] = values.parse_text(cells[field]) if field in cells.columns else pd.Series(
+                np.nan, index=idx, dtype="str")
+        out["start"], out["end"] = start, end
+
+        # --- client
+        if self.client is not None:
+            out["client"] = str(self.client)
+        else:
+            fallback = self.title_client or self.stem
+            if "client" in cells.columns:
+                cl = values.parse_text(cells["client"])
+                out["client"] = cl.fillna(fallback)
+            else:
+                out["client"] = fallback
+        out["client"] = out["client"].astype("str")
+
+        # --- source
+        sheet = cells["_sheet"]
+        has_sheet = sheet.notna()
+        where = pd.Series(self.file, index=idx, dtype="str")
+        where[has_sheet] = self.file + ":" + sheet[has_sheet].astype("str")
+        where = where + ":" + cells["_row"].astype("str")
+        if tidy_mode and "source" in cells.columns:
+            out["source"] = values.parse_text(cells["source"]).fillna(where)
+        else:
+            out["source"] = where
+
+        # --- extras: numeric when every cell is a number, else text
+        extras = [c for c in cells.columns if c not in headers.FIELDS and not c.startswith("_")]
+        for c in extras:
+            out[c] = _extra(cells[c])
+        if tidy_mode:  # undo write_log's apostrophe before text a spreadsheet would run
+            for c in ("activity", "category", "note", "client", "source", *extras):
+                if pd.api.types.is_string_dtype(out[c].dtype):
+                    out[c] = out[c].str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
+
+        # --- rows: entries, rows with problems, rows that are not entries
+        prob = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
+            columns=["_i", "column", "value", "reason", "kind"])
+        prob = prob[~prob["_i"].isin(idx[not_entry])]
+        missing_start = start.isna() & ~not_entry & ~idx.isin(prob["_i"])
+        if missing_start.any():
+            what = "date" if "date" in cells.columns or "start" in cells.columns else "date column"
+            col = self.header_text.get("date", self.header_text.get("start", "Date"))
+            prob = pd.concat([prob, pd.DataFrame({
+                "_i": idx[missing_start], "column": col, "value": pd.NA,
+                "reason": f"no {what}: every entry needs the day it happened (and a date above to "
+                          "carry down, if the date cells are left blank)", "kind": PROBLEM})],
+                ignore_index=True)
+        skipped = pd.DataFrame({"_i": idx[not_entry], "column": pd.NA, "value": pd.NA,
+                                "reason": no_entry_reason[not_entry].astype("str"), "kind": NOT_A_LOG_ROW})
+        prob = pd.concat([p for p in (prob, skipped) if len(p)], ignore_index=True) if (
+            len(prob) or len(skipped)) else prob
+        bad_rows = idx.isin(prob["_i"]) if len(prob) else np.zeros(n, bool)
+        kept = out[~bad_rows]
+
+        # entry ids: order of time within client, file order for ties
+        if tidy_mode and "entry" in cells.columns:
+            entry, reasons, _ = values.parse_number(cells["entry"])
+            kept = kept.assign(entry=entry[~bad_rows].fillna(-1).astype("int64"))
+            kept = kept.sort_values(["client", "entry", "start"], kind="stable")
+        else:
+            kept = kept.assign(_order=np.arange(len(kept)))
+            kept = kept.sort_values(["client", "start", "_order"], kind="stable").drop(columns="_order")
+            kept["entry"] = kept.groupby("client", sort=False).cumcount().astype("int64") + 1
+        kept = conform(kept.reset_index(drop=True))
+        kept.attrs = {
+            "rejected": self._rejected(prob, cells, where),
+            "scales": dict(self._scales),
+            "notes": list(dict.fromkeys(self.notes)),
+            "file": self.file,
+        }
+        if self.dayfirst_info:
+            kept.attrs["dayfirst"] = self.dayfirst_info
+        return kept
+
+    _scales: dict
+    dayfirst_info: dict
+
+    def _rejected(self, prob: pd.DataFrame, cells: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
+        i = prob["_i"].to_numpy()
+        rej = AttrsFrame({
+            "source": where.loc[i].to_numpy(),
+            "file": self.file,
+            "sheet": cells["_sheet"].loc[i].to_numpy(),
+            "row": cells["_row"].loc[i].to_numpy().astype("int64"),
+            "column": prob["column"].to_numpy(),
+            "value": prob["value"].to_numpy(),
+            "reason": prob["reason"].to_numpy(),
+            "kind": prob["kind"].to_numpy(),
+        })
+        for c in ("source", "file", "sheet", "column", "value", "reason", "kind"):
+            rej[c] = rej[c].astype("str")
+        rej["row"] = rej["row"].astype("int64")
+        # in file order: by sheet and row (cells are in that order already)
+        order = np.argsort(i, kind="stable")
+        return rej.iloc[order].reset_index(drop=True)
+
+    def _number(self, col: pd.Series, field: str, report):
+        """Parse a rating column; mood labels (Daylio or mood_map) become 0-10 values."""
+        labelled = pd.Series(False, index=col.index)
+        label_vals = pd.Series(np.nan, index=col.index)
+        if field == "mood":
+            known = {str(k).strip().lower(): float(v) for k, v in (self.mood_map or DAYLIO_MOODS).items()}
+            text = col.where(~values.blank(col)).astype("str").str.strip().str.lower()
+            label_vals = text.map(known).astype("float64")
+            labelled = label_vals.notna()
+        vals, reasons, den = values.parse_number(col.where(~labelled))
+        if labelled.any():
+            vals = vals.where(~labelled, label_vals)
+            reasons = reasons.where(~labelled)
+            if self.mood_map is None and reasons.notna().any():
+                reasons = reasons.where(reasons.isna(), reasons + " (nor a known mood label: pass "
+                                        "mood_map={'label': value} for your labels)")
+        report(reasons, field)
+        return vals, den, labelled
+
+    def _when(self, cells, problems, report):
+        """Start and end datetimes from Date/Time, Start/End, Duration or hour slots."""
+        idx = cells.index
+        self._scales = {}
+        self.dayfirst_info = {}
+        date = pd.Series(pd.NaT, index=idx, dtype="datetime64[ns]")
+        start = pd.Series(pd.NaT, index=idx, dtype="datetime64[ns]")
+        end = pd.Series(pd.NaT, index=idx, dtype="datetime64[ns]")
+        if "date" in cells.columns:
+            try:
+                d, reasons, info = values.parse_date(cells["date"], self.dayfirst)
+            except ValueError as exc:
+                raise LogError(f"{self.file}: {exc}") from None
+            self._note_dayfirst(info)
+            report(reasons, "date")
+            # blank (or merged) date cells take the date above, within a sheet
+            blank = values.blank(cells["date"])
+            carried = d.groupby(cells["_sheet"].fillna(""), sort=False).ffill()
+            filled = blank & carried.notna()
+            if filled.any():
+                self.notes.append(f"{int(filled.sum())} rows left the date blank and took the date "
+                                  "from the row above (as with merged date cells)")
+            date = d.where(~blank, carried)
+            start = date.copy()
+        if "start" in cells.columns:
+            col = cells["start"]
+            try:
+                s, s_reasons, info = values.parse_date(col, self.dayfirst)
+            except ValueError as exc:
+                raise LogError(f"{self.file}: {exc}") from None
+            self._note_dayfirst(info)
+            # a Start column holding only times of day, beside a Date column
+            t, t_end, t_reasons = values.parse_time(col.where(s.isna()))
+            timed = s.isna() & t.notna()
+            if "date" in cells.columns:
+                s = s.where(~timed, date + t)
+                s_reasons = s_reasons.where(~timed)
+                if "end" not in cells.columns:
+                    end = end.where(~(timed & t_end.notna()), date + t_end)
+            else:
+                s_reasons = s_reasons.where(~timed, "'" + col.astype("str") + "' is a time of day "
+                                            "with no date: add a Date column or write the date too")
+            report(s_reasons, "start")
+            start = s
+        elif "time" in cells.columns:
+            t, t_end, reasons = values.parse_time(cells["time"])
+            report(reasons, "time")
+            blank_t = values.blank(cells["time"])
+            if "date" not in cells.columns:
+                raise LogError(f"{self.file}: there is a time column "
+                               f"({self.header_text.get('time')!r}) but no date column: "
+                               "add a Date column so that each entry has its day")
+            start = date + t
+            start = start.where(~blank_t, pd.NaT)
+            miss = blank_t & date.notna()
+            if miss.any():
+                r = pd.Series(pd.NA, index=idx, dtype="str")
+                r[miss] = "no time: write the time the activity started (e.g. 14:00 or 2pm)"
+                report(r, "time")
+            end = date + t_end
+        if "end" in cells.columns:
+            col = cells["end"]
+            e, e_reasons, _ = values.parse_date(col, self.dayfirst_info.get("dayfirst", self.dayfirst))
+            t, _, t_reasons = values.parse_time(col.where(e.isna()))
+            e = e.where(~(e.isna() & t.notna()), start.dt.normalize() + t)
+            e_reasons = e_reasons.where(e.isna(), pd.NA).where(~values.blank(col))
+            e_reasons = e_reasons.fillna(t_reasons.where(e.isna()))
+            report(e_reasons, "end")
+            end = e
+        elif "duration" in cells.columns:
+            minutes, reasons, needs_unit = values.parse_duration(cells["duration"], self.unit)
+            if needs_unit:
+                raise LogError(
+                    f"{self.file}: the duration column {self.header_text.get('duration')!r} holds bare "
+                    "numbers; say which unit in its header, e.g. 'Duration (min)' or 'Duration (h)', "
+                    "or write the unit in the cells (30 min, 1.5 h)"
+                )
+            report(reasons, "duration")
+            end = start + pd.to_timedelta(minutes, unit="min")
+        end = end.astype("datetime64[ns]")
+        # an end earlier than the start crossed midnight
+        over = end.notna() & start.notna() & (end < start) & (end.dt.normalize() == start.dt.normalize())
+        end = end.where(~over, end + pd.Timedelta(days=1))
+        return start.astype("datetime64[ns]"), end, None
+
+    def _note_dayfirst(self, info: dict):
+        if info.get("dayfirst") is not None:
+            self.dayfirst_info = info
+            self.notes.append(f"dates read as {'day/month' if info['dayfirst'] else 'month/day'}: "
+                              + info["dayfirst_how"])
+
+
+def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
+    """Rows that repeat the header (copied with each week's block, say)."""
+    keys = [headers.header_key(h) for h in head]
+    hits = np.zeros(len(body), dtype=int)
+    for j, key in enumerate(keys):
+        if key:
+            hits += _same_key(body.iloc[:, j], key)
+    return hits >= 2
+
+
+def _same_key(col: pd.Series, key: str) -> np.ndarray:
+    text = col.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+    return (text == key).fillna(False).to_numpy(dtype=int)
+
+
+def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c: values.blank(frame[c]) for c in frame.columns}, index=frame.index)
+
+
+def _extra(col: pd.Series) -> pd.Series:
+    blank = values.blank(col)
+    nums = pd.to_numeric(col.where(~blank), errors="coerce")
+    if (nums.notna() | blank).all() and nums.notna().any():
+        return nums.astype("float64")
+    return values.parse_text(col)
+
+
+def _fmt_scale(scale) -> str:
+    return f"{_n(scale[0])}-{_n(scale[1])}"
+
+
+def _n(x) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+# --------------------------------------------------------------------------- writing
+
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def _defuse(s: pd.Series) -> pd.Series:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    risky = s.str.match(_FORMULA).fillna(False).astype(bool)
+    return s.where(~risky, "'" + s)
+
+
+def write_log(log: pd.DataFrame, path) -> Path:
+    """Write a tidy log to CSV, XLSX or Parquet (by the file's suffix); return the path.
+
+    ``read_log(write_log(log, path))`` gives back the same frame. Text that a
+    spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+    ``@``) is written with a leading apostrophe, which :func:`read_log`
+    removes again. The source file a log came from is never touched.
+
+    >>> write_log(log, "alex-tidy.csv")     # doctest: +SKIP
+    """
+    path = Path(path)
+    missing = [c for c in TIDY_COLUMNS if c not in log.columns]
+    if missing:
+        raise ValueError(f"not a tidy log: missing columns {missing}; load it with read_log()")
+    out = conform(log)
+    out.attrs = {}
+    suffix = path.suffix.lower()
+    if suffix in {".parquet", ".pq"}:
+        out.to_parquet(path, index=False)
+        return path
+    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)]
+    out = out.assign(**{c: _defuse(out[c]) for c in text_cols})
+    if suffix in {".csv", ".txt"}:
+        out.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
+    elif suffix in {".xlsx", ".xlsm"}:
+        out.to_excel(path, index=False, engine="openpyxl", sheet_name="log")
+    else:
+        raise ValueError(f"write_log writes .csv, .xlsx or .parquet, not {suffix!r}")
+    return path

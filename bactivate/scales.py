@@ -1,0 +1,70 @@
+"""Rating scales: telling which scale a column is on, and mapping it onto 0-10.
+
+A scale comes, in this order, from the user (``scales={"mood": (1, 5)}``),
+from the header (``"Mood (1-5)"``, ``"M /10"``), from fractions in the cells
+(``"7/10"``), or from the data when the data leave no doubt. When they do
+leave doubt (every mood between 1 and 5: a 1-5 scale, or low moods on 0-10?)
+:func:`settle_scale` raises, asking the user to declare the scale: a
+silent guess would change every number in the report.
+
+>>> import numpy as np
+>>> settle_scale("mood", np.array([0.0, 3, 9]), header=None, declared=None)
+((0.0, 10.0), 'the values (0 to 9) fit only 0-10')
+>>> to_0_10(np.array([1.0, 3, 5]), (1, 5)).tolist()
+[0.0, 5.0, 10.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bactivate.errors import LogError
+
+#: Scales bactivate knows how to recognise, besides those declared.
+KNOWN = ((0.0, 10.0), (1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 100.0), (-3.0, 3.0), (-5.0, 5.0))
+
+
+def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions=None):
+    """Decide the scale of one rating column; return ``((low, high), how)``.
+
+    Raises :class:`~bactivate.LogError` when the data cannot tell.
+    """
+    if declared is not None:
+        lo, hi = float(declared[0]), float(declared[1])
+        if not hi > lo:
+            raise LogError(f"scales={{{column!r}: {declared!r}}}: the high end must be above the low end")
+        return (lo, hi), "declared with scales="
+    if header is not None:
+        return header, "named in the header"
+    if fractions is not None and len(fractions):
+        dens = set(np.unique(fractions[~np.isnan(fractions)]).tolist())
+        if dens == {10.0}:
+            return (0.0, 10.0), "cells written as x/10"
+        if dens == {100.0}:
+            return (0.0, 100.0), "cells written as x/100"
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return (0.0, 10.0), "no values; 0-10 assumed"
+    lo, hi = float(v.min()), float(v.max())
+    span = f"the values ({_fmt(lo)} to {_fmt(hi)})"
+    if lo >= 0 and hi <= 10 and (hi >= 8 or lo == 0 or not np.allclose(v, np.round(v * 2) / 2)):
+        return (0.0, 10.0), f"{span} fit only 0-10"
+    if lo >= 0 and hi > 10 and np.mean(v > 10) >= 0.5 and hi <= 100:
+        return (0.0, 100.0), f"{span} are mostly above 10, so 0-100"
+    if lo >= 0 and hi > 10 and np.mean(v > 10) < 0.5:
+        return (0.0, 10.0), f"most values fit 0-10; {_fmt(hi)} is out of range"
+    raise LogError(
+        f"cannot tell the scale of '{column}': {span} could be on 1-5, 1-7, 0-10 or another scale. "
+        f"Declare it, e.g. read_log(..., scales={{'{column}': (1, 5)}}), "
+        f"or write the scale in the header, e.g. '{column.capitalize()} (1-5)'."
+    )
+
+
+def to_0_10(values: np.ndarray, scale) -> np.ndarray:
+    """Map values linearly from *scale* = (low, high) onto 0-10."""
+    lo, hi = float(scale[0]), float(scale[1])
+    return (np.asarray(values, dtype="float64") - lo) / (hi - lo) * 10.0
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"

@@ -1,0 +1,199 @@
+"""Opening log files: every sheet of a workbook, or a CSV, as a grid of raw cells.
+
+Each reader returns :class:`Sheet` objects whose ``cells`` frame has one row
+per spreadsheet row (index 0 is row 1, as the user sees it) and one column per
+spreadsheet column, holding the cells as read (text, numbers, Excel dates).
+Nothing is interpreted here; files are opened read-only and never written.
+
+>>> sheets = read_sheets("data/sample/client-alex.xlsx")   # doctest: +SKIP
+>>> [s.name for s in sheets]                                # doctest: +SKIP
+['Instructions', 'Week 1', ...]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bactivate.errors import LogError
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy .xls, or an encrypted .xlsx
+_ZIP_MAGIC = b"PK\x03\x04"
+_PARQUET_MAGIC = b"PAR1"
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+@dataclass
+class Sheet:
+    """One grid of raw cells: a worksheet, or the whole of a CSV file."""
+
+    file: str  # file name as shown to the user
+    name: str | None  # sheet name, None for CSV and Parquet
+    cells: pd.DataFrame  # object cells; index i is the user's row i + 1
+    typed_header: bool = False  # Parquet: the first row is the header, the cells are typed
+
+
+def file_kind(path: Path) -> str:
+    """``"excel"``, ``"csv"`` or ``"parquet"``, from the file's first bytes and name."""
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.is_dir():
+        raise LogError(f"{path} is a folder; give one log file (or use read_cohort for a folder)")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    suffix = path.suffix.lower()
+    if not head:
+        raise LogError(f"{path.name} is empty (0 bytes): export the log again")
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith(_CFB_MAGIC):
+        if suffix in {".xls"}:
+            return "excel"
+        raise LogError(
+            f"{path.name} is password-protected (encrypted) or not a real {suffix or 'spreadsheet'} file; "
+            "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+            "password, clear it), save it as .xlsx and try again"
+        )
+    if head.startswith(_ZIP_MAGIC):
+        return "excel"
+    if suffix in EXCEL_SUFFIXES:
+        raise LogError(
+            f"{path.name} is not a readable {suffix} file (it may be damaged, or another kind of file "
+            "renamed): open it in Excel or LibreOffice and save it again"
+        )
+    if suffix in PARQUET_SUFFIXES:
+        raise LogError(f"{path.name} is not a valid Parquet file (it may be damaged)")
+    return "csv"
+
+
+def read_sheets(path, sheet=None) -> list[Sheet]:
+    """Every sheet of *path* (or only *sheet*: a name, a position, or a list of them)."""
+    path = Path(path)
+    kind = file_kind(path)
+    if kind == "excel":
+        return _excel(path, sheet)
+    if kind == "parquet":
+        return [_parquet(path)]
+    return [_csv(path)]
+
+
+def _excel(path: Path, sheet) -> list[Sheet]:
+    if zipfile.is_zipfile(path) and path.suffix.lower() not in {".ods"}:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                bad = zf.testzip()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise LogError(f"{path.name} is damaged (the file is cut short or corrupt: {exc}); "
+                           "save it again from Excel") from None
+        if bad is not None:
+            raise LogError(f"{path.name} is damaged (part {bad} is corrupt); save it again from Excel")
+    elif path.suffix.lower() not in {".xls", ".ods"} and not zipfile.is_zipfile(path):
+        raise LogError(f"{path.name} is damaged (not a complete workbook); save it again from Excel")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+    except Exception as exc:  # calamine reports damage in many ways
+        raise LogError(f"{path.name} could not be read as a workbook ({type(exc).__name__}: {exc}); "
+                       "open it in Excel or LibreOffice and save it again") from None
+    names = list(book)
+    chosen = _choose_sheets(names, sheet, path.name)
+    return [Sheet(path.name, name, book[name].reset_index(drop=True)) for name in chosen]
+
+
+def _choose_sheets(names: list[str], sheet, file: str) -> list[str]:
+    if sheet is None:
+        return names
+    wanted = sheet if isinstance(sheet, list | tuple) else [sheet]
+    out = []
+    for w in wanted:
+        if isinstance(w, int | np.integer):
+            if not 0 <= w < len(names):
+                raise LogError(f"{file} has {len(names)} sheets; sheet={w} does not exist")
+            out.append(names[w])
+        elif w in names:
+            out.append(w)
+        else:
+            raise LogError(f"{file} has no sheet {w!r}; its sheets are {names}")
+    return out
+
+
+def _parquet(path: Path) -> Sheet:
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:
+        raise LogError(f"{path.name} could not be read as Parquet ({exc})") from None
+    cells = pd.concat(
+        [pd.DataFrame([list(map(str, df.columns))]), pd.DataFrame(df.astype(object).to_numpy())],
+        ignore_index=True,
+    )
+    return Sheet(path.name, None, cells, typed_header=True)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16, else Windows-1252/Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM, or binary junk
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if text[:200].isprintable() or "\n" in text[:2000]:
+                return text
+        raise LogError(f"{name} is not a text (CSV) file: it holds binary data. "
+                       "Give a CSV, XLSX, ODS or Parquet file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator of a CSV: comma, semicolon, tab or pipe, from its first lines."""
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _csv(path: Path) -> Sheet:
+    text = decode(path.read_bytes(), path.name)
+    if not text.strip():
+        raise LogError(f"{path.name} holds no text: export the log again")
+    sep = sniff_delimiter(text)
+    kw = dict(sep=sep, header=None, dtype=str, keep_default_na=False, na_values=[],
+              skip_blank_lines=False, engine="c")
+    try:
+        cells = pd.read_csv(io.StringIO(text), **kw)
+    except pd.errors.ParserError:
+        # ragged rows (e.g. a title line above the header): give every line the widest width
+        width = max(line.count(sep) for line in text.splitlines()) + 1
+        cells = pd.read_csv(io.StringIO(text), names=range(width), **kw)
+    cells.columns = range(cells.shape[1])
+    return Sheet(path.name, None, cells.reset_index(drop=True))
+
+
+def display_name(path) -> str:
+    return os.path.basename(os.fspath(path))

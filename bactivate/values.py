@@ -1,0 +1,378 @@
+"""Vectorised parsers for the cells people type into activity logs.
+
+Each parser takes a Series of raw cells (numbers, text, Excel dates, blanks)
+and returns the parsed values plus, for cells that could not be read, a
+reason that tells the user what to fix (``NA`` where the cell was fine or
+blank). Work is done on whole columns, and text is parsed once per distinct
+value, so a log of a million rows costs little more than its distinct cells.
+
+>>> import pandas as pd
+>>> values, why, _ = parse_number(pd.Series(["7", "7,5", "7/10", "seven", "??", None]))
+>>> values.tolist()[:4]
+[7.0, 7.5, 7.0, 7.0]
+>>> why.iloc[4]
+"'??' is not a number"
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+import numpy as np
+import pandas as pd
+
+_WORDS = {
+    "zero": 0, "none": 0, "nil": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+_TRUE = {"yes", "y", "x", "✓", "✔", "✔️", "☑", "☑️", "✅", "1", "1.0", "true", "t", "done", "ja",
+         "oui", "si", "sí", "completed", "yes!", "+"}
+_FALSE = {"no", "n", "0", "0.0", "false", "f", "✗", "✘", "❌", "nein", "non", "not done",
+          "skipped", "-"}
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """True where a cell is empty: missing, or text that is only whitespace."""
+    isna = s.isna()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        text = s.where(~isna).astype("str")
+        isna = isna | (text.str.strip() == "")
+    return isna.fillna(True).astype(bool)
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Cells as stripped text (NaN for blanks)."""
+    out = s.astype("str").str.strip()
+    return out.where(~blank(s))
+
+
+def _per_unique(text: pd.Series, func) -> pd.Series:
+    """Apply *func* to each distinct value of *text* (not each row) and map back."""
+    uniq = pd.unique(text.dropna())
+    if len(uniq) == 0:
+        return pd.Series(np.nan, index=text.index, dtype=object)
+    mapped = {u: func(u) for u in uniq}
+    return text.map(mapped)
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers as people write them: ``7``, ``7.5``, ``7,5``, ``7/10``, ``seven``.
+
+    Returns ``(values, reasons, denominators)``: the numbers (float, NaN for
+    blanks and unreadable cells), a reason for each unreadable cell, and the
+    denominator written in fractions such as ``7/10`` (NaN otherwise) so that
+    the caller can check it against the column's scale.
+    """
+    empty = blank(s)
+    values = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    left = ~empty & values.isna()
+    denom = pd.Series(np.nan, index=s.index, dtype="float64")
+    reasons = pd.Series(pd.NA, index=s.index, dtype="str")
+    if left.any():
+        text = s[left].astype("str").str.strip().str.lower()
+        # decimal comma
+        comma = text.str.fullmatch(r"-?\d+,\d+")
+        text = text.where(~comma, text.str.replace(",", ".", regex=False))
+        got = pd.to_numeric(text, errors="coerce")
+        # fractions "7/10", "7.5 / 10", "7 out of 10"
+        frac = text.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:/|out of|of)\s*(\d+)\s*$")
+        num = pd.to_numeric(frac[0].str.replace(",", ".", regex=False), errors="coerce")
+        den = pd.to_numeric(frac[1], errors="coerce")
+        got = got.fillna(num)
+        denom.loc[left] = den
+        # number words
+        got = got.fillna(text.map(_WORDS))
+        # trailing junk like "7 " or "7?" or "7 (ish)" is not guessed at
+        values.loc[left] = got.astype("float64")
+        bad = got.isna()
+        if bad.any():
+            raw = s[left][bad].astype("str").str.strip()
+            reasons.loc[raw.index] = "'" + raw + "' is not a number"
+    inf = np.isinf(values)
+    if inf.any():
+        reasons.loc[inf] = "'" + s[inf].astype("str") + "' is not a finite number"
+        values = values.where(~inf)
+    return values, reasons, denom
+
+
+def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Yes/no cells: yes/no, y/n, x, ✓, 1/0, true/false (blank -> NA)."""
+    empty = blank(s)
+    text = s.where(~empty).astype("str").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[text.isin(_TRUE).fillna(False).to_numpy(bool)] = True
+    out[text.isin(_FALSE).fillna(False).to_numpy(bool)] = False
+    bad = ~empty & out.isna()
+    reasons = pd.Series(pd.NA, index=s.index, dtype="str")
+    if bad.any():
+        reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not yes or no"
+    return out, reasons
+
+
+def parse_text(s: pd.Series) -> pd.Series:
+    """Free text, whitespace trimmed, blanks as missing."""
+    out = s.where(~blank(s))
+    return out.astype("str").str.strip().where(out.notna()).astype("str")
+
+
+# --------------------------------------------------------------------------- dates
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
+
+
+def _from_objects(s: pd.Series) -> pd.Series:
+    """Cells that already are dates or datetimes (from Excel or Parquet)."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.astype("datetime64[ns]")
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if s.dtype != object:
+        return out
+    is_dt = s.map(lambda v: isinstance(v, _dt.date | pd.Timestamp | np.datetime64), na_action="ignore")
+    is_dt = is_dt.fillna(False).astype(bool)
+    if is_dt.any():
+        out[is_dt] = pd.to_datetime(s[is_dt].astype(object), errors="coerce").astype("datetime64[ns]")
+    return out
+
+
+def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series, dict]:
+    """Dates: real Excel dates, Excel serial numbers, ISO text, ``12/03/2026``, ``3 Mar 2026``.
+
+    Day-first versus month-first for ``dd/mm/yyyy`` text is taken from
+    *dayfirst* when given, else from the data: a first number above 12 means
+    day-first, a second number above 12 means month-first, and when every
+    date fits both readings the one that makes consecutive dates a day apart
+    is chosen only if the other spreads them a month apart. Otherwise a
+    ``ValueError`` explains the ambiguity and asks for ``dayfirst=``.
+
+    Returns ``(dates, reasons, info)``; *info* says how day/month was settled.
+    """
+    empty = blank(s)
+    out = _from_objects(s.where(~empty))
+    reasons = pd.Series(pd.NA, index=s.index, dtype="str")
+    info: dict = {}
+    left = ~empty & out.isna()
+    if not left.any():
+        return out, reasons, info
+    cells = s[left]
+    # Excel serial day numbers (a date cell formatted as a number)
+    nums = pd.to_numeric(cells, errors="coerce")
+    serial = nums.between(20000, 80000)
+    if serial.any():
+        out.loc[serial[serial].index] = (
+            _EXCEL_EPOCH + pd.to_timedelta(nums[serial], unit="D")
+        ).astype("datetime64[ns]")
+    text = cells[~serial].astype("str").str.strip()
+    text = text[nums[~serial].isna()]  # other bare numbers are not dates
+    nodate = nums[~serial].notna()
+    if nodate.any():
+        idx = nodate[nodate].index
+        reasons.loc[idx] = "'" + cells[idx].astype("str") + "' is a number, not a date"
+    if len(text):
+        dmy = text.str.extract(_DMY)
+        is_dmy = dmy[0].notna()
+        if is_dmy.any():
+            a = dmy.loc[is_dmy, 0].astype(int)
+            b = dmy.loc[is_dmy, 1].astype(int)
+            y = dmy.loc[is_dmy, 2].astype(int)
+            y = y.where(y >= 100, y + 2000)
+            if dayfirst is None:
+                dayfirst, how = _settle_dayfirst(a, b, y)
+                info["dayfirst"] = dayfirst
+                info["dayfirst_how"] = how
+            day, month = (a, b) if dayfirst else (b, a)
+            parts = pd.DataFrame({"year": y, "month": month, "day": day})
+            out.loc[parts.index] = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
+        rest = text[~is_dmy]
+        if len(rest):
+            iso = pd.to_datetime(rest, format="ISO8601", errors="coerce")
+            out.loc[rest.index] = iso.astype("datetime64[ns]")
+            other = rest[iso.isna()]
+            if len(other):
+                parsed = _per_unique(other, lambda v: _parse_one_date(v, bool(dayfirst)))
+                out.loc[other.index] = pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
+    bad = left & out.isna() & reasons.isna()
+    if bad.any():
+        reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not a date I can read"
+    return out, reasons, info
+
+
+def _parse_one_date(text: str, dayfirst: bool):
+    # only text that names a whole date: a four-digit year, and not a bare time of day
+    if not re.search(r"\b\d{4}\b", text) or _TIME.match(text):
+        return pd.NaT
+    try:
+        with_warnings_off = pd.to_datetime(text, dayfirst=dayfirst, format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    return with_warnings_off
+
+
+def _settle_dayfirst(a: pd.Series, b: pd.Series, y: pd.Series) -> tuple[bool, str]:
+    if (a > 12).any() and (b > 12).any():
+        raise ValueError(
+            "the dates mix day-first and month-first writing (some have a first number above 12, "
+            "others a second number above 12); write them all one way, e.g. 2026-03-12"
+        )
+    if (a > 12).any():
+        return True, "a first number above 12 (e.g. 13/03) shows dates are day/month"
+    if (b > 12).any():
+        return False, "a second number above 12 (e.g. 03/13) shows dates are month/day"
+    if (a == b).all():
+        return True, "every date reads the same either way"
+    # every date fits both readings: look at how far apart the days would be
+    gaps = {}
+    for first in (True, False):
+        d, m = (a, b) if first else (b, a)
+        dates = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce")
+        uniq = np.sort(dates.dropna().unique())
+        gaps[first] = np.median(np.diff(uniq).astype("timedelta64[D]").astype(float)) if len(uniq) > 2 else np.nan
+    if gaps[True] <= 2 and gaps[False] >= 20:
+        return True, "read day/month, the only reading in which the log's days follow one another"
+    if gaps[False] <= 2 and gaps[True] >= 20:
+        return False, "read month/day, the only reading in which the log's days follow one another"
+    raise ValueError(
+        "dates like '{}/{}/{}' could be day/month or month/day and the log does not tell which; "
+        "pass dayfirst=True (12/03 = 12 March) or dayfirst=False (12/03 = December 3), "
+        "or write dates as 2026-03-12".format(a.iloc[0], b.iloc[0], y.iloc[0])
+    )
+
+
+# --------------------------------------------------------------------------- times
+
+_TIME = re.compile(
+    r"^\s*(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE
+)
+_SLOT = re.compile(r"^\s*([^-–—]+?)\s*(?:-|–|—|to)\s*([^-–—]+?)\s*$", re.IGNORECASE)
+
+
+def _clock(text: str) -> float:
+    """Hours since midnight for one clock text, NaN if unreadable."""
+    m = _TIME.match(text)
+    if not m:
+        return np.nan
+    h, mi, sec, ap = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0), m.group(4)
+    if ap:
+        if not 1 <= h <= 12:
+            return np.nan
+        h = h % 12 + (12 if ap.lower() == "p" else 0)
+    elif m.group(2) is None and re.search(r"[a-z]", text, re.IGNORECASE):
+        return np.nan
+    if h > 24 or mi > 59 or sec > 59 or (h == 24 and (mi or sec)):
+        return np.nan
+    return h + mi / 60 + sec / 3600
+
+
+def _one_time(text: str) -> tuple[float, float]:
+    """(start, end) hours for a time or a slot such as ``7-8am`` or ``07:00–08:00``."""
+    t = text.strip().lower()
+    one = _clock(t)
+    if not np.isnan(one):
+        return one, np.nan
+    m = _SLOT.match(t)
+    if m:
+        a, b = m.group(1), m.group(2)
+        suffix = re.search(r"([ap])\.?m\.?\s*$", b)
+        end = _clock(b)
+        start = _clock(a)
+        if suffix and not re.search(r"[ap]\.?m", a):
+            # "7-8pm": the first half shares the suffix unless that makes it later than the end
+            start_sfx = _clock(a + suffix.group(0))
+            if not np.isnan(start_sfx) and (np.isnan(end) or start_sfx <= end):
+                start = start_sfx
+        if not np.isnan(start):
+            return start, end
+    return np.nan, np.nan
+
+
+def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Times of day: ``14:00``, ``2pm``, ``2:30 PM``, ``14.30``, Excel times, hour slots ``7-8am``.
+
+    Returns ``(start, end, reasons)`` as timedeltas since midnight; *end* is
+    set only for slots that give one.
+    """
+    empty = blank(s)
+    start = pd.Series(np.nan, index=s.index, dtype="float64")
+    end = pd.Series(np.nan, index=s.index, dtype="float64")
+    reasons = pd.Series(pd.NA, index=s.index, dtype="str")
+    cells = s[~empty]
+    if len(cells):
+        # datetime.time / datetime objects
+        if cells.dtype == object:
+            is_obj = cells.map(lambda v: isinstance(v, _dt.time | _dt.datetime | pd.Timestamp))
+            is_obj = is_obj.astype(bool)
+        else:
+            is_obj = pd.Series(False, index=cells.index)
+        if is_obj.any():
+            objs = cells[is_obj]
+            start.loc[objs.index] = objs.map(
+                lambda v: v.hour + v.minute / 60 + v.second / 3600
+            ).astype(float)
+        rest = cells[~is_obj]
+        nums = pd.to_numeric(rest, errors="coerce")
+        # a fraction of a day (an Excel time cell read as a number) or a whole hour 0-24
+        frac = nums.between(0, 1, inclusive="left") & (nums != nums.round())
+        start.loc[nums[frac].index] = nums[frac] * 24
+        hour = nums.notna() & ~frac & (nums == nums.round()) & nums.between(0, 24)
+        start.loc[nums[hour].index] = nums[hour]
+        text = rest[nums.isna()].astype("str")
+        if len(text):
+            pairs = _per_unique(text.str.strip(), _one_time)
+            start.loc[pairs.index] = pairs.map(lambda p: p[0]).astype(float)
+            end.loc[pairs.index] = pairs.map(lambda p: p[1]).astype(float)
+        bad = start.loc[cells.index].isna()
+        if bad.any():
+            idx = bad[bad].index
+            reasons.loc[idx] = "'" + s[idx].astype("str").str.strip() + "' is not a time of day"
+    return (
+        pd.to_timedelta(start.round(6), unit="h").dt.round("s"),
+        pd.to_timedelta(end.round(6), unit="h").dt.round("s"),
+        reasons,
+    )
+
+
+_DUR = re.compile(
+    r"^\s*(?:(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hour|hours)\b)?\s*(?:(\d+(?:[.,]\d+)?)\s*(m|min|mins|minute|minutes)\b)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _one_duration(text: str) -> float:
+    """Minutes for ``30 min``, ``1h``, ``1.5 h``, ``1h 30m``, ``1:30``; NaN if unreadable."""
+    t = text.strip().lower()
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", t)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    m = _DUR.match(t)
+    if m and (m.group(1) or m.group(3)):
+        h = float(m.group(1).replace(",", ".")) if m.group(1) else 0.0
+        mi = float(m.group(3).replace(",", ".")) if m.group(3) else 0.0
+        return h * 60 + mi
+    return np.nan
+
+
+def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series, bool]:
+    """Durations in minutes. Bare numbers use *unit* (``"min"`` or ``"h"``).
+
+    Returns ``(minutes, reasons, needs_unit)``; *needs_unit* is True when bare
+    numbers appear and no unit was given, so the caller can ask for one.
+    """
+    empty = blank(s)
+    nums = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    reasons = pd.Series(pd.NA, index=s.index, dtype="str")
+    needs_unit = bool(nums.notna().any()) and unit is None
+    minutes = nums * (60.0 if unit == "h" else 1.0)
+    left = ~empty & nums.isna()
+    if left.any():
+        parsed = _per_unique(s[left].astype("str"), _one_duration).astype(float)
+        minutes.loc[parsed.index] = parsed
+    bad = ~empty & minutes.isna()
+    neg = minutes < 0
+    if bad.any():
+        reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not a duration (write e.g. 30 min or 1.5 h)"
+    if neg.any():
+        reasons[neg] = "a duration cannot be negative"
+        minutes = minutes.where(~neg)
+    return minutes, reasons, needs_unit
