@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "read_log": "bactivate.io",
     "write_log": "bactivate.io",
+    "accounting": "bactivate.accounting",
     "read_cohort": "bactivate.cohort",
     "client_summary": "bactivate.cohort",
     "compare_groups": "bactivate.cohort",

@@ -23,8 +23,8 @@ import pandas as pd
 
 from bactivate import headers, values
 from bactivate.errors import LogError, LogWarning
-from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
 from bactivate.scales import settle_scale, to_0_10
+from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
 from bactivate.sources import Sheet, read_sheets
 
 #: Daylio's five default mood labels, mapped onto 0-10.

@@ -234,9 +234,9 @@ def _settle_dayfirst(a: pd.Series, b: pd.Series, y: pd.Series) -> tuple[bool, st
     if gaps[False] <= 2 and gaps[True] >= 20:
         return False, "read month/day, the only reading in which the log's days follow one another"
     raise ValueError(
-        "dates like '{}/{}/{}' could be day/month or month/day and the log does not tell which; "
+        f"dates like '{a.iloc[0]}/{b.iloc[0]}/{y.iloc[0]}' could be day/month or month/day and the log does not tell which; "
         "pass dayfirst=True (12/03 = 12 March) or dayfirst=False (12/03 = December 3), "
-        "or write dates as 2026-03-12".format(a.iloc[0], b.iloc[0], y.iloc[0])
+        "or write dates as 2026-03-12"
     )
 
 

@@ -1,0 +1,81 @@
+"""Row accounting: how many rows of each sheet were read, kept and set aside, and why.
+
+>>> import bactivate as ba
+>>> log = ba.read_log("data/sample/client-alex.xlsx")   # doctest: +SKIP
+>>> ba.accounting(log)                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bactivate.io import NOT_A_LOG_ROW, PROBLEM
+
+
+def _part(source: pd.Series) -> pd.Series:
+    """'file:sheet' (or 'file') from a 'file:sheet:row' source."""
+    return source.str.rsplit(":", n=1).str[0]
+
+
+def accounting(log: pd.DataFrame) -> pd.DataFrame:
+    """One row per file/sheet: rows read, kept, set aside with problems, not log rows.
+
+    ``rows_read == kept + set_aside + not_log_rows`` on every row.
+    """
+    rej = log.attrs.get("rejected")
+    kept = _part(log["source"]).value_counts(sort=False).rename("kept")
+    if rej is None or rej.empty:
+        out = kept.to_frame()
+        out["set_aside"] = 0
+        out["not_log_rows"] = 0
+    else:
+        rows = rej.drop_duplicates("source")  # a row with two problems counts once
+        part = _part(rows["source"])
+        problem = part[rows["kind"] == PROBLEM].value_counts(sort=False).rename("set_aside")
+        skipped = part[rows["kind"] == NOT_A_LOG_ROW].value_counts(sort=False).rename("not_log_rows")
+        out = pd.concat([kept, problem, skipped], axis=1).fillna(0).astype("int64")
+    out.index.name = "part"
+    out.insert(0, "rows_read", out.sum(axis=1))
+    out = out.reset_index()
+    order = pd.unique(pd.concat([_part(log["source"]), _part(rej["source"]) if rej is not None
+                                 else pd.Series(dtype="str")]))
+    out["part"] = pd.Categorical(out["part"], categories=sorted(order, key=_natural))
+    return out.sort_values("part").astype({"part": "str"}).reset_index(drop=True)
+
+
+def _natural(text: str):
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(text))]
+
+
+def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
+    """A readable account of a read: totals, each sheet, each row set aside, and notes."""
+    table = accounting(log)
+    rej = log.attrs.get("rejected")
+    tot = table[["rows_read", "kept", "set_aside", "not_log_rows"]].sum()
+    lines = [
+        f"{log.attrs.get('file', 'log')}: {tot.rows_read} rows read, {tot.kept} kept, "
+        f"{tot.set_aside} set aside with problems, {tot.not_log_rows} not log entries",
+        "",
+        table.rename(columns={"part": "file:sheet", "rows_read": "rows read", "set_aside": "set aside",
+                              "not_log_rows": "not entries"}).to_string(index=False),
+    ]
+    if rej is not None and len(rej):
+        problems = rej[rej["kind"] == PROBLEM]
+        if len(problems):
+            lines += ["", "Rows set aside (fix these cells and read the log again):"]
+            shown = problems if limit is None else problems.head(limit)
+            view = shown[["sheet", "row", "column", "value", "reason"]].fillna("")
+            lines.append(view.to_string(index=False))
+            if limit is not None and len(problems) > limit:
+                lines.append(f"... and {len(problems) - limit} more (use --all to list them)")
+        skipped = rej[rej["kind"] == NOT_A_LOG_ROW]
+        if len(skipped):
+            lines += ["", "Rows that are not entries (nothing to fix):"]
+            counts = skipped["reason"].value_counts()
+            lines += [f"  {n} × {why}" for why, n in counts.items()]
+    notes = log.attrs.get("notes") or []
+    if notes:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
+    return "\n".join(lines)
