@@ -24,7 +24,10 @@ def notebook_path(name: str = "client-report") -> Path:
     """Path of a template notebook shipped with bactivate."""
     if name not in NOTEBOOKS:
         raise ValueError(f"no notebook {name!r}; the templates are {NOTEBOOKS}")
-    return Path(str(resources.files("bactivate.notebooks") / f"{name}.ipynb"))
+    try:
+        return Path(str(resources.files("bactivate.notebooks") / f"{name}.ipynb"))
+    except ModuleNotFoundError:  # running from a source checkout: the notebooks/ folder
+        return Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
 
 
 def render_report(log, output, *, client=None, parameters=None, keep_notebook=False,
@@ -61,20 +64,19 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     return output
 
 
-_EXTERNAL = re.compile(r"""<(script|link)\b[^>]*\b(?:src|href)\s*=\s*["']https?://[^>]*>(?:\s*</script>)?""",
-                       re.IGNORECASE)
+_COMMENTS = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)
 
 
 def notebook_html(nb) -> str:
     """HTML of an executed notebook: outputs only, images inline, no external resources."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
+    templates = Path(__file__).parent / "templates"
+    exporter = HTMLExporter(template_name="bactivate_report", extra_template_basedirs=[str(templates)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
     html, _ = exporter.from_notebook_node(nb)
-    # the lab template links require.js and MathJax from a CDN: a report needs neither
-    html = _EXTERNAL.sub("", html)
-    return html
+    # comments in the inlined theme CSS cite web pages; a report carries no addresses at all
+    return _COMMENTS.sub("", html)
