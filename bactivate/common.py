@@ -1,0 +1,99 @@
+"""Small pieces every analysis shares: checking the log, calendar columns, mean CIs.
+
+>>> import pandas as pd
+>>> from bactivate.common import mean_ci
+>>> mean_ci(pd.Series([4.0, 6.0, 8.0])).round(2).tolist()
+[6.0, 3, 1.03, 10.97]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+#: Weekday names, Monday first, for ordered categories.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def require(log: pd.DataFrame, columns=("start",), what: str = "this analysis") -> None:
+    """Raise a clear ``ValueError`` unless *log* is a DataFrame with *columns*."""
+    if not isinstance(log, pd.DataFrame):
+        raise TypeError(f"{what} takes a tidy log (a DataFrame from bactivate.read_log), "
+                        f"not {type(log).__name__}")
+    missing = [c for c in columns if c not in log.columns]
+    if missing:
+        raise ValueError(f"{what} needs the tidy log's columns {missing}; "
+                         "load the log with bactivate.read_log()")
+
+
+def happened(log: pd.DataFrame) -> pd.DataFrame:
+    """Rows of activities that took place: planned-and-skipped rows (done == False) left out."""
+    if "done" not in log.columns:
+        return log
+    skipped = log["planned"].fillna(False).astype(bool) & (log["done"] == False)  # noqa: E712
+    return log[~skipped.fillna(False).to_numpy(bool)]
+
+
+def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
+    """The log with ``day``, ``week`` (1 = the first 7 days of the log), ``hour``, ``weekday``.
+
+    Weeks count from the first logged day (or *week_start*), because a BA week
+    starts when monitoring starts, not on a calendar Monday.
+    """
+    start = log["start"]
+    day = start.dt.normalize()
+    first = pd.Timestamp(week_start) if week_start is not None else day.min()
+    week = ((day - first).dt.days // 7 + 1).astype("Int64")
+    weekday = pd.Categorical.from_codes(start.dt.dayofweek.fillna(-1).astype(int), WEEKDAYS) \
+        if start.notna().all() else pd.Categorical(start.dt.dayofweek.map(dict(enumerate(WEEKDAYS))),
+                                                    categories=WEEKDAYS, ordered=True)
+    return log.assign(day=day, week=week, hour=start.dt.hour.astype("Int64"),
+                      weekday=pd.Categorical(weekday, categories=WEEKDAYS, ordered=True))
+
+
+def mean_ci(x, ci: float = 0.95) -> pd.Series:
+    """Mean, n and the t-based confidence interval of one sample (NaN dropped)."""
+    x = pd.Series(x, dtype="float64").dropna()
+    n = len(x)
+    m = x.mean() if n else np.nan
+    half = _half_width(x.std(ddof=1) if n > 1 else np.nan, n, ci)
+    return pd.Series([m, n, m - half, m + half], index=["mean", "n", "ci_low", "ci_high"])
+
+
+def _half_width(sd, n, ci):
+    n = np.asarray(n, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = _st.t.ppf(0.5 + ci / 2, np.where(n > 1, n - 1, np.nan))
+        return t * np.asarray(sd, dtype="float64") / np.sqrt(n)
+
+
+def grouped_mean_ci(df: pd.DataFrame, by, value: str, ci: float = 0.95, prefix: str | None = None):
+    """Per group: n, mean and t-interval of *value*, as ``{prefix}_mean`` etc. (vectorised)."""
+    prefix = prefix or value
+    g = df.groupby(by, observed=True, sort=False)[value]
+    out = g.agg(["count", "mean", "std"])
+    half = _half_width(out["std"], out["count"], ci)
+    return pd.DataFrame({
+        f"{prefix}_n": out["count"].astype("int64"),
+        f"{prefix}_mean": out["mean"],
+        f"{prefix}_ci_low": out["mean"] - half,
+        f"{prefix}_ci_high": out["mean"] + half,
+    }, index=out.index)
+
+
+def slope_ci(x, y, ci: float = 0.95) -> dict:
+    """OLS slope of *y* on *x* with its t-interval, p and n (NaN pairs dropped)."""
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    n = len(x)
+    nan = {"slope": np.nan, "slope_ci_low": np.nan, "slope_ci_high": np.nan, "slope_p": np.nan,
+           "slope_n": n}
+    if n < 3 or np.ptp(x) == 0:
+        return nan
+    res = _st.linregress(x, y)
+    t = _st.t.ppf(0.5 + ci / 2, n - 2)
+    return {"slope": res.slope, "slope_ci_low": res.slope - t * res.stderr,
+            "slope_ci_high": res.slope + t * res.stderr, "slope_p": res.pvalue, "slope_n": n}
