@@ -32,6 +32,7 @@ _LAZY = {
     "avoidance": "bactivate.avoidance",
     "progress": "bactivate.progress",
     "small_wins": "bactivate.progress",
+    "progress_trend": "bactivate.progress",
     "suggest_next": "bactivate.suggest",
     "score_phq9": "bactivate.questionnaires",
     "score_bads": "bactivate.questionnaires",

@@ -358,7 +358,7 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     if df.empty:
         raise ValueError("the log has no dated entries to compare")
     if measure == "avoidance":
-        per_day = df.groupby("day")["avoidance"].apply(lambda s: s.fillna(False).astype(float).mean())
+        per_day = df["avoidance"].fillna(False).astype("float64").groupby(df["day"]).mean()
     elif measure == "activities":
         per_day = df[df["activity"].notna()].groupby("day").size().astype(float)
     else:

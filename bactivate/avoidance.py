@@ -1,0 +1,153 @@
+"""Avoidance patterns: how much of the week is avoidance, when, and what comes before it.
+
+In BA, avoidance (staying in bed, scrolling, cancelling plans) brings short
+relief and keeps mood low. :func:`avoidance` collects what a clinician looks
+for in one client's log, as a dict of tidy frames:
+
+* ``"by_week"``: share of entries and of logged hours that were avoidance;
+* ``"by_hour"``: avoidance share and mean mood by weekday x hour of day;
+* ``"skipped"``: planned activities not done, by activity and by time of day;
+* ``"low_mood"``: the hours and weekdays when mood bottoms out, against the
+  client's own average, with CIs;
+* ``"before"``: what the client was doing in the entry just before avoidance
+  entries, compared with how common that activity is overall.
+
+>>> import bactivate as ba
+>>> log = ba.synth.client(weeks=6, seed=1)
+>>> sorted(ba.avoidance(log))
+['before', 'by_hour', 'by_week', 'low_mood', 'skipped']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bactivate.common import WEEKDAYS, grouped_mean_ci, happened, require, with_calendar
+
+#: Parts of the day used for skipped plans (start hour, inclusive).
+DAYPARTS = (("night", 0), ("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))
+
+
+def daypart(hour: pd.Series) -> pd.Series:
+    """Morning (5-12h), afternoon (12-17h), evening (17-22h) or night (22-5h)."""
+    h = hour.astype("float64")
+    out = np.select([h < 5, h < 12, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
+                    default="night")
+    out = pd.Series(out, index=hour.index).where(h.notna())
+    return pd.Series(pd.Categorical(out, categories=["morning", "afternoon", "evening", "night"],
+                                    ordered=True), index=hour.index)
+
+
+def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> dict[str, pd.DataFrame]:
+    """Avoidance share, skipped plans, low-mood hours and what precedes avoidance.
+
+    Parameters
+    ----------
+    log : the tidy log.
+    ci : confidence level for the mood intervals.
+    min_entries : hours/weekdays with fewer mood ratings are left out of ``low_mood``.
+
+    Returns
+    -------
+    dict of DataFrames (see the module docstring). Avoidance is the
+    ``avoidance`` column; entries with it missing count as not avoidance.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> res = ba.avoidance(ba.synth.client(weeks=6, seed=1))
+    >>> res["by_week"][["week", "entries", "avoidance_share"]].shape[1]
+    3
+    """
+    require(log, ("start", "end", "activity", "mood", "avoidance", "planned", "done"), "avoidance()")
+    df = with_calendar(log[log["start"].notna()])
+    did = happened(df)
+    avoid = did["avoidance"].fillna(False).astype(bool)
+    hours = ((did["end"] - did["start"]).dt.total_seconds() / 3600).where(lambda h: h >= 0)
+    work = did.assign(avoid=avoid, hours=hours, avoid_hours=hours.where(avoid, 0.0).where(hours.notna()))
+
+    g = work.groupby("week", observed=True)
+    by_week = pd.DataFrame({
+        "entries": g.size(),
+        "avoidance_entries": g["avoid"].sum(),
+        "hours": g["hours"].sum(min_count=1),
+        "avoidance_hours": g["avoid_hours"].sum(min_count=1),
+    })
+    by_week["avoidance_share"] = by_week["avoidance_entries"] / by_week["entries"]
+    by_week["avoidance_hours_share"] = by_week["avoidance_hours"] / by_week["hours"]
+    by_week = by_week.reset_index().astype({"week": "int64", "entries": "int64",
+                                            "avoidance_entries": "int64"})
+
+    by_hour = work.groupby(["weekday", "hour"], observed=True).agg(
+        entries=("avoid", "size"), avoidance_share=("avoid", "mean"), mood_mean=("mood", "mean"),
+        mood_n=("mood", "count")).reset_index()
+    by_hour["hour"] = by_hour["hour"].astype("int64")
+
+    skipped = _skipped(df)
+    low = _low_mood(df, ci, min_entries)
+    before = _before(work)
+    return {"by_week": by_week, "by_hour": by_hour, "skipped": skipped, "low_mood": low, "before": before}
+
+
+def _skipped(df: pd.DataFrame) -> pd.DataFrame:
+    plans = df[df["planned"].fillna(False).astype(bool)]
+    plans = plans.assign(skipped=(plans["done"] == False).fillna(False).astype(bool),  # noqa: E712
+                         part=daypart(plans["hour"]))
+    rows = []
+    for kind, key in (("activity", "activity"), ("time of day", "part")):
+        g = plans[plans[key].notna()].groupby(key, observed=True)
+        t = pd.DataFrame({"planned": g.size(), "skipped": g["skipped"].sum()})
+        t["skipped_share"] = t["skipped"] / t["planned"]
+        t = t.reset_index().rename(columns={key: "level"})
+        t.insert(0, "by", kind)
+        t["level"] = t["level"].astype("str")
+        rows.append(t)
+    out = pd.concat(rows, ignore_index=True)
+    out = out.astype({"by": "str", "level": "str", "planned": "int64", "skipped": "int64",
+                      "skipped_share": "float64"})
+    return out.sort_values(["by", "skipped_share", "planned"], ascending=[True, False, False],
+                           kind="stable").reset_index(drop=True)
+
+
+def _low_mood(df: pd.DataFrame, ci: float, min_entries: int) -> pd.DataFrame:
+    rated = df[df["mood"].notna()]
+    overall = rated["mood"].mean() if len(rated) else np.nan
+    parts = []
+    for kind, key in (("hour", "hour"), ("weekday", "weekday")):
+        t = grouped_mean_ci(rated, key, "mood", ci).reset_index().rename(columns={key: "level"})
+        t = t[t["mood_n"] >= min_entries]
+        t["level"] = t["level"].astype("str")
+        if kind == "hour":
+            t["level"] = t["level"].str.zfill(2) + ":00"
+        t.insert(0, "by", kind)
+        parts.append(t)
+    out = pd.concat(parts, ignore_index=True)
+    out["vs_average"] = out["mood_mean"] - overall
+    out["below_average"] = out["mood_ci_high"] < overall
+    out = out.astype({"by": "str", "level": "str"})
+    return out.sort_values(["by", "mood_mean"], kind="stable").reset_index(drop=True)
+
+
+def _before(work: pd.DataFrame) -> pd.DataFrame:
+    """What was done in the entry just before each avoidance entry (same day)."""
+    w = work.sort_values(["client", "start"], kind="stable")
+    same_day = w["client"].eq(w["client"].shift()) & w["day"].eq(w["day"].shift())
+    prev = w["activity"].shift().where(same_day)
+    prev_avoid = w["avoid"].shift().where(same_day)
+    pairs = pd.DataFrame({"before": prev, "before_avoidance": prev_avoid, "avoid": w["avoid"]})
+    pairs = pairs[pairs["before"].notna()]
+    g = pairs.groupby("before")
+    out = pd.DataFrame({"followed_by_avoidance": g["avoid"].sum().astype("int64"),
+                        "times": g.size().astype("int64")})
+    out["share_followed_by_avoidance"] = out["followed_by_avoidance"] / out["times"]
+    base = pairs["avoid"].mean() if len(pairs) else np.nan
+    out["vs_average"] = out["share_followed_by_avoidance"] - base
+    out = out.reset_index().rename(columns={"before": "activity_before"})
+    out["activity_before"] = out["activity_before"].astype("str")
+    out = out[out["followed_by_avoidance"] > 0]
+    return out.sort_values(["followed_by_avoidance", "share_followed_by_avoidance"], ascending=False,
+                           kind="stable").reset_index(drop=True)
+
+
+__all__ = ["avoidance", "daypart", "WEEKDAYS"]
