@@ -427,3 +427,35 @@ def test_cohort_of_a_million_rows_is_fast():
     elapsed = time.perf_counter() - t0
     assert len(df) > 900_000 and len(roster) == 1000
     assert elapsed < 20, elapsed
+
+
+# ----------------------------------------------------------------------------- sample data
+
+
+def test_sample_workbook_matches_its_readme():
+    """data/sample/client-alex.xlsx holds the typos data/sample/README.md lists, cell by cell."""
+    openpyxl = pytest.importorskip("openpyxl")
+    root = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "sample"
+    book, readme = root / "client-alex.xlsx", root / "README.md"
+    if not book.exists() or not readme.exists():
+        pytest.skip("sample data not generated")
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Instructions"] + [f"Week {i}" for i in range(1, 7)]
+    rows = [
+        line.split(" | ")
+        for line in readme.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| Week ")
+    ]
+    assert len(rows) == 10
+    for sheet, row, cell, column, written, *_ in rows:
+        sheet, written = sheet.lstrip("| "), written.strip("`").replace("␠", " ")
+        ws = wb[sheet]
+        if column == "(whole row)":
+            assert all(c.value is None for c in ws[int(row)])
+        elif written.startswith("Total"):
+            assert ws[cell].value == "Total"
+        else:
+            assert str(ws[cell].value) == written, (sheet, cell)
+    for ws in wb.worksheets[1:]:
+        assert ws["A1"].value == "Activity log — client: Alex (synthetic example)"
+        assert [c.value for c in ws[4]][:3] == ["Date", "Time", "Activity"]

@@ -1,0 +1,512 @@
+"""Write the synthetic sample logs in data/sample/ (deterministic: fixed seeds).
+
+Run from the repository root::
+
+    .venv/bin/python data/sample/make_samples.py
+
+It writes
+
+* ``client-alex.xlsx``: one synthetic client ("Alex", 6 weeks) as a messy,
+  hand-typed Excel workbook: an "Instructions" sheet, then "Week 1" ... "Week 6"
+  with title rows, a carried-down Date column, times as text, yes/no/y/x/✓
+  flags and a few deliberate typos (listed in README.md);
+* ``cohort/C001.csv`` ... ``cohort/C012.csv`` and ``cohort/roster.csv``: a
+  12-client, two-arm synthetic trial in a simple long CSV layout;
+* ``README.md``: what each file is, including the exact typo cells.
+
+Everything comes from ``bactivate.synth``; no real person's data is involved.
+The bytes written are the same on every run (fixed seeds, fixed zip timestamps).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from bactivate import synth
+
+HERE = Path(__file__).resolve().parent
+ALEX_SEED = 20260302
+COHORT_SEED = 4245
+FIXED_TIME = dt.datetime(2026, 3, 1, 12, 0, 0)
+
+TITLE = "Activity log — client: Alex (synthetic example)"
+INSTRUCTION = "Rate M and P from 0 (none) to 10 (most). Mood: 0 = worst, 10 = best."
+HEADER = [
+    "Date",
+    "Time",
+    "Activity",
+    "Life area",
+    "M (0-10)",
+    "P (0-10)",
+    "Mood (0-10)",
+    "Planned?",
+    "Done?",
+    "Avoidance",
+    "Notes",
+]
+COL = {name: i + 1 for i, name in enumerate(HEADER)}  # header name -> column number
+FIRST_DATA_ROW = 5  # title, instruction, blank, header
+
+INSTRUCTIONS_TEXT = [
+    "How to use this activity log",
+    "",
+    "Each week has its own sheet (Week 1 to Week 6). Fill in one row for each thing you did,",
+    "roughly every two to three hours, from when you get up until you go to bed.",
+    "Write the date on the first row of each day; you can leave it blank on the rows below.",
+    "M = mastery: how much of an accomplishment it felt like, 0 (none) to 10 (most).",
+    "P = pleasure: how much you enjoyed it, 0 (none) to 10 (most).",
+    "Mood: how you felt at that time, 0 (worst) to 10 (best).",
+    "Planned? = tick if you scheduled the activity in advance with your therapist.",
+    "Done? = for planned activities: did you do it? If not, leave M and P blank.",
+    "Avoidance = tick if the activity was a way of avoiding something.",
+    "Bring the log to each session; we will look at it together.",
+    "",
+    "This workbook is a synthetic example made by bactivate (data/sample/make_samples.py).",
+    "Alex is not a real person and none of the entries describe anyone real.",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _time_text(ts: pd.Timestamp, rng: np.random.Generator) -> str:
+    """Time as a person types it: mostly "7:00" / "14:30", sometimes "2pm"."""
+    if ts.minute == 0 and ts.hour != 12 and rng.random() < 0.3:
+        h = ts.hour % 12 or 12
+        return f"{h}{'am' if ts.hour < 12 else 'pm'}"
+    return f"{ts.hour}:{ts.minute:02d}"
+
+
+def _flag_text(value, rng: np.random.Generator, *, yes=("yes", "y", "x", "✓"), no_share=0.2):
+    if value is pd.NA or value is None:
+        return None
+    if bool(value):
+        return str(rng.choice(yes))
+    return "no" if rng.random() < no_share else None
+
+
+def _num(x):
+    return None if pd.isna(x) else int(x)
+
+
+def _save_deterministic(wb: Workbook, path: Path) -> None:
+    """Save *wb* with fixed document properties and zip timestamps."""
+    wb.properties.creator = "bactivate make_samples.py"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    buf.seek(0)
+    with (
+        zipfile.ZipFile(buf) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+
+
+# --------------------------------------------------------------------------- Alex
+
+
+def alex_log() -> pd.DataFrame:
+    return synth.client(
+        weeks=6,
+        entries_per_day=6,
+        baseline_weeks=1,
+        seed=ALEX_SEED,
+        client="Alex",
+        avoidance_tendency=0.45,
+        missing_rate=0.06,
+    )
+
+
+def _week_rows(log: pd.DataFrame, rng: np.random.Generator) -> dict[int, list[list]]:
+    """The cell values of each week sheet's data rows (before typos)."""
+    week = (log["start"].dt.normalize() - pd.Timestamp("2026-03-02")).dt.days // 7 + 1
+    out: dict[int, list[list]] = {}
+    for w, g in log.groupby(week, sort=True):
+        rows = []
+        prev_day = None
+        for r in g.itertuples(index=False):
+            day = r.start.normalize()
+            date_cell = day.to_pydatetime() if day != prev_day else None
+            prev_day = day
+            planned = bool(r.planned)
+            rows.append(
+                [
+                    date_cell,
+                    _time_text(r.start, rng),
+                    r.activity,
+                    r.category,
+                    _num(r.mastery),
+                    _num(r.pleasure),
+                    _num(r.mood),
+                    _flag_text(r.planned, rng, no_share=0.15),
+                    _flag_text(r.done, rng, yes=("yes", "y", "✓"), no_share=1.0)
+                    if planned
+                    else None,
+                    _flag_text(r.avoidance, rng, yes=("x", "yes", "y", "✓"), no_share=0.1),
+                    None if pd.isna(r.note) else r.note,
+                ]
+            )
+        out[int(w)] = rows
+    return out
+
+
+def _pick(rows, rng, column, value=None, *, used: set) -> int:
+    """Index of an unused data row (not the first or last two) whose *column* equals *value*."""
+    c = COL[column] - 1
+    idx = [
+        i
+        for i in range(2, len(rows) - 2)
+        if rows[i][c] is not None
+        and (value is None or rows[i][c] == value)
+        and (id(rows), i) not in used
+    ]
+    if not idx:
+        raise RuntimeError(f"no row with {column} == {value!r}")
+    i = int(rng.choice(idx))
+    used.add((id(rows), i))
+    return i
+
+
+def write_alex(path: Path) -> list[dict]:
+    """Write client-alex.xlsx; return the deliberate typos (sheet, row, column, value, ...)."""
+    log = alex_log()
+    rng = np.random.default_rng(ALEX_SEED + 1)
+    weeks = _week_rows(log, rng)
+    typos: list[dict] = []
+    used: set = set()
+
+    def typo(week, i, column, value, expect, original=None):
+        row = weeks[week][i]
+        if original is None:
+            original = row[COL[column] - 1]
+        row[COL[column] - 1] = value
+        typos.append(
+            {
+                "sheet": f"Week {week}",
+                "index": i,
+                "column": column,
+                "value": value,
+                "original": original,
+                "expect": expect,
+            }
+        )
+
+    # ratings typed as text
+    typo(
+        2,
+        _pick(weeks[2], rng, "M (0-10)", 7, used=used),
+        "M (0-10)",
+        "7/10",
+        "read as 7 (a rating written as x/10)",
+    )
+    typo(
+        2,
+        _pick(weeks[2], rng, "P (0-10)", 6, used=used),
+        "P (0-10)",
+        "6,5",
+        "read as 6.5 (decimal comma)",
+    )
+    typo(
+        3,
+        _pick(weeks[3], rng, "P (0-10)", 7, used=used),
+        "P (0-10)",
+        "seven",
+        "read as 7 (number word) or, if the loader does not read number words, "
+        "rejected with the cell reported; never silently dropped",
+    )
+    # moods that must be rejected
+    typo(
+        5,
+        _pick(weeks[5], rng, "Mood (0-10)", used=used),
+        "Mood (0-10)",
+        11,
+        "rejected: out of range 0-10 (row set aside in attrs['rejected'])",
+    )
+    typo(
+        5,
+        _pick(weeks[5], rng, "Mood (0-10)", used=used),
+        "Mood (0-10)",
+        "??",
+        "rejected: not a number (row set aside in attrs['rejected'])",
+    )
+    # trailing spaces in activity names
+    for week in (1, 3, 6):
+        i = _pick(weeks[week], rng, "Activity", used=used)
+        name = weeks[week][i][COL["Activity"] - 1]
+        typo(week, i, "Activity", name + "  ", f"trimmed to {name!r}", original=name)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Instructions"
+    for r, text in enumerate(INSTRUCTIONS_TEXT, start=1):
+        ws.cell(row=r, column=1, value=text or None)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width = 95
+
+    blank_row = None
+    total_row = None
+    for week, rows in weeks.items():
+        ws = wb.create_sheet(f"Week {week}")
+        ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=13)
+        ws.cell(row=2, column=1, value=INSTRUCTION).font = Font(italic=True)
+        for c, name in enumerate(HEADER, start=1):
+            ws.cell(row=4, column=c, value=name).font = Font(bold=True)
+        # Week 3: one blank row in the middle, between two days
+        gap_before = None
+        if week == 3:
+            starts = [i for i, row in enumerate(rows) if row[0] is not None]
+            gap_before = starts[len(starts) // 2]
+        r = FIRST_DATA_ROW
+        for i, row in enumerate(rows):
+            if i == gap_before:
+                blank_row = (f"Week {week}", r)
+                r += 1
+            for t in typos:
+                if t["sheet"] == f"Week {week}" and t["index"] == i:
+                    t["row"] = r
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(row=r, column=c, value=value)
+                if c == COL["Date"]:
+                    cell.number_format = "dd/mm/yyyy"
+            r += 1
+        # Week 4: a "Total" row under the last entry
+        if week == 4:
+            m = sum(x[COL["M (0-10)"] - 1] or 0 for x in rows)
+            p = sum(x[COL["P (0-10)"] - 1] or 0 for x in rows)
+            ws.cell(row=r, column=COL["Activity"], value="Total").font = Font(bold=True)
+            ws.cell(row=r, column=COL["M (0-10)"], value=m).font = Font(bold=True)
+            ws.cell(row=r, column=COL["P (0-10)"], value=p).font = Font(bold=True)
+            total_row = (f"Week {week}", r, m, p)
+        widths = [12, 8, 26, 18, 9, 9, 11, 9, 7, 10, 24]
+        for c, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = width
+        ws.freeze_panes = "A5"
+    _save_deterministic(wb, path)
+
+    records = []
+    for t in typos:
+        records.append(
+            {
+                "sheet": t["sheet"],
+                "row": t["row"],
+                "cell": f"{get_column_letter(COL[t['column']])}{t['row']}",
+                "column": t["column"],
+                "value": t["value"],
+                "original": t["original"],
+                "expect": t["expect"],
+            }
+        )
+    records.append(
+        {
+            "sheet": blank_row[0],
+            "row": blank_row[1],
+            "cell": f"A{blank_row[1]}:K{blank_row[1]}",
+            "column": "(whole row)",
+            "value": "(blank row)",
+            "original": None,
+            "expect": "skipped (no data; not a rejection)",
+        }
+    )
+    records.append(
+        {
+            "sheet": total_row[0],
+            "row": total_row[1],
+            "cell": f"C{total_row[1]}",
+            "column": "Activity (+ M, P)",
+            "value": f"Total (M = {total_row[2]}, P = {total_row[3]})",
+            "original": None,
+            "expect": "not read as an activity: skipped as a summary row or rejected with "
+            "that reason",
+        }
+    )
+    order = {f"Week {w}": w for w in range(1, 7)}
+    records.sort(key=lambda x: (order[x["sheet"]], x["row"]))
+    return records, log
+
+
+# --------------------------------------------------------------------------- cohort
+
+
+def write_cohort(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    folder.mkdir(parents=True, exist_ok=True)
+    log, roster = synth.cohort(
+        n_clients=12, arms=("BA", "control"), weeks=8, seed=COHORT_SEED, entries_per_day=6
+    )
+
+    def yn(s: pd.Series) -> pd.Series:
+        return s.map({True: "yes", False: "no"}).astype("str")
+
+    for name, g in log.groupby("client", sort=True):
+        out = pd.DataFrame(
+            {
+                "date": g["start"].dt.strftime("%Y-%m-%d"),
+                "time": g["start"].dt.strftime("%H:%M"),
+                "activity": g["activity"],
+                "category": g["category"],
+                "mastery": g["mastery"].astype("Int64"),
+                "pleasure": g["pleasure"].astype("Int64"),
+                "mood": g["mood"].astype("Int64"),
+                "planned": yn(g["planned"]),
+                "done": yn(g["done"]),
+                "avoidance": yn(g["avoidance"]),
+                "note": g["note"],
+            }
+        )
+        out.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    cols = ["client", "arm", "age", "gender", "baseline_phq9", "site"]
+    roster[cols].to_csv(folder / "roster.csv", index=False, lineterminator="\n")
+    return log, roster
+
+
+# --------------------------------------------------------------------------- README
+
+
+def _md_value(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        core = v.rstrip(" ")
+        return f"`{core}{'␠' * (len(v) - len(core))}`"
+    return f"`{v}`"
+
+
+def write_readme(path: Path, typos: list[dict], alex: pd.DataFrame, cohort_log, roster) -> None:
+    t = alex.attrs["truth"]
+    ct = cohort_log.attrs["truth"]
+    planned = ", ".join(f"week {w}: {n}" for w, n in t["planned_per_week"].items())
+    arm_counts = roster["arm"].value_counts().sort_index()
+    typo_lines = [
+        "| sheet | Excel row | cell | column | written | synthetic value | what the loader should do |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for x in typos:
+        typo_lines.append(
+            f"| {x['sheet']} | {x['row']} | {x['cell']} | {x['column']} | {_md_value(x['value'])} "
+            f"| {_md_value(x['original'])} | {x['expect']} |"
+        )
+    n_rows = len(alex)
+    text = f"""# Sample data (synthetic)
+
+**Every file in this folder is synthetic.** All of it is generated by
+[`make_samples.py`](make_samples.py) from `bactivate.synth` with fixed seeds
+(Alex: `seed={ALEX_SEED}`, cohort: `seed={COHORT_SEED}`); none of it comes from,
+or describes, a real person. "Alex", the notes ("nice chat with Sam") and the
+cohort clients are invented. Re-create everything (byte for byte) with
+
+```
+.venv/bin/python data/sample/make_samples.py
+```
+
+This README is written by the same script, so the typo table below always
+matches the workbook.
+
+## `client-alex.xlsx`: one client's hand-typed Excel log
+
+Alex: 6 weeks from Monday 2 March 2026, one monitoring-only baseline week, then
+graded activation (planned activities per week: {planned}); a lapse in week
+{t["lapse_week"]}; about 6 entries a day, some entries and a few whole days missing.
+The workbook holds {n_rows} entries, one data row each, from
+`bactivate.synth.client(weeks=6, entries_per_day=6, seed={ALEX_SEED}, client="Alex",
+avoidance_tendency=0.45, missing_rate=0.06)`; that call also returns the ground
+truth (`attrs["truth"]`: activity mood effects, weekly plans, lapse week, daily
+mood components). A correct loader returns {n_rows - 2} of them and sets the 2
+bad moods aside in `attrs["rejected"]` ({n_rows - 3} and 3 if it does not read the
+number word "seven"; the Total row is either skipped or also reported there).
+
+Layout, as a clinician receives it from a client who types into Excel:
+
+* sheet **Instructions**: prose only, no log (a loader must skip it);
+* sheets **Week 1** ... **Week 6**, each with
+  * row 1: title `{TITLE}`,
+  * row 2: instruction `{INSTRUCTION}`,
+  * row 3: blank,
+  * row 4: header `{" | ".join(HEADER)}`,
+  * rows 5 onwards: one row per entry.
+* **Date**: a real Excel date cell on the first entry of each day, *left blank*
+  on that day's later rows (the loader carries it down).
+* **Time**: text, mostly `7:00` / `14:30`, sometimes `2pm` / `9am`. Start time only.
+* **M (0-10), P (0-10), Mood (0-10)**: whole numbers; M and P are blank for a
+  planned activity that was not done.
+* **Planned?**: `yes`, `y`, `x` or `✓` for planned, blank or `no` otherwise.
+* **Done?**: only on planned rows: `yes`, `y`, `✓` or `no`; blank on unplanned rows.
+* **Avoidance**: `x`, `yes`, `y` or `✓`, blank or `no` otherwise.
+* **Notes**: occasional short free text.
+
+### Deliberate typos
+
+These are the only deviations from the synthetic log (Excel row numbers as
+Excel shows them, counting the title and header rows):
+
+{chr(10).join(typo_lines)}
+
+(`␠` marks a trailing space.) So a correct loader keeps every entry except the
+two rejected moods (which appear in `attrs["rejected"]` with their sheet, row
+and column), ignores the Instructions sheet, the title/instruction/blank/header
+rows, the blank row and the Total row, and reads the Week 2 and Week 3 ratings
+as written above.
+
+## `cohort/`: a small two-arm trial, one CSV per client
+
+`bactivate.synth.cohort(n_clients=12, arms=("BA", "control"), weeks=8,
+seed={COHORT_SEED}, entries_per_day=6)`: {", ".join(f"{n} {a}" for a, n in arm_counts.items())}
+clients, 8 weeks each (week 1 monitoring only), staggered start dates. The BA arm
+plans more valued activities each week; the control arm only monitors.
+
+* `cohort/C001.csv` ... `cohort/C012.csv`: one file per client (the file name is
+  the client id), one row per entry, header
+  `date,time,activity,category,mastery,pleasure,mood,planned,done,avoidance,note`;
+  `date` is ISO (`2026-03-09`), `time` is the start time `HH:MM`; ratings are
+  whole numbers on 0-10 (blank for a planned activity that was not done);
+  `planned`, `avoidance` are `yes`/`no`; `done` is `yes`/`no` on planned rows
+  and blank otherwise; `note` is free text (quoted when it has a comma).
+* `cohort/roster.csv`: `client,arm,age,gender,baseline_phq9,site`, one row per client.
+
+Ground truth of the generating model (see `help(bactivate.synth)`): the planted
+difference in the direct mood slope is {ct["arm_effect"]["BA"]:.2f} points per
+treatment week (BA minus control); including the behavioural pathway (more
+valued activities, less avoidance) the noise-free weekly mood slope over weeks
+2-8 differs by {ct["arm_slope_diff"]["BA"]:.2f} points per week in this sample.
+With only 12 clients an analysis will estimate this with wide uncertainty. Age,
+gender and site have no planted effect; lower baseline mood goes with a higher
+baseline PHQ-9.
+
+## Not here (yet)
+
+`client-alex-tidy.csv`, the tidy version of the workbook, is written later from
+the loader's output (`bactivate.read_log`), not by this script.
+"""
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    typos, alex = write_alex(HERE / "client-alex.xlsx")
+    cohort_log, roster = write_cohort(HERE / "cohort")
+    write_readme(HERE / "README.md", typos, alex, cohort_log, roster)
+    print(f"wrote {HERE / 'client-alex.xlsx'} ({len(alex)} entries, {len(typos)} deliberate typos)")
+    for x in typos:
+        print(f"  {x['sheet']:7} row {x['row']:3} {x['column']:18} {x['value']!r}")
+    print(f"wrote {HERE / 'cohort'} ({roster.shape[0]} clients, {len(cohort_log)} rows)")
+    print(f"wrote {HERE / 'README.md'}")
+
+
+if __name__ == "__main__":
+    main()
