@@ -696,6 +696,7 @@ def _check_common(weeks, entries_per_day, baseline_weeks, missing_rate, noise):
 
 
 def _mood_model(level, mood_slope, activation_effect, lapse_drop, noise, baseline_weeks):
+    # activation_effect is None for a cohort: it varies by client (truth['clients'])
     return {
         "level": level,
         "mood_slope": mood_slope,
@@ -756,7 +757,8 @@ def client(
         avoidance, flat mood trend.
     seed : int, numpy Generator or None
         Random seed; the same seed (and arguments) gives the same log. With
-        None a seed is drawn and recorded in ``truth["seed"]``.
+        None a seed is drawn and recorded in ``truth["seed"]`` (with a
+        Generator, ``truth["seed"]`` is None).
     client : str
         The client's name in the ``client`` column and in ``source``.
     activities : DataFrame or list of str, optional
@@ -1144,7 +1146,7 @@ def cohort(
         mood_model=_mood_model(
             float(mood_level),
             float(mood_slope),
-            float("nan"),
+            None,
             float(lapse_drop),
             float(noise),
             baseline_weeks,
