@@ -45,11 +45,9 @@ def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
     day = start.dt.normalize()
     first = pd.Timestamp(week_start) if week_start is not None else day.min()
     week = ((day - first).dt.days // 7 + 1).astype("Int64")
-    weekday = pd.Categorical.from_codes(start.dt.dayofweek.fillna(-1).astype(int), WEEKDAYS) \
-        if start.notna().all() else pd.Categorical(start.dt.dayofweek.map(dict(enumerate(WEEKDAYS))),
-                                                    categories=WEEKDAYS, ordered=True)
-    return log.assign(day=day, week=week, hour=start.dt.hour.astype("Int64"),
-                      weekday=pd.Categorical(weekday, categories=WEEKDAYS, ordered=True))
+    codes = start.dt.day_of_week.fillna(-1).astype("int64").to_numpy()
+    weekday = pd.Categorical.from_codes(codes, categories=list(WEEKDAYS), ordered=True)
+    return log.assign(day=day, week=week, hour=start.dt.hour.astype("Int64"), weekday=weekday)
 
 
 def mean_ci(x, ci: float = 0.95) -> pd.Series:
