@@ -34,12 +34,15 @@ _LAZY = {
     "small_wins": "bactivate.progress",
     "progress_trend": "bactivate.progress",
     "suggest_next": "bactivate.suggest",
+    "filter_weeks": "bactivate.common",
+    "describe": "bactivate.common",
     "score_phq9": "bactivate.questionnaires",
     "score_bads": "bactivate.questionnaires",
     "score_bads_sf": "bactivate.questionnaires",
     "reliable_change": "bactivate.questionnaires",
 }
-_SUBMODULES = {"stats", "plot", "synth", "schema", "io", "errors", "questionnaires", "cohort"}
+_SUBMODULES = {"stats", "plot", "synth", "schema", "io", "errors", "questionnaires", "cohort", "present",
+               "report"}
 
 __all__ = ["LogError", "LogWarning", "__version__", *_LAZY, *sorted(_SUBMODULES)]
 

@@ -95,3 +95,41 @@ def slope_ci(x, y, ci: float = 0.95) -> dict:
     t = _st.t.ppf(0.5 + ci / 2, n - 2)
     return {"slope": res.slope, "slope_ci_low": res.slope - t * res.stderr,
             "slope_ci_high": res.slope + t * res.stderr, "slope_p": res.pvalue, "slope_n": n}
+
+
+def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
+    """Only the entries in *weeks* (1 = the log's first 7 days); ``None`` keeps all.
+
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=4, seed=1)
+    >>> sorted(ba.filter_weeks(log, [3, 4])["start"].dt.isocalendar().week.unique().tolist())
+    [12, 13]
+    """
+    if weeks is None:
+        return log
+    if isinstance(weeks, int):
+        weeks = [weeks]
+    wanted = [int(w) for w in weeks]
+    week = with_calendar(log)["week"]
+    out = log[week.isin(wanted).fillna(False).to_numpy(bool)]
+    if out.empty and len(log):
+        raise ValueError(f"no entries in weeks {wanted}; the log covers weeks 1 to {int(week.max())}")
+    return out
+
+
+def describe(log: pd.DataFrame) -> str:
+    """One line about a log: who, from when to when, how many days and entries.
+
+    >>> import bactivate as ba
+    >>> ba.describe(ba.synth.client(weeks=2, seed=1, client="Alex"))[:28]
+    'Alex: 2 Mar 2026 to 15 Mar 2'
+    """
+    require(log, ("client", "start"), "describe()")
+    if log.empty:
+        return "an empty log: no entries"
+    who = ", ".join(log["client"].dropna().unique()[:5]) or "unknown client"
+    first, last = log["start"].min(), log["start"].max()
+    days = log["start"].dt.normalize().nunique()
+    span = (last.normalize() - first.normalize()).days + 1
+    return (f"{who}: {first.day} {first:%b %Y} to {last.day} {last:%b %Y} "
+            f"({span} days, {days} with entries, {len(log)} entries)")

@@ -1,0 +1,108 @@
+"""Tables for people: the analyses' frames with plain column names and sensible rounding.
+
+The analyses return tidy frames with precise, code-friendly names. For a
+report shown to a client, :func:`table` picks the columns that matter, names
+them in words and formats numbers (one decimal, percentages, CIs in
+brackets), returning a pandas ``Styler`` without the index.
+
+>>> import bactivate as ba
+>>> log = ba.synth.client(weeks=4, seed=1)
+>>> ba.present.table(ba.progress(log), "progress")    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: bool = False) -> pd.Series:
+    sign = "+" if signed else ""
+    text = (est.map(lambda v: f"{v:{sign}.{digits}f}" if pd.notna(v) else "")
+            + " [" + lo.map(lambda v: f"{v:.{digits}f}" if pd.notna(v) else "") + ", "
+            + hi.map(lambda v: f"{v:.{digits}f}" if pd.notna(v) else "") + "]")
+    return text.where(lo.notna() & hi.notna(), est.map(lambda v: f"{v:{sign}.{digits}f}" if pd.notna(v) else "–"))
+
+
+def _pct(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: f"{v:.0%}" if pd.notna(v) else "–")
+
+
+def _views() -> dict:
+    return {
+        "accounting": lambda d: d.rename(columns={"part": "File and sheet", "rows_read": "Rows read",
+                                                  "kept": "Used", "set_aside": "Set aside (to fix)",
+                                                  "not_log_rows": "Not entries (totals, blank slots)"}),
+        "problems": lambda d: d.loc[d["kind"] == "problem", ["sheet", "row", "column", "value", "reason"]]
+        .rename(columns=str.capitalize).fillna(""),
+        "balance": lambda d: pd.DataFrame({
+            d.columns[0].capitalize(): d.iloc[:, 0],
+            "Times": d["entries"],
+            "Mastery (0-10)": _ci(d["mastery_mean"], d["mastery_ci_low"], d["mastery_ci_high"]),
+            "Pleasure (0-10)": _ci(d["pleasure_mean"], d["pleasure_ci_low"], d["pleasure_ci_high"]),
+            "High in both": _pct(d["share_both"]),
+        }),
+        "mood": lambda d: pd.DataFrame({
+            d.columns[0].capitalize(): d.iloc[:, 0],
+            "Days with": d["n_with"], "Days without": d["n_without"],
+            "Mood with": d["mood_with"].round(1), "Mood without": d["mood_without"].round(1),
+            "Difference [95% CI]": _ci(d["diff"], d["ci_low"], d["ci_high"], signed=True),
+            "q": d["q"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""),
+            "Note": np.where(d["status"] == "tested",
+                             np.where(d["q"] < 0.05, "clear difference", "could be chance"),
+                             "too few days to compare"),
+        }),
+        "low_mood": lambda d: pd.DataFrame({
+            "When": d["by"].str.capitalize() + " " + d["level"],
+            "Mood (0-10) [95% CI]": _ci(d["mood_mean"], d["mood_ci_low"], d["mood_ci_high"]),
+            "Ratings": d["mood_n"],
+            "Compared with your average": d["vs_average"].map(lambda v: f"{v:+.1f}"),
+        }),
+        "skipped": lambda d: pd.DataFrame({
+            "Planned": d["level"], "Times planned": d["planned"], "Times skipped": d["skipped"],
+            "Skipped": _pct(d["skipped_share"]),
+        }),
+        "progress": lambda d: pd.DataFrame({
+            "Week": d[d.columns[0]], "From": d["start_day"].dt.strftime("%d %b"),
+            "Activities": d["activities"], "Planned": d["planned"], "Done": d["done"],
+            "Completion": _pct(d["completion"]),
+            "Mastery": d["mastery"].round(1), "Pleasure": d["pleasure"].round(1), "Mood": d["mood"].round(1),
+            "Avoidance": _pct(d["avoidance_share"]),
+        }),
+        "trend": lambda d: pd.DataFrame({
+            "Measure": d["measure"].str.replace("_", " ").str.capitalize(),
+            "Change per week [95% CI]": _ci(d["slope"], d["slope_ci_low"], d["slope_ci_high"], 2, True),
+            "Weeks": d["n"], "Reading": d["direction"],
+        }),
+        "suggest": lambda d: pd.DataFrame({
+            "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
+            "Why": d["reason"],
+        }),
+        "phase": lambda d: pd.DataFrame({
+            "Effect size": d["effect"],
+            "Estimate [95% CI]": _ci(d["estimate"], d["ci_low"], d["ci_high"], 2),
+            "p": d["p"].map(lambda v: f"{v:.3f}" if pd.notna(v) else ""),
+            "Days (A / B)": d["n_a"].astype(str) + " / " + d["n_b"].astype(str),
+        }),
+    }
+
+
+VIEWS = tuple(_views())
+
+
+def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
+    """A readable table of an analysis frame, as a Styler without the index.
+
+    Parameters
+    ----------
+    frame : the frame an analysis returned.
+    view : which analysis it came from: one of :data:`VIEWS` (``"balance"``,
+        ``"mood"``, ``"progress"``, ``"trend"``, ``"suggest"``, ...).
+    rows : show only the first *rows* rows.
+    """
+    views = _views()
+    if view not in views:
+        raise ValueError(f"view must be one of {sorted(views)}, not {view!r}")
+    out = views[view](frame.head(rows) if rows else frame)
+    out = out.reset_index(drop=True)
+    return out.style.hide(axis="index").format(precision=1, na_rep="–")
