@@ -489,16 +489,30 @@ With only 12 clients an analysis will estimate this with wide uncertainty. Age,
 gender and site have no planted effect; lower baseline mood goes with a higher
 baseline PHQ-9.
 
-## Not here (yet)
+## `client-alex-tidy.csv`
 
-`client-alex-tidy.csv`, the tidy version of the workbook, is written later from
-the loader's output (`bactivate.read_log`), not by this script.
+The same client as a tidy CSV: `bactivate.read_log("client-alex.xlsx")` written
+with `bactivate.write_log`, one row per activity in the columns of
+`docs/data-format.md`. The rows the loader set aside (the two bad moods and the
+totals row) are not in it; `source` says which sheet and row each entry came
+from. `read_log` reads it back unchanged.
 """
     path.write_text(text, encoding="utf-8")
 
 
+def write_tidy(xlsx: Path, path: Path) -> pd.DataFrame:
+    """The workbook as the loader reads it, written as a tidy CSV."""
+    from bactivate import read_log, write_log
+
+    log = read_log(xlsx, errors="ignore")
+    write_log(log, path)
+    return log
+
+
 def main() -> None:
     typos, alex = write_alex(HERE / "client-alex.xlsx")
+    tidy = write_tidy(HERE / "client-alex.xlsx", HERE / "client-alex-tidy.csv")
+    print(f"wrote {HERE / 'client-alex-tidy.csv'} ({len(tidy)} rows)")
     cohort_log, roster = write_cohort(HERE / "cohort")
     write_readme(HERE / "README.md", typos, alex, cohort_log, roster)
     print(f"wrote {HERE / 'client-alex.xlsx'} ({len(alex)} entries, {len(typos)} deliberate typos)")
