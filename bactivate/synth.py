@@ -426,6 +426,7 @@ def _simulate(
     missing_rate: float,
     note_rate: float,
     lapse_drop: float,
+    avoidance_growth: float = 0.0,
 ):
     """Vectorised core for n clients at once.
 
@@ -466,6 +467,12 @@ def _simulate(
     avoid_p = avoid[:, None] * (1.0 - _AVOID_DROP * act1 * ramp[None, :])
     avoid_p = np.where(is_lapse, _LAPSE_AVOID * avoid[:, None], avoid_p)
     valued_f = 1.0 + _VALUED_GAIN * act[:, None] * ramp[None, :]
+    if avoidance_growth:
+        # the avoidance cycle: while only monitoring, avoidance grows and valued activity shrinks
+        # by this factor a week; activation starts from where the last baseline week left off
+        grow = (1.0 + avoidance_growth) ** (np.minimum(week_no, B) - 1)
+        avoid_p = np.clip(avoid_p * grow[None, :], 0.0, 1.0)
+        valued_f = valued_f / grow[None, :]
     valued_f = np.where(is_lapse, _LAPSE_VALUED * valued_f, valued_f)
     scale = min(1.0, S / 8.0)
     p_unpl = np.zeros((n, W, A))
@@ -741,6 +748,7 @@ def client(
     lapse_drop: float = 1.5,
     planned_per_week: Sequence[int] | None = None,
     note_rate: float = 0.08,
+    avoidance_growth: float = 0.0,
 ) -> pd.DataFrame:
     """One client's synthetic BA log, with its ground truth in ``attrs["truth"]``.
 
@@ -801,6 +809,13 @@ def client(
         ``activation_effect`` (default :data:`PLANNED_PER_WEEK`; last value repeats).
     note_rate : float
         Share of rows with a short invented note.
+    avoidance_growth : float
+        The avoidance cycle, for teaching: during the monitoring-only weeks
+        the avoidance probability grows by this factor each week
+        (``avoidance_p * (1 + g) ** (week - 1)``, capped at 1) and valued
+        activities become rarer by the same factor, so mood drifts down;
+        activation then starts from the last baseline week's level. 0 (the
+        default) keeps the baseline flat.
 
     Returns
     -------
@@ -826,6 +841,8 @@ def client(
         raise ValueError("activation_effect must be >= 0")
     if not 0 <= avoidance_tendency <= 1:
         raise ValueError("avoidance_tendency must be in [0, 1]")
+    if not 0 <= avoidance_growth <= 2:
+        raise ValueError("avoidance_growth must be in [0, 2] (a weekly growth factor)")
     n_treat = weeks - baseline_weeks
     if isinstance(lapse_week, str):
         if lapse_week != "auto":
@@ -860,6 +877,7 @@ def client(
         "lapse_drop": float(lapse_drop),
         "planned_per_week": None if planned_per_week is None else list(planned_per_week),
         "note_rate": float(note_rate),
+        "avoidance_growth": float(avoidance_growth),
     }
     log, weeks_tab, daily, p_unpl = _simulate(
         rng,
@@ -879,6 +897,7 @@ def client(
         missing_rate=float(missing_rate),
         note_rate=float(note_rate),
         lapse_drop=float(lapse_drop),
+        avoidance_growth=float(avoidance_growth),
     )
     weeks_tab = weeks_tab.drop(columns="client")
     daily = daily.drop(columns="client")

@@ -459,3 +459,19 @@ def test_sample_workbook_matches_its_readme():
     for ws in wb.worksheets[1:]:
         assert ws["A1"].value == "Activity log — client: Alex (synthetic example)"
         assert [c.value for c in ws[4]][:3] == ["Date", "Time", "Activity"]
+
+
+def test_avoidance_growth_makes_the_avoidance_cycle():
+    """With avoidance_growth and no activation, avoidance rises and mood falls week by week."""
+    log = synth.client(weeks=6, baseline_weeks=6, seed=4, avoidance_growth=0.3, avoidance_tendency=0.3,
+                       lapse_week=None)
+    truth = log.attrs["truth"]["avoidance_p"]
+    assert truth[6] == pytest.approx(min(1.0, truth[1] * 1.3**5))
+    assert truth[3] == pytest.approx(truth[1] * 1.3**2)
+    week = (log["start"] - log["start"].min()).dt.days // 7 + 1
+    avoid = log["avoidance"].fillna(False).astype(float).groupby(week).mean()
+    mood = log["mood"].groupby(week).mean()
+    assert avoid[[5, 6]].mean() > avoid[[1, 2]].mean()
+    assert mood[[5, 6]].mean() < mood[[1, 2]].mean()
+    flat = synth.client(weeks=6, baseline_weeks=6, seed=4, avoidance_tendency=0.3, lapse_week=None)
+    assert flat.attrs["truth"]["avoidance_p"][6] == pytest.approx(flat.attrs["truth"]["avoidance_p"][1])
