@@ -105,4 +105,17 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
         raise ValueError(f"view must be one of {sorted(views)}, not {view!r}")
     out = views[view](frame.head(rows) if rows else frame)
     out = out.reset_index(drop=True)
-    return out.style.hide(axis="index").format(precision=1, na_rep="–")
+    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]
+    style = out.style.hide(axis="index").format(precision=1, na_rep="–")
+    if text:
+        style = style.set_properties(subset=text, **{"text-align": "left"})
+        style = style.set_table_styles([{"selector": f"th.col{out.columns.get_loc(c)}",
+                                         "props": "text-align: left;"} for c in text], overwrite=False)
+    return style
+
+
+def note(text: str):
+    """A paragraph of explanation (e.g. an analysis's ``attrs["method"]``) shown as prose."""
+    from IPython.display import Markdown
+
+    return Markdown(f"*{text}*")
