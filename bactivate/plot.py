@@ -1,0 +1,709 @@
+"""Plots of a BA log and of the analyses' frames, seaborn style.
+
+Every function takes ``data=`` (the tidy frame the matching analysis returns,
+or, where it makes sense, the raw tidy log, in which case the analysis is run
+for you), draws on ``ax=`` if given (else on a new figure of a sensible size)
+and returns the matplotlib ``Axes``. :func:`progress` is figure-level (small
+multiples) and returns the ``Figure``.
+
+Conventions: colour-blind-safe palettes (seaborn ``"colorblind"``, ``cividis``,
+``mako``, ``vlag``), redundant encodings (marker shape as well as colour where
+colour carries meaning), axis labels with their scale ("Mood (0-10)", "%"),
+a title that says what is shown with its n, and the CI level in a legend or
+label. An analysis frame with no rows raises a ``ValueError`` that says why
+there is nothing to plot; a frame with rows but nothing estimable (e.g. no
+activity with enough days to test) gives a labelled axes with a note.
+
+>>> import bactivate as ba
+>>> log = ba.synth.client(weeks=8, seed=3)
+>>> ax = ba.plot.balance(log)                 # doctest: +SKIP
+>>> fig = ba.plot.progress(ba.progress(log))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.transforms import offset_copy
+
+__all__ = ["avoidance", "balance", "balance_weeks", "mood_by_activity", "phase_effect", "progress",
+           "skipped", "timeline"]
+
+#: the kinds of small wins, in stacking order, with their marker and palette colour index
+WIN_STYLE = {
+    "planned and done": ("o", 0),
+    "high mastery": ("^", 1),
+    "high pleasure": ("s", 4),
+    "first time": ("*", 2),
+}
+
+#: label, axis limits, display factor and slope unit of each progress measure
+_MEASURES = {
+    "activities": ("Activities done (count)", None, 1, "per week"),
+    "planned": ("Activities planned (count)", None, 1, "per week"),
+    "done": ("Planned and done (count)", None, 1, "per week"),
+    "completion": ("Completion (% of planned)", (0, 105), 100, "pp per week"),
+    "mastery": ("Mastery, mean (0-10)", (0, 10), 1, "per week"),
+    "pleasure": ("Pleasure, mean (0-10)", (0, 10), 1, "per week"),
+    "mood": ("Mood, mean (0-10)", (0, 10), 1, "per week"),
+    "avoidance_share": ("Avoidance (% of activities)", (0, 100), 100, "pp per week"),
+}
+
+_FAINT = "0.55"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _new_ax(ax, size):
+    """*ax* if given, else the axes of a new constrained-layout figure of *size* inches."""
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def _is_log(data) -> bool:
+    """True when *data* looks like a tidy log rather than an analysis frame."""
+    return isinstance(data, pd.DataFrame) and {"entry", "start", "activity"} <= set(data.columns)
+
+
+def _frame(data, what: str, needs, compute=None, empty: str = "the frame has no rows") -> pd.DataFrame:
+    """The analysis frame to plot: *compute* (the analysis) applied to a raw log, checked."""
+    if data is None:
+        raise TypeError(f"plot.{what}() needs data=: the analysis frame or the tidy log")
+    if compute is not None and _is_log(data):
+        data = compute(data)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"plot.{what}() takes a DataFrame, not {type(data).__name__}")
+    missing = [c for c in needs if c not in data.columns]
+    if missing:
+        raise ValueError(f"plot.{what}() needs the columns {missing}; pass the frame that "
+                         f"bactivate.{what.split('_weeks')[0]}() returns, or the tidy log")
+    if data.empty:
+        raise ValueError(f"plot.{what}(): nothing to plot, {empty}")
+    return data
+
+
+#: seaborn "colorblind" reordered so that the first few colours differ most
+_CB_ORDER = (0, 1, 2, 3, 4, 9, 5, 7, 8, 6)
+_MARKERS = ("o", "s", "^", "D", "v", "p", "h", "X", "P", "*")
+
+
+def _palette(n: int):
+    if n > len(_CB_ORDER):
+        return sns.color_palette("husl", n)
+    base = sns.color_palette("colorblind")
+    return [base[i] for i in _CB_ORDER[:max(n, 1)]]
+
+
+def _count(n, word: str, plural: str | None = None) -> str:
+    """'1 day', '2 days', '3 activities'."""
+    n = int(n)
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _ci_label(level) -> str:
+    return f"{float(level):.0%} CI"
+
+
+def _date_span(first, last) -> str:
+    """'2 Mar – 26 Apr 2026' (years shown once when they agree)."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if first.normalize() == last.normalize():
+        return f"{first.day} {first:%b %Y}"
+    left = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
+    return f"{left} – {last.day} {last:%b %Y}"
+
+
+def _note(ax, text: str):
+    """A centred grey note on an axes that has nothing to show."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=_FAINT, wrap=True)
+
+
+def _legend_below(ax, handles, ncols: int, gap: float = 34, **kw):
+    """A legend centred under the x-axis label (*gap* points below the axes)."""
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-gap, units="points")
+    return ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below,
+                     ncols=ncols, frameon=False, **{"fontsize": 8.5, **kw})
+
+
+def _day_axis(ax, first, last) -> None:
+    """Readable day ticks: Mondays as '2 Mar' over long spans, every day over short ones."""
+    span = (pd.Timestamp(last) - pd.Timestamp(first)).days
+    locator = (mdates.DayLocator() if span <= 10 else
+               mdates.WeekdayLocator(byweekday=mdates.MO, interval=max(1, span // 70 + 1)))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{mdates.num2date(v):%d %b}".lstrip("0")))
+
+
+def _declutter(texts, rounds: int = 60) -> None:
+    """Crudely push overlapping annotations apart vertically (later texts give way)."""
+    if len(texts) < 2:
+        return
+    fig = texts[0].figure
+    fig.draw_without_rendering()  # settle the layout so extents are final
+    to_pt = 72 / fig.dpi
+    for _ in range(rounds):
+        moved = False
+        boxes = [Text.get_window_extent(t) for t in texts]  # the text alone, not its leader line
+        for i in range(1, len(texts)):
+            for j in range(i):
+                bi, bj = boxes[i], boxes[j]
+                if not bi.overlaps(bj):
+                    continue
+                down = (bi.y0 + bi.y1) <= (bj.y0 + bj.y1)
+                shift = (bi.y1 - bj.y0 if down else bj.y1 - bi.y0) + 1
+                dx, dy = texts[i].xyann
+                texts[i].xyann = (dx, dy + (-shift if down else shift) * to_pt)
+                boxes[i] = Text.get_window_extent(texts[i])
+                moved = True
+        if not moved:
+            return
+
+
+# --------------------------------------------------------------------------- balance
+
+
+def _activity_category(log: pd.DataFrame) -> pd.Series:
+    """Each activity's most frequent category (vectorised)."""
+    pairs = log[["activity", "category"]].dropna().value_counts()
+    pairs = pairs.reset_index().drop_duplicates("activity")
+    return pairs.set_index("activity")["category"]
+
+
+def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_top: int = 12,
+            ci: bool = False):
+    """Mastery (x) versus pleasure (y) per activity: the BA "balance map".
+
+    Parameters
+    ----------
+    data : the frame of ``ba.balance(log, by="activity")`` (or ``by="category"``),
+        or the tidy log (the balance is computed, and each activity coloured by
+        its most frequent category). A ``category`` column, when present,
+        colours the points.
+    by : ``"activity"`` or ``"category"`` when *data* is the log.
+    high : where the quadrant guide lines are drawn (the balance's ``high``).
+    label_top : label the most frequent activities, this many.
+    ci : also draw each point's CI of mean mastery and pleasure as thin crosshairs.
+
+    Point area is the number of entries. The four quadrants are labelled
+    "both", "mastery only", "pleasure only" and "neither" (high = rated at
+    least *high* of 10 on average).
+    """
+    if by not in ("activity", "category"):
+        raise ValueError("plot.balance() maps activities or categories: by='activity' or 'category'")
+
+    def compute(log):
+        out = ba_analysis("balance")(log, by=by, high=high)
+        if by == "activity" and "category" in log.columns:
+            out["category"] = out["activity"].map(_activity_category(log))
+        return out
+
+    df = _frame(data, "balance", ("mastery_mean", "pleasure_mean", "entries"), compute)
+    name = "activity" if "activity" in df.columns else "category"
+    ax = _new_ax(ax, (9.5, 6.5))
+    hue = "category" if "category" in df.columns and df["category"].notna().any() else None
+    order = sorted(df[hue].dropna().unique()) if hue else None
+    sns.scatterplot(data=df, x="mastery_mean", y="pleasure_mean", hue=hue, hue_order=order,
+                    palette=_palette(len(order)) if hue else None, size="entries", sizes=(30, 420),
+                    style=hue, style_order=order, markers=list(_MARKERS[:len(order)]) if hue and len(order) <= 10 else True,
+                    alpha=0.75, edgecolor="white", linewidth=0.6, ax=ax, zorder=3,
+                    color=None if hue else _palette(1)[0])
+    if ci and {"mastery_ci_low", "pleasure_ci_low"} <= set(df.columns):
+        m, p = df["mastery_mean"], df["pleasure_mean"]
+        ax.errorbar(m, p, xerr=[m - df["mastery_ci_low"].clip(0, 10), df["mastery_ci_high"].clip(0, 10) - m],
+                    yerr=[p - df["pleasure_ci_low"].clip(0, 10), df["pleasure_ci_high"].clip(0, 10) - p],
+                    fmt="none", ecolor=_FAINT, elinewidth=0.7, zorder=2)
+    _quadrants(ax, high)
+    top = df.nlargest(label_top, "entries") if label_top else df.iloc[:0]
+    texts = [ax.annotate(str(n), (x, y), xytext=(7, 4), textcoords="offset points", fontsize=8.5,
+                         arrowprops={"arrowstyle": "-", "lw": 0.5, "color": _FAINT, "shrinkB": 4},
+                         zorder=4)
+             for n, x, y in zip(top[name], top["mastery_mean"], top["pleasure_mean"], strict=True)]
+    ax.set(xlim=(-0.5, 10.5), ylim=(-0.5, 10.5), xticks=range(11), yticks=range(11),
+           xlabel="Mastery, mean (0-10)", ylabel="Pleasure, mean (0-10)")
+    ax.set_title(f"Mastery and pleasure by {name} (n = {_count(df['entries'].sum(), 'entry', 'entries')}, "
+                 f"{_count(len(df), name, 'activities' if name == 'activity' else 'categories')})"
+                 + (f"\nlines: {_ci_label(df.attrs.get('ci', 0.95))} of the means" if ci else ""))
+    legend = ax.get_legend()
+    if legend is not None:
+        names = {"entries": "Entries (point size)", "category": "Category"}
+        for t in [*legend.get_texts(), legend.get_title()]:  # seaborn uses the column names
+            t.set_text(names.get(t.get_text(), t.get_text()))
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8.5)
+    _declutter(texts)
+    return ax
+
+
+def _quadrants(ax, high: float) -> None:
+    ax.axvline(high, color=_FAINT, lw=0.8, ls="--", zorder=1)
+    ax.axhline(high, color=_FAINT, lw=0.8, ls="--", zorder=1)
+    style = {"color": _FAINT, "fontsize": 9, "style": "italic", "zorder": 1}
+    ax.text(10.3, 10.3, "both", ha="right", va="top", **style)
+    ax.text(-0.3, 10.3, "pleasure only", ha="left", va="top", **style)
+    ax.text(10.3, -0.3, "mastery only", ha="right", va="bottom", **style)
+    ax.text(-0.3, -0.3, "neither", ha="left", va="bottom", **style)
+
+
+def ba_analysis(name: str):
+    """The analysis function *name* of bactivate (imported lazily)."""
+    import bactivate
+
+    return getattr(bactivate, name)
+
+
+def balance_weeks(data=None, *, ax=None, high_line: bool = False):
+    """Mean mastery and pleasure week by week, each with its CI band.
+
+    The chosen view: two lines (mastery: circles, solid; pleasure: squares,
+    dashed) of the weekly mean rating with a shaded t-interval (level from
+    ``data.attrs["ci"]``), on the 0-10 scale. It shows whether the client's
+    weeks are gaining accomplishment and enjoyment, and how sure we are. The
+    entries behind each week are shown under the week number.
+
+    Parameters
+    ----------
+    data : the frame of ``ba.balance(log, by="week")`` (or ``by="day"``), or the tidy log.
+    high_line : also draw the balance's ``high`` threshold as a faint line.
+    """
+    df = _frame(data, "balance_weeks", ("mastery_mean", "pleasure_mean", "entries"),
+                lambda log: ba_analysis("balance")(log, by="week"))
+    key = "week" if "week" in df.columns else "day" if "day" in df.columns else None
+    if key is None:
+        raise ValueError("plot.balance_weeks() needs the frame of ba.balance(log, by='week') or by='day'")
+    ax = _new_ax(ax, (8, 4.8))
+    x = df[key]
+    colours = _palette(2)
+    level = df.attrs.get("ci", 0.95)
+    for i, (what, marker, ls) in enumerate((("mastery", "o", "-"), ("pleasure", "s", "--"))):
+        lo, hi = f"{what}_ci_low", f"{what}_ci_high"
+        if {lo, hi} <= set(df.columns):
+            ax.fill_between(x, df[lo].clip(0, 10), df[hi].clip(0, 10), color=colours[i], alpha=0.18, lw=0,
+                            label=f"{what.capitalize()}, {_ci_label(level)}")
+        ax.plot(x, df[f"{what}_mean"], marker=marker, ls=ls, color=colours[i], label=f"{what.capitalize()}, mean")
+    if high_line and "high" in df.attrs:
+        ax.axhline(df.attrs["high"], color=_FAINT, lw=0.8, ls=":", label=f"'high' ({df.attrs['high']:g})")
+    ax.set_ylim(0, 10)
+    ax.set_ylabel("Rating, mean (0-10)")
+    if key == "week":
+        ax.set_xticks(x, [f"{w}\n({n})" for w, n in zip(x, df["entries"], strict=True)])
+        ax.set_xlabel("Week of the log (entries that week)")
+    else:
+        ax.set_xlabel("Day")
+        _day_axis(ax, x.min(), x.max())
+    ax.set_title(f"Mastery and pleasure {key} by {key} (n = {_count(df['entries'].sum(), 'entry', 'entries')})")
+    ax.legend(loc="upper left", ncols=2, fontsize=8.5, frameon=False)
+    return ax
+
+
+# --------------------------------------------------------------------------- mood and activity
+
+
+def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: float = 0.05):
+    """Forest plot: mood on days with versus without each activity, with its CI.
+
+    One row per tested activity, largest difference on top; the dot is
+    ``diff`` and the bar ``ci_low``-``ci_high`` (level from
+    ``data.attrs["ci"]``); a zero line marks "no difference". Activities with
+    ``q < alpha`` (Benjamini-Hochberg) are drawn filled and dark with a bold
+    name, the others open. The days with / without each activity are listed
+    at the right. With *show_untested*, activities marked "not enough data"
+    are listed faintly underneath (no estimate); otherwise they are left out
+    and counted in the title.
+
+    Parameters
+    ----------
+    data : the frame of ``ba.mood_by_activity(log)`` or the tidy log.
+    """
+    df = _frame(data, "mood_by_activity", ("diff", "ci_low", "ci_high", "n_with", "n_without"),
+                ba_analysis("mood_by_activity"), "no activities in the log")
+    name = "activity" if "activity" in df.columns else df.columns[0]
+    status = df["status"] if "status" in df.columns else pd.Series(
+        np.where(df["diff"].notna(), "tested", "not enough data"), index=df.index)
+    tested = df[status.eq("tested") & df["diff"].notna()].sort_values("diff")
+    untested = df.drop(tested.index) if show_untested else df.iloc[:0]
+    n_rows = len(tested) + len(untested)
+    ax = _new_ax(ax, (8.5, 1.6 + 0.32 * max(n_rows, 2)))
+    unit = str(df["unit"].iloc[0]) if "unit" in df.columns else "days"
+    level = df.attrs.get("ci", 0.95)
+    y = np.arange(len(untested), n_rows)
+    sig = (tested["q"] < alpha).to_numpy() if "q" in tested.columns else np.zeros(len(tested), bool)
+    dark, light = sns.color_palette("colorblind")[0], sns.color_palette("colorblind")[7]
+    for mask, colour, face, label in ((sig, dark, dark, f"q < {alpha:g} (BH-adjusted)"),
+                                      (~sig, light, "white", f"q ≥ {alpha:g}")):
+        if mask.any():
+            t = tested[mask]
+            ax.errorbar(t["diff"], y[mask], xerr=[t["diff"] - t["ci_low"], t["ci_high"] - t["diff"]],
+                        fmt="o", color=colour, mfc=face, mec=colour, ms=6, capsize=2.5, lw=1.4,
+                        label=f"{label}, bar = {_ci_label(level)}")
+    ax.axvline(0, color="0.3", lw=0.9, zorder=0)
+    labels = list(untested[name].astype(str)) + list(tested[name].astype(str))
+    ax.set_yticks(np.arange(n_rows), labels)
+    for tick, bold in zip(ax.get_yticklabels()[len(untested):], sig, strict=True):
+        tick.set_fontweight("bold" if bold else "normal")
+    for tick in ax.get_yticklabels()[:len(untested)]:
+        tick.set_color(_FAINT)
+    _n_column(ax, untested, tested, unit)
+    if len(untested):
+        ax.axhline(len(untested) - 0.5, color="0.85", lw=0.8)
+    if tested.empty:
+        _note(ax, f"No {name} had enough {unit} with and without it to test.")
+        ax.set_xlim(-1, 1)
+    ax.set_ylim(-0.7, n_rows - 0.3)
+    what = "entries after vs not after" if unit == "entries" else "days with vs without"
+    ax.set_xlabel(f"Mood difference, {what} (0-10 scale)")
+    ax.set_ylabel(name.capitalize())
+    left_out = len(df) - len(tested) - len(untested)
+    total = int(df["n_with"].iloc[0] + df["n_without"].iloc[0])
+    ax.set_title(f"Mood {'after' if unit == 'entries' else 'on days with'} vs without each {name} "
+                 f"(n = {_count(total, unit[:-1], unit)}"
+                 + (f"; {left_out} not tested: too few {unit})" if left_out else ")"),
+                 pad=16)
+    if len(tested):
+        ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9)
+    return ax
+
+
+def _n_column(ax, untested, tested, unit) -> None:
+    """'with / without' counts in a column just right of the axes."""
+    tr = ax.get_yaxis_transform()
+    kw = {"transform": tr, "fontsize": 8, "va": "center", "ha": "left", "clip_on": False}
+    n = len(untested) + len(tested)
+    if n == 0:
+        return
+    ax.text(1.02, n - 0.3, f"{unit} with / without", color="0.3", **{**kw, "va": "bottom"})
+    rows = pd.concat([untested, tested])
+    for i, (w, wo) in enumerate(zip(rows["n_with"], rows["n_without"], strict=True)):
+        ax.text(1.02, i, f"{w} / {wo}", color=_FAINT if i < len(untested) else "0.2", **kw)
+    for i in range(len(untested)):
+        ax.text(0.01, i, "not enough data", transform=ax.get_yaxis_transform(), fontsize=8, va="center",
+                color=_FAINT, style="italic")
+
+
+_EFFECT_SCALE = {  # reference (no effect), possible range, axis note
+    "NAP": (0.5, (0, 1), "0 to 1, none = 0.5"),
+    "Tau": (0.0, (-1, 1), "-1 to 1"),
+    "Tau-U": (0.0, (-1, 1), "-1 to 1"),
+    "Cliff's delta": (0.0, (-1, 1), "-1 to 1"),
+    "Hedges' g": (0.0, None, "SD units"),
+}
+
+
+def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str = "mood",
+                 ci: float = 0.95):
+    """Baseline (A) versus activation (B): each effect size as a dot with its CI.
+
+    NAP, Tau, Tau-U and Hedges' g live on different scales, so each row
+    carries its own reference: a short dark tick at "no effect" (0.5 for
+    NAP, 0 for the others) and a faint band over the values the index can
+    take (0-1 for NAP, -1 to 1 for Tau and Tau-U; Hedges' g is unbounded).
+    The x axis is shared only for compactness; compare each dot with its own
+    tick, not across rows. Each row's estimate and CI are printed at the right.
+
+    Parameters
+    ----------
+    data : the frame of ``ba.phase_effect(log, ...)`` or the tidy log (then
+        *baseline*, *treatment*, *measure* and *ci* are passed on).
+    ci : the CI level, when *data* does not record it in ``attrs["ci"]``.
+    """
+    df = _frame(data, "phase_effect", ("effect", "estimate", "ci_low", "ci_high"),
+                lambda log: ba_analysis("phase_effect")(log, baseline=baseline, treatment=treatment,
+                                                         measure=measure, ci=ci))
+    ax = _new_ax(ax, (8.5, 1.4 + 0.65 * len(df)))
+    df = df.iloc[::-1].reset_index(drop=True)  # first effect on top
+    y = np.arange(len(df))
+    scales = [_EFFECT_SCALE.get(str(e), (0.0, None, "")) for e in df["effect"]]
+    for i, (ref, rng, _) in enumerate(scales):
+        if rng:
+            ax.plot(rng, [i, i], color="0.9", lw=9, solid_capstyle="butt", zorder=0)
+        ax.plot([ref, ref], [i - 0.3, i + 0.3], color="0.25", lw=1.4, zorder=1)
+    colour = sns.color_palette("colorblind")[0]
+    level = df.attrs.get("ci", ci)
+    ax.errorbar(df["estimate"], y, xerr=[df["estimate"] - df["ci_low"], df["ci_high"] - df["estimate"]],
+                fmt="o", color=colour, capsize=3, ms=7, lw=1.5, zorder=3, label=f"Estimate, bar = {_ci_label(level)}")
+    ax.set_yticks(y, [f"{e}\n({note})" if note else str(e) for e, (_, _, note) in zip(df["effect"], scales,
+                                                                                       strict=True)])
+    for i, (est, lo, hi) in enumerate(zip(df["estimate"], df["ci_low"], df["ci_high"], strict=True)):
+        ax.text(1.02, i, f"{est:.2f} [{lo:.2f}, {hi:.2f}]", transform=ax.get_yaxis_transform(),
+                fontsize=8.5, va="center", clip_on=False)
+    ax.set_ylim(-0.6, len(df) - 0.4)
+    ax.set_xlabel("Effect size, each on its own scale; positive = higher in activation")
+    _legend_below(ax, [*ax.get_legend_handles_labels()[0],
+                       Line2D([], [], color="0.25", lw=1.4, label="no effect"),
+                       Line2D([], [], color="0.9", lw=6, label="possible range")], ncols=3)
+    ax.set_title(_phase_title(df))
+    return ax
+
+
+def _phase_title(df: pd.DataFrame) -> str:
+    what = str(df["measure"].iloc[0]) if "measure" in df.columns else "measure"
+    if not {"n_a", "n_b"} <= set(df.columns):
+        return f"Daily {what}: baseline (A) vs activation (B)"
+    a, b = (f"{p}, n = {_count(df[f'n_{p.lower()}'].iloc[0], 'day')}" for p in "AB")
+    if {"mean_a", "mean_b"} <= set(df.columns):
+        a, b = f"{a}, mean {df['mean_a'].iloc[0]:.2g}", f"{b}, mean {df['mean_b'].iloc[0]:.2g}"
+    return f"Daily {what}: baseline ({a}) vs activation ({b})"
+
+
+# --------------------------------------------------------------------------- avoidance
+
+
+def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool | None = None,
+              vmax: float | None = None):
+    """Weekday x hour heat map of avoidance share (%) or mean mood (0-10).
+
+    Parameters
+    ----------
+    data : ``ba.avoidance(log)["by_hour"]``, the dict ``ba.avoidance(log)``, or the tidy log.
+    value : ``"avoidance_share"`` (share of entries that were avoidance, %,
+        sequential ``mako_r``: darker = more avoidance) or ``"mood_mean"``
+        (mean mood 0-10, diverging ``vlag_r`` centred on the client's own mean
+        mood: red below it, blue above).
+    annot : write the value in each cell (default: when there are at most 16 hour columns).
+    vmax : top of the avoidance colour scale in % (default: the largest share, rounded up
+        to 10; give 100 to compare clients on one scale).
+
+    Weekdays Mon..Sun are the rows (always all seven); the columns are the
+    hours that have any entry; cells without entries stay blank.
+    """
+    if value not in ("avoidance_share", "mood_mean"):
+        raise ValueError("value must be 'avoidance_share' or 'mood_mean'")
+    if isinstance(data, dict):
+        data = data.get("by_hour")
+    df = _frame(data, "avoidance", ("weekday", "hour", value, "entries"),
+                lambda log: ba_analysis("avoidance")(log)["by_hour"], "the log has no dated entries")
+    weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    hours = np.sort(df["hour"].dropna().unique().astype(int))
+    grid = df.pivot_table(index=df["weekday"].astype(str), columns="hour", values=value, aggfunc="mean",
+                          observed=True).reindex(index=list(weekdays), columns=hours)
+    ax = _new_ax(ax, (max(6.0, 0.55 * len(hours) + 2.5), 4.4))
+    annot = len(hours) <= 16 if annot is None else annot
+    if value == "avoidance_share":
+        grid = grid * 100
+        top = vmax if vmax is not None else min(100.0, max(10.0, np.ceil(np.nanmax(grid.to_numpy()) / 10) * 10))
+        kw = {"cmap": "mako_r", "vmin": 0, "vmax": top, "fmt": ".0f",
+              "cbar_kws": {"label": "Avoidance (% of entries)"}}
+        n_text = f"n = {_count(df['entries'].sum(), 'entry', 'entries')}"
+        title = "Avoidance by weekday and hour (% of entries that were avoidance)"
+    else:
+        n = df["mood_n"] if "mood_n" in df.columns else df["entries"]
+        centre = float(np.average(df[value].dropna(), weights=n[df[value].notna()]))
+        reach = max(float(np.nanmax(np.abs(grid.to_numpy() - centre))), 0.5)
+        # symmetric limits centre the diverging map (seaborn's center= uses a deprecated mpl call)
+        kw = {"cmap": "vlag_r", "vmin": centre - reach, "vmax": centre + reach, "fmt": ".1f",
+              "cbar_kws": {"label": f"Mood, mean (0-10); white = client's mean {centre:.1f}"}}
+        title = "Mood by weekday and hour (mean, 0-10)"
+        n_text = f"n = {_count(n.sum(), 'mood rating')}"
+    sns.heatmap(grid, ax=ax, annot=annot, annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
+                square=False, **kw)
+    ax.set_yticklabels(weekdays, rotation=0)
+    ax.set_xticklabels([f"{h:02d}:00" for h in hours], rotation=0 if len(hours) <= 12 else 90)
+    ax.set_xlabel("Hour of day (entry start)")
+    ax.set_ylabel("Weekday")
+    ax.set_title(f"{title}\n{n_text}; blank = no entries", fontsize=10.5)
+    return ax
+
+
+def skipped(data=None, *, ax=None, by: str = "activity"):
+    """Bars: share of planned activities that were skipped, per activity or time of day.
+
+    Parameters
+    ----------
+    data : ``ba.avoidance(log)["skipped"]``, the dict ``ba.avoidance(log)``, or the tidy log.
+    by : ``"activity"`` or ``"time of day"`` (morning, afternoon, evening, night).
+
+    Each bar is annotated "skipped of planned" ("2 of 5"); plans never
+    skipped show as an empty bar with "0 of n", which is good news.
+    """
+    if isinstance(data, dict):
+        data = data.get("skipped")
+    df = _frame(data, "skipped", ("level", "planned", "skipped", "skipped_share"),
+                lambda log: ba_analysis("avoidance")(log)["skipped"], "the log has no planned activities")
+    if "by" in df.columns:
+        if by not in set(df["by"]):
+            raise ValueError(f"by must be one of {sorted(set(df['by']))}, not {by!r}")
+        df = df[df["by"] == by]
+    df = df.sort_values(["skipped_share", "planned"], ascending=[True, True], kind="stable")
+    if by == "time of day":
+        parts = ["night", "evening", "afternoon", "morning"]  # bottom to top
+        df = df.set_index("level").reindex([p for p in parts if p in set(df["level"])]).reset_index()
+    ax = _new_ax(ax, (8, 1.4 + 0.33 * max(len(df), 2)))
+    colour = sns.color_palette("colorblind")[3]
+    share = df["skipped_share"].to_numpy() * 100
+    y = np.arange(len(df))
+    ax.barh(y, share, color=colour, height=0.65, label="skipped")
+    for i, (s, k, n) in enumerate(zip(share, df["skipped"], df["planned"], strict=True)):
+        ax.text(s + 1.5, i, f"{k} of {n}", va="center", fontsize=8.5, color="0.2")
+    ax.set_yticks(y, df["level"].astype(str))
+    ax.set_xlim(0, 118)
+    ax.set_xticks(range(0, 101, 20))
+    ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+    ax.set_ylim(-0.6, len(df) - 0.4)
+    ax.set_xlabel("Skipped (% of planned)")
+    ax.set_ylabel("Activity" if by == "activity" else "Time of day")
+    ax.set_title(f"Planned activities skipped, by {by} "
+                 f"(n = {_count(df['planned'].sum(), 'plan')}, {int(df['skipped'].sum())} skipped)")
+    return ax
+
+
+# --------------------------------------------------------------------------- progress and wins
+
+
+def _trend_level(trend: pd.DataFrame) -> str:
+    found = re.search(r"(\d+(?:\.\d+)?)% CI", str(trend.attrs.get("description", "")))
+    return f"{found.group(1)}% CI" if found else "95% CI"
+
+
+def progress(data=None, *, measures=("activities", "completion", "mastery", "pleasure", "mood",
+                                     "avoidance_share"), ncols: int = 3, height: float = 2.8):
+    """Small multiples over weeks, one panel per measure, with the fitted trend.
+
+    Figure-level: returns the ``Figure`` (its axes are ``fig.axes``).
+
+    Each panel shows the weekly (or daily) value as dots joined by a line and,
+    when ``data.attrs["trend"]`` (from ``ba.progress``) holds the measure's
+    OLS slope, the fitted straight line (through the mean of the points) as
+    a dashed line; the panel title gives the slope with its CI per week.
+    Shares (completion, avoidance) are shown in %, slopes in percentage
+    points (pp) per week.
+
+    Parameters
+    ----------
+    data : the frame of ``ba.progress(log)`` (weekly or daily) or the tidy log.
+    measures : columns to show, any of ``bactivate.progress.MEASURES``.
+    """
+    df = _frame(data, "progress", list(measures), ba_analysis("progress"), "the log has no dated entries")
+    key = "week" if "week" in df.columns else "day"
+    trend = df.attrs.get("trend")
+    trend = trend.set_index("measure") if isinstance(trend, pd.DataFrame) and len(trend) else None
+    nrows = -(-len(measures) // ncols)
+    fig, axes = plt.subplots(nrows, min(ncols, len(measures)), squeeze=False, sharex=True,
+                             figsize=(4.2 * min(ncols, len(measures)), height * nrows), layout="constrained")
+    colours = _palette(2)
+    x = df[key]
+    xw = (x - x.min()).dt.days / 7 if key == "day" else x.astype(float)
+    fitted = False
+    for ax, m in zip(axes.flat, measures, strict=False):
+        label, lim, factor, unit = _MEASURES.get(m, (m, None, 1, "per week"))
+        y = df[m].astype("float64") * factor
+        ax.plot(x, y, marker="o", color=colours[0], lw=1.4, ms=4.5)
+        ax.set_ylabel(label)
+        ax.set_ylim(*(lim if lim else (0, max(1.0, float(np.nanmax(y.to_numpy(), initial=0))) * 1.15)))
+        ax.set_title(_panel_title(m, trend, factor, unit, xw, y), fontsize=9.5)
+        if trend is not None and m in trend.index and np.isfinite(trend.at[m, "slope"]):
+            ok = y.notna().to_numpy()
+            slope = trend.at[m, "slope"] * factor
+            fit = y[ok].mean() + slope * (xw[ok] - xw[ok].mean())
+            ax.plot(x[ok], fit, ls="--", color=colours[1], lw=1.3)
+            fitted = True
+    for ax in axes.flat[len(measures):]:
+        ax.set_visible(False)
+    for ax in axes.flat[max(0, len(measures) - ncols):len(measures)]:  # the lowest panel of each column
+        ax.tick_params(labelbottom=True)
+        ax.set_xlabel("Week of the log" if key == "week" else "Day")
+    first = axes.flat[0]  # shared x: setting the first panel sets them all
+    if key == "week":
+        first.xaxis.set_major_locator(FixedLocator(x) if len(x) <= 16 else MaxNLocator(integer=True))
+        first.set_xlim(x.min() - 0.5, x.max() + 0.5)
+    else:
+        _day_axis(first, x.min(), x.max())
+    span = _date_span(df["start_day"].min(), df["start_day"].max() + pd.Timedelta(days=6 if key == "week" else 0)) \
+        if "start_day" in df.columns else ""
+    handles = [Line2D([], [], color=colours[0], marker="o", ms=4.5, label=f"{key.capitalize()}ly value"
+                      if key == "week" else "Daily value")]
+    if fitted:
+        handles.append(Line2D([], [], color=colours[1], ls="--",
+                              label=f"Linear trend (OLS); title: slope [{_trend_level(trend)}]"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    fig.suptitle(f"Progress {key} by {key}{', ' + span if span else ''} (n = {_count(len(df), key)})")
+    return fig
+
+
+def _panel_title(m, trend, factor, unit, xw, y) -> str:
+    name = m.replace("_share", "").replace("_", " ").capitalize()
+    if trend is None or m not in trend.index:
+        return name
+    row = trend.loc[m]
+    if not np.isfinite(row["slope"]):
+        return f"{name}: too few points for a trend"
+    s, lo, hi = row["slope"] * factor, row["slope_ci_low"] * factor, row["slope_ci_high"] * factor
+    f = ".1f" if factor == 100 else ".2f"
+    return f"{name}: {s:+{f}} {unit} [{lo:+{f}}, {hi:+{f}}]"
+
+
+def timeline(data=None, *, ax=None, wins=None, high: float = 7):
+    """The small-wins timeline: daily mood as a line, and a marker for every small win.
+
+    Days run along the bottom. The left axis is daily mean mood (0-10),
+    drawn as a dark line (gaps where nothing was logged). The wins of
+    ``ba.small_wins(log, high=high)`` (or *wins*) are stacked up from the
+    bottom of each day, one marker each, on a right-hand count axis: planned
+    and done (circle), high mastery (triangle), high pleasure (square) and
+    first time (star), each in its own colour.
+
+    Parameters
+    ----------
+    data : the tidy log.
+    wins : the frame of ``ba.small_wins`` to show instead of computing it.
+    high : rating that counts as high mastery or pleasure when computing wins.
+
+    Returns the mood axes; the wins live on its twin (``ax.figure.axes``).
+    """
+    if not _is_log(data):
+        raise TypeError("plot.timeline() takes the tidy log as data= (a DataFrame from bactivate.read_log)")
+    log = data[data["start"].notna()]
+    if log.empty:
+        raise ValueError("plot.timeline(): nothing to plot, the log has no dated entries")
+    wins = ba_analysis("small_wins")(log, high=high) if wins is None else wins
+    days = log["start"].dt.normalize()
+    calendar = pd.date_range(days.min(), days.max(), freq="D")
+    mood = log["mood"].groupby(days).mean().reindex(calendar)
+    ax = _new_ax(ax, (max(7.0, min(14.0, 4 + 0.16 * len(calendar))), 4.8))
+    twin = ax.twinx()
+    ax.set_zorder(twin.get_zorder() + 1)  # mood line above the win markers
+    ax.patch.set_visible(False)
+    ax.plot(calendar, mood.to_numpy(), color="0.15", lw=1.8, marker="o", ms=3.5, label="Mood, daily mean")
+    stack = _stack_wins(wins)
+    colours = sns.color_palette("colorblind")
+    for kind, (marker, c) in WIN_STYLE.items():
+        part = stack[stack["kind"] == kind]
+        twin.scatter(part["day"], part["level"], marker=marker, s=70 if marker == "*" else 30, color=colours[c],
+                     edgecolor="0.2", linewidth=0.4, alpha=0.85, label=f"{kind} ({len(part)})")
+    top = int(stack["level"].max()) if len(stack) else 1
+    twin.set_ylim(0, max(top, 1) * 1.9 + 0.5)  # stacks keep to the lower half
+    twin.yaxis.set_major_locator(MaxNLocator(integer=True))
+    twin.set_ylabel("Small wins that day (one marker each)", color="0.35")
+    twin.tick_params(axis="y", colors="0.35")
+    ax.set_ylim(0, 10.5)
+    ax.set_ylabel("Mood, daily mean (0-10)")
+    pad = pd.Timedelta(hours=18)
+    ax.set_xlim(calendar[0] - pad, calendar[-1] + pad)
+    _day_axis(ax, calendar[0], calendar[-1])
+    ax.set_xlabel("Day")
+    ax.set_title(f"Small wins and mood, {_date_span(calendar[0], calendar[-1])} "
+                 f"(n = {_count(len(stack), 'win')}, {_count(mood.notna().sum(), 'day')} with mood)")
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    _legend_below(ax, handles, ncols=len(handles) if ax.bbox.width / ax.figure.dpi > 8 else 3)
+    return ax
+
+
+def _stack_wins(wins: pd.DataFrame) -> pd.DataFrame:
+    """Wins with ``day`` and ``level`` (1, 2, ... within the day, in WIN_STYLE order)."""
+    if wins is None or len(wins) == 0:
+        return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype="str"),
+                             "level": pd.Series(dtype="int64")})
+    day = wins["day"] if "day" in wins.columns else pd.to_datetime(wins["start"]).dt.normalize()
+    order = wins["kind"].map({k: i for i, k in enumerate(WIN_STYLE)}).fillna(len(WIN_STYLE))
+    out = pd.DataFrame({"day": day, "kind": wins["kind"].astype(str), "order": order})
+    out = out.sort_values(["day", "order"], kind="stable")
+    out["level"] = out.groupby("day").cumcount() + 1
+    return out
