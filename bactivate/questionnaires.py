@@ -61,6 +61,8 @@ PHQ9_SEVERITY: dict[str, tuple[int, int]] = {
 
 #: BADS subscales (Kanter et al., 2007): output column -> item numbers (1-25).
 #: Subscales are plain sums (no reversal): higher = more of what the name says.
+#: AC, AR and the reversed set were checked against public scoring scripts; the WS/SI split
+#: of the other ten items follows the published key and the item content (see docs).
 BADS_SUBSCALES: dict[str, tuple[int, ...]] = {
     "bads_activation": (3, 4, 5, 7, 11, 12, 23),
     "bads_avoidance_rumination": (8, 9, 10, 13, 14, 15, 24, 25),
