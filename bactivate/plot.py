@@ -71,13 +71,24 @@ def _new_ax(ax, size):
     return ax
 
 
+def _analysis(name: str):
+    """The analysis function *name* of bactivate (imported lazily, as bactivate does)."""
+    import bactivate
+
+    return getattr(bactivate, name)
+
+
 def _is_log(data) -> bool:
     """True when *data* looks like a tidy log rather than an analysis frame."""
     return isinstance(data, pd.DataFrame) and {"entry", "start", "activity"} <= set(data.columns)
 
 
-def _frame(data, what: str, needs, compute=None, empty: str = "the frame has no rows") -> pd.DataFrame:
-    """The analysis frame to plot: *compute* (the analysis) applied to a raw log, checked."""
+def _frame(data, what: str, needs, compute=None, empty: str = "the frame has no rows",
+           source: str | None = None) -> pd.DataFrame:
+    """The frame to plot: *compute* (the analysis) applied to a raw log; columns and rows checked.
+
+    *source* names the analysis whose frame is expected (default: same name as the plot).
+    """
     if data is None:
         raise TypeError(f"plot.{what}() needs data=: the analysis frame or the tidy log")
     if compute is not None and _is_log(data):
@@ -87,7 +98,7 @@ def _frame(data, what: str, needs, compute=None, empty: str = "the frame has no 
     missing = [c for c in needs if c not in data.columns]
     if missing:
         raise ValueError(f"plot.{what}() needs the columns {missing}; pass the frame that "
-                         f"bactivate.{what.split('_weeks')[0]}() returns, or the tidy log")
+                         f"bactivate.{source or what}() returns, or the tidy log")
     if data.empty:
         raise ValueError(f"plot.{what}(): nothing to plot, {empty}")
     return data
@@ -137,10 +148,13 @@ def _legend_below(ax, handles, ncols: int, gap: float = 34, **kw):
 
 
 def _day_axis(ax, first, last) -> None:
-    """Readable day ticks: Mondays as '2 Mar' over long spans, every day over short ones."""
-    span = (pd.Timestamp(last) - pd.Timestamp(first)).days
-    locator = (mdates.DayLocator() if span <= 10 else
-               mdates.WeekdayLocator(byweekday=mdates.MO, interval=max(1, span // 70 + 1)))
+    """Readable day ticks ('2 Mar'): Mondays over long spans, days over short ones, as many as fit."""
+    span = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
+    fits = max(2, int(ax.get_position().width * ax.figure.get_figwidth() / 0.75))  # ~0.75 in a label
+    if span <= 10:
+        locator = mdates.DayLocator(interval=-(-span // fits))
+    else:
+        locator = mdates.WeekdayLocator(byweekday=mdates.MO, interval=-(-(span // 7 + 1) // fits))
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{mdates.num2date(v):%d %b}".lstrip("0")))
 
@@ -203,26 +217,30 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
         raise ValueError("plot.balance() maps activities or categories: by='activity' or 'category'")
 
     def compute(log):
-        out = ba_analysis("balance")(log, by=by, high=high)
+        out = _analysis("balance")(log, by=by, high=high)
         if by == "activity" and "category" in log.columns:
             out["category"] = out["activity"].map(_activity_category(log))
         return out
 
     df = _frame(data, "balance", ("mastery_mean", "pleasure_mean", "entries"), compute)
-    name = "activity" if "activity" in df.columns else "category"
+    name = df.columns[0]
+    if name not in ("activity", "category"):
+        raise ValueError(f"plot.balance() maps activities or categories; for a balance by {name} "
+                         "use plot.balance_weeks()")
     ax = _new_ax(ax, (9.5, 6.5))
     hue = "category" if "category" in df.columns and df["category"].notna().any() else None
     order = sorted(df[hue].dropna().unique()) if hue else None
-    sns.scatterplot(data=df, x="mastery_mean", y="pleasure_mean", hue=hue, hue_order=order,
-                    palette=_palette(len(order)) if hue else None, size="entries", sizes=(30, 420),
-                    style=hue, style_order=order, markers=list(_MARKERS[:len(order)]) if hue and len(order) <= 10 else True,
-                    alpha=0.75, edgecolor="white", linewidth=0.6, ax=ax, zorder=3,
-                    color=None if hue else _palette(1)[0])
+    styles = {"hue": hue, "hue_order": order, "palette": _palette(len(order)), "style": hue,
+              "style_order": order, "markers": list(_MARKERS[:len(order)]) if len(order) <= 10 else True} \
+        if hue else {"color": _palette(1)[0]}  # colour and marker shape both tell categories apart
+    sns.scatterplot(data=df, x="mastery_mean", y="pleasure_mean", size="entries", sizes=(30, 420),
+                    alpha=0.75, edgecolor="white", linewidth=0.6, ax=ax, zorder=3, **styles)
     if ci and {"mastery_ci_low", "pleasure_ci_low"} <= set(df.columns):
         m, p = df["mastery_mean"], df["pleasure_mean"]
-        ax.errorbar(m, p, xerr=[m - df["mastery_ci_low"].clip(0, 10), df["mastery_ci_high"].clip(0, 10) - m],
-                    yerr=[p - df["pleasure_ci_low"].clip(0, 10), df["pleasure_ci_high"].clip(0, 10) - p],
-                    fmt="none", ecolor=_FAINT, elinewidth=0.7, zorder=2)
+        lo_m, hi_m = df["mastery_ci_low"].clip(0, 10), df["mastery_ci_high"].clip(0, 10)
+        lo_p, hi_p = df["pleasure_ci_low"].clip(0, 10), df["pleasure_ci_high"].clip(0, 10)
+        ax.errorbar(m, p, xerr=[m - lo_m, hi_m - m], yerr=[p - lo_p, hi_p - p], fmt="none",
+                    ecolor=_FAINT, elinewidth=0.7, zorder=2)
     _quadrants(ax, high)
     top = df.nlargest(label_top, "entries") if label_top else df.iloc[:0]
     texts = [ax.annotate(str(n), (x, y), xytext=(7, 4), textcoords="offset points", fontsize=8.5,
@@ -231,7 +249,8 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
              for n, x, y in zip(top[name], top["mastery_mean"], top["pleasure_mean"], strict=True)]
     ax.set(xlim=(-0.5, 10.5), ylim=(-0.5, 10.5), xticks=range(11), yticks=range(11),
            xlabel="Mastery, mean (0-10)", ylabel="Pleasure, mean (0-10)")
-    ax.set_title(f"Mastery and pleasure by {name} (n = {_count(df['entries'].sum(), 'entry', 'entries')}, "
+    n_entries = _count(df["entries"].sum(), "entry", "entries")
+    ax.set_title(f"Mastery and pleasure by {name} (n = {n_entries}, "
                  f"{_count(len(df), name, 'activities' if name == 'activity' else 'categories')})"
                  + (f"\nlines: {_ci_label(df.attrs.get('ci', 0.95))} of the means" if ci else ""))
     legend = ax.get_legend()
@@ -254,13 +273,6 @@ def _quadrants(ax, high: float) -> None:
     ax.text(-0.3, -0.3, "neither", ha="left", va="bottom", **style)
 
 
-def ba_analysis(name: str):
-    """The analysis function *name* of bactivate (imported lazily)."""
-    import bactivate
-
-    return getattr(bactivate, name)
-
-
 def balance_weeks(data=None, *, ax=None, high_line: bool = False):
     """Mean mastery and pleasure week by week, each with its CI band.
 
@@ -276,7 +288,7 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
     high_line : also draw the balance's ``high`` threshold as a faint line.
     """
     df = _frame(data, "balance_weeks", ("mastery_mean", "pleasure_mean", "entries"),
-                lambda log: ba_analysis("balance")(log, by="week"))
+                lambda log: _analysis("balance")(log, by="week"), source="balance")
     key = "week" if "week" in df.columns else "day" if "day" in df.columns else None
     if key is None:
         raise ValueError("plot.balance_weeks() needs the frame of ba.balance(log, by='week') or by='day'")
@@ -287,9 +299,10 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
     for i, (what, marker, ls) in enumerate((("mastery", "o", "-"), ("pleasure", "s", "--"))):
         lo, hi = f"{what}_ci_low", f"{what}_ci_high"
         if {lo, hi} <= set(df.columns):
-            ax.fill_between(x, df[lo].clip(0, 10), df[hi].clip(0, 10), color=colours[i], alpha=0.18, lw=0,
-                            label=f"{what.capitalize()}, {_ci_label(level)}")
-        ax.plot(x, df[f"{what}_mean"], marker=marker, ls=ls, color=colours[i], label=f"{what.capitalize()}, mean")
+            ax.fill_between(x, df[lo].clip(0, 10), df[hi].clip(0, 10), color=colours[i], alpha=0.18,
+                            lw=0, label=f"{what.capitalize()}, {_ci_label(level)}")
+        ax.plot(x, df[f"{what}_mean"], marker=marker, ls=ls, color=colours[i],
+                label=f"{what.capitalize()}, mean")
     if high_line and "high" in df.attrs:
         ax.axhline(df.attrs["high"], color=_FAINT, lw=0.8, ls=":", label=f"'high' ({df.attrs['high']:g})")
     ax.set_ylim(0, 10)
@@ -300,7 +313,8 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
     else:
         ax.set_xlabel("Day")
         _day_axis(ax, x.min(), x.max())
-    ax.set_title(f"Mastery and pleasure {key} by {key} (n = {_count(df['entries'].sum(), 'entry', 'entries')})")
+    ax.set_title(f"Mastery and pleasure {key} by {key} "
+                 f"(n = {_count(df['entries'].sum(), 'entry', 'entries')})")
     ax.legend(loc="upper left", ncols=2, fontsize=8.5, frameon=False)
     return ax
 
@@ -325,7 +339,7 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
     data : the frame of ``ba.mood_by_activity(log)`` or the tidy log.
     """
     df = _frame(data, "mood_by_activity", ("diff", "ci_low", "ci_high", "n_with", "n_without"),
-                ba_analysis("mood_by_activity"), "no activities in the log")
+                _analysis("mood_by_activity"), "no activities in the log")
     name = "activity" if "activity" in df.columns else df.columns[0]
     status = df["status"] if "status" in df.columns else pd.Series(
         np.where(df["diff"].notna(), "tested", "not enough data"), index=df.index)
@@ -365,7 +379,7 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
     left_out = len(df) - len(tested) - len(untested)
     total = int(df["n_with"].iloc[0] + df["n_without"].iloc[0])
     ax.set_title(f"Mood {'after' if unit == 'entries' else 'on days with'} vs without each {name} "
-                 f"(n = {_count(total, unit[:-1], unit)}"
+                 f"(n = {_count(total, 'entry' if unit == 'entries' else 'day', unit)}"
                  + (f"; {left_out} not tested: too few {unit})" if left_out else ")"),
                  pad=16)
     if len(tested):
@@ -416,7 +430,7 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     ci : the CI level, when *data* does not record it in ``attrs["ci"]``.
     """
     df = _frame(data, "phase_effect", ("effect", "estimate", "ci_low", "ci_high"),
-                lambda log: ba_analysis("phase_effect")(log, baseline=baseline, treatment=treatment,
+                lambda log: _analysis("phase_effect")(log, baseline=baseline, treatment=treatment,
                                                          measure=measure, ci=ci))
     ax = _new_ax(ax, (8.5, 1.4 + 0.65 * len(df)))
     df = df.iloc[::-1].reset_index(drop=True)  # first effect on top
@@ -429,7 +443,8 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     colour = sns.color_palette("colorblind")[0]
     level = df.attrs.get("ci", ci)
     ax.errorbar(df["estimate"], y, xerr=[df["estimate"] - df["ci_low"], df["ci_high"] - df["estimate"]],
-                fmt="o", color=colour, capsize=3, ms=7, lw=1.5, zorder=3, label=f"Estimate, bar = {_ci_label(level)}")
+                fmt="o", color=colour, capsize=3, ms=7, lw=1.5, zorder=3,
+                label=f"Estimate, bar = {_ci_label(level)}")
     ax.set_yticks(y, [f"{e}\n({note})" if note else str(e) for e, (_, _, note) in zip(df["effect"], scales,
                                                                                        strict=True)])
     for i, (est, lo, hi) in enumerate(zip(df["estimate"], df["ci_low"], df["ci_high"], strict=True)):
@@ -480,7 +495,7 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
     if isinstance(data, dict):
         data = data.get("by_hour")
     df = _frame(data, "avoidance", ("weekday", "hour", value, "entries"),
-                lambda log: ba_analysis("avoidance")(log)["by_hour"], "the log has no dated entries")
+                lambda log: _analysis("avoidance")(log)["by_hour"], "the log has no dated entries")
     weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     hours = np.sort(df["hour"].dropna().unique().astype(int))
     grid = df.pivot_table(index=df["weekday"].astype(str), columns="hour", values=value, aggfunc="mean",
@@ -489,7 +504,8 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
     annot = len(hours) <= 16 if annot is None else annot
     if value == "avoidance_share":
         grid = grid * 100
-        top = vmax if vmax is not None else min(100.0, max(10.0, np.ceil(np.nanmax(grid.to_numpy()) / 10) * 10))
+        top = vmax if vmax is not None else float(np.clip(np.ceil(np.nanmax(grid.to_numpy()) / 10) * 10,
+                                                          10, 100))
         kw = {"cmap": "mako_r", "vmin": 0, "vmax": top, "fmt": ".0f",
               "cbar_kws": {"label": "Avoidance (% of entries)"}}
         n_text = f"n = {_count(df['entries'].sum(), 'entry', 'entries')}"
@@ -527,7 +543,7 @@ def skipped(data=None, *, ax=None, by: str = "activity"):
     if isinstance(data, dict):
         data = data.get("skipped")
     df = _frame(data, "skipped", ("level", "planned", "skipped", "skipped_share"),
-                lambda log: ba_analysis("avoidance")(log)["skipped"], "the log has no planned activities")
+                lambda log: _analysis("avoidance")(log)["skipped"], "the log has no planned activities")
     if "by" in df.columns:
         if by not in set(df["by"]):
             raise ValueError(f"by must be one of {sorted(set(df['by']))}, not {by!r}")
@@ -581,7 +597,7 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
     data : the frame of ``ba.progress(log)`` (weekly or daily) or the tidy log.
     measures : columns to show, any of ``bactivate.progress.MEASURES``.
     """
-    df = _frame(data, "progress", list(measures), ba_analysis("progress"), "the log has no dated entries")
+    df = _frame(data, "progress", list(measures), _analysis("progress"), "the log has no dated entries")
     key = "week" if "week" in df.columns else "day"
     trend = df.attrs.get("trend")
     trend = trend.set_index("measure") if isinstance(trend, pd.DataFrame) and len(trend) else None
@@ -616,8 +632,10 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
         first.set_xlim(x.min() - 0.5, x.max() + 0.5)
     else:
         _day_axis(first, x.min(), x.max())
-    span = _date_span(df["start_day"].min(), df["start_day"].max() + pd.Timedelta(days=6 if key == "week" else 0)) \
-        if "start_day" in df.columns else ""
+    span = ""
+    if "start_day" in df.columns:  # a week runs 7 days from its first day
+        last = df["start_day"].max() + pd.Timedelta(days=6 if key == "week" else 0)
+        span = _date_span(df["start_day"].min(), last)
     handles = [Line2D([], [], color=colours[0], marker="o", ms=4.5, label=f"{key.capitalize()}ly value"
                       if key == "week" else "Daily value")]
     if fitted:
@@ -663,7 +681,7 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
     log = data[data["start"].notna()]
     if log.empty:
         raise ValueError("plot.timeline(): nothing to plot, the log has no dated entries")
-    wins = ba_analysis("small_wins")(log, high=high) if wins is None else wins
+    wins = _analysis("small_wins")(log, high=high) if wins is None else wins
     days = log["start"].dt.normalize()
     calendar = pd.date_range(days.min(), days.max(), freq="D")
     mood = log["mood"].groupby(days).mean().reindex(calendar)
@@ -676,8 +694,9 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
     colours = sns.color_palette("colorblind")
     for kind, (marker, c) in WIN_STYLE.items():
         part = stack[stack["kind"] == kind]
-        twin.scatter(part["day"], part["level"], marker=marker, s=70 if marker == "*" else 30, color=colours[c],
-                     edgecolor="0.2", linewidth=0.4, alpha=0.85, label=f"{kind} ({len(part)})")
+        twin.scatter(part["day"], part["level"], marker=marker, s=70 if marker == "*" else 30,
+                     color=colours[c], edgecolor="0.2", linewidth=0.4, alpha=0.85,
+                     label=f"{kind} ({len(part)})")
     top = int(stack["level"].max()) if len(stack) else 1
     twin.set_ylim(0, max(top, 1) * 1.9 + 0.5)  # stacks keep to the lower half
     twin.yaxis.set_major_locator(MaxNLocator(integer=True))
