@@ -40,6 +40,7 @@ _LAZY = {
     "score_bads": "bactivate.questionnaires",
     "score_bads_sf": "bactivate.questionnaires",
     "reliable_change": "bactivate.questionnaires",
+    "phq9_outcomes": "bactivate.questionnaires",
 }
 _SUBMODULES = {"stats", "plot", "synth", "schema", "io", "errors", "questionnaires", "cohort", "present",
                "report"}
