@@ -1,0 +1,918 @@
+"""Cohorts: many clients' logs, a roster, one row per client, and arms compared.
+
+:func:`read_cohort` reads a folder (or a list) of client logs, or one long file
+with a client column, into one tidy log, with the roster (arm, baseline
+measures) kept in ``attrs["roster"]``. :func:`client_summary` turns it into one
+row per client -- the unit of analysis for between-client questions -- and
+:func:`compare_groups` compares arms on any column of that summary.
+
+>>> import bactivate as ba
+>>> cohort = ba.read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
+>>> summary = ba.client_summary(cohort)
+>>> len(summary), summary["arm"].value_counts().to_dict()
+(12, {'BA': 6, 'control': 6})
+>>> ba.compare_groups(summary, "arm", "mood_change")[["group_a", "group_b", "n_a", "n_b"]]
+  group_a  group_b  n_a  n_b
+0      BA  control    6    6
+
+Weeks are counted per client from the client's first logged day (week 1 = the
+first 7 days), because a BA week starts when monitoring starts. See
+``docs/cohorts.md`` for the unit-of-analysis rules.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+from bactivate.common import happened, require
+from bactivate.errors import LogError, LogWarning
+from bactivate.schema import AttrsFrame, conform
+
+__all__ = ["client_summary", "compare_groups", "read_cohort"]
+
+#: File endings read_cohort reads from a folder (others, e.g. README.md, are skipped).
+LOG_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods",
+                          ".parquet", ".pq"})
+#: Roster headers taken as the client id (lower case, letters and digits only).
+_ROSTER_ID = ("client", "clientid", "clientname", "participant", "participantid", "pid", "subject",
+              "subjectid", "patient", "patientid", "id", "recordid", "studyid")
+_PROGRESS_BAR_FROM = 20  # files
+
+
+# =========================================================================== reading
+
+
+def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=None,
+                duplicate_clients="raise", **read_log_kwargs) -> pd.DataFrame:
+    """Read many clients' logs (and their roster) into one tidy log.
+
+    Parameters
+    ----------
+    paths_or_folder : str, Path, DataFrame, or a list of them
+        A folder of logs (one client per file: every ``.csv``, ``.tsv``,
+        ``.txt``, ``.xlsx``, ``.xls``, ``.ods``, ``.parquet`` in it, not its
+        sub-folders; other files such as ``README.md`` are skipped), a list of
+        log files, or one long file (or frame) holding every client with a
+        client column. Each file is read with :func:`bactivate.read_log`: the
+        client comes from the log's client column or "Client: ..." title if
+        it has one, else from the file name (``C001.csv`` -> ``"C001"``).
+    roster : str, Path or DataFrame, optional
+        One row per client: a client id column (``client``, ``participant``,
+        ``id``, ...), the arm or group, and any baseline columns. CSV, XLSX,
+        ODS or Parquet. Kept as ``attrs["roster"]`` (ids as text) and joined by
+        :func:`client_summary`. Clients with a log but no roster row, and
+        roster rows with no log, are listed in ``attrs["notes"]`` and in the
+        warning; nobody is dropped.
+    errors : {"warn", "raise", "ignore"}
+        Rows that cannot be read are set aside (``attrs["rejected"]``, with a
+        ``file`` column) and summarised in *one* :class:`~bactivate.LogWarning`
+        for the whole cohort; ``"raise"`` raises one
+        :class:`~bactivate.LogError` listing every problem in every file;
+        ``"ignore"`` stays quiet (``attrs["notes"]`` still says everything).
+    client_column : str, optional
+        The header of the client id column in a long file (and in the roster)
+        when bactivate does not recognise it, e.g. ``"Study ID"``.
+    duplicate_clients : {"raise", "combine"}
+        Two files that hold the same client are an error (usually a copied or
+        misnamed file). Pass ``"combine"`` when a client's log is deliberately
+        split over files (e.g. one file per month): the rows are pooled and
+        that client's entry ids renumbered in time order.
+    **read_log_kwargs
+        Passed to :func:`bactivate.read_log` for every file: ``columns=``,
+        ``scales=``, ``mood_map=``, ``dayfirst=``, ``sheet=``, ``format=``.
+
+    Returns
+    -------
+    DataFrame
+        The tidy log of every client (the tidy columns, then any extra
+        columns). ``attrs``: ``rejected`` (every file's set-aside rows, one
+        table), ``files`` (one row per file: clients, rows read, kept, set
+        aside), ``roster`` (an :class:`~bactivate.schema.AttrsFrame`, or
+        ``None``), ``scales``, ``notes``, ``file``.
+
+    Examples
+    --------
+    >>> cohort = read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
+    >>> cohort["client"].nunique(), cohort.attrs["roster"].shape
+    (12, (12, 6))
+    """
+    if errors not in ("warn", "raise", "ignore"):
+        raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
+    if duplicate_clients not in ("raise", "combine"):
+        raise ValueError(f"duplicate_clients must be 'raise' or 'combine', not {duplicate_clients!r}")
+    if "client" in read_log_kwargs:
+        raise TypeError("read_cohort takes no client=: each file's client comes from its client column, "
+                        "title or file name; for one client's file use bactivate.read_log(path, client=...)")
+    if client_column is not None:
+        cols = dict(read_log_kwargs.pop("columns", None) or {})
+        cols[client_column] = "client"
+        read_log_kwargs["columns"] = cols
+    roster_path = Path(roster).resolve() if isinstance(roster, str | PathLike) else None
+    sources, label, notes = _sources(paths_or_folder, roster_path)
+    from_folder = label.endswith("/")
+
+    from bactivate.io import read_log  # io is heavy; cohort is imported lazily anyway
+
+    parts: list[pd.DataFrame] = []
+    file_rows: list[dict] = []
+    skipped: list[str] = []
+    iterator = sources
+    if len(sources) > _PROGRESS_BAR_FROM:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
+    for src in iterator:
+        name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
+        try:
+            log = read_log(src, errors="ignore", **read_log_kwargs)
+        except LogError as exc:
+            why = _not_a_log(exc)
+            if from_folder and why:
+                skipped.append(f"{name} ({why})")
+                continue
+            if len(sources) > 1 and name not in str(exc):
+                raise LogError(f"{name}: {exc}", problems=exc.problems) from None
+            raise
+        parts.append(log)
+        file_rows.append(_file_row(name, log))
+    if skipped:
+        notes.append(f"skipped {_plural(len(skipped), 'file')} in the folder that "
+                     f"{'holds' if len(skipped) == 1 else 'hold'} no activity log: " + "; ".join(skipped))
+    if not parts:
+        raise LogError(f"no activity log found in {label}"
+                       + (f" (skipped: {'; '.join(skipped)})" if skipped else ""))
+
+    cohort = _combine(parts, file_rows, duplicate_clients, notes)
+    rejected = _concat_rejected([p.attrs.get("rejected") for p in parts])
+    roster_frame = _read_roster(roster, client_column) if roster is not None else None
+    mismatch = _roster_mismatch(cohort, roster_frame) if roster_frame is not None else []
+    notes.extend(mismatch)
+    notes.extend(_file_notes(parts))
+    cohort.attrs = {
+        "rejected": rejected,
+        "files": AttrsFrame(pd.DataFrame(file_rows)),
+        "roster": roster_frame,
+        "scales": _scales([p.attrs.get("scales", {}) for p in parts], notes),
+        "notes": list(dict.fromkeys(notes)),
+        "file": label,
+    }
+    _report(cohort, label, errors, mismatch, skipped)
+    return cohort
+
+
+def _sources(paths_or_folder, roster_path):
+    """The logs to read, a label for messages (a folder's ends with '/'), and notes."""
+    notes: list[str] = []
+    if isinstance(paths_or_folder, pd.DataFrame):
+        return [paths_or_folder], "<DataFrame>", notes
+    if isinstance(paths_or_folder, str | PathLike):
+        path = Path(paths_or_folder)
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or folder: {path}")
+        if path.is_file():
+            return [path], path.name, notes
+        files, other = [], []
+        for f in sorted(path.iterdir(), key=lambda p: _natural(p.name)):
+            if not f.is_file() or f.name.startswith((".", "~$")):
+                continue
+            if roster_path is not None and f.resolve() == roster_path:
+                continue
+            (files if f.suffix.lower() in LOG_SUFFIXES else other).append(f)
+        if other:
+            notes.append("skipped files that are not logs: " + ", ".join(f.name for f in other))
+        if not files:
+            raise LogError(f"no log files in the folder {path} (looked for "
+                           f"{', '.join(sorted(LOG_SUFFIXES))})")
+        return files, f"{path.name}/", notes
+    try:
+        items = list(paths_or_folder)
+    except TypeError:
+        raise TypeError("read_cohort takes a folder, a file, a DataFrame, or a list of files, not "
+                        f"{type(paths_or_folder).__name__}") from None
+    if not items:
+        raise ValueError("read_cohort got an empty list of files")
+    for it in items:
+        if not isinstance(it, str | PathLike | pd.DataFrame):
+            raise TypeError(f"read_cohort: {it!r} is not a file path or a DataFrame")
+        if not isinstance(it, pd.DataFrame) and Path(it).is_dir():
+            raise LogError(f"{it} is a folder; pass the folder itself, not inside a list")
+    return items, _plural(len(items), "file"), notes
+
+
+def _not_a_log(exc: LogError) -> str | None:
+    """Why a file in a folder holds no log (so that it is skipped), or None for a real problem."""
+    text = str(exc)
+    if "no log found" in text:
+        return "no activity log in it; if it is the roster, pass it as roster="
+    if "header row but no entries" in text:
+        return "a header but no entries"
+    if "is empty" in text or "holds no text" in text:
+        return "empty file"
+    return None
+
+
+def _file_notes(parts) -> list[str]:
+    """Each file's own notes, once per distinct note, with the files it concerns in front."""
+    seen: dict[str, list[str]] = {}
+    for p in parts:
+        for n in p.attrs.get("notes", []):
+            seen.setdefault(n, []).append(str(p.attrs.get("file", "")))
+    out = []
+    for n, files in seen.items():
+        where = "every file" if len(files) == len(parts) > 1 else _listed(files, 5)
+        out.append(f"{where}: {n}")
+    return out
+
+
+def _file_row(name: str, log: pd.DataFrame) -> dict:
+    rej = log.attrs.get("rejected")
+    rows = rej.drop_duplicates("source") if rej is not None and len(rej) else None
+    kind = rows["kind"] if rows is not None and "kind" in rows.columns else pd.Series(dtype="str")
+    set_aside = int((kind == "problem").sum())
+    not_log = int((kind != "problem").sum()) if rows is not None else 0
+    clients = log["client"].dropna().unique().tolist()
+    return {"file": name, "clients": ", ".join(map(str, clients)), "n_clients": len(clients),
+            "rows_read": len(log) + set_aside + not_log, "kept": len(log),
+            "set_aside": set_aside, "not_log_rows": not_log}
+
+
+def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
+    owners: dict[str, list[int]] = {}
+    for i, p in enumerate(parts):
+        for c in p["client"].dropna().unique():
+            owners.setdefault(str(c), []).append(i)
+    dup = {c: idx for c, idx in owners.items() if len(idx) > 1}
+    if dup and duplicate_clients == "raise":
+        lines = [f"  {c!r}: {', '.join(file_rows[i]['file'] for i in idx)}" for c, idx in
+                 list(dup.items())[:20]]
+        raise LogError(
+            f"{_plural(len(dup), 'client')} appear{'s' if len(dup) == 1 else ''} in more than one file:\n"
+            + "\n".join(lines)
+            + "\nEach client's log should be in one file (a copied or misnamed file?). If a client's "
+            "log is split over files on purpose, pass duplicate_clients='combine'."
+        )
+    frames = []
+    for i, p in enumerate(parts):
+        q = p.copy()
+        q.attrs = {}
+        q["_file"] = i
+        frames.append(q)
+    cohort = pd.concat(frames, ignore_index=True, sort=False)
+    if dup:
+        notes.append("pooled clients whose log is split over files (entry ids renumbered in time "
+                     "order): " + ", ".join(f"{c} ({', '.join(file_rows[i]['file'] for i in idx)})"
+                                            for c, idx in dup.items()))
+        split = cohort["client"].isin(list(dup))
+        sub = cohort.loc[split, ["client", "_file", "entry", "start"]]
+        first = sub.groupby(["client", "_file", "entry"], sort=False)["start"].transform("min")
+        keys = sub.assign(_first=first).drop_duplicates(["client", "_file", "entry"])
+        keys = keys.sort_values(["client", "_first", "_file", "entry"], kind="stable", na_position="last")
+        keys["_new"] = keys.groupby("client", sort=False).cumcount().astype("int64") + 1
+        new = sub.merge(keys[["client", "_file", "entry", "_new"]], on=["client", "_file", "entry"],
+                        how="left")["_new"].to_numpy()
+        cohort.loc[split, "entry"] = new
+        # a pooled client's rows in entry order, each client where it first appeared
+        order = np.lexsort((np.arange(len(cohort)), cohort["entry"].to_numpy(),
+                            pd.factorize(cohort["client"])[0]))
+        cohort = cohort.iloc[order]
+    cohort = cohort.drop(columns="_file")
+    return conform(cohort.reset_index(drop=True))
+
+
+def _concat_rejected(tables) -> AttrsFrame:
+    tables = [t for t in tables if t is not None]
+    if not tables:
+        from bactivate.schema import empty_rejected
+
+        return empty_rejected()
+    nonempty = [pd.DataFrame(t) for t in tables if len(t)]
+    if not nonempty:
+        return AttrsFrame(pd.DataFrame(tables[0]).iloc[:0])
+    out = pd.concat(nonempty, ignore_index=True, sort=False)
+    out["row"] = out["row"].astype("int64")
+    return AttrsFrame(out)
+
+
+def _scales(per_file: list[dict], notes: list[str]) -> dict:
+    out: dict = {}
+    for col in dict.fromkeys(k for d in per_file for k in d):
+        seen = list(dict.fromkeys(tuple(d[col]) for d in per_file if col in d))
+        out[col] = seen[0] if len(seen) == 1 else seen
+        if len(seen) > 1:
+            notes.append(f"{col}: the files use different scales ({', '.join(map(str, seen))}); "
+                         "each was mapped onto 0-10")
+    return out
+
+
+def _report(cohort, label, errors, mismatch, skipped) -> None:
+    """One LogWarning (or LogError) for the whole cohort."""
+    if errors == "ignore":
+        return
+    rej = cohort.attrs["rejected"]
+    problems = rej[rej["kind"] == "problem"] if "kind" in rej.columns else rej
+    if errors == "raise" and len(problems):
+        from bactivate.io import report_problems
+
+        report_problems(cohort, label, "raise")
+    parts = []
+    if len(problems):
+        from bactivate.io import summarise_rejected
+
+        files = cohort.attrs["files"]
+        n_bad = problems["source"].nunique()
+        bad_files = problems["file"].nunique() if "file" in problems.columns else "?"
+        parts.append(f"kept {len(cohort)} of {int(files['rows_read'].sum())} rows from "
+                     f"{_plural(len(files), 'file')}; set aside {_plural(n_bad, 'row')} with problems "
+                     f"in {_plural(bad_files, 'file') if isinstance(bad_files, int) else bad_files}: "
+                     f"{summarise_rejected(problems)} (see cohort.attrs['rejected'] for each cell, "
+                     "and its 'file' column)")
+    parts.extend(mismatch)
+    if skipped:
+        parts.append(f"skipped {_plural(len(skipped), 'file')} with no log: {'; '.join(skipped)}")
+    if parts:
+        warnings.warn(f"{label}: " + "; ".join(parts) + ".", LogWarning, stacklevel=3)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _natural(text: str):
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(text))]
+
+
+def _listed(ids, limit: int = 10) -> str:
+    ids = sorted(map(str, ids), key=_natural)
+    return ", ".join(ids[:limit]) + (f", ... ({len(ids) - limit} more)" if len(ids) > limit else "")
+
+
+# --------------------------------------------------------------------------- roster
+
+
+def _id_text(s: pd.Series) -> pd.Series:
+    """Client ids as text: whole numbers without '.0', whitespace trimmed, blanks missing."""
+    if pd.api.types.is_float_dtype(s.dtype):
+        whole = s.notna() & (s % 1 == 0)
+        text = s.astype("str")
+        text[whole] = s[whole].astype("int64").astype("str")
+        return text.where(s.notna())
+    out = s.astype("str").str.strip()
+    return out.where(out.notna() & (out != "") & (out.str.lower() != "nan"))
+
+
+def _read_roster(roster, client_column=None) -> AttrsFrame:
+    """The roster as a frame with a text ``client`` column first; ids unique."""
+    if isinstance(roster, pd.DataFrame):
+        r = roster.copy()
+        r.attrs = {}
+        name = "the roster"
+    elif isinstance(roster, str | PathLike):
+        path = Path(roster)
+        name = path.name
+        if not path.is_file():
+            raise FileNotFoundError(f"no such roster file: {path}")
+        suffix = path.suffix.lower()
+        if suffix in {".parquet", ".pq"}:
+            r = pd.read_parquet(path)
+        elif suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
+            r = pd.read_excel(path, dtype=object, engine="calamine")
+            r = r.apply(_numeric_if_all)
+        else:  # text: read every cell as text so that ids such as "007" keep their zeros
+            r = None
+            for enc in ("utf-8-sig", "cp1252"):
+                try:
+                    r = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding=enc,
+                                    keep_default_na=False, na_values=[""])
+                    break
+                except UnicodeDecodeError:
+                    continue
+            if r is None:
+                raise LogError(f"{name}: the roster could not be decoded as text")
+            idcol = _roster_id_column(r, client_column, name)
+            r = r.apply(lambda s: s if s.name == idcol else _numeric_if_all(s))
+    else:
+        raise TypeError(f"roster must be a file path or a DataFrame, not {type(roster).__name__}")
+    r.columns = [str(c).strip() for c in r.columns]
+    idcol = _roster_id_column(r, client_column, name)
+    ids = _id_text(r[idcol])
+    r = r.drop(columns=idcol)
+    r.insert(0, "client", ids.astype("str"))
+    missing = r["client"].isna()
+    if missing.any():
+        warnings.warn(f"{name}: {_plural(int(missing.sum()), 'roster row')} without a client id "
+                      "left out", LogWarning, stacklevel=4)
+        r = r[~missing]
+    dup = r["client"][r["client"].duplicated()].unique()
+    if len(dup):
+        raise LogError(f"{name}: client ids appear more than once in the roster: {_listed(dup)}; "
+                       "the roster needs one row per client")
+    for c in r.columns[1:]:  # text columns as str dtype, like the tidy log
+        if r[c].dtype == object:
+            types = {type(v) for v in r[c].dropna()}
+            if types <= {str}:
+                r[c] = r[c].astype("str")
+    return AttrsFrame(r.reset_index(drop=True))
+
+
+def _numeric_if_all(s: pd.Series) -> pd.Series:
+    """A column as numbers when every non-blank cell is one, else as it was."""
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s
+    nums = pd.to_numeric(s, errors="coerce")
+    if nums.notna().sum() == s.notna().sum() and s.notna().any():
+        if (nums.dropna() % 1 == 0).all() and not nums.isna().any():
+            return nums.astype("int64")
+        return nums.astype("float64")
+    return s
+
+
+def _roster_id_column(r: pd.DataFrame, client_column, name: str) -> str:
+    cols = [str(c) for c in r.columns]
+    if client_column is not None and client_column in cols:
+        return client_column
+    keys = {re.sub(r"[^0-9a-z]+", "", c.lower()): c for c in cols}
+    for k in _ROSTER_ID:
+        if k in keys:
+            return keys[k]
+    raise LogError(f"{name}: no client id column in the roster (its columns are {cols}); name it "
+                   "'client' or pass client_column='your header'")
+
+
+def _roster_mismatch(cohort: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
+    logged = set(cohort["client"].dropna().unique())
+    listed = set(roster["client"])
+    out = []
+    if logged - listed:
+        n = len(logged - listed)
+        out.append(f"{_plural(n, 'client')} with a log {'is' if n == 1 else 'are'} not in the roster "
+                   f"(kept, with no arm): {_listed(logged - listed)}")
+    if listed - logged:
+        n = len(listed - logged)
+        out.append(f"{_plural(n, 'client')} in the roster {'has' if n == 1 else 'have'} no log "
+                   f"(kept in client_summary with 0 entries): {_listed(listed - logged)}")
+    return out
+
+
+def _roster_for(cohort: pd.DataFrame, roster) -> pd.DataFrame | None:
+    """The roster to use: *roster* (path or frame) if given, else ``cohort.attrs["roster"]``."""
+    if roster is None:
+        r = cohort.attrs.get("roster")
+        return None if r is None else pd.DataFrame(r)
+    return pd.DataFrame(_read_roster(roster))
+
+
+# =========================================================================== client-weeks
+
+
+def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
+    """One row per client and week, every week of each client's span (weeks with no entries too).
+
+    Weeks count from each client's first logged day (week 1 = days 1-7).
+    Columns: ``client``, ``week``, ``week_start`` (its first day), ``days``
+    (days of the client's span in that week: 7, or fewer in the last week),
+    ``days_logged``, ``entries``, ``activities`` (rows that happened: skipped
+    plans left out), ``planned``, ``done`` (planned and carried out),
+    ``completion`` (done / planned), ``mastery``, ``pleasure``, ``effort``
+    (means over activities that happened), ``mood`` (mean over entries: one
+    mood per entry), ``avoidance_share`` (of activities that happened), then
+    the means of any numeric columns named in *extra*. Counts are as logged;
+    :func:`client_summary` and ``trajectory.weekly`` scale a short last week
+    to 7 days.
+    """
+    require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_weeks()")
+    df = log[log["start"].notna() & log["client"].notna()]
+    day = df["start"].dt.normalize()
+    client = df["client"].astype("str")
+    first = day.groupby(client, sort=False).transform("min")
+    week = ((day - first).dt.days // 7 + 1).astype("int64")
+    df = df.assign(client=client, day=day, week=week, _first=first)
+    key = ["client", "week"]
+
+    # every week of each client's span
+    span = df.groupby("client", sort=False).agg(first=("_first", "first"), last=("day", "max"))
+    n_days = (span["last"] - span["first"]).dt.days + 1
+    n_weeks = ((n_days - 1) // 7 + 1).astype("int64")
+    grid = pd.DataFrame({
+        "client": np.repeat(span.index.to_numpy(), n_weeks.to_numpy()),
+        "week": np.concatenate([np.arange(1, k + 1) for k in n_weeks.to_numpy()]) if len(span)
+        else np.zeros(0, "int64"),
+    })
+    grid["week"] = grid["week"].astype("int64")
+    first_rep = np.repeat(span["first"].to_numpy(), n_weeks.to_numpy())
+    grid["week_start"] = first_rep + pd.to_timedelta(7 * (grid["week"].to_numpy() - 1), unit="D")
+    total = np.repeat(n_days.to_numpy(), n_weeks.to_numpy())
+    grid["days"] = np.minimum(7, total - 7 * (grid["week"].to_numpy() - 1)).astype("int64")
+
+    g = df.groupby(key, sort=False)
+    planned = df["planned"].fillna(False).astype(bool)
+    done = planned & df["done"].fillna(False).astype(bool)
+    did = happened(df)
+    gd = did.groupby(key, sort=False)
+    entries = df.drop_duplicates(["client", "entry"])
+    agg = pd.DataFrame({
+        "days_logged": g["day"].nunique(),
+        "entries": entries.groupby(key, sort=False).size(),
+        "activities": gd.size(),
+        "planned": planned.groupby([df["client"], df["week"]], sort=False).sum(),
+        "done": done.groupby([df["client"], df["week"]], sort=False).sum(),
+        "mastery": gd["mastery"].mean(),
+        "pleasure": gd["pleasure"].mean(),
+        "effort": gd["effort"].mean(),
+        "mood": entries.groupby(key, sort=False)["mood"].mean(),
+        "avoidance_share": did["avoidance"].fillna(False).astype("float64").groupby(
+            [did["client"], did["week"]], sort=False).mean(),
+    })
+    for c in extra:
+        if c in agg.columns or c in ("activities",):
+            continue
+        if c not in df.columns:
+            raise ValueError(f"the log has no column {c!r}")
+        if not pd.api.types.is_numeric_dtype(df[c].dtype):
+            raise ValueError(f"column {c!r} is not numeric, so it has no weekly mean")
+        agg[c] = df[c].astype("float64").groupby([df["client"], df["week"]], sort=False).mean()
+    out = grid.merge(agg.reset_index(), on=key, how="left")
+    for c in ("days_logged", "entries", "activities", "planned", "done"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)
+    cols = ["client", "week", "week_start", "days", "days_logged", "entries", "activities", "planned",
+            "done", "completion", "mastery", "pleasure", "effort", "mood", "avoidance_share"]
+    cols += [c for c in out.columns if c not in cols]
+    out = out[cols]
+    out["client"] = out["client"].astype("str")
+    order = np.lexsort((out["week"].to_numpy(), _natural_codes(out["client"])))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _natural_codes(s: pd.Series) -> np.ndarray:
+    uniq = sorted(pd.unique(s), key=_natural)
+    return pd.Categorical(s, categories=uniq).codes
+
+
+def _grouped_slope(df: pd.DataFrame, by: str, x: str, y: str, ci: float) -> pd.DataFrame:
+    """OLS slope of *y* on *x* within each group, with its t-interval (vectorised over groups).
+
+    NaN where a group has fewer than 3 points or no spread in *x*.
+    """
+    d = df[[by, x, y]].dropna()
+    g = d.groupby(by, sort=False)
+    n = g.size()
+    xm = g[x].transform("mean")
+    ym = g[y].transform("mean")
+    dx, dy = d[x] - xm, d[y] - ym
+    sxx = (dx * dx).groupby(d[by], sort=False).sum()
+    sxy = (dx * dy).groupby(d[by], sort=False).sum()
+    ok = (n >= 3) & (sxx > 0)
+    slope = (sxy / sxx).where(ok)
+    resid = dy - dx * slope.reindex(d[by]).to_numpy()
+    sse = (resid * resid).groupby(d[by], sort=False).sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(sse / (n - 2) / sxx).where(ok)
+        t = _st.t.ppf(0.5 + ci / 2, (n - 2).where(ok))
+    return pd.DataFrame({"slope": slope, "ci_low": slope - t * se, "ci_high": slope + t * se,
+                         "n": n})
+
+
+# =========================================================================== one row per client
+
+_SUMMARY_DOC = {
+    "first_day": "first logged day",
+    "last_day": "last logged day",
+    "span_days": "days from the first to the last logged day, both counted",
+    "weeks": "weeks spanned (week 1 = the client's first 7 days)",
+    "days_logged": "days with at least one entry",
+    "adherence": "days_logged / span_days",
+    "entries": "logged entries (an entry can list several activities)",
+    "activities": "activities that happened (planned-and-skipped rows left out)",
+    "planned": "planned activities", "done": "planned activities carried out",
+    "completion": "done / planned (NaN with no plans)",
+    "mastery": "mean mastery of activities that happened (0-10)",
+    "pleasure": "mean pleasure of activities that happened (0-10)",
+    "mood": "mean mood over entries (0-10)",
+    "avoidance_share": "share of activities that happened flagged as avoidance",
+    "activation_slope": "change per week in planned activities carried out per week (OLS over the "
+                        "client's weeks, a short last week scaled to 7 days), with its t-interval",
+    "mood_slope": "change per week in the weekly mean mood (OLS over the client's weeks), with its "
+                  "t-interval",
+    "mood_first_week": "mean mood in week 1",
+    "mood_last_weeks": "mean of the weekly mean moods of the last two weeks (weeks 2 and later)",
+    "mood_change": "mood_last_weeks - mood_first_week",
+}
+
+
+def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd.DataFrame:
+    """One row per client: engagement, ratings, slopes and mood change, with the roster's columns.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A tidy log of one or more clients (:func:`read_cohort`).
+    roster : str, Path or DataFrame, optional
+        The roster to join; by default ``cohort.attrs["roster"]``.
+    ci : float
+        Level of the slope intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``client``, the roster's columns (arm, baseline measures), then
+        ``first_day``, ``last_day``, ``span_days``, ``weeks``,
+        ``days_logged``, ``adherence``, ``entries``, ``activities``,
+        ``planned``, ``done``, ``completion``, ``mastery``, ``pleasure``,
+        ``mood``, ``avoidance_share``, ``activation_slope`` (+
+        ``_ci_low``/``_ci_high``), ``mood_slope`` (+ CI), ``mood_first_week``,
+        ``mood_last_weeks``, ``mood_change``. ``attrs["columns"]`` defines
+        each column; ``attrs["notes"]`` lists roster mismatches.
+
+    Notes
+    -----
+    Weeks count from each client's first logged day. **Mood change** is the
+    mean of the weekly mean moods of the last two weeks of the client's span
+    minus the mean mood of week 1 (two weeks at the end smooth a single bad
+    week; with a two-week log, only week 2; NaN with one week). Roster clients
+    with no log get a row with 0 entries and missing measures; clients with
+    a log but no roster row get missing roster columns -- nobody is dropped.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
+    >>> s = client_summary(log, roster=roster)
+    >>> s[["client", "arm", "entries"]].shape
+    (6, 3)
+    """
+    require(cohort, ("client", "entry", "start", "mastery", "pleasure", "mood", "planned", "done",
+                     "avoidance"), "client_summary()")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+    r = _roster_for(cohort, roster)
+    weeks = client_weeks(cohort)
+    df = cohort[cohort["start"].notna() & cohort["client"].notna()]
+    df = df.assign(client=df["client"].astype("str"), day=df["start"].dt.normalize())
+    g = df.groupby("client", sort=False)
+    did = happened(df)
+    planned = df["planned"].fillna(False).astype(bool)
+    done = planned & df["done"].fillna(False).astype(bool)
+    entries = df.drop_duplicates(["client", "entry"])
+    out = pd.DataFrame({"first_day": g["day"].min(), "last_day": g["day"].max()})
+    out["span_days"] = ((out["last_day"] - out["first_day"]).dt.days + 1).astype("int64")
+    out["weeks"] = ((out["span_days"] - 1) // 7 + 1).astype("int64")
+    out["days_logged"] = g["day"].nunique().astype("int64")
+    out["adherence"] = out["days_logged"] / out["span_days"]
+    out["entries"] = entries.groupby("client", sort=False).size()
+    out["activities"] = did.groupby("client", sort=False).size().reindex(out.index, fill_value=0)
+    out["planned"] = planned.groupby(df["client"], sort=False).sum()
+    out["done"] = done.groupby(df["client"], sort=False).sum()
+    out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)
+    out["mastery"] = did.groupby("client", sort=False)["mastery"].mean()
+    out["pleasure"] = did.groupby("client", sort=False)["pleasure"].mean()
+    out["mood"] = entries.groupby("client", sort=False)["mood"].mean()
+    out["avoidance_share"] = did["avoidance"].fillna(False).astype("float64").groupby(
+        did["client"], sort=False).mean()
+
+    weeks = weeks.assign(activation=weeks["done"] * 7.0 / weeks["days"])
+    for name, col in (("activation_slope", "activation"), ("mood_slope", "mood")):
+        fit = _grouped_slope(weeks, "client", "week", col, ci)
+        out[name] = fit["slope"]
+        out[f"{name}_ci_low"] = fit["ci_low"]
+        out[f"{name}_ci_high"] = fit["ci_high"]
+    w1 = weeks[weeks["week"] == 1].set_index("client")["mood"]
+    last = weeks.groupby("client", sort=False)["week"].transform("max")
+    tail = weeks[(weeks["week"] >= last - 1) & (weeks["week"] >= 2)]
+    out["mood_first_week"] = w1
+    out["mood_last_weeks"] = tail.groupby("client", sort=False)["mood"].mean()
+    out["mood_change"] = out["mood_last_weeks"] - out["mood_first_week"]
+    for c in ("entries", "activities", "planned", "done"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out.index.name = "client"
+    out = out.reset_index()
+
+    notes = []
+    if r is not None:
+        notes = _roster_mismatch(cohort, r)
+        clash = [c for c in r.columns[1:] if c in out.columns]
+        if clash:
+            r = r.rename(columns={c: f"{c}_roster" for c in clash})
+            notes.append("roster columns renamed to avoid clashing with summary columns: "
+                         + ", ".join(f"{c} -> {c}_roster" for c in clash))
+        out = r.merge(out, on="client", how="outer", sort=False)
+        for c in ("days_logged", "entries", "activities", "planned", "done"):
+            out[c] = out[c].fillna(0).astype("int64")
+    out["client"] = out["client"].astype("str")
+    out = out.iloc[np.argsort(_natural_codes(out["client"]), kind="stable")].reset_index(drop=True)
+    out.attrs = {"columns": dict(_SUMMARY_DOC), "notes": notes, "ci_level": ci,
+                 "description": "one row per client; weeks count from each client's first logged day; "
+                                "mood_change = mean of the last two weeks' mean moods minus week 1"}
+    return out
+
+
+# =========================================================================== arms compared
+
+
+def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, ci: float = 0.95,
+                   correction: str = "holm", order=None) -> pd.DataFrame:
+    """Compare groups (arms) on a per-client column, the client being the unit of analysis.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        One row per client, e.g. :func:`client_summary`.
+    group : str
+        The column that holds the group (arm).
+    value : str or list of str
+        The column(s) to compare, e.g. ``"mood"``, ``"mood_change"``,
+        ``"adherence"``, ``"baseline_phq9"``.
+    ci : float
+        Confidence level of the intervals.
+    correction : {"holm", "bh", "none"}
+        Correction of the pairwise Welch p-values over the comparisons of one
+        value when there are more than two groups: Holm (family-wise error,
+        the default) or Benjamini-Hochberg (false discovery rate).
+    order : list, optional
+        The groups in the order to compare them (default: the column's
+        categories if categorical, else sorted). Pairs are ``(a, b)`` with
+        ``a`` before ``b`` in this order.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair of groups (and value): ``value``, ``group_a``,
+        ``group_b``, ``n_a``, ``n_b``, ``mean_a``, ``mean_b``, ``sd_a``,
+        ``sd_b``, ``diff`` (``mean_a - mean_b``), ``ci_low``, ``ci_high``
+        (Welch interval of the difference), ``hedges_g`` (a minus b, pooled
+        SD, small-sample corrected) with ``g_ci_low``, ``g_ci_high``,
+        ``t`` and ``df`` (Welch), ``p_welch``, ``p_mannwhitney`` (two-sided),
+        ``p_adjusted`` (the Welch p corrected over the pairs; equal to
+        ``p_welch`` with two groups). ``attrs["omnibus"]``: one row per value
+        with Welch's one-way ANOVA (``welch_F``, ``welch_df1``, ``welch_df2``,
+        ``p_welch_anova``) and Kruskal-Wallis (``kruskal_H``,
+        ``p_kruskal``); ``attrs["correction"]`` names the correction.
+
+    Notes
+    -----
+    Clients with a missing group or value are left out (counted in
+    ``attrs["notes"]``). Welch's test does not assume equal variances; with
+    few clients per arm prefer the interval over the p-value, and read the
+    Mann-Whitney p as a check that a few extreme clients do not drive the
+    result.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=20, weeks=4, seed=2)
+    >>> res = compare_groups(client_summary(log, roster=roster), "arm", "mood")
+    >>> res[["group_a", "group_b", "n_a", "n_b"]].to_dict("records")
+    [{'group_a': 'BA', 'group_b': 'control', 'n_a': 10, 'n_b': 10}]
+    """
+    from bactivate.stats import bh, hedges_g
+
+    if not isinstance(summary, pd.DataFrame):
+        raise TypeError(f"compare_groups takes a per-client DataFrame, not {type(summary).__name__}")
+    if correction not in ("holm", "bh", "none"):
+        raise ValueError(f"correction must be 'holm', 'bh' or 'none', not {correction!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+    values = [value] if isinstance(value, str) else list(value)
+    missing = [c for c in [group, *values] if c not in summary.columns]
+    if missing:
+        raise ValueError(f"compare_groups: no column(s) {missing} in the summary; its columns are "
+                         f"{list(summary.columns)}")
+    if "client" in summary.columns and summary["client"].duplicated().any():
+        raise ValueError("compare_groups needs one row per client (the unit of analysis); the frame has "
+                         "repeated clients: summarise it first with client_summary()")
+    groups = _group_order(summary[group], order)
+    if len(groups) < 2:
+        raise ValueError(f"compare_groups needs at least two groups in {group!r}; found {groups}")
+    rows, omni, notes = [], [], []
+    for v in values:
+        if not (pd.api.types.is_numeric_dtype(summary[v].dtype) or pd.api.types.is_bool_dtype(summary[v].dtype)):
+            raise ValueError(f"compare_groups: column {v!r} is not numeric")
+        y = summary[v].astype("float64")
+        ok = y.notna() & summary[group].notna()
+        if (~ok).any():
+            notes.append(f"{v}: {_plural(int((~ok).sum()), 'client')} without a {group} or a value "
+                         "left out")
+        samples = {gname: y[ok & (summary[group] == gname)].to_numpy() for gname in groups}
+        pair_rows = []
+        for i, a in enumerate(groups):
+            for b in groups[i + 1:]:
+                pair_rows.append(_pair(v, a, b, samples[a], samples[b], ci, hedges_g))
+        p = np.array([r["p_welch"] for r in pair_rows], dtype="float64")
+        if len(pair_rows) == 1 or correction == "none":
+            adj = p
+        elif correction == "holm":
+            adj = _holm(p)
+        else:
+            adj = np.asarray(bh(p), dtype="float64")
+        for r_, q in zip(pair_rows, adj, strict=True):
+            r_["p_adjusted"] = float(q)
+        rows.extend(pair_rows)
+        omni.append({"value": v, **_omnibus([samples[gname] for gname in groups])})
+    out = pd.DataFrame(rows)
+    out = out.astype({"value": "str", "group_a": "str", "group_b": "str", "n_a": "int64", "n_b": "int64"})
+    out.attrs = {
+        "omnibus": AttrsFrame(pd.DataFrame(omni)),
+        "correction": "none (two groups)" if len(groups) == 2 else
+        {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "none"}[correction],
+        "groups": [str(x) for x in groups],
+        "ci_level": ci,
+        "notes": notes,
+        "description": "client = unit of analysis; diff = mean_a - mean_b with a Welch interval; "
+                       "Hedges' g (a minus b); p_welch: Welch t test; p_mannwhitney: two-sided "
+                       "Mann-Whitney U; p_adjusted: p_welch corrected over the pairs",
+    }
+    return out
+
+
+def _group_order(col: pd.Series, order) -> list:
+    present = pd.unique(col.dropna())
+    if order is not None:
+        unknown = [g for g in order if g not in set(present)]
+        if unknown:
+            raise ValueError(f"order names groups not in the data: {unknown}; groups are {list(present)}")
+        return list(order)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return [c for c in col.cat.categories if c in set(present)]
+    try:
+        return sorted(present)
+    except TypeError:
+        return sorted(present, key=str)
+
+
+def _pair(v, a, b, xa: np.ndarray, xb: np.ndarray, ci: float, hedges_g) -> dict:
+    na, nb = len(xa), len(xb)
+    ma = float(np.mean(xa)) if na else np.nan
+    mb = float(np.mean(xb)) if nb else np.nan
+    sa = float(np.std(xa, ddof=1)) if na > 1 else np.nan
+    sb = float(np.std(xb, ddof=1)) if nb > 1 else np.nan
+    diff = ma - mb
+    t = df = low = high = p = p_mw = np.nan
+    if na > 1 and nb > 1:
+        va, vb = sa**2 / na, sb**2 / nb
+        se = np.sqrt(va + vb)
+        if se > 0:
+            df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
+            half = _st.t.ppf(0.5 + ci / 2, df) * se
+            low, high = diff - half, diff + half
+            t = diff / se
+            p = float(2 * _st.t.sf(abs(t), df))
+    if na and nb:
+        p_mw = float(_st.mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
+    g = hedges_g(xb, xa, ci=ci).iloc[0]  # b = group a: positive g means a is higher, like diff
+    return {"value": v, "group_a": str(a), "group_b": str(b), "n_a": na, "n_b": nb,
+            "mean_a": ma, "mean_b": mb, "sd_a": sa, "sd_b": sb, "diff": diff,
+            "ci_low": low, "ci_high": high, "hedges_g": float(g["estimate"]),
+            "g_ci_low": float(g["ci_low"]), "g_ci_high": float(g["ci_high"]),
+            "t": t, "df": df, "p_welch": p, "p_mannwhitney": p_mw}
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (NaN passed through, not counted)."""
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    m = int(ok.sum())
+    if m:
+        pv = p[ok]
+        order = np.argsort(pv, kind="stable")
+        adj = np.minimum(1.0, np.maximum.accumulate(pv[order] * (m - np.arange(m))))
+        res = np.empty(m)
+        res[order] = adj
+        out[ok] = res
+    return out
+
+
+def _omnibus(samples: list[np.ndarray]) -> dict:
+    """Welch's one-way ANOVA and Kruskal-Wallis over the groups with data."""
+    used = [s for s in samples if len(s)]
+    k = len(used)
+    n = np.array([len(s) for s in used], dtype="float64")
+    res = {"k": k, "n": int(n.sum()), "welch_F": np.nan, "welch_df1": np.nan, "welch_df2": np.nan,
+           "p_welch_anova": np.nan, "kruskal_H": np.nan, "p_kruskal": np.nan}
+    if k >= 2 and (n >= 2).all():
+        m = np.array([s.mean() for s in used])
+        v = np.array([s.var(ddof=1) for s in used])
+        if (v > 0).all():
+            w = n / v
+            wsum = w.sum()
+            mw = (w * m).sum() / wsum
+            a = (w * (m - mw) ** 2).sum() / (k - 1)
+            tmp = ((1 - w / wsum) ** 2 / (n - 1)).sum()
+            b = 1 + 2 * (k - 2) / (k**2 - 1) * tmp
+            f = a / b
+            df2 = (k**2 - 1) / (3 * tmp)
+            res.update(welch_F=float(f), welch_df1=float(k - 1), welch_df2=float(df2),
+                       p_welch_anova=float(_st.f.sf(f, k - 1, df2)))
+    if k >= 2:
+        try:
+            kw = _st.kruskal(*used)
+            res.update(kruskal_H=float(kw.statistic), p_kruskal=float(kw.pvalue))
+        except ValueError:  # all values identical
+            pass
+    return res
+
