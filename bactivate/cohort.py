@@ -407,7 +407,7 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
     missing = r["client"].isna()
     if missing.any():
         warnings.warn(f"{name}: {_plural(int(missing.sum()), 'roster row')} without a client id "
-                      "left out", LogWarning, stacklevel=4)
+                      "left out", LogWarning, stacklevel=3)
         r = r[~missing]
     dup = r["client"][r["client"].duplicated()].unique()
     if len(dup):
@@ -796,8 +796,7 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
         y = summary[v].astype("float64")
         ok = y.notna() & summary[group].notna()
         if (~ok).any():
-            notes.append(f"{v}: {_plural(int((~ok).sum()), 'client')} without a {group} or a value "
-                         "left out")
+            notes.append(f"{v}: {_plural(int((~ok).sum()), 'client')} left out (no {group} or no {v})")
         samples = {gname: y[ok & (summary[group] == gname)].to_numpy() for gname in groups}
         pair_rows = []
         for i, a in enumerate(groups):
@@ -864,7 +863,10 @@ def _pair(v, a, b, xa: np.ndarray, xb: np.ndarray, ci: float, hedges_g) -> dict:
             p = float(2 * _st.t.sf(abs(t), df))
     if na and nb:
         p_mw = float(_st.mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
-    g = hedges_g(xb, xa, ci=ci).iloc[0]  # b = group a: positive g means a is higher, like diff
+    if na and nb:  # hedges_g(b=group a): positive g means a is higher, like diff
+        g = hedges_g(xb, xa, ci=ci).iloc[0]
+    else:
+        g = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     return {"value": v, "group_a": str(a), "group_b": str(b), "n_a": na, "n_b": nb,
             "mean_a": ma, "mean_b": mb, "sd_a": sa, "sd_b": sb, "diff": diff,
             "ci_low": low, "ci_high": high, "hedges_g": float(g["estimate"]),

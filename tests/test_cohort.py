@@ -390,5 +390,8 @@ def test_compare_groups_rules():
         ba.compare_groups(summary, "arm", "nope")
     with pytest.raises(ValueError, match="two groups"):
         ba.compare_groups(summary.assign(arm="x"), "arm", "v")
+    # a group with no values at all (e.g. completion in an arm that plans nothing): NaN, no error
+    empty = ba.compare_groups(summary.assign(v=[1.0, 2.0, 3.0, np.nan, np.nan, 4.0]), "arm", "v")
+    assert empty.loc[0, "n_b"] == 0 and np.isnan(empty.loc[0, "hedges_g"])
     flipped = ba.compare_groups(summary, "arm", "v", order=["y", "x"])
     assert flipped.loc[0, "group_a"] == "y" and flipped.loc[0, "diff"] == -res.loc[0, "diff"]
