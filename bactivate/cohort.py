@@ -383,7 +383,8 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
             r = pd.read_parquet(path)
         elif suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
             r = pd.read_excel(path, dtype=object, engine="calamine")
-            r = r.apply(_numeric_if_all)
+            idcol = _roster_id_column(r, client_column, name)
+            r = r.apply(lambda s: s if s.name == idcol else _numeric_if_all(s))
         else:  # text: read every cell as text so that ids such as "007" keep their zeros
             r = None
             for enc in ("utf-8-sig", "cp1252"):
@@ -421,10 +422,16 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
     return AttrsFrame(r.reset_index(drop=True))
 
 
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+
+
 def _numeric_if_all(s: pd.Series) -> pd.Series:
-    """A column as numbers when every non-blank cell is one, else as it was."""
+    """A column as numbers (or ISO dates) when every non-blank cell is one, else as it was."""
     if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s
+    text = s.dropna().astype("str").str.strip()
+    if len(text) and text.str.match(_ISO_DATE).all():
+        return pd.to_datetime(s, format="ISO8601").astype("datetime64[ns]")
     nums = pd.to_numeric(s, errors="coerce")
     if nums.notna().sum() == s.notna().sum() and s.notna().any():
         if (nums.dropna() % 1 == 0).all() and not nums.isna().any():
@@ -793,7 +800,8 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
     for v in values:
         if not (pd.api.types.is_numeric_dtype(summary[v].dtype) or pd.api.types.is_bool_dtype(summary[v].dtype)):
             raise ValueError(f"compare_groups: column {v!r} is not numeric")
-        y = summary[v].astype("float64")
+        y = pd.Series(summary[v].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+                      index=summary.index)
         ok = y.notna() & summary[group].notna()
         if (~ok).any():
             notes.append(f"{v}: {_plural(int((~ok).sum()), 'client')} left out (no {group} or no {v})")

@@ -183,13 +183,17 @@ def test_one_long_file_with_a_client_column(tmp_path):
 def test_roster_files_keep_leading_zeros_and_read_xlsx(tmp_path):
     for c in ("007", "010"):
         _bad_file(tmp_path, f"{c}.csv", "5")
-    roster = pd.DataFrame({"Participant": ["007", "010"], "arm": ["BA", "control"], "phq9": [20, 14]})
+    roster = pd.DataFrame({"Participant": ["007", "010"], "arm": ["BA", "control"], "phq9": [20, 14],
+                           "enrolled": ["2026-03-02", "2026-03-09"]})
     roster.to_csv(tmp_path / "ids.txt", index=False)  # a .txt roster in the folder is excluded by path
     cohort, caught = read(tmp_path, roster=tmp_path / "ids.txt")
     assert not caught, [str(w.message) for w in caught]
     assert cohort.attrs["roster"]["client"].tolist() == ["007", "010"]
     assert cohort.attrs["roster"]["phq9"].dtype == "int64"
+    assert cohort.attrs["roster"]["enrolled"].dtype == "datetime64[ns]"
     xlsx = tmp_path.parent / "roster.xlsx"
+    roster.to_excel(xlsx, index=False)
+    assert ba.read_cohort(tmp_path, roster=xlsx).attrs["roster"]["client"].tolist() == ["007", "010"]
     roster.assign(Participant=[7, 10]).to_excel(xlsx, index=False)
     with pytest.warns(ba.LogWarning, match="not in the roster"):
         ba.read_cohort(tmp_path, roster=xlsx)  # 7 is not "007": reported, not guessed
