@@ -193,7 +193,9 @@ def test_roster_files_keep_leading_zeros_and_read_xlsx(tmp_path):
     assert cohort.attrs["roster"]["enrolled"].dtype == "datetime64[ns]"
     xlsx = tmp_path.parent / "roster.xlsx"
     roster.to_excel(xlsx, index=False)
-    assert ba.read_cohort(tmp_path, roster=xlsx).attrs["roster"]["client"].tolist() == ["007", "010"]
+    from_xlsx, caught = read(tmp_path, roster=xlsx)  # (ids.txt in the folder is now a skipped non-log)
+    assert from_xlsx.attrs["roster"]["client"].tolist() == ["007", "010"]
+    assert len(caught) == 1 and "ids.txt" in str(caught[0].message)
     roster.assign(Participant=[7, 10]).to_excel(xlsx, index=False)
     with pytest.warns(ba.LogWarning, match="not in the roster"):
         ba.read_cohort(tmp_path, roster=xlsx)  # 7 is not "007": reported, not guessed
