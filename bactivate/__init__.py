@@ -1,62 +1,65 @@
 """bactivate: behavioral activation logs into tidy frames, honest analyses and clear plots.
 
 >>> import bactivate as ba
->>> log = ba.synth.client(weeks=4, seed=1)          # doctest: +SKIP
->>> ba.balance(log, by="activity").head()           # doctest: +SKIP
+>>> log = ba.synth.client(weeks=4, seed=1)
+>>> ba.balance(log, by="category").shape[0] > 0
+True
 
-Submodules and heavy dependencies are imported lazily, on first use, so that
-``import bactivate`` stays fast.
+The analysis functions are bound here when the package is imported (they need
+only pandas and scipy). Several share their module's name (``ba.balance`` is
+the function; its module is ``bactivate.balance``), so they are bound eagerly:
+a lazy binding would be overwritten by the module as soon as anything imports
+it. Heavy, optional parts load on first use: plotting (matplotlib, seaborn),
+mixed models (statsmodels) and report rendering (papermill, nbconvert).
 """
 
 from __future__ import annotations
 
 import importlib
 
+from bactivate.accounting import accounting
+from bactivate.avoidance import avoidance
+from bactivate.balance import balance
+from bactivate.cohort import client_summary, compare_groups, read_cohort
+from bactivate.common import describe, filter_weeks
 from bactivate.errors import LogError, LogWarning
+from bactivate.io import read_log, write_log
+from bactivate.mood import mood_by_activity, phase_effect
+from bactivate.privacy import deidentify
+from bactivate.progress import progress, progress_trend, small_wins
+from bactivate.questionnaires import (
+    phq9_outcomes,
+    reliable_change,
+    score_bads,
+    score_bads_sf,
+    score_phq9,
+)
+from bactivate.suggest import suggest_next
+from bactivate.trajectory import trajectory
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it
-_LAZY = {
-    "read_log": "bactivate.io",
-    "write_log": "bactivate.io",
-    "accounting": "bactivate.accounting",
-    "read_cohort": "bactivate.cohort",
-    "client_summary": "bactivate.cohort",
-    "compare_groups": "bactivate.cohort",
-    "trajectory": "bactivate.trajectory",
-    "deidentify": "bactivate.privacy",
-    "balance": "bactivate.balance",
-    "mood_by_activity": "bactivate.mood",
-    "phase_effect": "bactivate.mood",
-    "avoidance": "bactivate.avoidance",
-    "progress": "bactivate.progress",
-    "small_wins": "bactivate.progress",
-    "progress_trend": "bactivate.progress",
-    "suggest_next": "bactivate.suggest",
-    "filter_weeks": "bactivate.common",
-    "describe": "bactivate.common",
-    "score_phq9": "bactivate.questionnaires",
-    "score_bads": "bactivate.questionnaires",
-    "score_bads_sf": "bactivate.questionnaires",
-    "reliable_change": "bactivate.questionnaires",
-    "phq9_outcomes": "bactivate.questionnaires",
-}
-_SUBMODULES = {"stats", "plot", "synth", "schema", "io", "errors", "questionnaires", "cohort", "present",
-               "report"}
+# submodules loaded on first use: ba.plot, ba.synth, ...
+_SUBMODULES = {"stats", "plot", "synth", "schema", "present", "report", "sources", "values",
+               "headers", "scales", "questionnaires", "cohort", "privacy", "common"}
 
-__all__ = ["LogError", "LogWarning", "__version__", *_LAZY, *sorted(_SUBMODULES)]
+__all__ = [
+    "LogError", "LogWarning", "__version__",
+    "read_log", "write_log", "accounting", "describe", "filter_weeks",
+    "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
+    "small_wins", "suggest_next",
+    "read_cohort", "client_summary", "compare_groups", "trajectory", "deidentify",
+    "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes",
+    "stats", "plot", "synth", "present",
+]
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"bactivate.{name}")
-    else:
-        raise AttributeError(f"module 'bactivate' has no attribute {name!r}")
-    globals()[name] = value
-    return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"bactivate.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'bactivate' has no attribute {name!r}")
 
 
 def __dir__():

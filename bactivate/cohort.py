@@ -490,7 +490,7 @@ def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
     (means over activities that happened), ``mood`` (mean over entries: one
     mood per entry), ``avoidance_share`` (of activities that happened), then
     the means of any numeric columns named in *extra*. Counts are as logged;
-    :func:`client_summary` and ``trajectory.weekly`` scale a short last week
+    :func:`client_summary` and ``bactivate.trajectory.weekly`` scale a short last week
     to 7 days.
     """
     require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_weeks()")

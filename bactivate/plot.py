@@ -726,3 +726,11 @@ def _stack_wins(wins: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["day", "order"], kind="stable")
     out["level"] = out.groupby("day").cumcount() + 1
     return out
+
+
+def trajectory(data=None, *, group: str = "arm", value: str = "mood", ax=None, **kwargs):
+    """Mean trajectories by arm with CI bands and faint client lines (see
+    :func:`bactivate.trajectory.plot_trajectory`); takes a cohort or its weekly means."""
+    from bactivate.trajectory import plot_trajectory
+
+    return plot_trajectory(data, group=group, value=value, ax=ax, **kwargs)

@@ -23,8 +23,6 @@ statsmodels is imported inside :func:`trajectory`, matplotlib inside
 
 from __future__ import annotations
 
-import sys
-import types
 import warnings
 
 import numpy as np
@@ -443,24 +441,3 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
     ax.legend(title=group, frameon=False)
     ax.grid(alpha=0.3)
     return ax
-
-
-# =========================================================================== ba.trajectory
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`trajectory`.
-
-    ``bactivate.trajectory`` names the function, but once anything runs
-    ``import bactivate.trajectory`` Python binds that attribute to the module;
-    making the module callable keeps ``ba.trajectory(cohort)`` working either way.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return trajectory(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-# and the other way round: ba.trajectory.weekly / .plot_trajectory work when it is the function
-trajectory.weekly = weekly
-trajectory.plot_trajectory = plot_trajectory
