@@ -42,8 +42,8 @@ FLAGS: tuple[str, ...] = ("planned", "done", "avoidance")
 #: Free-text columns.
 TEXTS: tuple[str, ...] = ("client", "activity", "category", "note", "source")
 
-#: Columns of ``df.attrs["rejected"]``: one row per problem.
-REJECTED_COLUMNS: tuple[str, ...] = ("source", "file", "sheet", "row", "column", "value", "reason")
+#: Columns of ``df.attrs["rejected"]``: one row per problem; ``kind`` is "problem" or "not a log row".
+REJECTED_COLUMNS: tuple[str, ...] = ("source", "file", "sheet", "row", "column", "value", "reason", "kind")
 
 RATING_MIN, RATING_MAX = 0.0, 10.0
 
