@@ -120,6 +120,7 @@ __all__ = [
     "activities",
     "client",
     "cohort",
+    "questionnaires",
     "time_of_day",
 ]
 
@@ -1187,3 +1188,313 @@ def cohort(
     log.attrs["truth"] = truth
     roster.attrs["truth"] = truth
     return log, roster
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+#: PHQ-9 target total from the week's mood: ``30 - 3.2 * mood`` (as the roster's
+#: ``baseline_phq9`` of :func:`cohort`), as a share of 27, kept within these bounds.
+_PHQ9_INTERCEPT, _PHQ9_PER_MOOD = 30.0, 3.2
+_SEVERITY_BOUNDS = (0.02, 0.98)
+#: Item shifts on the logit scale, items 1..9 (some items are endorsed more
+#: often than others; item 9 much less often, as in clinical samples).
+_PHQ9_ITEM_SHIFT = (0.2, 0.1, 0.5, 0.6, 0.1, 0.0, -0.1, -0.4, -2.0)
+_BADS_SF_ITEM_SHIFT = (0.0, 0.2, 0.0, -0.2, 0.1, 0.2, -0.2, 0.1, -0.1)
+#: SD (logit scale) of each client's own item profile: a client-specific shift per item.
+_ITEM_PROFILE_SD = 0.35
+#: BADS-SF Activation (items 2, 3, 4, 5, 9) and Avoidance (items 1, 6, 7, 8) linear
+#: predictors (logit scale); see :func:`questionnaires`.
+_BADS_ACTIVATION = {"intercept": -1.0, "valued_factor": 2.0, "plans_done": 0.06, "mood": 0.2}
+_BADS_AVOIDANCE = {"intercept": -0.4, "avoidance_p": 5.0, "mood": -0.2}
+_BADS_SF_ACTIVATION_ITEMS = (2, 3, 4, 5, 9)
+_BADS_SF_AVOIDANCE_ITEMS = (1, 6, 7, 8)
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _client_weeks_truth(truth, clients: list[str] | None):
+    """Per-client (n, W) arrays from a synthetic log's truth: realised and noise-free weekly
+    mood, avoidance_p, valued_factor and expected planned activities done; the names and the
+    start day of each client."""
+    weeks_tab = truth["weeks"]
+    daily = truth["daily"]
+    params = truth["params"]
+    W = int(params["weeks"])
+    if "client" in weeks_tab.columns:  # a cohort
+        names = truth["clients"]["client"].astype("str").tolist()
+        starts = truth["clients"]["start"].to_numpy().astype("datetime64[D]")
+    else:  # one client
+        names = [str(params["client"])]
+        starts = np.array([_monday(params["start"])])
+    n_all = len(names)
+    pos = {c: i for i, c in enumerate(names)}
+    if clients is None:
+        idx = np.arange(n_all)
+    else:
+        unknown = [c for c in clients if c not in pos]
+        if unknown:
+            raise ValueError(f"clients not in the synthetic truth: {unknown[:10]}")
+        idx = np.array(sorted(pos[c] for c in clients), dtype=np.int64)
+
+    def grid(col: str, frame=weeks_tab, per=1) -> np.ndarray:
+        return frame[col].to_numpy(dtype="float64").reshape(n_all, W, per)[idx]
+
+    mood = grid("mood", daily, 7).mean(axis=2)  # realised: AR noise included
+    mood_expected = grid("mood")[:, :, 0]
+    plans_done = (grid("n_planned") * np.nan_to_num(grid("p_done")))[:, :, 0]
+    return {
+        "names": [names[i] for i in idx],
+        "start": starts[idx],
+        "mood": mood,
+        "mood_expected": mood_expected,
+        "avoidance_p": grid("avoidance_p")[:, :, 0],
+        "valued_factor": grid("valued_factor")[:, :, 0],
+        "plans_done": plans_done,
+    }
+
+
+def questionnaires(log, roster=None, *, seed=None, every_weeks: int = 1,
+                   missing_items: float = 0.01) -> pd.DataFrame:
+    """Weekly PHQ-9 and BADS-SF answers for the clients of a synthetic log, with ground truth.
+
+    Each client fills in both questionnaires at the end of every
+    *every_weeks*-th week of their log (weeks 1, 1 + every_weeks, ...),
+    answering from the same weeks the log describes (``log.attrs["truth"]``).
+    Item numbers and scoring follow :mod:`bactivate.questionnaires`
+    (``score_phq9``, ``score_bads_sf``); no item wording is involved.
+
+    The generating model, for client ``i`` in week ``w`` (vectorised over
+    clients, weeks and items):
+
+    * ``mood[i, w]``: the client's mean *daily* mood that week
+      (``truth["daily"]["mood"]``, AR noise included, so the questionnaire and
+      the log describe the same good and bad weeks);
+    * **PHQ-9** (items 1-9, answers 0-3): severity
+      ``s = clip((30 - 3.2 * mood) / 27, 0.02, 0.98)`` -- the relation the
+      cohort roster's ``baseline_phq9`` uses, so lower mood gives higher
+      PHQ-9 -- and item ``j`` is ``Binomial(3, p)`` with
+      ``p = expit(logit(s) + shift_j + u[i, j])``;
+    * **BADS-SF Activation** (items 2, 3, 4, 5, 9, answers 0-6):
+      ``Binomial(6, expit(eta_act + shift_j + u[i, j]))`` with
+      ``eta_act = -1.0 + 2.0 * (valued_factor - 1) + 0.06 * plans_done
+      + 0.2 * (mood - mood_level)``: more spontaneous valued activity
+      (``truth["weeks"]["valued_factor"]``), more planned activities carried
+      out (``n_planned * p_done``) and better mood give higher Activation;
+    * **BADS-SF Avoidance** (items 1, 6, 7, 8):
+      ``eta_avoid = -0.4 + 5.0 * (avoidance_p - avoidance_tendency)
+      - 0.2 * (mood - mood_level)``: more avoidance
+      (``truth["weeks"]["avoidance_p"]``) and lower mood give higher Avoidance;
+    * ``shift_j``: fixed item shifts (:data:`_PHQ9_ITEM_SHIFT`,
+      :data:`_BADS_SF_ITEM_SHIFT`; PHQ-9 item 9 is endorsed much less often);
+      ``u[i, j] ~ N(0, 0.35^2)``: each client's own item profile;
+    * ``mood_level`` and ``avoidance_tendency`` are the generator's
+      parameters (``truth["params"]``), so a control arm stays near
+      Activation 8-9 of 30 and Avoidance 9-10 of 24 while a BA client's Activation rises
+      and Avoidance falls as activation takes hold.
+
+    The item-level noise is the binomial draw (item SD up to 0.87 on the
+    PHQ-9, so a total's SD is about 2-2.5 points). Then each answer is left
+    blank with probability *missing_items*, independently, so that scoring
+    meets some missing items: a PHQ-9 with one or two blanks is prorated, a
+    BADS-SF subscale with a blank has no score.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A log from :func:`client` or :func:`cohort` (with ``attrs["truth"]``);
+        questionnaires are made for the clients in it.
+    roster : DataFrame, optional
+        A roster with ``client`` and ``start`` columns (as :func:`cohort`
+        returns): weeks and dates count from its ``start``; only clients in
+        both the log and the roster get questionnaires. By default the start
+        dates are the truth's (the same for a roster from :func:`cohort`).
+    seed : int, numpy Generator or None
+        The same seed (and log) gives the same answers.
+    every_weeks : int
+        Weeks between questionnaires (1 = weekly).
+    missing_items : float
+        Probability that any one answer is blank (0 for none).
+
+    Returns
+    -------
+    DataFrame
+        One row per client and questionnaire week: ``client``, ``week`` (1 =
+        the first week of the client's log), ``date`` (the last day of that
+        week), ``phq9_1`` .. ``phq9_9`` (0-3), ``bads_sf_1`` .. ``bads_sf_9``
+        (0-6); answers are ``Int64`` with ``<NA>`` for a blank. ``attrs["truth"]``
+        is a :class:`Truth` with ``seed``, ``params``, ``model`` (the
+        formulas and coefficients above), ``items`` (each item's instrument,
+        subscale and shift), ``profile`` (each client's ``u[i, j]``, one row
+        per client), ``missing`` (one row per blank answer: client, week,
+        item) and ``weeks``: one row per client-week with ``mood``,
+        ``mood_expected`` (noise-free, ``truth["weeks"]["mood"]`` of the log),
+        ``avoidance_p``, ``valued_factor``, ``plans_done``, ``phq9_severity``
+        (``s``) and the exact expected scores before blanks:
+        ``phq9_expected`` (total, 0-27), ``bads_sf_activation_expected``
+        (0-30), ``bads_sf_avoidance_expected`` (0-24) and
+        ``bads_sf_total_expected`` (0-54, Avoidance reversed).
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=4, weeks=3, seed=1, entries_per_day=2)
+    >>> q = ba.synth.questionnaires(log, roster, seed=2)
+    >>> q.shape, list(q.columns[:4])
+    ((12, 21), ['client', 'week', 'date', 'phq9_1'])
+    >>> ba.score_phq9(q)["phq9_total"].between(0, 27).all()
+    np.True_
+    """
+    if not isinstance(log, pd.DataFrame):
+        raise TypeError(f"questionnaires takes a synthetic log (a DataFrame), not {type(log).__name__}")
+    truth = log.attrs.get("truth")
+    if truth is None and roster is not None:
+        truth = getattr(roster, "attrs", {}).get("truth")
+    if truth is None or "daily" not in truth or "weeks" not in truth:
+        raise ValueError("questionnaires needs a log from bactivate.synth.client or synth.cohort "
+                         "(with its ground truth in attrs['truth'])")
+    if isinstance(every_weeks, bool) or int(every_weeks) != every_weeks or every_weeks < 1:
+        raise ValueError(f"every_weeks must be a whole number >= 1, not {every_weeks!r}")
+    every_weeks = int(every_weeks)
+    if not 0.0 <= float(missing_items) < 1.0:
+        raise ValueError(f"missing_items must be in [0, 1), not {missing_items!r}")
+    missing_items = float(missing_items)
+
+    clients = pd.unique(log["client"].dropna().astype("str")).tolist() if "client" in log else None
+    start_override = None
+    if roster is not None:
+        if not isinstance(roster, pd.DataFrame) or "client" not in roster.columns:
+            raise ValueError("roster must be a DataFrame with a 'client' column")
+        listed = roster["client"].astype("str")
+        clients = [c for c in (clients if clients is not None else listed.tolist())
+                   if c in set(listed)]
+        if "start" in roster.columns:
+            start_override = dict(zip(listed, pd.to_datetime(roster["start"]), strict=True))
+    wk = _client_weeks_truth(truth, clients)
+    names = wk["names"]
+    if not names:
+        raise ValueError("no clients to make questionnaires for (none in both the log and the roster)")
+    if start_override is not None:
+        wk["start"] = np.array([_monday(start_override[c]) for c in names])
+    rng, used_seed = _seed(seed)
+    params_log = truth["params"]
+    mood_level = float(params_log["mood_level"])
+    avoid_level = float(params_log["avoidance_tendency"])
+    W = int(params_log["weeks"])
+    week_no = np.arange(1, W + 1, every_weeks)
+    cols = week_no - 1
+    n, K = len(names), len(week_no)
+
+    mood = wk["mood"][:, cols]
+    avoid_p = wk["avoidance_p"][:, cols]
+    valued = wk["valued_factor"][:, cols]
+    plans = wk["plans_done"][:, cols]
+
+    # latent predictors (n, K)
+    lo, hi = _SEVERITY_BOUNDS
+    sev = np.clip((_PHQ9_INTERCEPT - _PHQ9_PER_MOOD * mood) / 27.0, lo, hi)
+    eta_phq = np.log(sev / (1.0 - sev))
+    a, v = _BADS_ACTIVATION, _BADS_AVOIDANCE
+    eta_act = (a["intercept"] + a["valued_factor"] * (valued - 1.0) + a["plans_done"] * plans
+               + a["mood"] * (mood - mood_level))
+    eta_avoid = (v["intercept"] + v["avoidance_p"] * (avoid_p - avoid_level)
+                 + v["mood"] * (mood - mood_level))
+
+    # item probabilities (n, K, 9) and answers
+    u_phq = rng.normal(0.0, _ITEM_PROFILE_SD, size=(n, 9))
+    u_bads = rng.normal(0.0, _ITEM_PROFILE_SD, size=(n, 9))
+    p_phq = _expit(eta_phq[:, :, None] + np.asarray(_PHQ9_ITEM_SHIFT)[None, None, :]
+                   + u_phq[:, None, :])
+    is_act = np.isin(np.arange(1, 10), _BADS_SF_ACTIVATION_ITEMS)
+    eta_bads = np.where(is_act[None, None, :], eta_act[:, :, None], eta_avoid[:, :, None])
+    p_bads = _expit(eta_bads + np.asarray(_BADS_SF_ITEM_SHIFT)[None, None, :] + u_bads[:, None, :])
+    phq = rng.binomial(3, p_phq)
+    bads = rng.binomial(6, p_bads)
+    blank_phq = rng.random(phq.shape) < missing_items
+    blank_bads = rng.random(bads.shape) < missing_items
+
+    rows = n * K
+    client_col = np.repeat(np.asarray(names, dtype=object), K)
+    week_col = np.tile(week_no, n).astype(np.int64)
+    date = (wk["start"].astype("datetime64[D]")[:, None] + (7 * week_no - 1)[None, :])
+    out = pd.DataFrame({
+        "client": pd.Series(client_col, dtype="str"),
+        "week": week_col,
+        "date": date.ravel().astype("datetime64[ns]"),
+    })
+    items = {}
+    for j in range(9):  # nine items per instrument
+        items[f"phq9_{j + 1}"] = pd.arrays.IntegerArray(
+            phq[:, :, j].reshape(rows).astype("int64"), blank_phq[:, :, j].reshape(rows))
+    for j in range(9):
+        items[f"bads_sf_{j + 1}"] = pd.arrays.IntegerArray(
+            bads[:, :, j].reshape(rows).astype("int64"), blank_bads[:, :, j].reshape(rows))
+    out = pd.concat([out, pd.DataFrame(items)], axis=1)
+
+    # ---- truth
+    act_idx = [i - 1 for i in _BADS_SF_ACTIVATION_ITEMS]
+    avo_idx = [i - 1 for i in _BADS_SF_AVOIDANCE_ITEMS]
+    exp_act = 6.0 * p_bads[:, :, act_idx].sum(axis=2)
+    exp_avo = 6.0 * p_bads[:, :, avo_idx].sum(axis=2)
+    weeks_truth = pd.DataFrame({
+        "client": pd.Series(client_col, dtype="str"),
+        "week": week_col,
+        "date": out["date"].to_numpy(),
+        "mood": mood.ravel(),
+        "mood_expected": wk["mood_expected"][:, cols].ravel(),
+        "avoidance_p": avoid_p.ravel(),
+        "valued_factor": valued.ravel(),
+        "plans_done": plans.ravel(),
+        "phq9_severity": sev.ravel(),
+        "phq9_expected": 3.0 * p_phq.sum(axis=2).ravel(),
+        "bads_sf_activation_expected": exp_act.ravel(),
+        "bads_sf_avoidance_expected": exp_avo.ravel(),
+        "bads_sf_total_expected": (exp_act + (6.0 * len(avo_idx) - exp_avo)).ravel(),
+    })
+    item_names = [f"phq9_{j}" for j in range(1, 10)] + [f"bads_sf_{j}" for j in range(1, 10)]
+    items_tab = pd.DataFrame({
+        "item": item_names,
+        "instrument": ["PHQ-9"] * 9 + ["BADS-SF"] * 9,
+        "subscale": ["total"] * 9 + ["activation" if x else "avoidance" for x in is_act],
+        "answers": ["0-3"] * 9 + ["0-6"] * 9,
+        "shift": list(_PHQ9_ITEM_SHIFT) + list(_BADS_SF_ITEM_SHIFT),
+    }).astype({"item": "str", "instrument": "str", "subscale": "str", "answers": "str"})
+    profile = pd.DataFrame(np.hstack([u_phq, u_bads]), columns=item_names)
+    profile.insert(0, "client", pd.Series(names, dtype="str"))
+    blank = np.concatenate([blank_phq, blank_bads], axis=2).reshape(rows, 18)
+    r_idx, c_idx = np.nonzero(blank)
+    missing = pd.DataFrame({
+        "client": pd.Series(client_col[r_idx], dtype="str"),
+        "week": week_col[r_idx],
+        "item": pd.Series(np.asarray(item_names, dtype=object)[c_idx], dtype="str"),
+    })
+    out.attrs["truth"] = Truth(
+        seed=used_seed,
+        params={"every_weeks": every_weeks, "missing_items": missing_items,
+                "weeks": [int(w) for w in week_no], "log_seed": truth.get("seed")},
+        model={
+            "mood": "mean daily mood of the week (log truth['daily']['mood'], AR noise included)",
+            "phq9": "s = clip((30 - 3.2*mood)/27, 0.02, 0.98); item_j ~ Binomial(3, "
+                    "expit(logit(s) + shift_j + u_ij))",
+            "bads_sf_activation": "items 2,3,4,5,9 ~ Binomial(6, expit(-1.0 + 2.0*(valued_factor-1)"
+                                  " + 0.06*plans_done + 0.2*(mood - mood_level) + shift_j + u_ij))",
+            "bads_sf_avoidance": "items 1,6,7,8 ~ Binomial(6, expit(-0.4 + 5.0*(avoidance_p - "
+                                 "avoidance_tendency) - 0.2*(mood - mood_level) + shift_j + u_ij))",
+            "profile_sd": _ITEM_PROFILE_SD,
+            "mood_level": mood_level,
+            "avoidance_tendency": avoid_level,
+            "phq9_intercept": _PHQ9_INTERCEPT,
+            "phq9_per_mood": _PHQ9_PER_MOOD,
+            "severity_bounds": _SEVERITY_BOUNDS,
+            "bads_sf_activation_coef": dict(_BADS_ACTIVATION),
+            "bads_sf_avoidance_coef": dict(_BADS_AVOIDANCE),
+            "missing": f"each answer blank with probability {missing_items}, independently",
+            "date": "the last day of the questionnaire week (start + 7*week - 1 days)",
+        },
+        items=items_tab,
+        profile=profile,
+        missing=missing,
+        weeks=weeks_truth,
+    )
+    return out

@@ -475,3 +475,167 @@ def test_avoidance_growth_makes_the_avoidance_cycle():
     assert mood[[5, 6]].mean() < mood[[1, 2]].mean()
     flat = synth.client(weeks=6, baseline_weeks=6, seed=4, avoidance_tendency=0.3, lapse_week=None)
     assert flat.attrs["truth"]["avoidance_p"][6] == pytest.approx(flat.attrs["truth"]["avoidance_p"][1])
+
+
+# ----------------------------------------------------------------------------- questionnaires
+
+PHQ9_ITEMS = [f"phq9_{i}" for i in range(1, 10)]
+BADS_SF_ITEMS = [f"bads_sf_{i}" for i in range(1, 10)]
+
+
+@pytest.fixture(scope="module")
+def answers(trial):
+    log, roster = trial
+    return synth.questionnaires(log, roster, seed=12)
+
+
+def test_questionnaires_shape_names_and_ranges(trial, answers):
+    log, roster = trial
+    q = answers
+    assert list(q.columns) == ["client", "week", "date", *PHQ9_ITEMS, *BADS_SF_ITEMS]
+    assert str(q["client"].dtype) == "str" and str(q["week"].dtype) == "int64"
+    assert str(q["date"].dtype) == "datetime64[ns]"
+    assert all(str(q[c].dtype) == "Int64" for c in PHQ9_ITEMS + BADS_SF_ITEMS)
+    assert len(q) == 200 * 8 and not q.duplicated(["client", "week"]).any()
+    assert q.groupby("client")["week"].apply(list).map(lambda w: w == list(range(1, 9))).all()
+    # filled in on the last day of each week of the client's log
+    start = q["client"].map(roster.set_index("client")["start"])
+    assert (q["date"] == start + pd.to_timedelta(7 * q["week"] - 1, unit="D")).all()
+    assert q[PHQ9_ITEMS].stack().between(0, 3).all()
+    assert q[BADS_SF_ITEMS].stack().between(0, 6).all()
+    # about 1 % of answers blank (28,800 answers: expected 288, SD 17), exactly those in the truth
+    blank = q[PHQ9_ITEMS + BADS_SF_ITEMS].isna()
+    assert 200 < blank.to_numpy().sum() < 380
+    missing = q.attrs["truth"]["missing"]
+    assert len(missing) == blank.to_numpy().sum()
+    cells = blank.stack()
+    cells = cells[cells]
+    listed = set(zip(q.loc[cells.index.get_level_values(0), "client"],
+                     q.loc[cells.index.get_level_values(0), "week"],
+                     cells.index.get_level_values(1), strict=True))
+    assert listed == set(zip(missing["client"], missing["week"], missing["item"], strict=True))
+    assert q.attrs["truth"]["weeks"][["client", "week"]].equals(q[["client", "week"]])
+
+
+def test_questionnaires_score_with_the_package(answers):
+    """Every problem the scorers report is a planted blank; PHQ-9 prorates one or two blanks."""
+    from bactivate.questionnaires import BADS_SF_SUBSCALES, score_bads_sf, score_phq9
+
+    q = answers
+    phq = score_phq9(q)
+    n_blank = q[PHQ9_ITEMS].isna().sum(axis=1)
+    problems = phq["phq9_problems"]
+    assert (problems[n_blank == 0] == "").all()
+    assert problems[n_blank > 0].str.fullmatch(r"item \d missing(; item \d missing)*").all()
+    assert phq["phq9_total"].notna().sum() == (n_blank <= 2).sum()
+    assert phq["phq9_prorated"].fillna(False).sum() == n_blank.between(1, 2).sum() > 0
+    assert phq["phq9_total"].dropna().between(0, 27).all()
+    bads = score_bads_sf(q)
+    for name, items in BADS_SF_SUBSCALES.items():
+        any_blank = q[[f"bads_sf_{i}" for i in items]].isna().any(axis=1)
+        assert (bads[name].isna() == any_blank).all(), name
+    assert bads["bads_sf_total"].isna().sum() == q[BADS_SF_ITEMS].isna().any(axis=1).sum() > 0
+    assert bads["bads_sf_problems"][q[BADS_SF_ITEMS].notna().all(axis=1)].eq("").all()
+
+
+def test_phq9_goes_down_as_mood_goes_up(answers):
+    """PHQ-9 totals against the week's true mood and the truth's expected totals.
+
+    The binomial item noise gives a total an SD of about 2.3; over 1,600
+    questionnaires the mean of (observed - expected) has an SE of about 0.06.
+    """
+    from bactivate.questionnaires import score_phq9
+
+    truth = answers.attrs["truth"]["weeks"]
+    total = score_phq9(answers)["phq9_total"].astype("float64")
+    ok = total.notna()
+    assert np.corrcoef(total[ok], truth.loc[ok, "mood"])[0, 1] < -0.8
+    assert np.corrcoef(total[ok], truth.loc[ok, "phq9_expected"])[0, 1] > 0.85
+    complete = answers[PHQ9_ITEMS].notna().all(axis=1)
+    resid = total[complete] - truth.loc[complete, "phq9_expected"]
+    assert abs(resid.mean()) < 0.3
+    assert 1.5 < resid.std() < 3.0
+    # the relation in the docstring: severity from mood, expected total near 27 * severity
+    sev = np.clip((30 - 3.2 * truth["mood"]) / 27, 0.02, 0.98)
+    np.testing.assert_allclose(truth["phq9_severity"], sev)
+    assert (truth["phq9_expected"] - 27 * sev).abs().median() < 2.5
+
+
+def test_bads_sf_activation_rises_and_avoidance_falls_in_the_ba_arm(trial, answers):
+    """Arm means of the scored subscales, week 1 against weeks 7-8 (100 clients an arm).
+
+    A client's Activation score has an SD of about 4 (items plus item profile), so an arm's
+    mean over 100 clients and two weeks has an SE of about 0.3-0.4.
+    """
+    from bactivate.questionnaires import score_bads_sf
+
+    log, roster = trial
+    bads = score_bads_sf(answers)
+    arm = bads["client"].map(roster.set_index("client")["arm"])
+    early, late = bads["week"] == 1, bads["week"] >= 7
+    means = bads.groupby([arm, early.map({True: "early", False: "mid"}).where(~late, "late")])[
+        ["bads_sf_activation", "bads_sf_avoidance", "bads_sf_total"]].mean()
+    ba, ctl = means.loc["BA"], means.loc["control"]
+    assert ba.loc["late", "bads_sf_activation"] - ba.loc["early", "bads_sf_activation"] > 6
+    assert abs(ctl.loc["late", "bads_sf_activation"] - ctl.loc["early", "bads_sf_activation"]) < 2
+    assert ba.loc["late", "bads_sf_avoidance"] - ba.loc["early", "bads_sf_avoidance"] < -3
+    assert abs(ctl.loc["late", "bads_sf_avoidance"] - ctl.loc["early", "bads_sf_avoidance"]) < 2
+    assert ba.loc["late", "bads_sf_total"] > ctl.loc["late", "bads_sf_total"] + 8
+    # both arms start alike (week 1 is monitoring only)
+    assert abs(ba.loc["early", "bads_sf_activation"] - ctl.loc["early", "bads_sf_activation"]) < 2
+    # the items follow the BADS-SF key: in late BA weeks Activation items (2-5, 9) are high,
+    # Avoidance items (1, 6-8) low
+    q = answers[(arm == "BA") & late]
+    act = q[[f"bads_sf_{i}" for i in (2, 3, 4, 5, 9)]].stack().mean()
+    avo = q[[f"bads_sf_{i}" for i in (1, 6, 7, 8)]].stack().mean()
+    assert act > 3 > avo
+    # the scored subscales match the truth's expected scores
+    truth = answers.attrs["truth"]["weeks"]
+    for col in ("bads_sf_activation", "bads_sf_avoidance"):
+        ok = bads[col].notna()
+        resid = bads.loc[ok, col].astype("float64") - truth.loc[ok, f"{col}_expected"]
+        assert abs(resid.mean()) < 0.3, col
+
+
+def test_questionnaires_are_deterministic_per_seed(trial):
+    log, roster = trial
+    sub = log[log["client"].isin(["C001", "C002", "C003"])]
+    a = synth.questionnaires(sub, seed=3)
+    b = synth.questionnaires(sub, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert a.attrs["truth"]["seed"] == 3 and a.attrs["truth"] == b.attrs["truth"]
+    c = synth.questionnaires(sub, seed=4)
+    assert not a[PHQ9_ITEMS + BADS_SF_ITEMS].equals(c[PHQ9_ITEMS + BADS_SF_ITEMS])
+    assert a["client"].unique().tolist() == ["C001", "C002", "C003"]
+    # the same client's truth whether made alone or with the whole cohort
+    whole = synth.questionnaires(log, seed=3).attrs["truth"]["weeks"]
+    mine = whole[whole["client"].isin(["C001", "C002", "C003"])].reset_index(drop=True)
+    pd.testing.assert_series_equal(mine["mood"], a.attrs["truth"]["weeks"]["mood"])
+
+
+def test_questionnaires_for_one_client_every_other_week_and_errors():
+    log = synth.client(weeks=6, seed=5)
+    q = synth.questionnaires(log, seed=1, every_weeks=2, missing_items=0)
+    assert q["week"].tolist() == [1, 3, 5] and (q["client"] == "C01").all()
+    assert q["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-08", "2026-03-22", "2026-04-05"]
+    assert q[PHQ9_ITEMS + BADS_SF_ITEMS].notna().all().all()
+    truth = q.attrs["truth"]["weeks"]
+    daily = log.attrs["truth"]["daily"]
+    expected_mood = daily.groupby("week")["mood"].mean().loc[[1, 3, 5]].to_numpy()
+    np.testing.assert_allclose(truth["mood"], expected_mood)
+    with pytest.raises(ValueError, match="attrs"):
+        synth.questionnaires(pd.DataFrame(log.to_dict("list")))  # read back: no truth
+    with pytest.raises(ValueError, match="every_weeks"):
+        synth.questionnaires(log, every_weeks=0)
+    with pytest.raises(ValueError, match="missing_items"):
+        synth.questionnaires(log, missing_items=1.0)
+    with pytest.raises(TypeError):
+        synth.questionnaires("log.csv")
+
+
+def test_questionnaires_are_vectorised():
+    log, roster = synth.cohort(n_clients=1000, weeks=12, entries_per_day=1, seed=2)
+    t0 = time.perf_counter()
+    q = synth.questionnaires(log, roster, seed=1)
+    assert len(q) == 12_000
+    assert time.perf_counter() - t0 < 3
