@@ -25,6 +25,7 @@ from bactivate.common import describe, filter_weeks
 from bactivate.errors import LogError, LogWarning
 from bactivate.io import read_log, write_log
 from bactivate.mood import mood_by_activity, phase_effect
+from bactivate.outcomes import pre_post
 from bactivate.privacy import deidentify
 from bactivate.progress import progress, progress_trend, small_wins
 from bactivate.questionnaires import (
@@ -49,7 +50,7 @@ __all__ = [
     "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
     "small_wins", "suggest_next",
     "read_cohort", "client_summary", "compare_groups", "trajectory", "deidentify",
-    "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes",
+    "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes", "pre_post",
     "stats", "plot", "synth", "present",
 ]
 

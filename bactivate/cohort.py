@@ -125,7 +125,7 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
     skipped: list[str] = []
     iterator = sources
     if len(sources) > _PROGRESS_BAR_FROM:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # plain text bar; quiet when stderr is not a terminal
 
         iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
     for src in iterator:

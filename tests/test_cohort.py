@@ -46,21 +46,21 @@ def _copy_sample(tmp_path, names):
 # =========================================================================== read_cohort
 
 
-def test_sample_folder_reads_12_clients_with_arms(sample):
+def test_sample_folder_reads_40_clients_with_arms(sample):
     cohort, caught = sample
     assert not caught, [str(w.message) for w in caught]  # roster.csv is the roster, not a skipped log
     assert list(cohort.columns[: len(TIDY_COLUMNS)]) == list(TIDY_COLUMNS)
-    assert cohort["client"].nunique() == 12
-    assert sorted(cohort["client"].unique()) == [f"C{i:03d}" for i in range(1, 13)]
+    assert cohort["client"].nunique() == 40
+    assert sorted(cohort["client"].unique()) == [f"C{i:03d}" for i in range(1, 41)]
     roster = cohort.attrs["roster"]
     assert isinstance(roster, AttrsFrame)
     assert isinstance(cohort.attrs["rejected"], AttrsFrame)
     assert roster["client"].dtype == "str"
     summary = ba.client_summary(cohort)
-    assert len(summary) == 12
+    assert len(summary) == 40
     expected = pd.read_csv(ROSTER, dtype={"client": str}).set_index("client")["arm"]
     assert summary.set_index("client")["arm"].to_dict() == expected.to_dict()
-    assert summary["arm"].value_counts().to_dict() == {"BA": 6, "control": 6}
+    assert summary["arm"].value_counts().to_dict() == {"BA": 20, "control": 20}
     assert {"age", "baseline_phq9", "site", "gender"} <= set(summary.columns)
 
 
@@ -85,7 +85,7 @@ def test_accounting_equals_the_sum_of_per_file_reads(sample):
 
 def test_folder_without_roster_skips_the_roster_file_and_says_so():
     cohort, caught = read(SAMPLE)
-    assert cohort["client"].nunique() == 12
+    assert cohort["client"].nunique() == 40
     assert cohort.attrs["roster"] is None
     assert len(caught) == 1
     assert "roster.csv" in str(caught[0].message)
@@ -217,16 +217,16 @@ def test_files_in_a_list_and_bad_arguments(tmp_path):
 
 
 def test_progress_bar_only_for_many_files(tmp_path, monkeypatch):
-    import tqdm.auto
+    import tqdm
 
     calls = []
 
-    class Recorder(tqdm.auto.tqdm):
+    class Recorder(tqdm.tqdm):
         def __init__(self, *a, **kw):
             calls.append(kw)
             super().__init__(*a, **kw)
 
-    monkeypatch.setattr(tqdm.auto, "tqdm", Recorder)
+    monkeypatch.setattr(tqdm, "tqdm", Recorder)
     for i in range(21):
         _bad_file(tmp_path, f"c{i:02d}.csv", "5")
     cohort, _ = read(tmp_path)

@@ -67,7 +67,10 @@ def test_report_has_every_section_and_figure(report_html):
 
 
 def test_report_has_no_code_cells(report_html):
-    assert "jp-InputArea" not in report_html and "jp-InputPrompt" not in report_html
+    code_cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', report_html)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
+    body = re.sub(r"<style.*?</style>", "", report_html, flags=re.DOTALL)
+    assert "jp-InputPrompt" not in body and '<div class="highlight' not in body
     assert "import bactivate" not in report_html and "ba.read_log" not in report_html
 
 
