@@ -626,4 +626,6 @@ def test_bh_properties(p):
         assert np.all(q[ok] <= 1)
         order = np.argsort(arr[ok], kind="stable")
         assert np.all(np.diff(q[ok][order]) >= -1e-15)  # monotone in p
-        np.testing.assert_allclose(q[ok], multipletests(arr[ok], method="fdr_bh")[1], rtol=1e-12)
+        # subnormal p-values (below 2.2e-308) carry too few digits for a relative comparison
+        np.testing.assert_allclose(q[ok], multipletests(arr[ok], method="fdr_bh")[1], rtol=1e-12,
+                                   atol=1e-300)
