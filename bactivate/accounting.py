@@ -58,24 +58,50 @@ def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
         f"{log.attrs.get('file', 'log')}: {tot.rows_read} rows read, {tot.kept} kept, "
         f"{tot.set_aside} set aside with problems, {tot.not_log_rows} not log entries",
         "",
-        table.rename(columns={"part": "file:sheet", "rows_read": "rows read", "set_aside": "set aside",
-                              "not_log_rows": "not entries"}).to_string(index=False),
+        _table(table.rename(columns={"part": "file:sheet", "rows_read": "rows read",
+                                     "set_aside": "set aside", "not_log_rows": "not entries"})),
     ]
     if rej is not None and len(rej):
         problems = rej[rej["kind"] == PROBLEM]
         if len(problems):
             lines += ["", "Rows set aside (fix these cells and read the log again):"]
             shown = problems if limit is None else problems.head(limit)
-            view = shown[["sheet", "row", "column", "value", "reason"]].fillna("")
-            lines.append(view.to_string(index=False))
+            cols = ["sheet", "row", "column", "value", "reason"]
+            if _blank_text(shown["sheet"]).all():  # a CSV or Parquet file has no sheets
+                cols.remove("sheet")
+            lines.append(_table(shown[cols]))
             if limit is not None and len(problems) > limit:
                 lines.append(f"... and {len(problems) - limit} more (use --all to list them)")
-        skipped = rej[rej["kind"] == NOT_A_LOG_ROW]
+        skipped = rej[rej["kind"] == NOT_A_LOG_ROW].drop_duplicates("source")
         if len(skipped):
             lines += ["", "Rows that are not entries (nothing to fix):"]
-            counts = skipped["reason"].value_counts()
-            lines += [f"  {n} × {why}" for why, n in counts.items()]
+            has_sheet = ~_blank_text(skipped["sheet"])
+            where = skipped["row"].astype("str").where(
+                ~has_sheet, skipped["sheet"].astype("str") + ":" + skipped["row"].astype("str"))
+            groups = where.groupby(skipped["reason"], sort=False)
+            for why, rows in groups:  # one line per reason, not per row
+                listed = ", ".join(rows.head(10)) + (", ..." if len(rows) > 10 else "")
+                lines.append(f"  {len(rows)} × {why} (row{'s' if len(rows) > 1 else ''} {listed})")
     notes = log.attrs.get("notes") or []
     if notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
     return "\n".join(lines)
+
+
+def _blank_text(s: pd.Series) -> pd.Series:
+    return s.isna() | s.astype("str").str.strip().isin(["", "nan", "None", "<NA>"])
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """A plain text table with left-aligned columns (long reasons read better that way)."""
+    cols = {}
+    for c in frame.columns:  # a loop over columns, not rows
+        text = frame[c].astype("str").where(~_blank_text(frame[c]), "")
+        text = text.str.replace(r"\s+", " ", regex=True)
+        width = max(len(str(c)), int(text.str.len().max()) if len(text) else 0)
+        cols[c] = (str(c).ljust(width), text.str.ljust(width))
+    head = "  ".join(h for h, _ in cols.values()).rstrip()
+    if frame.empty:
+        return head
+    body = pd.concat([t for _, t in cols.values()], axis=1).agg("  ".join, axis=1).str.rstrip()
+    return "\n".join([head, *body.tolist()])

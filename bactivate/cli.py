@@ -37,8 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args)
         return _report(args)
-    except (LogError, FileNotFoundError) as exc:
-        print(f"bactivate: cannot read the log: {exc}", file=sys.stderr)
+    except (LogError, OSError) as exc:  # FileNotFoundError, PermissionError, ... are OSErrors
+        msg = str(exc) if not isinstance(exc, OSError) or not exc.strerror else (
+            f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
+        print(f"bactivate: cannot read the log: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("bactivate: stopped", file=sys.stderr)

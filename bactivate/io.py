@@ -32,8 +32,17 @@ DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
 
 _TIME_FIELDS = ("date", "time", "start", "end", "duration")
 _CONTENT = ("activity", "category", *RATINGS, *FLAGS, "note")
-_TOTALS = re.compile(r"^\s*(total|totals|sum|average|averages|mean|avg|overall|weekly total)\b",
-                     re.IGNORECASE)
+_SUMMARY_WORD = r"(?:weekly\s+|daily\s+|week\s+|grand\s+)?(?:total|totals|sum|average|averages|mean|avg|overall)"
+# in a date or time cell, any text that starts with a summary word marks a totals row
+_TOTALS = re.compile(rf"^\s*{_SUMMARY_WORD}\b", re.IGNORECASE)
+# in a text cell (activity, category, note) the whole cell must be a summary label, so that an
+# activity such as "Total body workout" or "Sum up the week" stays an entry
+_TOTALS_LABEL = re.compile(
+    rf"^\s*{_SUMMARY_WORD}\b\s*(?:[:=(].*|\d[\d\s.,:/]*|(?:for|of|this|per|across)\b.*"
+    r"|(?:week|day|month|mood|moods|rating|ratings|score|scores|m|p|mastery|pleasure|m/p|hours?)\b\W*"
+    r"(?:\d.*|\(.*)?)?$",
+    re.IGNORECASE,
+)
 _TITLE_CLIENT = re.compile(r"\b(?:client|name|participant)\s*(?:name|id)?\s*[:=][ \t]*([^()\n,;|]+)",
                            re.IGNORECASE)
 NOT_A_LOG_ROW = "not a log row"
@@ -93,6 +102,14 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         unknown = set(scales) - set(RATINGS)
         if unknown:
             raise ValueError(f"scales= names {sorted(unknown)}; scales apply to {list(RATINGS)}")
+        for k, v in scales.items():
+            try:
+                lo, hi = (float(x) for x in v)
+            except (TypeError, ValueError):
+                raise ValueError(f"scales={{{k!r}: {v!r}}}: give the scale as (low, high), "
+                                 f"e.g. scales={{{k!r}: (1, 5)}}") from None
+            if not hi > lo:
+                raise ValueError(f"scales={{{k!r}: {v!r}}}: the high end must be above the low end")
     if columns:
         bad = {k: v for k, v in columns.items() if v is not None and v not in headers.FIELDS}
         if bad:
@@ -119,20 +136,29 @@ def report_problems(log: pd.DataFrame, file: str, errors: str) -> None:
     if rej is None or rej.empty or errors == "ignore":
         return
     problems = rej[rej["kind"] == PROBLEM]
-    if errors == "raise" and len(problems):
+    if problems.empty:
+        # only rows that are not entries (totals, empty slots, repeated headers): nothing to fix,
+        # and attrs["notes"] says how many there were
+        return
+    n_bad = problems["source"].nunique()
+    if errors == "raise":
         lines = [f"  {_where(r)}: {r.reason}" for r in problems.itertuples()]
         raise LogError(
-            f"{file}: {problems['row'].nunique()} rows could not be read ({len(problems)} problems). "
+            f"{file}: {_plural(n_bad, 'row')} could not be read ({_plural(len(problems), 'problem')}). "
             "Fix these cells in the file, or read with errors='warn' to set them aside:\n"
             + "\n".join(lines),
             problems=problems,
         )
     n_rows = _rows_read(log)
-    summary = summarise_rejected(rej)
-    msg = (f"{file}: kept {len(log)} of {n_rows} rows; set aside "
-           f"{rej['source'].nunique()}: {summary}. See log.attrs['rejected'] for each cell, "
+    summary = summarise_rejected(problems)
+    msg = (f"{file}: kept {len(log)} of {_plural(n_rows, 'row')}; set aside "
+           f"{n_bad} with problems: {summary}. See log.attrs['rejected'] for each cell, "
            f"or run `bactivate validate {file}`.")
     warnings.warn(msg, LogWarning, stacklevel=3)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _where(r) -> str:
@@ -191,14 +217,23 @@ class _LongReader:
         self.unit: str | None = None
         self.title_client: str | None = None
         self.unknown: list[str] = []
+        self.header_only: list[str] = []  # sheets with a header row and nothing below it
 
     # ----------------------------------------------------------------- sheets -> cells
     def read(self, sheets: list[Sheet]) -> pd.DataFrame:
+        # Parquet (and in-memory frames) are typed: write_log puts no apostrophes in them
+        self.typed = bool(sheets) and all(sh.typed_header for sh in sheets)
         parts = []
         for sh in sheets:
             part = self._sheet(sh)
             if part is not None:
                 parts.append(part)
+        if not parts and self.header_only:
+            raise LogError(
+                f"{self.file}: {', '.join(self.header_only)} "
+                f"{'has' if len(self.header_only) == 1 else 'have'} a header row but no entries "
+                "below it: fill in at least one row (date, activity, ratings) and read it again"
+            )
         if not parts:
             where = f"{self.file}" + (f" (sheets {[s.name for s in sheets]})" if sheets[0].name else "")
             raise LogError(
@@ -274,6 +309,7 @@ class _LongReader:
         frame["_repeat"] = _repeats_header(body[keep], head)
         frame.attrs = {}
         if frame.empty:
+            self.header_only.append(label)
             self.notes.append(f"skipped {label}: a header but no entries")
             return None
         return frame
@@ -316,16 +352,19 @@ class _LongReader:
             if f in cells.columns:
                 content |= ~values.blank(cells[f])
         totals = pd.Series(False, index=idx)
-        for f in ("activity", "date", "start", "time", "category", "note"):
+        for f, pattern in (("date", _TOTALS), ("start", _TOTALS), ("time", _TOTALS),
+                           ("activity", _TOTALS_LABEL), ("category", _TOTALS_LABEL),
+                           ("note", _TOTALS_LABEL)):
             if f in cells.columns:
                 txt = cells[f].astype("str")
-                totals |= txt.str.match(_TOTALS).fillna(False).astype(bool) & cells[f].notna()
+                totals |= txt.str.match(pattern).fillna(False).astype(bool) & cells[f].notna()
         repeat = cells["_repeat"].astype(bool)
 
         # --- dates and times
         start, end, when_reasons = self._when(cells, problems, report)
         no_entry_reason = pd.Series(pd.NA, index=idx, dtype="str")
-        no_entry_reason[~content] = "nothing logged in this row (a date or time slot left empty)"
+        if not tidy_mode:  # in a tidy file every row is an entry, even one with only its time
+            no_entry_reason[~content] = "nothing logged in this row (a date or time slot left empty)"
         no_entry_reason[totals] = "a totals or summary row, not an entry"
         no_entry_reason[repeat] = "the header repeated, not an entry"
         not_entry = no_entry_reason.notna()
@@ -351,15 +390,16 @@ class _LongReader:
                     pool = np.concatenate([parsed[g][0][~not_entry & parsed[g][0].notna() & ~parsed[g][2]]
                                            .to_numpy() for g in joint])
                     dens = np.concatenate([parsed[g][1].to_numpy() for g in joint])
-                    scale, how = settle_scale(" and ".join(joint), pool, header=None, declared=None,
+                    scale, how = self._settle(" and ".join(joint), pool, header=None, declared=None,
                                               fractions=dens)
-                    how += " (mastery and pleasure share one scale)"
+                    how = "mastery and pleasure settled together, as one scale: " + how
                 else:
-                    scale, how = settle_scale(f, vals[usable].to_numpy(), header=self.hints.get(f),
+                    scale, how = self._settle(f, vals[usable].to_numpy(), header=self.hints.get(f),
                                               declared=self.scales.get(f), fractions=den.to_numpy())
                 self._scales[f] = scale
-                self.notes.append(f"{f}: read on a {_fmt_scale(scale)} scale ({how})"
-                                  + ("" if scale == (0.0, 10.0) else ", mapped onto 0-10"))
+                self.notes.append(f"{f}: read on a {_fmt_scale(scale)} scale"
+                                  + ("" if scale == (0.0, 10.0) else ", mapped onto 0-10")
+                                  + f" ({how})")
                 lo, hi = scale
                 reasons = pd.Series(pd.NA, index=idx, dtype="str")
                 wrong_den = den.notna() & (den != hi)
@@ -367,9 +407,10 @@ class _LongReader:
                                       + f"' is not on this column's {_fmt_scale(scale)} scale: "
                                       + f"write the rating as a number from {_n(lo)} to {_n(hi)}")
                 out_of = ~labelled & vals.notna() & ((vals < lo) | (vals > hi)) & ~wrong_den
-                reasons[out_of] = (vals[out_of].map(_n).astype("str") + f" is outside the {_fmt_scale(scale)} scale"
-                                   + f" of this column: ratings run from {_n(lo)} to {_n(hi)}"
-                                   + f" (if the column uses another scale, pass scales={{'{f}': (low, high)}})")
+                reasons[out_of] = (vals[out_of].map(_n).astype("str")
+                                   + f" is outside this column's {_fmt_scale(scale)} scale: write a "
+                                   + f"rating from {_n(lo)} to {_n(hi)} (if the column uses another "
+                                   + f"scale, pass scales={{'{f}': (low, high)}})")
                 report(reasons, f)
                 mapped = pd.Series(to_0_10(vals.to_numpy(), scale), index=idx)
                 out[f] = mapped.where(~labelled, vals)
@@ -414,10 +455,10 @@ class _LongReader:
         extras = [c for c in cells.columns if c not in headers.FIELDS and not c.startswith("_")]
         for c in extras:
             out[c] = _extra(cells[c])
-        if tidy_mode:  # undo write_log's apostrophe before text a spreadsheet would run
+        if tidy_mode and not self.typed:  # undo write_log's apostrophe (see _defuse)
             for c in ("activity", "category", "note", "client", "source", *extras):
                 if pd.api.types.is_string_dtype(out[c].dtype):
-                    out[c] = out[c].str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
+                    out[c] = out[c].str.replace(_DEFUSED, "", regex=True)
 
         # --- rows: entries, rows with problems, rows that are not entries
         prob = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
@@ -434,6 +475,13 @@ class _LongReader:
                 ignore_index=True)
         skipped = pd.DataFrame({"_i": idx[not_entry], "column": pd.NA, "value": pd.NA,
                                 "reason": no_entry_reason[not_entry].astype("str"), "kind": NOT_A_LOG_ROW})
+        if not_entry.any():
+            counts = no_entry_reason[not_entry].value_counts()
+            self.notes.append(
+                f"set aside {_plural(int(not_entry.sum()), 'row')} that "
+                + ("is not an entry" if not_entry.sum() == 1 else "are not entries")
+                + " (nothing to fix): "
+                + "; ".join(f"{n} × {why}" for why, n in counts.items()))
         prob = pd.concat([p for p in (prob, skipped) if len(p)], ignore_index=True) if (
             len(prob) or len(skipped)) else prob
         bad_rows = idx.isin(prob["_i"]) if len(prob) else np.zeros(n, bool)
@@ -441,9 +489,9 @@ class _LongReader:
 
         # entry ids: order of time within client, file order for ties
         if tidy_mode and "entry" in cells.columns:
+            # a tidy file keeps its own order and entry ids, so that read_log(write_log(log)) == log
             entry, reasons, _ = values.parse_number(cells["entry"])
             kept = kept.assign(entry=entry[~bad_rows].fillna(-1).astype("int64"))
-            kept = kept.sort_values(["client", "entry", "start"], kind="stable")
         else:
             kept = kept.assign(_order=np.arange(len(kept)))
             kept = kept.sort_values(["client", "start", "_order"], kind="stable").drop(columns="_order")
@@ -480,6 +528,12 @@ class _LongReader:
         # in file order: by sheet and row (cells are in that order already)
         order = np.argsort(i, kind="stable")
         return rej.iloc[order].reset_index(drop=True)
+
+    def _settle(self, column, vals, **kw):
+        try:
+            return settle_scale(column, vals, **kw)
+        except LogError as exc:
+            raise LogError(f"{self.file}: {exc}") from None
 
     def _number(self, col: pd.Series, field: str, report):
         """Parse a rating column; mood labels (Daylio or mood_map) become 0-10 values."""
@@ -520,7 +574,7 @@ class _LongReader:
             carried = d.groupby(cells["_sheet"].fillna(""), sort=False).ffill()
             filled = blank & carried.notna()
             if filled.any():
-                self.notes.append(f"{int(filled.sum())} rows left the date blank and took the date "
+                self.notes.append(f"{_plural(int(filled.sum()), 'row')} left the date blank and took the date "
                                   "from the row above (as with merged date cells)")
             date = d.where(~blank, carried)
             start = date.copy()
@@ -535,10 +589,13 @@ class _LongReader:
             t, t_end, t_reasons = values.parse_time(col.where(s.isna()))
             timed = s.isna() & t.notna()
             if "date" in cells.columns:
-                s = s.where(~timed, date + t)
-                s_reasons = s_reasons.where(~timed)
+                day = date.dt.normalize()
+                s = s.where(~timed, day + t)
+                # beside a Date column, Start holds times: say what is wrong with the time
+                s_reasons = s_reasons.where(~timed).where(
+                    s_reasons.isna() | s_reasons.str.contains("plausible", regex=False), t_reasons)
                 if "end" not in cells.columns:
-                    end = end.where(~(timed & t_end.notna()), date + t_end)
+                    end = end.where(~(timed & t_end.notna()), day + t_end)
             else:
                 s_reasons = s_reasons.where(~timed, "'" + col.astype("str") + "' is a time of day "
                                             "with no date: add a Date column or write the date too")
@@ -552,9 +609,14 @@ class _LongReader:
                 raise LogError(f"{self.file}: there is a time column "
                                f"({self.header_text.get('time')!r}) but no date column: "
                                "add a Date column so that each entry has its day")
-            start = date + t
-            start = start.where(~blank_t, pd.NaT)
-            miss = blank_t & date.notna()
+            # a Date cell may hold a whole timestamp (an Excel date-time): its day counts, and
+            # its time only when the Time cell is blank
+            day = date.dt.normalize()
+            own_time = date.notna() & (date != day)
+            start = (day + t).where(~blank_t, date.where(own_time))
+            t_end = t_end.where(~blank_t)
+            date = day
+            miss = blank_t & date.notna() & ~own_time
             if miss.any():
                 r = pd.Series(pd.NA, index=idx, dtype="str")
                 r[miss] = "no time: write the time the activity started (e.g. 14:00 or 2pm)"
@@ -565,8 +627,8 @@ class _LongReader:
             e, e_reasons, _ = values.parse_date(col, self.dayfirst_info.get("dayfirst", self.dayfirst))
             t, _, t_reasons = values.parse_time(col.where(e.isna()))
             e = e.where(~(e.isna() & t.notna()), start.dt.normalize() + t)
-            e_reasons = e_reasons.where(e.isna(), pd.NA).where(~values.blank(col))
-            e_reasons = e_reasons.fillna(t_reasons.where(e.isna()))
+            # an End cell is mostly a time: when it is neither, say it is not a time of day
+            e_reasons = t_reasons.where(e.isna() & ~values.blank(col))
             report(e_reasons, "end")
             end = e
         elif "duration" in cells.columns:
@@ -620,21 +682,30 @@ def _extra(col: pd.Series) -> pd.Series:
 
 
 def _fmt_scale(scale) -> str:
-    return f"{_n(scale[0])}-{_n(scale[1])}"
+    lo, hi = scale
+    return f"{_n(lo)} to {_n(hi)}" if lo < 0 else f"{_n(lo)}-{_n(hi)}"
 
 
 def _n(x) -> str:
     x = float(x)
-    return str(int(x)) if x.is_integer() else f"{x:g}"
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:g}"
 
 
 # --------------------------------------------------------------------------- writing
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
+# text a spreadsheet would run as a formula, also behind apostrophes: "'=x" must come back as
+# "'=x", so it is written "''=x" and exactly one apostrophe is taken off on reading
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_DEFUSED = re.compile(r"^'(?='*[=+\-@\t\r])")
+_ILLEGAL_XLSX = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 def _defuse(s: pd.Series) -> pd.Series:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Text that already starts with apostrophes before such a character gets one
+    more, so that :func:`read_log` (which removes exactly one) gives it back as it was.
+    """
     risky = s.str.match(_FORMULA).fillna(False).astype(bool)
     return s.where(~risky, "'" + s)
 
@@ -659,12 +730,25 @@ def write_log(log: pd.DataFrame, path) -> Path:
     if suffix in {".parquet", ".pq"}:
         out.to_parquet(path, index=False)
         return path
-    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)]
-    out = out.assign(**{c: _defuse(out[c]) for c in text_cols})
-    if suffix in {".csv", ".txt"}:
-        out.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
-    elif suffix in {".xlsx", ".xlsm"}:
-        out.to_excel(path, index=False, engine="openpyxl", sheet_name="log")
-    else:
+    if suffix not in {".csv", ".txt", ".xlsx", ".xlsm"}:
         raise ValueError(f"write_log writes .csv, .xlsx or .parquet, not {suffix!r}")
+    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)]
+    # a lone carriage return is a line break (read_log reads it as one); pandas would not
+    # quote it in a CSV, which would split the row
+    out = out.assign(**{c: _defuse(out[c].str.replace(r"\r\n?", "\n", regex=True))
+                        for c in text_cols})
+    if suffix in {".csv", ".txt"}:
+        times = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c].dtype)]
+        fine = any((out[c].dt.microsecond != 0).any() for c in times)
+        out.to_csv(path, index=False,
+                   date_format="%Y-%m-%d %H:%M:%S.%f" if fine else "%Y-%m-%d %H:%M:%S")
+    elif suffix in {".xlsx", ".xlsm"}:
+        for c in text_cols:  # Excel cannot store control characters; say so instead of crashing
+            bad = out[c].str.contains(_ILLEGAL_XLSX, regex=True).fillna(False).astype(bool)
+            if bad.any():
+                raise ValueError(
+                    f"column {c!r} holds control characters that Excel cannot store "
+                    f"(first in row {int(np.flatnonzero(bad.to_numpy())[0]) + 2} of the sheet); "
+                    "remove them, or write the log as .csv or .parquet")
+        out.to_excel(path, index=False, engine="openpyxl", sheet_name="log")
     return path

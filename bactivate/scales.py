@@ -9,7 +9,7 @@ silent guess would change every number in the report.
 
 >>> import numpy as np
 >>> settle_scale("mood", np.array([0.0, 3, 9]), header=None, declared=None)
-((0.0, 10.0), 'the values (0 to 9) fit only 0-10')
+((0.0, 10.0), 'the values (0 to 9) go above 7, so 0-10; if the sheet uses 1-10, declare it with scales=')
 >>> to_0_10(np.array([1.0, 3, 5]), (1, 5)).tolist()
 [0.0, 5.0, 10.0]
 """
@@ -48,22 +48,38 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     lo, hi = float(v.min()), float(v.max())
     span = f"the values ({_fmt(lo)} to {_fmt(hi)})"
     if lo >= 0 and hi <= 10 and (hi >= 8 or lo == 0 or not np.allclose(v, np.round(v * 2) / 2)):
-        return (0.0, 10.0), f"{span} fit only 0-10"
+        why = ("go above 7" if hi >= 8 else "include 0" if lo == 0 else "include fine decimals")
+        return (0.0, 10.0), f"{span} {why}, so 0-10; if the sheet uses 1-10, declare it with scales="
     if lo >= 0 and hi > 10 and np.mean(v > 10) >= 0.5 and hi <= 100:
         return (0.0, 100.0), f"{span} are mostly above 10, so 0-100"
     if lo >= 0 and hi > 10 and np.mean(v > 10) < 0.5:
         return (0.0, 10.0), f"most values fit 0-10; {_fmt(hi)} is out of range"
+    fields = [f.strip() for f in column.split(" and ")]
+    fits = [_range(a, b) for a, b in KNOWN if a <= lo and hi <= b]
+    could = ", ".join(fits[:-1]) + f" or {fits[-1]}" if len(fits) > 1 else (fits[0] if fits else "")
+    guess = next(((a, b) for a, b in KNOWN if a <= lo and hi <= b and (a, b) != (0.0, 10.0)),
+                 (1.0, 5.0))
+    example = ", ".join(f"'{f}': ({_fmt(guess[0])}, {_fmt(guess[1])})" for f in fields)
+    headers = " and ".join(f"'{f.capitalize()} ({_range(*guess)})'" for f in fields)
     raise LogError(
-        f"cannot tell the scale of '{column}': {span} could be on 1-5, 1-7, 0-10 or another scale. "
-        f"Declare it, e.g. read_log(..., scales={{'{column}': (1, 5)}}), "
-        f"or write the scale in the header, e.g. '{column.capitalize()} (1-5)'."
+        f"cannot tell the scale of {column!r}: {span} could be on {could or 'several scales'}. "
+        f"Declare it, e.g. read_log(..., scales={{{example}}}), "
+        f"or write the scale in the header, e.g. {headers}."
     )
 
 
 def to_0_10(values: np.ndarray, scale) -> np.ndarray:
     """Map values linearly from *scale* = (low, high) onto 0-10."""
     lo, hi = float(scale[0]), float(scale[1])
-    return (np.asarray(values, dtype="float64") - lo) / (hi - lo) * 10.0
+    values = np.asarray(values, dtype="float64")
+    if (lo, hi) == (0.0, 10.0):
+        return values.copy()  # exactly as given: 0.3 stays 0.3, so tidy logs round-trip
+    return (values - lo) * (10.0 / (hi - lo))
+
+
+def _range(lo: float, hi: float) -> str:
+    """'1-5', or '-3 to 3' when the low end is negative."""
+    return f"{_fmt(lo)} to {_fmt(hi)}" if lo < 0 else f"{_fmt(lo)}-{_fmt(hi)}"
 
 
 def _fmt(x: float) -> str:

@@ -40,7 +40,7 @@ class Sheet:
 
     file: str  # file name as shown to the user
     name: str | None  # sheet name, None for CSV and Parquet
-    cells: pd.DataFrame  # object cells; index i is the user's row i + 1
+    cells: pd.DataFrame  # object cells; index i is the user's row (or CSV line) i + 1
     typed_header: bool = False  # Parquet: the first row is the header, the cells are typed
 
 
@@ -141,14 +141,18 @@ def _parquet(path: Path) -> Sheet:
     return Sheet(path.name, None, cells, typed_header=True)
 
 
+_CONTROL = np.array([b not in (9, 10, 13) and b < 32 for b in range(256)])  # not tab, LF, CR
+
+
 def decode(data: bytes, name: str) -> str:
     """Text of a CSV file: UTF-8 (with or without BOM), UTF-16, else Windows-1252/Latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        # UTF-16 without a BOM, or binary junk
+        return data.decode("utf-16", errors="replace")
+    head = np.frombuffer(data[:4096], dtype=np.uint8)
+    if np.count_nonzero(head == 0) > len(head) // 10:
+        # UTF-16 without a BOM (every other byte of plain text is 0), or binary junk
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(enc)
@@ -156,8 +160,9 @@ def decode(data: bytes, name: str) -> str:
                 continue
             if text[:200].isprintable() or "\n" in text[:2000]:
                 return text
-        raise LogError(f"{name} is not a text (CSV) file: it holds binary data. "
-                       "Give a CSV, XLSX, ODS or Parquet file")
+        raise _binary(name)
+    if len(head) >= 64 and np.count_nonzero(_CONTROL[head]) > len(head) // 10:
+        raise _binary(name)  # text people type has next to no control characters
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -165,6 +170,11 @@ def decode(data: bytes, name: str) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             return data.decode("latin-1")
+
+
+def _binary(name: str) -> LogError:
+    return LogError(f"{name} is not a text (CSV) file: it holds binary data. "
+                    "Give a CSV, XLSX, ODS or Parquet file")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -186,13 +196,38 @@ def _csv(path: Path) -> Sheet:
     kw = dict(sep=sep, header=None, dtype=str, keep_default_na=False, na_values=[],
               skip_blank_lines=False, engine="c")
     try:
-        cells = pd.read_csv(io.StringIO(text), **kw)
-    except pd.errors.ParserError:
-        # ragged rows (e.g. a title line above the header): give every line the widest width
-        width = max(line.count(sep) for line in text.splitlines()) + 1
-        cells = pd.read_csv(io.StringIO(text), names=range(width), **kw)
+        try:
+            cells = pd.read_csv(io.StringIO(text), **kw)
+        except pd.errors.ParserError:
+            # ragged rows (e.g. a title line above the header): give every line the widest width
+            width = max(line.count(sep) for line in text.splitlines()) + 1
+            cells = pd.read_csv(io.StringIO(text), names=range(width), **kw)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise LogError(
+            f"{path.name} could not be read as a CSV file ({exc}); look for a quote (\") that is "
+            "opened and never closed, or save the file again as CSV from your spreadsheet"
+        ) from None
     cells.columns = range(cells.shape[1])
-    return Sheet(path.name, None, cells.reset_index(drop=True))
+    cells.index = _line_numbers(cells) - 1
+    return Sheet(path.name, None, cells)
+
+
+def _line_numbers(cells: pd.DataFrame) -> np.ndarray:
+    """The line of the file each CSV record starts on (1-based).
+
+    A quoted cell can hold line breaks (a note over two lines), so record *i*
+    is not always line *i + 1*: count the breaks inside each record's cells.
+    """
+    n = len(cells)
+    if n == 0:
+        return np.zeros(0, dtype="int64")
+    breaks = np.zeros(n, dtype="int64")
+    for c in cells.columns:  # a loop over columns, not rows
+        col = cells[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            breaks += col.str.count(r"\r\n|\r|\n").fillna(0).to_numpy(dtype="int64")
+    extra = np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    return np.arange(1, n + 1, dtype="int64") + extra
 
 
 def display_name(path) -> str:

@@ -31,6 +31,11 @@ _TRUE = {"yes", "y", "x", "✓", "✔", "✔️", "☑", "☑️", "✅", "1", "
 _FALSE = {"no", "n", "0", "0.0", "false", "f", "✗", "✘", "❌", "nein", "non", "not done",
           "skipped", "-"}
 
+#: Cells that say "no value here" on purpose; read as blank, not as a problem.
+NOT_GIVEN = frozenset({"n/a", "na", "n.a.", "nan", "null", "#n/a"})
+#: In a rating column a dash also means "not rated".
+_NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
+
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -41,6 +46,22 @@ def blank(s: pd.Series) -> pd.Series:
         text = s.where(~isna).astype("str")
         isna = isna | (text.str.strip() == "")
     return isna.fillna(True).astype(bool)
+
+
+def _unbool(s: pd.Series) -> pd.Series:
+    """Boolean cells (an Excel TRUE/FALSE) as the text "True"/"False".
+
+    Without this, ``pd.to_numeric`` reads TRUE as 1: a tick box in a rating or
+    time column would become a rating of 1 or one o'clock.
+    """
+    if s.dtype == bool or str(s.dtype) == "boolean":
+        return s.astype(object).where(s.isna(), s.astype("str")).astype(object)
+    if s.dtype != object:
+        return s
+    is_bool = s.isin([True, False]) & s.astype("str").isin(["True", "False"])
+    if not is_bool.any():
+        return s
+    return s.where(~is_bool, s.astype("str"))
 
 
 def _as_text(s: pd.Series) -> pd.Series:
@@ -66,9 +87,15 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     denominator written in fractions such as ``7/10`` (NaN otherwise) so that
     the caller can check it against the column's scale.
     """
+    s = _unbool(s)
     empty = blank(s)
     values = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
     left = ~empty & values.isna()
+    if left.any():  # "N/A", "-": not rated, as if blank ("nan" must not become a NaN number quietly)
+        said_none = s[left].astype("str").str.strip().str.lower().isin(_NOT_RATED)
+        empty = empty | said_none.reindex(s.index, fill_value=False)
+        values = values.where(~empty)
+        left = ~empty & values.isna()
     denom = pd.Series(np.nan, index=s.index, dtype="float64")
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     if left.any():
@@ -102,6 +129,7 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells: yes/no, y/n, x, ✓, 1/0, true/false (blank -> NA)."""
     empty = blank(s)
     text = s.where(~empty).astype("str").str.strip().str.lower()
+    empty = empty | text.isin(NOT_GIVEN).fillna(False).astype(bool)
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
     out[text.isin(_TRUE).fillna(False).to_numpy(bool)] = True
     out[text.isin(_FALSE).fillna(False).to_numpy(bool)] = False
@@ -113,9 +141,12 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_text(s: pd.Series) -> pd.Series:
-    """Free text, whitespace trimmed, blanks as missing."""
+    """Free text, whitespace trimmed, line breaks as ``\n``, blanks as missing."""
     out = s.where(~blank(s))
-    return out.astype("str").str.strip().where(out.notna()).astype("str")
+    text = out.astype("str").str.strip()
+    if text.str.contains("\r", regex=False).any():
+        text = text.str.replace(r"\r\n?", "\n", regex=True)
+    return text.where(out.notna()).astype("str")
 
 
 # --------------------------------------------------------------------------- dates
@@ -123,18 +154,37 @@ def parse_text(s: pd.Series) -> pd.Series:
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 
 
-def _from_objects(s: pd.Series) -> pd.Series:
-    """Cells that already are dates or datetimes (from Excel or Parquet)."""
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return s.astype("datetime64[ns]")
+#: Dates outside these years are typing slips (0001, 20266) or an Excel time-only cell
+#: (1899-12-30 14:00), not the day of an entry; they also lie beyond what pandas can hold.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_LO, _HI = pd.Timestamp(f"{FIRST_YEAR}-01-01"), pd.Timestamp(f"{LAST_YEAR + 1}-01-01")
+
+
+def _ns(x) -> tuple[pd.Series, pd.Series]:
+    """Any datetime-like Series as ``datetime64[ns]``; implausible years become NaT.
+
+    Returns ``(dates, far)`` where *far* marks the values set to NaT for their year.
+    """
+    x = pd.to_datetime(x, errors="coerce")
+    ok = x.notna() & (x >= _LO) & (x < _HI)
+    return x.where(ok).astype("datetime64[ns]"), (x.notna() & ~ok).astype(bool)
+
+
+def _from_objects(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cells that already are dates or datetimes (from Excel or Parquet); and the implausible ones."""
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    far = pd.Series(False, index=s.index)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return _ns(s)
     if s.dtype != object:
-        return out
-    is_dt = s.map(lambda v: isinstance(v, _dt.date | pd.Timestamp | np.datetime64), na_action="ignore")
-    is_dt = is_dt.fillna(False).astype(bool)
+        return out, far
+    # a type test per cell; the parsing below works on whole columns
+    is_dt = s.map(lambda v: isinstance(v, _dt.date | pd.Timestamp | np.datetime64)).astype(bool)
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(s[is_dt].astype(object), errors="coerce").astype("datetime64[ns]")
-    return out
+        got, got_far = _ns(s[is_dt].astype(object))
+        out[is_dt] = got
+        far[is_dt] = got_far
+    return out, far
 
 
 def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series, dict]:
@@ -146,54 +196,63 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
     date fits both readings the one that makes consecutive dates a day apart
     is chosen only if the other spreads them a month apart. Otherwise a
     ``ValueError`` explains the ambiguity and asks for ``dayfirst=``.
+    Dates outside the years 1900-2199 are not read (a reason says so).
 
     Returns ``(dates, reasons, info)``; *info* says how day/month was settled.
     """
+    s = _unbool(s)
     empty = blank(s)
-    out = _from_objects(s.where(~empty))
+    out, far = _from_objects(s.where(~empty))
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     info: dict = {}
-    left = ~empty & out.isna()
-    if not left.any():
-        return out, reasons, info
-    cells = s[left]
-    # Excel serial day numbers (a date cell formatted as a number)
-    nums = pd.to_numeric(cells, errors="coerce")
-    serial = nums.between(20000, 80000)
-    if serial.any():
-        out.loc[serial[serial].index] = (
-            _EXCEL_EPOCH + pd.to_timedelta(nums[serial], unit="D")
-        ).astype("datetime64[ns]")
-    text = cells[~serial].astype("str").str.strip()
-    text = text[nums[~serial].isna()]  # other bare numbers are not dates
-    nodate = nums[~serial].notna()
-    if nodate.any():
-        idx = nodate[nodate].index
-        reasons.loc[idx] = "'" + cells[idx].astype("str") + "' is a number, not a date"
-    if len(text):
-        dmy = text.str.extract(_DMY)
-        is_dmy = dmy[0].notna()
-        if is_dmy.any():
-            a = dmy.loc[is_dmy, 0].astype(int)
-            b = dmy.loc[is_dmy, 1].astype(int)
-            y = dmy.loc[is_dmy, 2].astype(int)
-            y = y.where(y >= 100, y + 2000)
-            if dayfirst is None:
-                dayfirst, how = _settle_dayfirst(a, b, y)
-                info["dayfirst"] = dayfirst
-                info["dayfirst_how"] = how
-            day, month = (a, b) if dayfirst else (b, a)
-            parts = pd.DataFrame({"year": y, "month": month, "day": day})
-            out.loc[parts.index] = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
-        rest = text[~is_dmy]
-        if len(rest):
-            iso = pd.to_datetime(rest, format="ISO8601", errors="coerce")
-            out.loc[rest.index] = iso.astype("datetime64[ns]")
-            other = rest[iso.isna()]
-            if len(other):
-                parsed = _per_unique(other, lambda v: _parse_one_date(v, bool(dayfirst)))
-                out.loc[other.index] = pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
-    bad = left & out.isna() & reasons.isna()
+    left = ~empty & out.isna() & ~far
+    if left.any():
+        cells = s[left]
+        # Excel serial day numbers (a date cell formatted as a number)
+        nums = pd.to_numeric(cells, errors="coerce")
+        serial = nums.between(20000, 80000)
+        if serial.any():
+            out.loc[serial[serial].index] = (
+                _EXCEL_EPOCH + pd.to_timedelta(nums[serial].round(6), unit="D")
+            ).dt.round("s").astype("datetime64[ns]")
+        text = cells[~serial].astype("str").str.strip()
+        text = text[nums[~serial].isna()]  # other bare numbers are not dates
+        nodate = nums[~serial].notna()
+        if nodate.any():
+            idx = nodate[nodate].index
+            reasons.loc[idx] = "'" + cells[idx].astype("str") + "' is a number, not a date"
+        if len(text):
+            dmy = text.str.extract(_DMY)
+            is_dmy = dmy[0].notna()
+            if is_dmy.any():
+                a = dmy.loc[is_dmy, 0].astype(int)
+                b = dmy.loc[is_dmy, 1].astype(int)
+                y = dmy.loc[is_dmy, 2].astype(int)
+                y = y.where(y >= 100, y + 2000)
+                if dayfirst is None:
+                    dayfirst, how = _settle_dayfirst(a, b, y, text[is_dmy])
+                    info["dayfirst"] = dayfirst
+                    info["dayfirst_how"] = how
+                day, month = (a, b) if dayfirst else (b, a)
+                parts = pd.DataFrame({"year": y, "month": month, "day": day})
+                got, got_far = _ns(pd.to_datetime(parts, errors="coerce"))
+                out.loc[parts.index] = got
+                far.loc[parts.index] = got_far
+            rest = text[~is_dmy]
+            if len(rest):
+                iso, iso_far = _ns(pd.to_datetime(rest, format="ISO8601", errors="coerce"))
+                out.loc[rest.index] = iso
+                far.loc[rest.index] = iso_far
+                other = rest[iso.isna() & ~iso_far]
+                if len(other):
+                    parsed = _per_unique(other, lambda v: _parse_one_date(v, bool(dayfirst)))
+                    got, got_far = _ns(parsed)
+                    out.loc[other.index] = got
+                    far.loc[other.index] = got_far
+    if far.any():
+        reasons[far] = ("'" + s[far].astype("str").str.strip() + "' is not a plausible date: "
+                        f"write a date between {FIRST_YEAR} and {LAST_YEAR}, e.g. 2026-03-12")
+    bad = ~empty & out.isna() & reasons.isna()
     if bad.any():
         reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not a date I can read"
     return out, reasons, info
@@ -210,11 +269,12 @@ def _parse_one_date(text: str, dayfirst: bool):
     return with_warnings_off
 
 
-def _settle_dayfirst(a: pd.Series, b: pd.Series, y: pd.Series) -> tuple[bool, str]:
+def _settle_dayfirst(a: pd.Series, b: pd.Series, y: pd.Series, text: pd.Series) -> tuple[bool, str]:
     if (a > 12).any() and (b > 12).any():
+        d1, d2 = text[a > 12].iloc[0], text[b > 12].iloc[0]
         raise ValueError(
-            "the dates mix day-first and month-first writing (some have a first number above 12, "
-            "others a second number above 12); write them all one way, e.g. 2026-03-12"
+            f"the dates mix day-first and month-first writing ('{d1}' has a first number above 12, "
+            f"'{d2}' a second number above 12); write them all one way, e.g. 2026-03-12"
         )
     if (a > 12).any():
         return True, "a first number above 12 (e.g. 13/03) shows dates are day/month"
@@ -233,10 +293,12 @@ def _settle_dayfirst(a: pd.Series, b: pd.Series, y: pd.Series) -> tuple[bool, st
         return True, "read day/month, the only reading in which the log's days follow one another"
     if gaps[False] <= 2 and gaps[True] >= 20:
         return False, "read month/day, the only reading in which the log's days follow one another"
+    sample = text[a != b].iloc[0] if (a != b).any() else text.iloc[0]
     raise ValueError(
-        f"dates like '{a.iloc[0]}/{b.iloc[0]}/{y.iloc[0]}' could be day/month or month/day and the log does not tell which; "
+        f"dates such as '{sample}' could be day/month or month/day and the log does not tell "
+        "which (no day above 12, and neither reading puts the entries on consecutive days); "
         "pass dayfirst=True (12/03 = 12 March) or dayfirst=False (12/03 = December 3), "
-        "or write dates as 2026-03-12"
+        "or write the dates as 2026-03-12"
     )
 
 
@@ -293,6 +355,7 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     Returns ``(start, end, reasons)`` as timedeltas since midnight; *end* is
     set only for slots that give one.
     """
+    s = _unbool(s)
     empty = blank(s)
     start = pd.Series(np.nan, index=s.index, dtype="float64")
     end = pd.Series(np.nan, index=s.index, dtype="float64")
@@ -317,7 +380,8 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         start.loc[nums[frac].index] = nums[frac] * 24
         hour = nums.notna() & ~frac & (nums == nums.round()) & nums.between(0, 24)
         start.loc[nums[hour].index] = nums[hour]
-        text = rest[nums.isna()].astype("str")
+        # other numbers are read as clock text: "14.30" is half past two, not 14.3 hours
+        text = rest[nums.isna() | (~frac & ~hour)].astype("str")
         if len(text):
             pairs = _per_unique(text.str.strip(), _one_time)
             start.loc[pairs.index] = pairs.map(lambda p: p[0]).astype(float)
@@ -359,8 +423,15 @@ def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series
     Returns ``(minutes, reasons, needs_unit)``; *needs_unit* is True when bare
     numbers appear and no unit was given, so the caller can ask for one.
     """
+    s = _unbool(s)
     empty = blank(s)
     nums = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    comma = ~empty & nums.isna()
+    if comma.any():  # a decimal comma: "1,5" (hours)
+        text = s[comma].astype("str").str.strip()
+        text = text[text.str.fullmatch(r"\d+,\d+")]
+        nums.loc[text.index] = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    nums = nums.where(~np.isinf(nums))
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     needs_unit = bool(nums.notna().any()) and unit is None
     minutes = nums * (60.0 if unit == "h" else 1.0)

@@ -1,0 +1,204 @@
+"""Fixtures and helpers for the loader tests (tests/test_io.py, test_values.py, test_cli.py).
+
+Every fixture file is built in code, in ``tmp_path``: CSV text, openpyxl
+workbooks (real datetime cells, merged cells, several sheets), ODS written by
+pandas' odf engine, Parquet. No binary fixtures are committed.
+
+The accounting helpers compute, *independently of bactivate*, which rows of a
+fixture are data rows (non-blank rows below the header) -- with the csv module
+for CSV files and openpyxl for workbooks -- so that a test can check that
+every one of them is either in the log or in ``attrs["rejected"]``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import bactivate as ba
+
+# --------------------------------------------------------------------------- building fixtures
+
+
+def write_csv(folder: Path, text: str, name: str = "log.csv", encoding: str = "utf-8") -> Path:
+    """Write CSV *text* exactly as given (no newline translation) and return the path."""
+    path = Path(folder) / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def rows_to_csv(rows: Iterable[Iterable], sep: str = ",") -> str:
+    """CSV text for *rows* (cells as given; None is an empty cell), quoted where needed."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if c is None else c for c in row])
+    return buf.getvalue()
+
+
+def write_xlsx(folder: Path, sheets: dict, name: str = "log.xlsx", merges: dict | None = None) -> Path:
+    """A workbook with one worksheet per item of *sheets* (name -> list of rows).
+
+    Cells are written as given: datetimes become real Excel dates, numbers
+    numbers, None an empty cell. *merges* maps a sheet name to ranges such as
+    ``"A4:A6"`` to merge (only the top-left cell keeps its value).
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet_name, rows in sheets.items():
+        ws = wb.create_sheet(sheet_name)
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(row=i, column=j, value=value)
+        for rng in (merges or {}).get(sheet_name, []):
+            ws.merge_cells(rng)
+    path = Path(folder) / name
+    wb.save(path)
+    return path
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read(path, **kw) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
+    """``read_log`` recording the warnings it emits; returns ``(log, warnings)``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        log = ba.read_log(path, **kw)
+    return log, [w for w in caught if issubclass(w.category, ba.LogWarning)]
+
+
+def read_clean(path, **kw) -> pd.DataFrame:
+    """``read_log`` on a log that must read without problems (no warning, no problem rows)."""
+    log, caught = read(path, **kw)
+    assert not caught, [str(w.message) for w in caught]
+    rej = log.attrs["rejected"]
+    assert (rej["kind"] != "problem").all(), rej.to_string()
+    return log
+
+
+# --------------------------------------------------------------------------- independent row accounting
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (
+        isinstance(cell, float) and cell != cell)
+
+
+def csv_data_lines(path: Path, header_line: int, sep: str | None = None,
+                   encoding: str = "utf-8") -> set[tuple[None, int]]:
+    """``{(None, line)}`` for every non-blank CSV record below *header_line* (1-based).
+
+    A record's line is the physical line it starts on (a quoted cell may span lines).
+    """
+    text = Path(path).read_bytes().decode(encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if sep is None:
+        try:
+            sep = csv.Sniffer().sniff("\n".join(text.splitlines()[:50]), delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    out = set()
+    start = 1
+    for record in reader:
+        if start > header_line and any(not _blank(c) for c in record):
+            out.add((None, start))
+        start = reader.line_num + 1
+    return out
+
+
+def xlsx_data_rows(path: Path, headers: dict[str, int]) -> set[tuple[str, int]]:
+    """``{(sheet, row)}`` for every non-blank row below the header row of each sheet in *headers*.
+
+    Read with openpyxl, not with bactivate. Sheets not in *headers* hold no log.
+    """
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out = set()
+    for sheet, header_row in headers.items():
+        ws = wb[sheet]
+        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if i > header_row and any(not _blank(c) for c in row):
+                out.add((sheet, i))
+    wb.close()
+    return out
+
+
+def frame_data_rows(n: int, sheet: str | None = None) -> set[tuple[str | None, int]]:
+    """Rows 2..n+1 below a one-row header (a DataFrame written to ODS or Parquet)."""
+    return {(sheet, i) for i in range(2, n + 2)}
+
+
+def kept_rows(log: pd.DataFrame) -> set[tuple[str | None, int]]:
+    """``{(sheet, row)}`` of the rows kept in *log*, from its ``source`` column."""
+    parts = log["source"].str.split(":")
+    out = set()
+    for p in parts.tolist():
+        out.add((p[1] if len(p) == 3 else None, int(p[-1])))
+    return out
+
+
+def rejected_rows(log: pd.DataFrame) -> set[tuple[str | None, int]]:
+    rej = log.attrs["rejected"]
+    sheets = rej["sheet"].astype(object).where(rej["sheet"].notna(), None).tolist()
+    return {(s if isinstance(s, str) and s not in ("", "nan") else None, int(r))
+            for s, r in zip(sheets, rej["row"].tolist(), strict=True)}
+
+
+def assert_accounted(log: pd.DataFrame, expected: set[tuple[str | None, int]]) -> None:
+    """Nothing lost: every expected data row is kept or rejected, never both, never invented."""
+    kept = kept_rows(log)
+    rejected = rejected_rows(log)
+    assert len(kept) == len(log), "two kept rows claim the same source row"
+    assert not kept & rejected, f"rows both kept and rejected: {sorted(kept & rejected, key=str)}"
+    assert kept | rejected == expected, (
+        f"lost: {sorted(expected - kept - rejected, key=str)}; "
+        f"invented: {sorted((kept | rejected) - expected, key=str)}")
+    assert len(log) + log.attrs["rejected"]["source"].nunique() == len(expected)
+    # the per-sheet accounting agrees
+    table = ba.accounting(log)
+    assert (table["rows_read"] == table["kept"] + table["set_aside"] + table["not_log_rows"]).all()
+    assert table["rows_read"].sum() == len(expected)
+
+
+def assert_rejected_schema(log: pd.DataFrame) -> None:
+    rej = log.attrs["rejected"]
+    assert list(rej.columns) == ["source", "file", "sheet", "row", "column", "value", "reason", "kind"]
+    assert rej["row"].dtype == "int64"
+    assert set(rej["kind"]) <= {"problem", "not a log row"}
+    assert rej["reason"].notna().all()
+
+
+# --------------------------------------------------------------------------- shared fixtures
+
+
+def week(n: int = 1) -> list[list]:
+    """Week *n* of a diary: a title, a blank row, the header (row 3), three entries (rows 4-6,
+    the date only in row 4 as with a merged date cell), a blank row and a totals row (row 8)."""
+    import datetime as dt
+
+    day = dt.datetime(2026, 3, 2) + dt.timedelta(days=7 * (n - 1))
+    return [
+        ["Activity diary - Client: Sam"],
+        [],
+        ["Date", "Time", "Activity", "Mastery", "Pleasure", "Mood (1-5)", "Life area"],
+        [day, dt.time(9, 0), "Walk", 7, 8, 3, "Health"],
+        [None, dt.time(10, 30), "Call mum ", 5, 9, 4, "Relationships"],
+        [None, "2pm", "Lunch", 2, 3, 5, "Self-care"],
+        [],
+        ["Total", None, None, 14, 20, None, None],
+    ]
+
+
+@pytest.fixture
+def week_rows():
+    return week(1)

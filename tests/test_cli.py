@@ -1,0 +1,126 @@
+"""``bactivate validate LOG``: the row accounting, and its exit codes (0 clean, 1 rows set aside,
+2 unreadable file with a one-line message)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import week, write_csv, write_xlsx
+
+from bactivate.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_clean_log(tmp_path, capsys):
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,2,9\n")
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 0 and err == ""
+    assert out.startswith("log.csv: 2 rows read, 2 kept, 0 set aside with problems, 0 not log entries")
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("file:sheet"))
+    assert lines[head].split() == ["file:sheet", "rows", "read", "kept", "set", "aside", "not", "entries"]
+    assert lines[head + 1].split() == ["log.csv", "2", "2", "0", "0"]
+    assert "Rows set aside" not in out
+    assert "mastery: read on a 0-10 scale" in out
+
+
+def test_validate_workbook_with_totals_rows_is_clean(tmp_path, capsys):
+    path = write_xlsx(tmp_path, {"Instructions": [["Fill in one row per activity"]],
+                                 "Week 1": week(1), "Week 2": week(2)})
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 0 and err == ""
+    assert "8 rows read, 6 kept, 0 set aside with problems, 2 not log entries" in out
+    assert "log.xlsx:Week 1  4          3     0          1" in out
+    assert "log.xlsx:Week 2  4          3     0          1" in out
+    assert "2 × a totals or summary row, not an entry (rows Week 1:8, Week 2:8)" in out
+    assert "skipped sheet 'Instructions'" in out
+
+
+def test_validate_rows_set_aside(tmp_path, capsys):
+    path = write_csv(tmp_path, "Title\nDate,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,lots,9\n"
+                               "2026-03-04,Swim,7,11\n,Total,14,28\n")
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 1 and err == ""
+    assert "4 rows read, 1 kept, 2 set aside with problems, 1 not log entries" in out
+    section = out.split("Rows set aside (fix these cells and read the log again):\n")[1]
+    rows = section.splitlines()
+    assert rows[0].split() == ["row", "column", "value", "reason"]   # no sheet column for a CSV
+    assert rows[1].split()[:3] == ["4", "M", "lots"] and "'lots' is not a number" in rows[1]
+    assert rows[2].split()[:3] == ["5", "P", "11"] and "outside this column's 0-10 scale" in rows[2]
+    assert "1 × a totals or summary row, not an entry (row 6)" in out
+
+
+def test_validate_lists_50_rows_unless_all(tmp_path, capsys):
+    body = "".join(f"2026-03-02,Walk {i},x,8\n" for i in range(60))
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-01,Start,9,0\n" + body)
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert "... and 10 more (use --all to list them)" in out
+    code, out, _ = run(capsys, "validate", "--all", str(path))
+    assert "more (use --all" not in out
+    assert out.count("'x' is not a number") == 60
+
+
+def test_validate_client_option(tmp_path, capsys):
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    code, out, _ = run(capsys, "validate", "--client", "C-01", str(path))
+    assert code == 0
+
+
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "password-protected"),
+    ("empty.csv", b"", "is empty (0 bytes)"),
+    ("cut.xlsx", None, "is damaged"),
+    ("nolog.csv", b"name,age\nbob,3\n", "no log found"),
+    ("moods.csv", b"Date,Activity,Mood\n2026-03-02,Walk,1\n2026-03-03,Read,5\n", "scales={'mood': (1, 5)}"),
+    ("dates.csv", b"Date,Activity,M\n05/03/2026,Walk,9\n07/03/2026,Read,0\n", "dayfirst=True"),
+])
+def test_validate_unreadable_file_exit_2_one_line(tmp_path, capsys, name, data, says):
+    path = tmp_path / name
+    if data is None:
+        good = write_xlsx(tmp_path, {"Week 1": week(1)}).read_bytes()
+        data = good[: len(good) // 2]
+    path.write_bytes(data)
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("bactivate: cannot read the log: ") and says in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("target", ["missing.csv", "."])
+def test_validate_missing_file_or_folder(tmp_path, capsys, target):
+    code, out, err = run(capsys, "validate", str(tmp_path / target))
+    assert code == 2 and out == ""
+    assert err.startswith("bactivate: cannot read the log:") and err.count("\n") == 1
+
+
+def test_validate_unreadable_permissions(tmp_path, capsys):
+    import os
+
+    path = write_csv(tmp_path, "Date,Activity,M\n2026-03-02,Walk,8\n")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):  # running as root: permissions do not apply
+            pytest.skip("file stays readable (root)")
+        code, _, err = run(capsys, "validate", str(path))
+        assert code == 2 and "Permission denied" in err and err.count("\n") == 1
+    finally:
+        path.chmod(0o644)
+
+
+def test_validate_does_not_touch_the_file(tmp_path, capsys):
+    path = write_xlsx(tmp_path, {"Week 1": week(1)})
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    run(capsys, "validate", str(path))
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
