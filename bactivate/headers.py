@@ -53,7 +53,8 @@ _LOOKUP: dict[str, str] = {key: field for field, keys in _SYNONYMS.items() for k
 #: Fields that count towards recognising a header row (helpers like "source" do not).
 _LOG_FIELDS = frozenset(_SYNONYMS) - {"source", "entry"}
 
-_RANGE = re.compile(r"\(?\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*(-?\d+(?:\.\d+)?)\s*\)?")
+# "(1-5)", "1–7", "(-3 to +3)", "(−3..3)" with a typographic minus sign
+_RANGE = re.compile(r"\(?\s*([-−]?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*\+?([-−]?\d+(?:\.\d+)?)\s*\)?")
 _OUT_OF = re.compile(r"(?:/|out of)\s*(10|100)\b")
 _UNIT = re.compile(r"\((?:in\s+)?(min|mins|minutes|h|hr|hrs|hours)\)|\b(min|mins|minutes|hrs|hours)\b")
 
@@ -97,7 +98,7 @@ def scale_hint(text) -> tuple[float, float] | None:
     s = str(text).lower()
     m = _RANGE.search(s)
     if m:
-        lo, hi = float(m.group(1)), float(m.group(2))
+        lo, hi = (float(g.replace("−", "-")) for g in m.groups())
         if hi > lo:
             return lo, hi
     m = _OUT_OF.search(s)

@@ -142,7 +142,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str) -> None:
         return
     n_bad = problems["source"].nunique()
     if errors == "raise":
-        lines = [f"  {_where(r)}: {r.reason}" for r in problems.itertuples()]
+        lines = ("  " + _where(problems) + ": " + problems["reason"].astype("str")).tolist()
         raise LogError(
             f"{file}: {_plural(n_bad, 'row')} could not be read ({_plural(len(problems), 'problem')}). "
             "Fix these cells in the file, or read with errors='warn' to set them aside:\n"
@@ -161,10 +161,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _where(r) -> str:
-    sheet = f"sheet {r.sheet!r}, " if isinstance(r.sheet, str) and r.sheet else ""
-    col = f", column {r.column!r}" if isinstance(r.column, str) and r.column else ""
-    return f"{r.file}: {sheet}row {r.row}{col}"
+def _where(rej: pd.DataFrame) -> pd.Series:
+    """'file: sheet 'Week 2', row 14, column 'M'' for each rejected row (whole columns at once)."""
+    sheet = rej["sheet"].astype("str")
+    sheet = ("sheet '" + sheet + "', ").where(rej["sheet"].notna() & (sheet != ""), "")
+    col = rej["column"].astype("str")
+    col = (", column '" + col + "'").where(rej["column"].notna() & (col != ""), "")
+    return rej["file"].astype("str") + ": " + sheet + "row " + rej["row"].astype("str") + col
 
 
 def _rows_read(log: pd.DataFrame) -> int:
@@ -590,6 +593,7 @@ class _LongReader:
             timed = s.isna() & t.notna()
             if "date" in cells.columns:
                 day = date.dt.normalize()
+                t, t_end = self._afternoon(cells, "start", t, t_end, day)
                 s = s.where(~timed, day + t)
                 # beside a Date column, Start holds times: say what is wrong with the time
                 s_reasons = s_reasons.where(~timed).where(
@@ -612,6 +616,7 @@ class _LongReader:
             # a Date cell may hold a whole timestamp (an Excel date-time): its day counts, and
             # its time only when the Time cell is blank
             day = date.dt.normalize()
+            t, t_end = self._afternoon(cells, "time", t, t_end, day)
             own_time = date.notna() & (date != day)
             start = (day + t).where(~blank_t, date.where(own_time))
             t_end = t_end.where(~blank_t)
@@ -646,6 +651,35 @@ class _LongReader:
         over = end.notna() & start.notna() & (end < start) & (end.dt.normalize() == start.dt.normalize())
         end = end.where(~over, end + pd.Timedelta(days=1))
         return start.astype("datetime64[ns]"), end, None
+
+    def _afternoon(self, cells, field, t, t_end, day):
+        """Hours written without am/pm that come after a later hour of the same day are pm.
+
+        In hour slots ``..., 11-12, 12-1, 1-2, 2-3`` the ``1-2`` follows ``12-1`` in
+        the day's rows, so it is 13:00-14:00. A bare hour is moved on by 12 hours only
+        when it is earlier than an hour above it on the same day (same sheet) and the
+        move does not put it before that hour.
+        """
+        bare = values.bare_hours(cells[field])
+        if not bare.any():
+            return t, t_end
+        hours = t.dt.total_seconds() / 3600
+        marked = cells[field].astype("str").str.contains(r"[ap]\.?m\b", case=False, regex=True)
+        if (hours.ge(13) & ~marked.fillna(False).astype(bool)).any():
+            return t, t_end  # the column uses the 24-hour clock: 9:00 is nine in the morning
+        key = [cells["_sheet"].fillna("").astype("str"), day]
+        above = hours.groupby(key, dropna=False).cummax().groupby(key, dropna=False).shift()
+        pm = bare & hours.notna() & above.notna() & (hours < above) & (hours + 12 >= above)
+        if pm.any():
+            half = pd.Timedelta(hours=12)
+            t = t.where(~pm, t + half)
+            t_end = t_end.where(~pm, t_end + half)
+            example = cells.loc[pm, field].astype("str").iloc[0]
+            self.notes.append(
+                f"read {_plural(int(pm.sum()), 'time')} written without am/pm as afternoon "
+                f"(e.g. {example!r}): they come after a later hour of the same day; write "
+                "13:00 or 1pm to be explicit")
+        return t, t_end
 
     def _note_dayfirst(self, info: dict):
         if info.get("dayfirst") is not None:

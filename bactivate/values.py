@@ -79,6 +79,17 @@ def _per_unique(text: pd.Series, func) -> pd.Series:
     return text.map(mapped)
 
 
+def _is_type(s: pd.Series, types) -> pd.Series:
+    """True where a cell is an instance of *types*; tested once per distinct cell, not per row.
+
+    Cells that compare equal (1, 1.0, True) share one test, which is safe here:
+    they are all of the types tested for or all not.
+    """
+    if s.dtype != object:
+        return pd.Series(False, index=s.index)
+    return _per_unique(s, lambda v: isinstance(v, types)).fillna(False).astype(bool)
+
+
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numbers as people write them: ``7``, ``7.5``, ``7,5``, ``7/10``, ``seven``.
 
@@ -100,6 +111,8 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     if left.any():
         text = s[left].astype("str").str.strip().str.lower()
+        # full-width digits (NFKC) and a typographic minus sign: "−2", "２"
+        text = text.str.normalize("NFKC").str.replace("\u2212", "-", regex=False)
         # decimal comma
         comma = text.str.fullmatch(r"-?\d+,\d+")
         text = text.where(~comma, text.str.replace(",", ".", regex=False))
@@ -151,7 +164,8 @@ def parse_text(s: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- dates
 
-_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
+# 12/03/2026, 12.03.26, 12-03-2026, and the same with a time after it (12/03/2026 14:05:33)
+_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:(?:\s+|T|,\s*)(\S.*?))?\s*$")
 
 
 #: Dates outside these years are typing slips (0001, 20266) or an Excel time-only cell
@@ -160,12 +174,28 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 _LO, _HI = pd.Timestamp(f"{FIRST_YEAR}-01-01"), pd.Timestamp(f"{LAST_YEAR + 1}-01-01")
 
 
-def _ns(x) -> tuple[pd.Series, pd.Series]:
+_ZONE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$",
+                   re.IGNORECASE)
+
+
+def _strip_zone(text: pd.Series) -> pd.Series:
+    """``2026-03-02T09:00+01:00`` -> ``2026-03-02T09:00``: the wall-clock time as written."""
+    return text.str.replace(_ZONE, r"\1", regex=True)
+
+
+def _ns(x: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Any datetime-like Series as ``datetime64[ns]``; implausible years become NaT.
 
-    Returns ``(dates, far)`` where *far* marks the values set to NaT for their year.
+    Objects (Python dates, Timestamps, maybe with different time zones) are read
+    through their ISO text, so that each keeps its own wall-clock time. Returns
+    ``(dates, far)`` where *far* marks the values set to NaT for their year.
     """
-    x = pd.to_datetime(x, errors="coerce")
+    if x.dtype == object or pd.api.types.is_string_dtype(x.dtype):
+        x = pd.to_datetime(_strip_zone(x.astype("str")), format="ISO8601", errors="coerce")
+    else:
+        x = pd.to_datetime(x, errors="coerce")
+    if getattr(x.dtype, "tz", None) is not None:
+        x = x.dt.tz_localize(None)  # the tidy log holds local wall-clock times, without a zone
     ok = x.notna() & (x >= _LO) & (x < _HI)
     return x.where(ok).astype("datetime64[ns]"), (x.notna() & ~ok).astype(bool)
 
@@ -179,7 +209,7 @@ def _from_objects(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if s.dtype != object:
         return out, far
     # a type test per cell; the parsing below works on whole columns
-    is_dt = s.map(lambda v: isinstance(v, _dt.date | pd.Timestamp | np.datetime64)).astype(bool)
+    is_dt = _is_type(s, _dt.date | pd.Timestamp | np.datetime64)
     if is_dt.any():
         got, got_far = _ns(s[is_dt].astype(object))
         out[is_dt] = got
@@ -236,11 +266,15 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
                 day, month = (a, b) if dayfirst else (b, a)
                 parts = pd.DataFrame({"year": y, "month": month, "day": day})
                 got, got_far = _ns(pd.to_datetime(parts, errors="coerce"))
+                clock = dmy.loc[is_dmy, 3]
+                if clock.notna().any():  # a time after the date
+                    t, _, t_bad = parse_time(clock.where(clock.notna()))
+                    got = (got + t.fillna(pd.Timedelta(0))).where(t_bad.isna())
                 out.loc[parts.index] = got
                 far.loc[parts.index] = got_far
             rest = text[~is_dmy]
             if len(rest):
-                iso, iso_far = _ns(pd.to_datetime(rest, format="ISO8601", errors="coerce"))
+                iso, iso_far = _ns(rest)
                 out.loc[rest.index] = iso
                 far.loc[rest.index] = iso_far
                 other = rest[iso.isna() & ~iso_far]
@@ -327,9 +361,14 @@ def _clock(text: str) -> float:
     return h + mi / 60 + sec / 3600
 
 
+_NOON = re.compile(r"\b(?:12\s*)?(?:noon|midday)\b")
+_MIDNIGHT = re.compile(r"\b(?:12\s*)?midnight\b")
+
+
 def _one_time(text: str) -> tuple[float, float]:
     """(start, end) hours for a time or a slot such as ``7-8am`` or ``07:00–08:00``."""
     t = text.strip().lower()
+    t = _MIDNIGHT.sub("00:00", _NOON.sub("12:00", t))
     one = _clock(t)
     if not np.isnan(one):
         return one, np.nan
@@ -344,9 +383,28 @@ def _one_time(text: str) -> tuple[float, float]:
             start_sfx = _clock(a + suffix.group(0))
             if not np.isnan(start_sfx) and (np.isnan(end) or start_sfx <= end):
                 start = start_sfx
+        elif not suffix and end < start <= 12 < end + 12:
+            end += 12  # "12-1": noon to one, not an eleven-hour slot across midnight
         if not np.isnan(start):
             return start, end
     return np.nan, np.nan
+
+
+_BARE_HOUR = re.compile(
+    r"^\s*(?:[1-9]|1[01])(?:[:.]\d{2})?(?:\s*(?:-|–|—|to)\s*(?:[1-9]|1[012])(?:[:.]\d{2})?)?\s*$")
+
+
+def bare_hours(s: pd.Series) -> pd.Series:
+    """Cells that give an hour from 1 to 11 without am/pm: ``2``, ``1:30``, ``1-2``.
+
+    In a day's hour slots (..., 11-12, 12-1, 1-2, ...) they may be afternoon
+    hours; the reader decides from the order of the rows.
+    """
+    s = _unbool(s)
+    nums = pd.to_numeric(s, errors="coerce")
+    whole = nums.notna() & (nums == nums.round()) & nums.between(1, 11)
+    text = s.where(~blank(s) & nums.isna()).astype("str")
+    return (whole | text.str.match(_BARE_HOUR).fillna(False).astype(bool)).astype(bool)
 
 
 def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -363,16 +421,11 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     cells = s[~empty]
     if len(cells):
         # datetime.time / datetime objects
-        if cells.dtype == object:
-            is_obj = cells.map(lambda v: isinstance(v, _dt.time | _dt.datetime | pd.Timestamp))
-            is_obj = is_obj.astype(bool)
-        else:
-            is_obj = pd.Series(False, index=cells.index)
+        is_obj = _is_type(cells, _dt.time | _dt.datetime | pd.Timestamp)
         if is_obj.any():
             objs = cells[is_obj]
-            start.loc[objs.index] = objs.map(
-                lambda v: v.hour + v.minute / 60 + v.second / 3600
-            ).astype(float)
+            start.loc[objs.index] = _per_unique(
+                objs, lambda v: v.hour + v.minute / 60 + v.second / 3600).astype(float)
         rest = cells[~is_obj]
         nums = pd.to_numeric(rest, errors="coerce")
         # a fraction of a day (an Excel time cell read as a number) or a whole hour 0-24
@@ -383,9 +436,11 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         # other numbers are read as clock text: "14.30" is half past two, not 14.3 hours
         text = rest[nums.isna() | (~frac & ~hour)].astype("str")
         if len(text):
-            pairs = _per_unique(text.str.strip(), _one_time)
-            start.loc[pairs.index] = pairs.map(lambda p: p[0]).astype(float)
-            end.loc[pairs.index] = pairs.map(lambda p: p[1]).astype(float)
+            text = text.str.strip()
+            uniq = pd.unique(text)
+            pairs = np.array([_one_time(u) for u in uniq], dtype=float).reshape(-1, 2)
+            start.loc[text.index] = text.map(pd.Series(pairs[:, 0], index=uniq)).astype(float)
+            end.loc[text.index] = text.map(pd.Series(pairs[:, 1], index=uniq)).astype(float)
         bad = start.loc[cells.index].isna()
         if bad.any():
             idx = bad[bad].index

@@ -582,6 +582,85 @@ def test_time_text(tmp_path, cell, want):
     assert log["start"].dt.strftime("%H:%M").tolist() == [want]
 
 
+@pytest.mark.parametrize(("cells", "want"), [
+    (["12/03/2026 14:00", "13/03/2026 09:30"], ["2026-03-12 14:00", "2026-03-13 09:30"]),
+    (["3/12/2026 14:05:33", "3/13/2026 8:00:00"], ["2026-03-12 14:05:33", "2026-03-13 08:00:00"]),
+    (["2026-03-29T09:00+01:00", "2026-03-30T09:00+02:00"], ["2026-03-29 09:00", "2026-03-30 09:00"]),
+    (["2026-03-29T09:00:00Z", "2026-03-30 10:00"], ["2026-03-29 09:00", "2026-03-30 10:00"]),
+])
+def test_timestamps_with_times_and_time_zones(tmp_path, cells, want):
+    """A date-time typed as dd/mm/yyyy hh:mm is settled day-first/month-first like a date;
+    a UTC offset is dropped, keeping the wall-clock time the client wrote."""
+    rows = [["Timestamp", "Activity", "M"]] + [[c, "Walk", "8"] for c in cells]
+    log = clean_csv(tmp_path, rows_to_csv(rows))
+    assert log["start"].tolist() == pd.to_datetime(want).tolist()
+
+
+def test_parquet_time_zone_aware_timestamps(tmp_path):
+    frame = pd.DataFrame({"Start": pd.to_datetime(["2026-03-28 09:00", "2026-03-30 09:00"]).tz_localize(
+        "Europe/London"), "Activity": ["Walk", "Read"], "M": [9, 1]})
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path)
+    log = read_clean(path)
+    assert_accounted(log, frame_data_rows(2))
+    assert log["start"].tolist() == pd.to_datetime(["2026-03-28 09:00", "2026-03-30 09:00"]).tolist()
+
+
+def test_excel_datetime_in_the_date_column_beside_a_time_column(tmp_path):
+    rows = [["Date", "Time", "Activity", "M"], [dt.datetime(2026, 3, 2, 0, 0), "14:00", "Walk", 8],
+            [dt.datetime(2026, 3, 3, 9, 15), "18:00", "Read", 0],   # the Time cell wins
+            [dt.datetime(2026, 3, 4, 7, 30), None, "Swim", 5]]      # no Time: the date's own time
+    path = write_xlsx(tmp_path, {"S": rows})
+    log = read_clean(path)
+    assert_accounted(log, xlsx_data_rows(path, {"S": 1}))
+    assert log["start"].tolist() == pd.to_datetime(
+        ["2026-03-02 14:00", "2026-03-03 18:00", "2026-03-04 07:30"]).tolist()
+
+
+def test_hour_slots_without_am_pm_after_noon(tmp_path):
+    text = ("Date,Hour,Activity,M,P\n2026-03-02,9-10,Email,6,2\n,11-12,Call,6,2\n,12-1,Lunch,4,7\n"
+            ",1-2,Nap,2,8\n,2-3,Walk,7,9\n,noon,Eat,5,5\n2026-03-03,8,Shop,5,5\n,2,Read,5,5\n")
+    log = clean_csv(tmp_path, text)
+    got = dict(zip(log["activity"], zip(log["start"].dt.strftime("%d %H:%M"),
+                                        log["end"].dt.strftime("%d %H:%M"), strict=True), strict=True))
+    assert got["Lunch"] == ("02 12:00", "02 13:00")    # "12-1" is noon to one
+    assert got["Nap"] == ("02 13:00", "02 14:00")      # after 12-1 in the day: afternoon
+    assert got["Walk"] == ("02 14:00", "02 15:00")
+    assert got["Email"] == ("02 09:00", "02 10:00")
+    assert got["Eat"][0] == "02 12:00"
+    assert got["Read"][0] == "03 14:00"                 # after 8 on the 3rd
+    assert any("without am/pm as afternoon" in n and "'1-2'" in n for n in log.attrs["notes"])
+
+
+def test_24_hour_clock_times_are_not_moved(tmp_path):
+    log = clean_csv(tmp_path, "Date,Time,Activity,M\n2026-03-02,14:00,Walk,9\n,9:00,Read,0\n")
+    assert log["start"].dt.hour.tolist() == [9, 14]  # sorted by time: 9:00 stays morning
+    assert not any("am/pm" in n for n in log.attrs["notes"])
+
+
+def test_typographic_minus_and_full_width_digits(tmp_path):
+    text = "Date,Activity,Mood (−3 to +3)\n2026-03-02,Walk,−3\n2026-03-03,Read,+3\n2026-03-04,Cook,０\n"
+    log = clean_csv(tmp_path, text)
+    assert log["mood"].tolist() == [0.0, 10.0, 5.0]
+    assert log.attrs["scales"]["mood"] == (-3.0, 3.0)
+
+
+def test_start_column_of_times_beside_a_date_column_reports_the_time(tmp_path):
+    log, _ = csv_log(tmp_path, "Date,Start,End,Activity,M\n2026-03-02,9:00,9:30,Walk,9\n"
+                               "2026-03-02,soon,later,Read,0\n")
+    p = problems(log)
+    assert p["column"].tolist() == ["Start", "End"]
+    assert p["reason"].tolist() == ["'soon' is not a time of day", "'later' is not a time of day"]
+
+
+def test_implausible_years_are_set_aside(tmp_path):
+    log, _ = csv_log(tmp_path, "Date,Activity,M\n2026-03-02,Walk,9\n0026-03-02,Read,0\n20266-03-02,Run,3\n")
+    p = problems(log)
+    assert p["row"].tolist() == [3, 4]
+    assert "'0026-03-02' is not a plausible date" in p["reason"].iloc[0]
+    assert "between 1900 and 2199" in p["reason"].iloc[0]
+
+
 def test_blank_date_cells_take_the_date_above_within_a_sheet(tmp_path):
     w1 = [["Date", "Time", "Activity", "M"], [dt.datetime(2026, 3, 2), "9:00", "Walk", 8],
           [None, "10:00", "Read", 8]]
