@@ -54,6 +54,8 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
         pm.execute_notebook(
             str(notebook_path("client-report")), str(executed), parameters=params,
             kernel_name="python3", progress_bar=progress, cwd=tmp, log_output=False,
+            # the kernel warns that its loopback connection is not encrypted: nothing leaves the machine
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         nb = nbformat.read(executed, as_version=4)
         html = notebook_html(nb)
