@@ -13,6 +13,7 @@ reason, so that nothing is lost and the user can find and fix each cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from os import PathLike
@@ -221,6 +222,7 @@ class _LongReader:
         self.title_client: str | None = None
         self.unknown: list[str] = []
         self.header_only: list[str] = []  # sheets with a header row and nothing below it
+        self.tidy_headers: list[bool] = []  # per sheet read: does its header match write_log's?
 
     # ----------------------------------------------------------------- sheets -> cells
     def read(self, sheets: list[Sheet]) -> pd.DataFrame:
@@ -264,6 +266,8 @@ class _LongReader:
             self.notes.append(f"skipped {label}: it holds no log (no header row naming log columns)")
             return None
         head = raw.iloc[h].tolist()
+        texts = [str(c).strip() if isinstance(c, str) else "" for c in head]
+        self.tidy_headers.append(texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS))
         if h:
             title = "\n".join(str(c) for c in raw.iloc[:h].to_numpy().ravel() if isinstance(c, str))
             m = _TITLE_CLIENT.search(title)
@@ -330,11 +334,10 @@ class _LongReader:
         n = len(cells)
         idx = cells.index
         problems: list[pd.DataFrame] = []
-        fields = [c for c in cells.columns if c in headers.FIELDS]
-        tidy_mode = self.format == "tidy" or (
-            self.format == "auto" and {"entry", "source", "client"} <= set(fields)
-            and all(c in cells.columns for c in ("start", "mastery", "pleasure", "mood"))
-        )
+        # a tidy file (written by write_log) starts with exactly the tidy columns, in order; a
+        # hand-made log that happens to have Client, Entry and Source columns is still read
+        # as a hand-made log, with its scales settled from the data
+        tidy_mode = self.format == "tidy" or (self.format == "auto" and all(self.tidy_headers))
 
         def report(reasons: pd.Series, field: str):
             bad = reasons.notna()
@@ -359,8 +362,8 @@ class _LongReader:
                            ("activity", _TOTALS_LABEL), ("category", _TOTALS_LABEL),
                            ("note", _TOTALS_LABEL)):
             if f in cells.columns:
-                txt = cells[f].astype("str")
-                totals |= txt.str.match(pattern).fillna(False).astype(bool) & cells[f].notna()
+                hit = values.distinct(cells[f].astype("str"), lambda u, p=pattern: u.str.match(p))
+                totals |= hit.fillna(False).astype(bool) & cells[f].notna()
         repeat = cells["_repeat"].astype(bool)
 
         # --- dates and times
@@ -600,6 +603,13 @@ class _LongReader:
                     s_reasons.isna() | s_reasons.str.contains("plausible", regex=False), t_reasons)
                 if "end" not in cells.columns:
                     end = end.where(~(timed & t_end.notna()), day + t_end)
+                # a blank Start beside a date: the date's own time (an Excel date-time), else ask
+                blank_s = values.blank(col)
+                own_time = date.notna() & (date != day)
+                s = s.where(~(blank_s & own_time), date)
+                miss = blank_s & date.notna() & ~own_time
+                s_reasons = s_reasons.where(~miss, "no start time: write the time the activity "
+                                            "started (e.g. 14:00 or 2pm)")
             else:
                 s_reasons = s_reasons.where(~timed, "'" + col.astype("str") + "' is a time of day "
                                             "with no date: add a Date column or write the date too")
@@ -699,7 +709,8 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
 
 
 def _same_key(col: pd.Series, key: str) -> np.ndarray:
-    text = col.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+    text = values.distinct(col.astype("str"),
+                           lambda u: u.str.lower().str.replace(r"[^0-9a-z]+", "", regex=True))
     return (text == key).fillna(False).to_numpy(dtype=int)
 
 
@@ -708,8 +719,17 @@ def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _extra(col: pd.Series) -> pd.Series:
+    """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
     blank = values.blank(col)
-    nums = pd.to_numeric(col.where(~blank), errors="coerce")
+    for types, dtype in (((bool, np.bool_), "boolean"), ((dt.date, pd.Timestamp), "datetime64[ns]")):
+        is_type = values._is_type(col, types) if col.dtype == object else pd.Series(
+            pd.api.types.is_bool_dtype(col.dtype) if dtype == "boolean"
+            else pd.api.types.is_datetime64_any_dtype(col.dtype), index=col.index)
+        if is_type.any() and (is_type | blank).all():
+            if dtype == "boolean":
+                return col.where(~blank).astype("boolean")
+            return values.parse_date(col)[0]
+    nums = values.numeric(col.where(~blank))
     if (nums.notna() | blank).all() and nums.notna().any():
         return nums.astype("float64")
     return values.parse_text(col)

@@ -79,6 +79,31 @@ def _per_unique(text: pd.Series, func) -> pd.Series:
     return text.map(mapped)
 
 
+def distinct(s: pd.Series, func):
+    """Run the column function *func* on the distinct values of *s* only, and spread the
+    result (a Series or a DataFrame) back over every row of *s* (NaN where *s* is missing).
+
+    A log of 100 000 rows holds a few hundred distinct ratings, dates or times; regular
+    expressions and parsers then run on those few hundred.
+    """
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    got = func(pd.Series(uniq, dtype=object if s.dtype == object else s.dtype))
+    got = got.reset_index(drop=True)
+    if isinstance(got, pd.DataFrame):
+        out = got.reindex(codes)
+    else:
+        out = got.reindex(codes)
+    out.index = s.index
+    return out
+
+
+def numeric(s: pd.Series) -> pd.Series:
+    """Cells that are numbers, or text that is one, as float (NaN otherwise); per distinct value."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:
+        return s.astype("float64")
+    return distinct(s, lambda u: pd.to_numeric(u, errors="coerce")).astype("float64")
+
+
 def _is_type(s: pd.Series, types) -> pd.Series:
     """True where a cell is an instance of *types*; tested once per distinct cell, not per row.
 
@@ -100,7 +125,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """
     s = _unbool(s)
     empty = blank(s)
-    values = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    values = numeric(s.where(~empty))
     left = ~empty & values.isna()
     if left.any():  # "N/A", "-": not rated, as if blank ("nan" must not become a NaN number quietly)
         said_none = s[left].astype("str").str.strip().str.lower().isin(_NOT_RATED)
@@ -110,23 +135,10 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     denom = pd.Series(np.nan, index=s.index, dtype="float64")
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     if left.any():
-        text = s[left].astype("str").str.strip().str.lower()
-        # full-width digits (NFKC) and a typographic minus sign: "−2", "２"
-        text = text.str.normalize("NFKC").str.replace("\u2212", "-", regex=False)
-        # decimal comma
-        comma = text.str.fullmatch(r"-?\d+,\d+")
-        text = text.where(~comma, text.str.replace(",", ".", regex=False))
-        got = pd.to_numeric(text, errors="coerce")
-        # fractions "7/10", "7.5 / 10", "7 out of 10"
-        frac = text.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:/|out of|of)\s*(\d+)\s*$")
-        num = pd.to_numeric(frac[0].str.replace(",", ".", regex=False), errors="coerce")
-        den = pd.to_numeric(frac[1], errors="coerce")
-        got = got.fillna(num)
-        denom.loc[left] = den
-        # number words
-        got = got.fillna(text.map(_WORDS))
-        # trailing junk like "7 " or "7?" or "7 (ish)" is not guessed at
-        values.loc[left] = got.astype("float64")
+        parsed = distinct(s[left].astype("str").str.strip(), _number_text)
+        got = parsed["value"].astype("float64")
+        denom.loc[left] = parsed["denom"].astype("float64")
+        values.loc[left] = got
         bad = got.isna()
         if bad.any():
             raw = s[left][bad].astype("str").str.strip()
@@ -136,6 +148,25 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         reasons.loc[inf] = "'" + s[inf].astype("str") + "' is not a finite number"
         values = values.where(~inf)
     return values, reasons, denom
+
+
+def _number_text(raw: pd.Series) -> pd.DataFrame:
+    """Number and fraction denominator of distinct text cells (see :func:`parse_number`)."""
+    text = raw.str.lower()
+    # full-width digits (NFKC) and a typographic minus sign: "−2", "２"
+    text = text.str.normalize("NFKC").str.replace("\u2212", "-", regex=False)
+    # decimal comma
+    comma = text.str.fullmatch(r"-?\d+,\d+").fillna(False).astype(bool)
+    text = text.where(~comma, text.str.replace(",", ".", regex=False))
+    got = pd.to_numeric(text, errors="coerce")
+    # fractions "7/10", "7.5 / 10", "7 out of 10"
+    frac = text.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:/|out of|of)\s*(\d+)\s*$")
+    num = pd.to_numeric(frac[0].str.replace(",", ".", regex=False), errors="coerce")
+    den = pd.to_numeric(frac[1], errors="coerce")
+    got = got.fillna(num)
+    # number words; trailing junk like "7?" or "7 (ish)" is not guessed at
+    got = got.fillna(text.map(_WORDS))
+    return pd.DataFrame({"value": got.astype("float64"), "denom": den.astype("float64")})
 
 
 def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -239,7 +270,7 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
     if left.any():
         cells = s[left]
         # Excel serial day numbers (a date cell formatted as a number)
-        nums = pd.to_numeric(cells, errors="coerce")
+        nums = numeric(cells)
         serial = nums.between(20000, 80000)
         if serial.any():
             out.loc[serial[serial].index] = (
@@ -251,38 +282,10 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
         if nodate.any():
             idx = nodate[nodate].index
             reasons.loc[idx] = "'" + cells[idx].astype("str") + "' is a number, not a date"
-        if len(text):
-            dmy = text.str.extract(_DMY)
-            is_dmy = dmy[0].notna()
-            if is_dmy.any():
-                a = dmy.loc[is_dmy, 0].astype(int)
-                b = dmy.loc[is_dmy, 1].astype(int)
-                y = dmy.loc[is_dmy, 2].astype(int)
-                y = y.where(y >= 100, y + 2000)
-                if dayfirst is None:
-                    dayfirst, how = _settle_dayfirst(a, b, y, text[is_dmy])
-                    info["dayfirst"] = dayfirst
-                    info["dayfirst_how"] = how
-                day, month = (a, b) if dayfirst else (b, a)
-                parts = pd.DataFrame({"year": y, "month": month, "day": day})
-                got, got_far = _ns(pd.to_datetime(parts, errors="coerce"))
-                clock = dmy.loc[is_dmy, 3]
-                if clock.notna().any():  # a time after the date
-                    t, _, t_bad = parse_time(clock.where(clock.notna()))
-                    got = (got + t.fillna(pd.Timedelta(0))).where(t_bad.isna())
-                out.loc[parts.index] = got
-                far.loc[parts.index] = got_far
-            rest = text[~is_dmy]
-            if len(rest):
-                iso, iso_far = _ns(rest)
-                out.loc[rest.index] = iso
-                far.loc[rest.index] = iso_far
-                other = rest[iso.isna() & ~iso_far]
-                if len(other):
-                    parsed = _per_unique(other, lambda v: _parse_one_date(v, bool(dayfirst)))
-                    got, got_far = _ns(parsed)
-                    out.loc[other.index] = got
-                    far.loc[other.index] = got_far
+        if len(text):  # text is parsed once per distinct value
+            parsed = distinct(text, lambda u: _date_text(u, dayfirst, info))
+            out.loc[text.index] = parsed["date"].astype("datetime64[ns]")
+            far.loc[text.index] = parsed["far"].fillna(False).astype(bool)
     if far.any():
         reasons[far] = ("'" + s[far].astype("str").str.strip() + "' is not a plausible date: "
                         f"write a date between {FIRST_YEAR} and {LAST_YEAR}, e.g. 2026-03-12")
@@ -290,6 +293,47 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
     if bad.any():
         reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not a date I can read"
     return out, reasons, info
+
+
+def _date_text(text: pd.Series, dayfirst: bool | None, info: dict) -> pd.DataFrame:
+    """Dates of distinct text cells: ``dd/mm/yyyy [time]``, ISO, else any whole date.
+
+    Settles day/month order into *info* when *dayfirst* is None (see :func:`parse_date`).
+    """
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    far = pd.Series(False, index=text.index)
+    dmy = text.str.extract(_DMY)
+    is_dmy = dmy[0].notna()
+    if is_dmy.any():
+        a = dmy.loc[is_dmy, 0].astype(int)
+        b = dmy.loc[is_dmy, 1].astype(int)
+        y = dmy.loc[is_dmy, 2].astype(int)
+        y = y.where(y >= 100, y + 2000)
+        if dayfirst is None:
+            dayfirst, how = _settle_dayfirst(a, b, y, text[is_dmy])
+            info["dayfirst"] = dayfirst
+            info["dayfirst_how"] = how
+        day, month = (a, b) if dayfirst else (b, a)
+        parts = pd.DataFrame({"year": y, "month": month, "day": day})
+        got, got_far = _ns(pd.to_datetime(parts, errors="coerce"))
+        clock = dmy.loc[is_dmy, 3]
+        if clock.notna().any():  # a time after the date
+            t, _, t_bad = parse_time(clock.where(clock.notna()))
+            got = (got + t.fillna(pd.Timedelta(0))).where(t_bad.isna())
+        out.loc[parts.index] = got
+        far.loc[parts.index] = got_far
+    rest = text[~is_dmy]
+    if len(rest):
+        iso, iso_far = _ns(rest)
+        out.loc[rest.index] = iso
+        far.loc[rest.index] = iso_far
+        other = rest[iso.isna() & ~iso_far]
+        if len(other):
+            parsed = _per_unique(other, lambda v: _parse_one_date(v, bool(dayfirst)))
+            got, got_far = _ns(parsed)
+            out.loc[other.index] = got
+            far.loc[other.index] = got_far
+    return pd.DataFrame({"date": out, "far": far})
 
 
 def _parse_one_date(text: str, dayfirst: bool):
@@ -401,10 +445,11 @@ def bare_hours(s: pd.Series) -> pd.Series:
     hours; the reader decides from the order of the rows.
     """
     s = _unbool(s)
-    nums = pd.to_numeric(s, errors="coerce")
+    nums = numeric(s)
     whole = nums.notna() & (nums == nums.round()) & nums.between(1, 11)
     text = s.where(~blank(s) & nums.isna()).astype("str")
-    return (whole | text.str.match(_BARE_HOUR).fillna(False).astype(bool)).astype(bool)
+    hit = distinct(text, lambda u: u.str.match(_BARE_HOUR))
+    return (whole | hit.fillna(False).astype(bool)).astype(bool)
 
 
 def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -427,7 +472,7 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
             start.loc[objs.index] = _per_unique(
                 objs, lambda v: v.hour + v.minute / 60 + v.second / 3600).astype(float)
         rest = cells[~is_obj]
-        nums = pd.to_numeric(rest, errors="coerce")
+        nums = numeric(rest)
         # a fraction of a day (an Excel time cell read as a number) or a whole hour 0-24
         frac = nums.between(0, 1, inclusive="left") & (nums != nums.round())
         start.loc[nums[frac].index] = nums[frac] * 24
@@ -480,7 +525,7 @@ def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series
     """
     s = _unbool(s)
     empty = blank(s)
-    nums = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    nums = numeric(s.where(~empty))
     comma = ~empty & nums.isna()
     if comma.any():  # a decimal comma: "1,5" (hours)
         text = s[comma].astype("str").str.strip()

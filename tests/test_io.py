@@ -661,6 +661,38 @@ def test_implausible_years_are_set_aside(tmp_path):
     assert "between 1900 and 2199" in p["reason"].iloc[0]
 
 
+def test_hand_made_log_with_client_entry_source_columns_is_not_taken_for_tidy(tmp_path):
+    text = ("Client,Entry,Source,Start,M,P,Mood\nA,1,paper,2026-03-02 09:00,7,8,1\n"
+            "A,2,paper,2026-03-02 10:00,9,2,5\n")
+    path = write_csv(tmp_path, text)
+    with pytest.raises(ba.LogError, match="cannot tell the scale of 'mood'"):
+        ba.read_log(path)  # a tidy file would have taken the moods as 0-10 without asking
+    log = clean_csv(tmp_path, text, scales={"mood": (1, 5)})
+    assert log["mood"].tolist() == [0.0, 10.0]
+    assert log["source"].tolist() == ["log.csv:2", "log.csv:3"]
+
+
+def test_extra_columns_keep_their_type(tmp_path):
+    frame = pd.DataFrame({"Date": ["2026-03-02", "2026-03-03"], "Activity": ["Walk", "Read"], "M": [9, 1],
+                          "Outdoors": [True, False], "Since": pd.to_datetime(["2026-01-01", None]),
+                          "Steps": [4000, 120], "With": ["Sam", None]})
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path)
+    log = read_clean(path)
+    assert_accounted(log, frame_data_rows(2))
+    extras = log.iloc[:, len(TIDY_COLUMNS):]
+    assert {c: str(t) for c, t in extras.dtypes.items()} == {
+        "Outdoors": "boolean", "Since": "datetime64[ns]", "Steps": "float64", "With": "str"}
+    assert extras["Outdoors"].tolist() == [True, False]
+
+
+def test_blank_start_beside_a_date_column(tmp_path):
+    log, _ = csv_log(tmp_path, "Date,Start,Activity,M\n2026-03-02,9:00,Walk,9\n2026-03-02,,Read,0\n")
+    p = problems(log)
+    assert p[["row", "column"]].values.tolist() == [[3, "Start"]]
+    assert p["reason"].iloc[0].startswith("no start time: write the time")
+
+
 def test_blank_date_cells_take_the_date_above_within_a_sheet(tmp_path):
     w1 = [["Date", "Time", "Activity", "M"], [dt.datetime(2026, 3, 2), "9:00", "Walk", 8],
           [None, "10:00", "Read", 8]]
