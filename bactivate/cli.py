@@ -9,6 +9,7 @@ Both read the log locally; nothing is sent anywhere.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args)
         return _report(args)
+    except BrokenPipeError:  # the output was cut short (e.g. piped into `head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
+        return 0
     except (LogError, OSError) as exc:  # FileNotFoundError, PermissionError, ... are OSErrors
         msg = str(exc) if not isinstance(exc, OSError) or not exc.strerror else (
             f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)

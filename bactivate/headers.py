@@ -52,6 +52,10 @@ FIELDS = frozenset(_SYNONYMS)
 _LOOKUP: dict[str, str] = {key: field for field, keys in _SYNONYMS.items() for key in keys}
 #: Fields that count towards recognising a header row (helpers like "source" do not).
 _LOG_FIELDS = frozenset(_SYNONYMS) - {"source", "entry"}
+#: A log header names at least one of these: what was done, or how it went. Date and client
+#: alone (a questionnaire sheet, a roster) do not make a log.
+_CONTENT_FIELDS = frozenset({"activity", "category", "mastery", "pleasure", "mood", "effort",
+                             "planned", "done", "avoidance", "note"})
 
 # "(1-5)", "1–7", "(-3 to +3)", "(−3..3)" with a typographic minus sign
 _RANGE = re.compile(r"\(?\s*([-−]?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*\+?([-−]?\d+(?:\.\d+)?)\s*\)?")
@@ -120,7 +124,9 @@ def find_header(raw: pd.DataFrame, columns: dict | None = None, max_rows: int = 
     """Position of the header row among the first *max_rows* rows of *raw*.
 
     The header is the first row that names the most known fields (at least
-    two). Title rows, instructions and blank rows above it are passed over.
+    two, one of them what was done or how it went: an activity, a rating, a
+    yes/no or a note). Title rows, instructions and blank rows above it are
+    passed over.
     Returns ``None`` when no row looks like a log header.
     """
     best, best_score = None, 1
@@ -128,7 +134,7 @@ def find_header(raw: pd.DataFrame, columns: dict | None = None, max_rows: int = 
     for pos in range(len(top)):
         cells = top.iloc[pos].tolist()
         fields = {field_for(c, columns) for c in cells if isinstance(c, str) and c.strip()}
-        score = len(fields & _LOG_FIELDS)
+        score = len(fields & _LOG_FIELDS) if fields & _CONTENT_FIELDS else 0
         if score > best_score:
             best, best_score = pos, score
     return best

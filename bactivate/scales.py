@@ -8,8 +8,8 @@ leave doubt (every mood between 1 and 5: a 1-5 scale, or low moods on 0-10?)
 silent guess would change every number in the report.
 
 >>> import numpy as np
->>> settle_scale("mood", np.array([0.0, 3, 9]), header=None, declared=None)
-((0.0, 10.0), 'the values (0 to 9) go above 7, so 0-10; if the sheet uses 1-10, declare it with scales=')
+>>> settle_scale("mood", np.array([0.0, 3, 9]), header=None, declared=None)[0]
+(0.0, 10.0)
 >>> to_0_10(np.array([1.0, 3, 5]), (1, 5)).tolist()
 [0.0, 5.0, 10.0]
 """
@@ -49,7 +49,9 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     span = f"the values ({_fmt(lo)} to {_fmt(hi)})"
     if lo >= 0 and hi <= 10 and (hi >= 8 or lo == 0 or not np.allclose(v, np.round(v * 2) / 2)):
         why = ("go above 7" if hi >= 8 else "include 0" if lo == 0 else "include fine decimals")
-        return (0.0, 10.0), f"{span} {why}, so 0-10; if the sheet uses 1-10, declare it with scales="
+        one_to_ten = ", ".join(f"'{f.strip()}': (1, 10)" for f in column.split(" and "))
+        return (0.0, 10.0), (f"{span} {why}, so 0-10; if the sheet uses 1-10, declare it with "
+                             f"scales={{{one_to_ten}}}")
     if lo >= 0 and hi > 10 and np.mean(v > 10) >= 0.5 and hi <= 100:
         return (0.0, 100.0), f"{span} are mostly above 10, so 0-100"
     if lo >= 0 and hi > 10 and np.mean(v > 10) < 0.5:

@@ -904,6 +904,12 @@ def test_unreadable_files(tmp_path, name, data, match):
         ba.read_log(path)
 
 
+def test_questionnaire_file_is_not_a_log(tmp_path):
+    path = write_csv(tmp_path, "client,week,date,phq9_1,phq9_2\nC001,1,2026-04-05,3,0\n")
+    with pytest.raises(ba.LogError, match="no log found in log.csv"):
+        ba.read_log(path)
+
+
 def test_workbook_without_any_log(tmp_path):
     path = write_xlsx(tmp_path, {"Instructions": [["Read me"]], "Empty": []})
     with pytest.raises(ba.LogError, match=r"no log found in log\.xlsx \(sheets \['Instructions', 'Empty'\]\)"):

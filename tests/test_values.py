@@ -166,6 +166,21 @@ def test_parse_time_reasons(cell):
     assert why.iloc[0].endswith("is not a time of day")
 
 
+def test_bare_hours():
+    got = values.bare_hours(S("1-2", "2", 3, "12-1", "1pm", "13:00", "01:00", "9:30", None, "x", 12))
+    assert got.tolist() == [True, True, True, False, False, False, False, True, False, False, False]
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [("noon", 12, None), ("12 noon", 12, None),
+                                                    ("midnight", 0, None), ("11-noon", 11, 12),
+                                                    ("12-1", 12, 13), ("11-1", 11, 13), ("23-1", 23, 1)])
+def test_noon_midnight_and_slots_over_noon(cell, start, end):
+    got, got_end, why = values.parse_time(S(cell))
+    assert why.isna().all()
+    assert got.iloc[0] == pd.Timedelta(hours=start)
+    assert (pd.isna(got_end.iloc[0]) if end is None else got_end.iloc[0] == pd.Timedelta(hours=end))
+
+
 # --------------------------------------------------------------------------- durations
 
 
@@ -223,6 +238,9 @@ def test_find_header_skips_titles_and_instructions():
     assert headers.find_header(raw) == 3
     assert headers.find_header(pd.DataFrame([["hello", "world"], ["1", "2"]])) is None
     assert headers.find_header(pd.DataFrame([["Mood"], ["3"]])) is None  # one known name is not a header
+    # date and client alone (a questionnaire sheet, a roster) are not a log header
+    assert headers.find_header(pd.DataFrame([["Client", "Date", "PHQ9_1"], ["A", "2026-03-02", "3"]])) is None
+    assert headers.find_header(pd.DataFrame([["Date", "Mood"], ["2026-03-02", "3"]])) == 0
 
 
 # --------------------------------------------------------------------------- scales
