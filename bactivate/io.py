@@ -554,9 +554,11 @@ class _LongReader:
         if labelled.any():
             vals = vals.where(~labelled, label_vals)
             reasons = reasons.where(~labelled)
-            if self.mood_map is None and reasons.notna().any():
-                reasons = reasons.where(reasons.isna(), reasons + " (nor a known mood label: pass "
-                                        "mood_map={'label': value} for your labels)")
+        if field == "mood" and self.mood_map is None:
+            words = reasons.notna() & col.astype("str").str.contains(r"[^\W\d_]", regex=True).fillna(False)
+            if words.any():
+                reasons = reasons.where(~words, reasons + "; for mood words, give each word's value "
+                                        "with mood_map={'great': 9, 'ok': 5, 'low': 2}")
         report(reasons, field)
         return vals, den, labelled
 

@@ -11,7 +11,7 @@ value, so a log of a million rows costs little more than its distinct cells.
 >>> values.tolist()[:4]
 [7.0, 7.5, 7.0, 7.0]
 >>> why.iloc[4]
-"'??' is not a number"
+"'??' is not a number: write a number such as 7 or 7.5"
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         bad = got.isna()
         if bad.any():
             raw = s[left][bad].astype("str").str.strip()
-            reasons.loc[raw.index] = "'" + raw + "' is not a number"
+            reasons.loc[raw.index] = "'" + raw + "' is not a number: write a number such as 7 or 7.5"
     inf = np.isinf(values)
     if inf.any():
         reasons.loc[inf] = "'" + s[inf].astype("str") + "' is not a finite number"
@@ -180,7 +180,8 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad = ~empty & out.isna()
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     if bad.any():
-        reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not yes or no"
+        reasons[bad] = ("'" + s[bad].astype("str").str.strip()
+                        + "' is not yes or no: write yes or no (y/n, x, ✓, 1/0), or leave it blank")
     return out, reasons
 
 
@@ -281,7 +282,8 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
         nodate = nums[~serial].notna()
         if nodate.any():
             idx = nodate[nodate].index
-            reasons.loc[idx] = "'" + cells[idx].astype("str") + "' is a number, not a date"
+            reasons.loc[idx] = ("'" + cells[idx].astype("str")
+                                + "' is a number, not a date: write the date, e.g. 2026-03-12")
         if len(text):  # text is parsed once per distinct value
             parsed = distinct(text, lambda u: _date_text(u, dayfirst, info))
             out.loc[text.index] = parsed["date"].astype("datetime64[ns]")
@@ -291,7 +293,8 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
                         f"write a date between {FIRST_YEAR} and {LAST_YEAR}, e.g. 2026-03-12")
     bad = ~empty & out.isna() & reasons.isna()
     if bad.any():
-        reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not a date I can read"
+        reasons[bad] = ("'" + s[bad].astype("str").str.strip()
+                        + "' is not a date I can read: write it as 2026-03-12 (or 12/03/2026)")
     return out, reasons, info
 
 
@@ -489,7 +492,8 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         bad = start.loc[cells.index].isna()
         if bad.any():
             idx = bad[bad].index
-            reasons.loc[idx] = "'" + s[idx].astype("str").str.strip() + "' is not a time of day"
+            reasons.loc[idx] = ("'" + s[idx].astype("str").str.strip()
+                                + "' is not a time of day: write it as 14:00, 2pm or 2:30 PM")
     return (
         pd.to_timedelta(start.round(6), unit="h").dt.round("s"),
         pd.to_timedelta(end.round(6), unit="h").dt.round("s"),

@@ -493,6 +493,21 @@ def test_bad_scales_argument(tmp_path, bad):
         ba.read_log(write_csv(tmp_path, BASE.format(m=1, p=2)), scales=bad)
 
 
+def test_sheets_declaring_different_scales(tmp_path):
+    w1 = [["Date", "Activity", "Mood (1-5)"], [dt.datetime(2026, 3, 2), "Walk", 3]]
+    w2 = [["Date", "Activity", "Mood (0-10)"], [dt.datetime(2026, 3, 9), "Walk", 7]]
+    path = write_xlsx(tmp_path, {"W1": w1, "W2": w2})
+    with pytest.raises(ba.LogError, match=r"log\.xlsx: the sheets declare different scales for mood"):
+        ba.read_log(path)
+    assert read_clean(path, sheet="W2")["mood"].tolist() == [7.0]
+
+
+def test_mood_words_ask_for_mood_map(tmp_path):
+    log, _ = csv_log(tmp_path, "Date,Activity,Mood\n2026-03-02,Walk,great\n2026-03-03,Read,9\n2026-03-04,TV,0\n")
+    reason = problems(log)["reason"].iloc[0]
+    assert reason.startswith("'great' is not a number") and "mood_map={'great': 9" in reason
+
+
 def test_daylio_labels_and_mood_map(tmp_path):
     text = "Date,Activity,Mood\n2026-03-02,Walk,rad\n2026-03-03,Read,meh\n2026-03-04,TV,awful\n"
     log = clean_csv(tmp_path, text)
@@ -650,7 +665,8 @@ def test_start_column_of_times_beside_a_date_column_reports_the_time(tmp_path):
                                "2026-03-02,soon,later,Read,0\n")
     p = problems(log)
     assert p["column"].tolist() == ["Start", "End"]
-    assert p["reason"].tolist() == ["'soon' is not a time of day", "'later' is not a time of day"]
+    fix = ": write it as 14:00, 2pm or 2:30 PM"
+    assert p["reason"].tolist() == ["'soon' is not a time of day" + fix, "'later' is not a time of day" + fix]
 
 
 def test_implausible_years_are_set_aside(tmp_path):

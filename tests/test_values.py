@@ -28,7 +28,7 @@ def test_parse_number_forms():
     assert got.tolist()[:10] == [7.0, 7.5, 7.5, 7.0, 7.5, 7.0, 7.0, 10.0, 3.0, 4.5]
     assert got.iloc[10:].isna().all()
     assert why.iloc[:15].isna().all()           # fine, blank or "not given"
-    assert why.iloc[15:].tolist() == ["'??' is not a number", "'7?' is not a number",
+    assert why.iloc[15:].tolist() == ["'??' is not a number: write a number such as 7 or 7.5", "'7?' is not a number: write a number such as 7 or 7.5",
                                       "'inf' is not a finite number"]
     assert den.tolist()[3:5] == [10.0, 10.0] and np.isnan(den.iloc[0])
 
@@ -36,7 +36,7 @@ def test_parse_number_forms():
 def test_parse_number_excel_booleans_are_not_ratings():
     got, why, _ = values.parse_number(S(True, False, 1))
     assert got.isna().tolist() == [True, True, False]
-    assert why.iloc[0] == "'True' is not a number"
+    assert why.iloc[0] == "'True' is not a number: write a number such as 7 or 7.5"
 
 
 def test_parse_number_distinct_values_once(monkeypatch):
@@ -66,7 +66,8 @@ def test_flag_blank_and_bad():
     got, why = values.parse_flag(S(None, "", " ", "n/a", "maybe", 2))
     assert got.isna().all()
     assert why.iloc[:4].isna().all()
-    assert why.iloc[4:].tolist() == ["'maybe' is not yes or no", "'2' is not yes or no"]
+    fix = ": write yes or no (y/n, x, ✓, 1/0), or leave it blank"
+    assert why.iloc[4:].tolist() == ["'maybe' is not yes or no" + fix, "'2' is not yes or no" + fix]
     assert str(got.dtype) == "boolean"
 
 
@@ -99,13 +100,13 @@ def test_parse_date_reasons():
                                       dt.datetime(1899, 12, 30, 14, 0), True))
     assert got.isna().all()
     assert why.tolist() == [
-        "'someday' is not a date I can read",
-        "'45' is a number, not a date",
+        "'someday' is not a date I can read: write it as 2026-03-12 (or 12/03/2026)",
+        "'45' is a number, not a date: write the date, e.g. 2026-03-12",
         "'0001-01-01' is not a plausible date: write a date between 1900 and 2199, e.g. 2026-03-12",
         "'0001-01-01' is not a plausible date: write a date between 1900 and 2199, e.g. 2026-03-12",
-        "'14:00' is not a date I can read",
+        "'14:00' is not a date I can read: write it as 2026-03-12 (or 12/03/2026)",
         "'1899-12-30 14:00:00' is not a plausible date: write a date between 1900 and 2199, e.g. 2026-03-12",
-        "'True' is not a date I can read",
+        "'True' is not a date I can read: write it as 2026-03-12 (or 12/03/2026)",
     ]
 
 
@@ -163,7 +164,7 @@ def test_parse_time_forms(cell, start, end):
 def test_parse_time_reasons(cell):
     got, _, why = values.parse_time(S(cell))
     assert got.isna().all()
-    assert why.iloc[0].endswith("is not a time of day")
+    assert why.iloc[0] == f"'{str(cell).strip()}' is not a time of day: write it as 14:00, 2pm or 2:30 PM"
 
 
 def test_bare_hours():
