@@ -216,7 +216,9 @@ class _LongReader:
         self.format = format
         self.stem = stem
         self.notes: list[str] = []
-        self.header_text: dict[str, str] = {}  # field -> header as the user wrote it
+        self.header_text: dict[str, str] = {}  # field -> header as the user wrote it (first sheet)
+        self.sheet_header: dict[str, dict[str, str]] = {}  # field -> {sheet: header in that sheet}
+        self.header_sheet: dict[str, str] = {}  # field -> the first sheet that names it
         self.hints: dict[str, tuple] = {}
         self.unit: str | None = None
         self.title_client: str | None = None
@@ -277,6 +279,7 @@ class _LongReader:
         blank = _blank_frame(body)
         out: dict[str, pd.Series] = {}
         taken: dict[str, tuple[int, int]] = {}
+        claims: dict[str, list[str]] = {}  # field -> every header in this sheet that names it
         for j, name in enumerate(head):
             text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name).strip()
             col = body.iloc[:, j]
@@ -286,14 +289,18 @@ class _LongReader:
                 text = f"column {_col_letter(j)}"
             field = headers.field_for(text, self.columns) if not text.startswith("column ") else None
             if field is not None:
+                claims.setdefault(field, []).append(text)
                 rank = 0 if headers.header_key(text) == field else 1
+                sheet_key = sh.name or ""
                 if field not in taken or rank < taken[field][0]:
                     if field in taken:  # a better match for this field: demote the earlier one
-                        old = self.header_text.get(field, field)
+                        old = self.sheet_header[field][sheet_key]
                         out[self._extra_name(old, out)] = out.pop(field)
                     taken[field] = (rank, j)
                     out[field] = col
-                    self.header_text.setdefault(field, text)
+                    self.sheet_header.setdefault(field, {})[sheet_key] = text
+                    if self.header_sheet.setdefault(field, sheet_key) == sheet_key:
+                        self.header_text[field] = text  # as written in the first sheet
                     hint = headers.scale_hint(text)
                     if hint and field in RATINGS:
                         prev = self.hints.get(field)
@@ -308,6 +315,8 @@ class _LongReader:
             out[name_out] = col
             if field is None and name_out not in self.unknown:
                 self.unknown.append(name_out)
+
+        self._several(claims, sh.name or "", label)
         frame = pd.DataFrame(out, index=body.index)
         keep = ~blank.all(axis=1)
         frame = frame[keep]
@@ -320,6 +329,18 @@ class _LongReader:
             self.notes.append(f"skipped {label}: a header but no entries")
             return None
         return frame
+
+    def _several(self, claims: dict[str, list[str]], sheet_key: str, label: str):
+        """Note the fields that more than one column of a sheet names, and which one was read."""
+        for field, names in claims.items():
+            if len(names) < 2:
+                continue
+            winner = self.sheet_header[field][sheet_key]
+            others = [n for n in names if n != winner]
+            self.notes.append(
+                f"{label}: {', '.join(repr(n) for n in names)} all name {field}; {winner!r} was "
+                f"read as {field}, the other{'s' if len(others) > 1 else ''} kept as extra columns "
+                f"(to choose another, pass e.g. columns={{{others[0]!r}: '{field}', {winner!r}: None}})")
 
     def _extra_name(self, text: str, taken) -> str:
         name = text
@@ -338,12 +359,22 @@ class _LongReader:
         # hand-made log that happens to have Client, Entry and Source columns is still read
         # as a hand-made log, with its scales settled from the data
         tidy_mode = self.format == "tidy" or (self.format == "auto" and all(self.tidy_headers))
+        if not tidy_mode:
+            # in a hand-made log, Entry and Source columns are the user's own: keep them as extras
+            # (the tidy entry and source are bactivate's numbering and the row's location)
+            own = {f: self._extra_name(self.header_text.get(f, f), cells.columns)
+                   for f in ("entry", "source") if f in cells.columns}
+            if own:
+                cells = cells.rename(columns=own)
 
         def report(reasons: pd.Series, field: str):
             bad = reasons.notna()
             if bad.any():
+                # the header as written in each row's own sheet
+                names = cells.loc[bad, "_sheet"].fillna("").astype("str").map(
+                    self.sheet_header.get(field, {})).fillna(self.header_text.get(field, field))
                 problems.append(pd.DataFrame({
-                    "_i": reasons.index[bad], "column": self.header_text.get(field, field),
+                    "_i": reasons.index[bad], "column": names.to_numpy(),
                     "value": cells.loc[bad, field].astype("str").str.strip() if field in cells else pd.NA,
                     "reason": reasons[bad].astype("str"), "kind": PROBLEM,
                 }))

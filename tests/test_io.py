@@ -201,6 +201,27 @@ def test_unknown_columns_are_kept_and_named_in_notes(tmp_path):
     assert "'Steps'" in note and "columns=" in note
 
 
+def test_several_columns_naming_one_field(tmp_path):
+    text = "Date,Activity,Achievement,M,Mastery,P\n2026-03-02,Walk,1,2,x,9\n2026-03-03,Read,1,2,3,0\n"
+    log, _ = csv_log(tmp_path, text)
+    assert log["mastery"].tolist() == [3.0]                 # the header named exactly after the field
+    assert log["Achievement"].tolist() == [1.0] and log["M"].tolist() == [2.0]
+    assert problems(log)["column"].tolist() == ["Mastery"]
+    note = next(n for n in log.attrs["notes"] if "all name mastery" in n)
+    assert "'Mastery' was read as mastery" in note and "columns={'Achievement': 'mastery', 'Mastery': None}" in note
+    log = clean_csv(tmp_path, text.replace(",x,", ",5,"), columns={"Achievement": "mastery", "Mastery": None})
+    assert log["mastery"].tolist() == [1.0, 1.0]
+
+
+def test_rejected_column_is_the_header_of_that_sheet(tmp_path):
+    w1 = [["Date", "Activity", "Mood (1-5)"], [dt.datetime(2026, 3, 2), "Walk", 3]]
+    w2 = [["Date", "What I did", "Feeling (1-5)"], [dt.datetime(2026, 3, 9), "Walk", "low"]]
+    path = write_xlsx(tmp_path, {"W1": w1, "W2": w2})
+    log, _ = read(path)
+    assert_accounted(log, xlsx_data_rows(path, {"W1": 1, "W2": 1}))
+    assert problems(log)[["sheet", "column"]].values.tolist() == [["W2", "Feeling (1-5)"]]
+
+
 def test_columns_argument_maps_unknown_headers(tmp_path):
     text = "Date,Activity,I like doing this,How good at it\n2026-03-02,Walk,8,7\n2026-03-03,Read,9,1\n"
     log = clean_csv(tmp_path, text, columns={"I like doing this": "pleasure", "how good at it": "mastery"})
@@ -388,6 +409,21 @@ def test_ods(tmp_path):
     assert log["done"].tolist() == [True, False, True]
     assert log["start"].tolist() == pd.to_datetime(
         ["2026-03-02 09:00", "2026-03-03 14:00", "2026-03-04 18:30"]).tolist()
+
+
+def test_ods_several_sheets_and_a_title(tmp_path):
+    path = tmp_path / "log.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        pd.DataFrame({"A": ["Read me first"]}).to_excel(writer, sheet_name="About", index=False, header=False)
+        for w in (1, 2):
+            rows = pd.DataFrame([[f"Week {w}", None, None], ["Date", "Activity", "Mood (1-5)"],
+                                 [f"2026-03-0{w}", "Walk", 5], [f"2026-03-0{w}", "Total", 5]])
+            rows.to_excel(writer, sheet_name=f"Week {w}", index=False, header=False)
+    log = read_clean(path)
+    assert_accounted(log, {("Week 1", 3), ("Week 1", 4), ("Week 2", 3), ("Week 2", 4)})
+    assert log["source"].tolist() == ["log.ods:Week 1:3", "log.ods:Week 2:3"]
+    assert log["mood"].tolist() == [10.0, 10.0]
+    assert any("skipped sheet 'About'" in n for n in log.attrs["notes"])
 
 
 def test_parquet(tmp_path):
@@ -686,6 +722,7 @@ def test_hand_made_log_with_client_entry_source_columns_is_not_taken_for_tidy(tm
     log = clean_csv(tmp_path, text, scales={"mood": (1, 5)})
     assert log["mood"].tolist() == [0.0, 10.0]
     assert log["source"].tolist() == ["log.csv:2", "log.csv:3"]
+    assert log["Entry"].tolist() == [1.0, 2.0] and log["Source"].tolist() == ["paper", "paper"]
 
 
 def test_extra_columns_keep_their_type(tmp_path):
