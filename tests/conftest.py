@@ -170,6 +170,25 @@ def assert_accounted(log: pd.DataFrame, expected: set[tuple[str | None, int]]) -
     assert table["rows_read"].sum() == len(expected)
 
 
+def tidy_data_rows(path: Path) -> int:
+    """How many data rows a file written by ``write_log`` holds, counted without bactivate."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_metadata(path).num_rows
+    if path.suffix == ".xlsx":
+        return len(xlsx_data_rows(path, {"log": 1}))
+    return len(csv_data_lines(path, 1, sep=","))
+
+
+def assert_counted(log: pd.DataFrame, n_rows: int) -> None:
+    """Nothing lost, for a tidy file whose ``source`` column names the original rows, not the
+    file's own: the rows kept plus the distinct rows rejected are the file's data rows."""
+    assert len(log) + log.attrs["rejected"]["source"].nunique() == n_rows
+    assert ba.accounting(log)["rows_read"].sum() == n_rows
+
+
 def assert_rejected_schema(log: pd.DataFrame) -> None:
     rej = log.attrs["rejected"]
     assert list(rej.columns) == ["source", "file", "sheet", "row", "column", "value", "reason", "kind"]

@@ -18,12 +18,14 @@ import pandas as pd
 import pytest
 from conftest import (
     assert_accounted,
+    assert_counted,
     assert_rejected_schema,
     csv_data_lines,
     frame_data_rows,
     read,
     read_clean,
     rows_to_csv,
+    tidy_data_rows,
     week,
     write_csv,
     write_xlsx,
@@ -56,6 +58,13 @@ def clean_csv(tmp_path, text, header_line=1, **kw):
 
 
 BASE = "Date,Activity,M,P\n2026-03-02,Walk,{m},{p}\n2026-03-03,Read,2,9\n"
+
+
+def read_tidy(path):
+    """Read a file written by write_log, checking that every one of its data rows is accounted for."""
+    log, caught = read(path)
+    assert_counted(log, tidy_data_rows(path))
+    return log, caught
 
 
 def problems(log):
@@ -444,6 +453,7 @@ def test_dataframe_in_memory():
     frame = pd.DataFrame({"Date": ["2026-03-02"], "Activity": ["Walk"], "M": [9]})
     log, caught = read(frame)
     assert not caught
+    assert_accounted(log, frame_data_rows(1))
     assert log["mastery"].tolist() == [9.0]
     assert log["source"].tolist() == ["<DataFrame>:2"]
 
@@ -535,7 +545,9 @@ def test_sheets_declaring_different_scales(tmp_path):
     path = write_xlsx(tmp_path, {"W1": w1, "W2": w2})
     with pytest.raises(ba.LogError, match=r"log\.xlsx: the sheets declare different scales for mood"):
         ba.read_log(path)
-    assert read_clean(path, sheet="W2")["mood"].tolist() == [7.0]
+    log = read_clean(path, sheet="W2")
+    assert_accounted(log, xlsx_data_rows(path, {"W2": 1}))
+    assert log["mood"].tolist() == [7.0]
 
 
 def test_mood_words_ask_for_mood_map(tmp_path):
@@ -901,6 +913,7 @@ def test_xlsx_row_numbers_in_errors(tmp_path, week_rows):
     bad[5][3] = "?"
     path = write_xlsx(tmp_path, {"Week 1": bad})
     log, _ = read(path)
+    assert_accounted(log, xlsx_data_rows(path, {"Week 1": 3}))
     assert problems(log)[["sheet", "row", "column"]].values.tolist() == [["Week 1", 6, "Mastery"]]
     assert problems(log)["source"].tolist() == ["log.xlsx:Week 1:6"]
 
@@ -997,9 +1010,11 @@ def test_source_file_is_never_modified(tmp_path, week_rows, maker):
     old = 1_600_000_000
     os.utime(path, (old, old))
     before = path.read_bytes(), path.stat().st_mtime_ns
+    expected = {"csv": lambda: csv_data_lines(path, 1), "xlsx": lambda: xlsx_data_rows(path, {"Week 1": 3}),
+                "ods": lambda: frame_data_rows(1, "Sheet1"), "parquet": lambda: frame_data_rows(1)}[maker]()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ba.read_log(path)
+        assert_accounted(ba.read_log(path), expected)
         ba.read_log(path, errors="ignore")
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no lock or temp files left
@@ -1020,7 +1035,9 @@ def sample_log(tmp_path) -> pd.DataFrame:
         ["2026-03-03", "2pm", "3pm", "-walk", "'=q", "10", "0", "7", "1", "", "n", "n", "'plain", "12"],
     ])
     path = write_csv(tmp_path, text, "source.csv")
-    return read_clean(path, client="Ana")
+    log = read_clean(path, client="Ana")
+    assert_accounted(log, csv_data_lines(path, 1))
+    return log
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx", "parquet"])
@@ -1028,7 +1045,7 @@ def test_write_log_round_trip(tmp_path, suffix):
     log = sample_log(tmp_path)
     out = ba.write_log(log, tmp_path / f"tidy.{suffix}")
     assert out == tmp_path / f"tidy.{suffix}"
-    back, caught = read(out)
+    back, caught = read_tidy(out)
     assert not caught
     assert_frame_equal(back, log, check_exact=True)
     assert back.attrs["scales"] == {f: (0.0, 10.0) for f in ("mastery", "pleasure", "mood", "effort")}
@@ -1042,7 +1059,7 @@ def test_write_log_formula_text_round_trips(tmp_path, suffix, text):
     log.loc[0, "activity"] = text
     log.loc[1, "note"] = text
     log.loc[2, "category"] = text
-    back, _ = read(ba.write_log(log, tmp_path / f"tidy.{suffix}"))
+    back, _ = read_tidy(ba.write_log(log, tmp_path / f"tidy.{suffix}"))
     assert_frame_equal(back, log, check_exact=True)
 
 
@@ -1077,7 +1094,7 @@ def test_write_log_errors(tmp_path):
 def test_tidy_file_keeps_its_order_and_entries(tmp_path):
     log = sample_log(tmp_path).iloc[[2, 0, 1]].reset_index(drop=True)
     log["entry"] = [5, 5, 9]
-    back, _ = read(ba.write_log(log, tmp_path / "tidy.csv"))
+    back, _ = read_tidy(ba.write_log(log, tmp_path / "tidy.csv"))
     assert_frame_equal(back, log, check_exact=True)
 
 
@@ -1192,7 +1209,7 @@ def _tidy(rows, client) -> pd.DataFrame:
        suffix=st.sampled_from(["csv", "xlsx", "parquet"]))
 def test_property_write_read_round_trip(tmp_path, rows, client, suffix):
     log = _tidy(rows, client)
-    back, caught = read(ba.write_log(log, tmp_path / f"tidy.{suffix}"))
+    back, caught = read_tidy(ba.write_log(log, tmp_path / f"tidy.{suffix}"))
     assert not caught
     if suffix == "xlsx":  # Excel keeps 15-16 significant digits of a number, as Excel itself does
         assert_frame_equal(back, log, check_exact=False, rtol=1e-14, atol=1e-300)
