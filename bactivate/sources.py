@@ -103,7 +103,10 @@ def _excel(path: Path, sheet) -> list[Sheet]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+            # keep_default_na=False: a cell that says "NA", "None" or "nan" is text the client
+            # typed (an activity, a note), not an empty cell; empty cells come back as ""
+            book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object,
+                                 keep_default_na=False, na_values=[])
     except Exception as exc:  # calamine reports damage in many ways
         raise LogError(f"{path.name} could not be read as a workbook ({type(exc).__name__}: {exc}); "
                        "open it in Excel or LibreOffice and save it again") from None

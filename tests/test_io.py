@@ -358,6 +358,31 @@ def test_xlsx_row_numbers_count_title_rows_and_leading_blank_rows(tmp_path):
     assert len(caught) == 1
 
 
+@pytest.mark.parametrize("word", ["NA", "N/A", "None", "nan", "null", "NULL", "n/a"])
+def test_xlsx_cells_that_look_like_missing_values_are_kept(tmp_path, word):
+    """pandas would read these words as empty cells; they are what the client typed."""
+    rows = [["Date", "Activity", "M", "Notes"], [dt.datetime(2026, 3, 2), word, 9, "x"],
+            [dt.datetime(2026, 3, 3), "Walk", 0, word], [None, None, None, word]]
+    path = write_xlsx(tmp_path, {"S": rows})
+    log, _ = read(path)
+    assert_accounted(log, xlsx_data_rows(path, {"S": 1}))
+    assert log["activity"].tolist()[:2] == [word, "Walk"]
+    assert log["note"].tolist() == ["x", word, word]
+
+
+def test_xlsx_error_cells_read_as_empty(tmp_path):
+    """Known limit (python-calamine reads Excel error cells as empty): a #DIV/0! rating is
+    not rated; the row is kept."""
+    rows = [["Date", "Activity", "M", "P"], [dt.datetime(2026, 3, 2), "Walk", "#DIV/0!", 9],
+            [dt.datetime(2026, 3, 3), "Read", 0, "#N/A"]]
+    path = write_xlsx(tmp_path, {"S": rows})
+    ws = openpyxl.load_workbook(path)["S"]
+    assert ws["C2"].data_type == "e"  # a real error cell
+    log = read_clean(path)
+    assert_accounted(log, xlsx_data_rows(path, {"S": 1}))
+    assert log["mastery"].isna().tolist() == [True, False]
+
+
 def test_xlsx_real_date_and_time_cells(tmp_path):
     rows = [["Date", "Time", "Activity", "M"],
             [dt.datetime(2026, 3, 2), dt.time(14, 30), "Walk", 7],
@@ -1164,6 +1189,10 @@ def test_property_xlsx_never_crashes_never_loses_a_row(tmp_path, rows, title):
 
     illegal = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters openpyxl cannot store
     clean = [[illegal.sub("", c) if isinstance(c, str) else c for c in r] for r in rows]
+    # openpyxl stores these texts as Excel error cells, which the reader sees as empty (a known
+    # limit, see test_xlsx_error_cells_read_as_empty): give them as text
+    errors = set(openpyxl.cell.cell.ERROR_CODES)
+    clean = [[f"{c}?" if c in errors else c for c in r] for r in clean]
     good = [dt.datetime(2026, 3, 2), dt.time(10, 0), "Walk", 9, 0, "y", 8]
     top = [["My diary"], []] if title else []
     path = write_xlsx(tmp_path, {"Week 1": [*top, HEAD, good, *clean]})
