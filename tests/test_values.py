@@ -41,8 +41,12 @@ def test_parse_number_excel_booleans_are_not_ratings():
 
 def test_parse_number_distinct_values_once(monkeypatch):
     """Text is parsed per distinct value, so a long column costs what its distinct cells cost."""
+    seen = []
+    real = values._number_text
+    monkeypatch.setattr(values, "_number_text", lambda raw: seen.append(len(raw)) or real(raw))
     s = pd.Series(["7,5", "seven", "12/10"] * 50_000, dtype=object)
     got, why, den = values.parse_number(s)
+    assert seen == [3]
     assert got.iloc[:3].tolist() == [7.5, 7.0, 12.0] and den.iloc[2] == 10.0
     assert why.isna().all()
 
