@@ -18,24 +18,37 @@ ROOT = Path(__file__).resolve().parents[1]
 _SNAPSHOT: Path | None = None
 
 
-def snapshot_sources() -> Path:
+def snapshot_sources(rev: str | None = None) -> Path:
     """Copy ``bactivate/``, ``notebooks/`` and ``benchmarks/`` to a temporary folder and import from it.
 
     The whole run -- this process and every child (memory, report, import
     timings, the report's kernel) -- then measures the package as it was when
-    the run started, even while someone edits the working tree. Must be
-    called before anything imports bactivate.
+    the run started, even while someone edits the working tree. With *rev*
+    (a git revision, e.g. ``HEAD``) ``bactivate/`` and ``notebooks/`` come from
+    that commit instead of the working tree. Must be called before anything
+    imports bactivate.
     """
     global _SNAPSHOT
     if "bactivate" in sys.modules:
         raise RuntimeError("bactivate was imported before the source snapshot was taken")
     dest = Path(tempfile.mkdtemp(prefix="bactivate-bench-src-"))
     skip = shutil.ignore_patterns("__pycache__", "_work", "*.pyc", ".ipynb_checkpoints")
-    shutil.copytree(ROOT / "bactivate", dest / "bactivate", ignore=skip)
     shutil.copytree(ROOT / "benchmarks", dest / "benchmarks", ignore=skip)
-    if (ROOT / "notebooks").is_dir():  # shipped as bactivate.notebooks (see pyproject.toml)
-        shutil.copytree(ROOT / "notebooks", dest / "bactivate" / "notebooks", ignore=skip)
-        shutil.copytree(ROOT / "notebooks", dest / "notebooks", ignore=skip)
+    if rev is not None:
+        import io
+        import subprocess
+        import tarfile
+
+        data = subprocess.run(["git", "archive", "--format=tar", rev, "bactivate", "notebooks"], cwd=ROOT,
+                              capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(dest, filter="data")
+    else:
+        shutil.copytree(ROOT / "bactivate", dest / "bactivate", ignore=skip)
+        if (ROOT / "notebooks").is_dir():
+            shutil.copytree(ROOT / "notebooks", dest / "notebooks", ignore=skip)
+    if (dest / "notebooks").is_dir():  # shipped as bactivate.notebooks (see pyproject.toml)
+        shutil.copytree(dest / "notebooks", dest / "bactivate" / "notebooks")
     _SNAPSHOT = dest
     sys.path.insert(0, str(dest))
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(dest), os.environ.get("PYTHONPATH")) if p)

@@ -58,6 +58,14 @@ def _git() -> dict:
     return {"head": run("rev-parse", "--short", "HEAD").strip(), "bactivate_uncommitted": dirty}
 
 
+def _git_rev(rev: str) -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def source_hash(root: Path = ROOT) -> str:
     """A hash of bactivate's source files, to tell whether the package changed during a run."""
     h = hashlib.sha1()
@@ -95,6 +103,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=WORK, help="where workload files are cached")
     p.add_argument("--json", type=Path, default=None, help="results file (default WORK/results.json)")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when a target is not met")
+    p.add_argument("--at", metavar="REV", default=None,
+                   help="benchmark bactivate/ and notebooks/ as committed at this git revision "
+                        "(e.g. HEAD), not the working tree")
     p.add_argument("--no-snapshot", action="store_true",
                    help="import bactivate from the working tree throughout, instead of from a copy "
                         "taken at the start (edits made during the run then leak into it)")
@@ -116,7 +127,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     t0 = time.perf_counter()
-    snap = None if args.no_snapshot else snapshot_sources()
+    if args.at and args.no_snapshot:
+        raise SystemExit("--at and --no-snapshot exclude each other")
+    snap = None if args.no_snapshot else snapshot_sources(args.at)
     try:
         return _run(args, snap, t0)
     finally:
@@ -131,8 +144,11 @@ def _run(args: argparse.Namespace, snap: Path | None, t0: float) -> int:
             "repeat": args.repeat, "budget_s": args.budget, "only": args.only,
             "sizes": ctx.workloads.describe(), "machine": _machine(), "versions": _versions(),
             "git": _git(), "bactivate_source_hash": source_hash(snap or ROOT),
-            "snapshot": snap is not None}
-    ctx.say(f"bactivate benchmarks ({'quick' if args.quick else 'full'}): {', '.join(args.only)}; "
+            "snapshot": snap is not None, "at": args.at,
+            "at_commit": _git_rev(args.at) if args.at else None}
+    where = (f"bactivate at {args.at} ({meta['at_commit']})" if args.at else
+             "bactivate from a copy of the working tree" if snap else "bactivate from the working tree")
+    ctx.say(f"bactivate benchmarks ({'quick' if args.quick else 'full'}), {where}: {', '.join(args.only)}; "
             f"up to {args.repeat} runs per side, {args.budget:g} s budget per side; "
             f"pandas {meta['versions']['pandas']}, {meta['machine']['cores_usable']} cores")
     # the heavy modules both sides use are imported before any timing
@@ -153,7 +169,7 @@ def _run(args: argparse.Namespace, snap: Path | None, t0: float) -> int:
         ctx.say(f"  ({step} took {time.perf_counter() - t:.0f} s)")
     meta["failed"] = failed
     meta["bactivate_source_hash_end"] = source_hash()
-    if meta["bactivate_source_hash_end"] != meta["bactivate_source_hash"]:
+    if not args.at and meta["bactivate_source_hash_end"] != meta["bactivate_source_hash"]:
         ctx.say("NOTE: bactivate/ in the working tree changed during this run; " + (
             "the results are for the copy taken at the start (bactivate_source_hash)" if snap else
             "the results mix versions (modules imported later, and child processes, saw the edits)"))
