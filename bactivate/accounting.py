@@ -20,10 +20,13 @@ def _part(source: pd.Series) -> pd.Series:
 def accounting(log: pd.DataFrame) -> pd.DataFrame:
     """One row per file/sheet: rows read, kept, set aside with problems, not log rows.
 
-    ``rows_read == kept + set_aside + not_log_rows`` on every row.
+    ``rows_read == kept + set_aside + not_log_rows`` on every row. Rows are the
+    source's rows (or, for a weekly grid, its non-empty cells): a Daylio line
+    with three activities is one row read and kept, and three rows of the log.
     """
     rej = log.attrs.get("rejected")
-    kept = _part(log["source"]).value_counts(sort=False).rename("kept")
+    # source rows kept: the tidy rows of one source entry (a Daylio entry's activities) share it
+    kept = _part(log["source"].drop_duplicates()).value_counts(sort=False).rename("kept")
     if rej is None or rej.empty:
         out = kept.to_frame()
         out["set_aside"] = 0

@@ -51,7 +51,7 @@ PROBLEM = "problem"
 
 
 def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scales=None,
-             mood_map=None, dayfirst=None, errors="warn") -> pd.DataFrame:
+             mood_map=None, dayfirst=None, errors="warn", week_start=None) -> pd.DataFrame:
     """Read one client's activity log into the tidy log.
 
     Parameters
@@ -60,9 +60,13 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         A CSV (any separator, UTF-8/UTF-16/Latin-1), XLSX, ODS or Parquet file,
         or a DataFrame already in memory. Every sheet of a workbook is read
         (one sheet per week is common) and sheets that hold no log are skipped.
-    format : {"auto", "long", "tidy"}
+    format : {"auto", "long", "tidy", "daylio", "bearable", "grid", "batd"}
         The layout. ``"long"`` is one row per entry; ``"tidy"`` a file written
-        by :func:`write_log`; ``"auto"`` tells them apart.
+        by :func:`write_log`; ``"daylio"`` and ``"bearable"`` those apps' CSV
+        exports; ``"grid"`` a Beck weekly activity schedule (hours by days);
+        ``"batd"`` the BATD-R daily monitoring form. ``"auto"`` (default) tells
+        them apart from the headers and cells, records its choice in
+        ``attrs["format"]``, and asks for ``format=`` when it cannot tell.
     client : str, optional
         The client's name or id; else a client column, a "Client: ..." title
         row, or the file name.
@@ -82,6 +86,10 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         What to do with rows that cannot be read: set aside with one
         :class:`~bactivate.LogWarning` (default), raise
         :class:`~bactivate.LogError` listing every problem, or set aside quietly.
+    week_start : date-like, optional
+        For a weekly grid (``format="grid"``) whose columns name only weekdays
+        and whose sheet does not say the week: the first day of the first
+        sheet's week (later sheets follow week by week).
 
     Returns
     -------
@@ -97,8 +105,11 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     """
     if errors not in ("warn", "raise", "ignore"):
         raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
-    if format not in ("auto", "long", "tidy"):
-        raise ValueError(f"format must be 'auto', 'long' or 'tidy', not {format!r}")
+    from bactivate import formats  # the app exports and paper forms; they build on _LongReader
+
+    if format not in ("auto", "long", "tidy", *formats.FORMATS):
+        raise ValueError(f"format must be one of {['auto', 'long', 'tidy', *formats.FORMATS]}, "
+                         f"not {format!r}")
     if scales:
         unknown = set(scales) - set(RATINGS)
         if unknown:
@@ -123,10 +134,23 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
             raise TypeError(f"path must be a file path or a DataFrame, not {type(path).__name__}")
         sheets = read_sheets(path, sheet)
         file = Path(path).name
+    chosen, why = formats.detect(sheets, file) if format == "auto" else (format, None)
     reader = _LongReader(file, columns=columns, client=client, scales=scales or {},
-                         mood_map=mood_map, dayfirst=dayfirst, format=format,
+                         mood_map=mood_map, dayfirst=dayfirst,
+                         format=format if chosen in ("long", "tidy") else chosen,
                          stem=Path(file).stem if file != "<DataFrame>" else "client")
-    log = reader.read(sheets)
+    if chosen in formats.FORMATS:
+        log = formats.read(chosen, sheets, reader, week_start=week_start, why=why)
+    else:
+        try:
+            log = reader.read(sheets)
+        except LogError as exc:
+            if format == "auto" and str(exc).startswith("no log found"):
+                raise LogError(f"{exc} (bactivate also looked for a Daylio or Bearable export, a weekly "
+                               f"grid and a BATD-R form: pass format= if it is one. {formats.saw(sheets)})"
+                               ) from None
+            raise
+        log.attrs["format"] = "tidy" if reader.tidy_mode else "long"
     report_problems(log, file, errors)
     return log
 
@@ -152,7 +176,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str) -> None:
         )
     n_rows = _rows_read(log)
     summary = summarise_rejected(problems)
-    msg = (f"{file}: kept {len(log)} of {_plural(n_rows, 'row')}; set aside "
+    msg = (f"{file}: kept {log['source'].nunique()} of {_plural(n_rows, 'row')}; set aside "
            f"{n_bad} with problems: {summary}. See log.attrs['rejected'] for each cell, "
            f"or run `bactivate validate {file}`.")
     warnings.warn(msg, LogWarning, stacklevel=3)
@@ -173,7 +197,7 @@ def _where(rej: pd.DataFrame) -> pd.Series:
 
 def _rows_read(log: pd.DataFrame) -> int:
     rej = log.attrs.get("rejected")
-    return len(log) + (0 if rej is None else rej["source"].nunique())
+    return log["source"].nunique() + (0 if rej is None else rej["source"].nunique())
 
 
 def summarise_rejected(rej: pd.DataFrame) -> str:
@@ -225,6 +249,9 @@ class _LongReader:
         self.unknown: list[str] = []
         self.header_only: list[str] = []  # sheets with a header row and nothing below it
         self.tidy_headers: list[bool] = []  # per sheet read: does its header match write_log's?
+        self.tidy_mode = False
+        # field -> how its scale was known, when a format reader sets self.hints (e.g. Bearable)
+        self.scale_how: dict[str, str] = {}
 
     # ----------------------------------------------------------------- sheets -> cells
     def read(self, sheets: list[Sheet]) -> pd.DataFrame:
@@ -359,6 +386,11 @@ class _LongReader:
         # hand-made log that happens to have Client, Entry and Source columns is still read
         # as a hand-made log, with its scales settled from the data
         tidy_mode = self.format == "tidy" or (self.format == "auto" and all(self.tidy_headers))
+        self.tidy_mode = tidy_mode
+        # Bookkeeping columns a format reader (bactivate.formats) may add besides _row and _sheet:
+        # _cell (the cell, e.g. "B5", in source instead of the row), _column (the column named
+        # in rejected rows), _entry (rows with one key share one entry id), _skip (a reason the
+        # row is not an entry) and _problem (a reason the row is set aside; _value its cell).
         if not tidy_mode:
             # in a hand-made log, Entry and Source columns are the user's own: keep them as extras
             # (the tidy entry and source are bactivate's numbering and the row's location)
@@ -373,6 +405,8 @@ class _LongReader:
                 # the header as written in each row's own sheet
                 names = cells.loc[bad, "_sheet"].fillna("").astype("str").map(
                     self.sheet_header.get(field, {})).fillna(self.header_text.get(field, field))
+                if "_column" in cells.columns:
+                    names = cells.loc[bad, "_column"].fillna(names)
                 problems.append(pd.DataFrame({
                     "_i": reasons.index[bad], "column": names.to_numpy(),
                     "value": cells.loc[bad, field].astype("str").str.strip() if field in cells else pd.NA,
@@ -404,6 +438,8 @@ class _LongReader:
             no_entry_reason[~content] = "nothing logged in this row (a date or time slot left empty)"
         no_entry_reason[totals] = "a totals or summary row, not an entry"
         no_entry_reason[repeat] = "the header repeated, not an entry"
+        if "_skip" in cells.columns:
+            no_entry_reason = cells["_skip"].astype("str").fillna(no_entry_reason)
         not_entry = no_entry_reason.notna()
 
         # --- ratings
@@ -433,6 +469,8 @@ class _LongReader:
                 else:
                     scale, how = self._settle(f, vals[usable].to_numpy(), header=self.hints.get(f),
                                               declared=self.scales.get(f), fractions=den.to_numpy())
+                    if f in self.scale_how and f not in self.scales:
+                        how = self.scale_how[f]
                 self._scales[f] = scale
                 self.notes.append(f"{f}: read on a {_fmt_scale(scale)} scale"
                                   + ("" if scale == (0.0, 10.0) else ", mapped onto 0-10")
@@ -482,7 +520,10 @@ class _LongReader:
         has_sheet = sheet.notna()
         where = pd.Series(self.file, index=idx, dtype="str")
         where[has_sheet] = self.file + ":" + sheet[has_sheet].astype("str")
-        where = where + ":" + cells["_row"].astype("str")
+        where = where + ":" + (cells["_cell"].astype("str") if "_cell" in cells.columns
+                               else cells["_row"].astype("str"))
+        if "_problem" in cells.columns:  # the cell as written is in _value, its column in _column
+            report(cells["_problem"].astype("str"), "_value" if "_value" in cells.columns else "_problem")
         if tidy_mode and "source" in cells.columns:
             out["source"] = values.parse_text(cells["source"]).fillna(where)
         else:
@@ -522,6 +563,8 @@ class _LongReader:
         prob = pd.concat([p for p in (prob, skipped) if len(p)], ignore_index=True) if (
             len(prob) or len(skipped)) else prob
         bad_rows = idx.isin(prob["_i"]) if len(prob) else np.zeros(n, bool)
+        if "_entry" in cells.columns:
+            out["_entry"] = cells["_entry"]
         kept = out[~bad_rows]
 
         # entry ids: order of time within client, file order for ties
@@ -532,7 +575,14 @@ class _LongReader:
         else:
             kept = kept.assign(_order=np.arange(len(kept)))
             kept = kept.sort_values(["client", "start", "_order"], kind="stable").drop(columns="_order")
-            kept["entry"] = kept.groupby("client", sort=False).cumcount().astype("int64") + 1
+            if "_entry" in kept.columns:  # rows of one source entry (a Daylio entry's activities)
+                first = ~kept.duplicated(["client", "_entry"])
+                number = first.astype("int64").groupby(kept["client"], sort=False).cumsum()
+                kept["entry"] = number.groupby([kept["client"], kept["_entry"]], sort=False).transform(
+                    "first").astype("int64")
+                kept = kept.drop(columns="_entry")
+            else:
+                kept["entry"] = kept.groupby("client", sort=False).cumcount().astype("int64") + 1
         kept = conform(kept.reset_index(drop=True))
         kept.attrs = {
             "rejected": self._rejected(prob, cells, where),
@@ -564,7 +614,9 @@ class _LongReader:
         rej["row"] = rej["row"].astype("int64")
         # in file order: by sheet and row (cells are in that order already)
         order = np.argsort(i, kind="stable")
-        return rej.iloc[order].reset_index(drop=True)
+        # rows of one source entry (a Daylio entry's activities) share its problems: list them once
+        return rej.iloc[order].drop_duplicates(["source", "column", "value", "reason"]).reset_index(
+            drop=True)
 
     def _settle(self, column, vals, **kw):
         try:

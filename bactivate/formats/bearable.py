@@ -1,0 +1,23 @@
+"""Placeholder: the bearable layout is not read yet."""
+
+from __future__ import annotations
+
+from bactivate.errors import LogError
+
+LABEL = "a bearable file"
+
+
+def is_header(keys) -> bool:
+    return False
+
+
+def looks_partly(keys) -> bool:
+    return False
+
+
+def sign(raw):
+    return None
+
+
+def cells(sheets, reader, **_):
+    raise LogError("format=bearable is not supported yet")

@@ -1,0 +1,103 @@
+"""Telling the layouts apart for ``read_log(..., format="auto")``.
+
+Each sheet is looked at for the signs of each layout: a Daylio header
+(``full_date``/``year``, ``time``, ``mood``, ``activities``), a Bearable
+header (``category``, ``rating/amount``, ``time of day``), a BATD-R form
+(Time, Activity, Enjoyment, Importance), a weekly grid (a row of days or dates
+over a column of hours), or a long log's header. A layout found on its own is
+chosen; two layouts at once, or only part of one, stop with a message that
+lists what was seen and asks for ``format=``.
+"""
+
+from __future__ import annotations
+
+from bactivate import headers
+from bactivate.errors import LogError
+from bactivate.formats import batd, bearable, daylio, grid
+from bactivate.formats.common import find_row, key, row_keys
+
+_SPECIFIC = {
+    "daylio": lambda raw: _row_sign(raw, daylio.is_header, "header"),
+    "bearable": lambda raw: _row_sign(raw, bearable.is_header, "header"),
+    "batd": batd.sign,
+    "grid": grid.sign,
+}
+_PARTLY = {"daylio": daylio.looks_partly, "bearable": bearable.looks_partly, "batd": batd.looks_partly}
+
+
+def _row_sign(raw, test, what: str) -> str | None:
+    pos = find_row(raw, test, n=5)
+    if pos is None:
+        return None
+    names = [k for k in row_keys(raw, pos) if k]
+    return f"the {what} in row {pos + 1} names " + ", ".join(names[:9])
+
+
+def _label(sh) -> str:
+    return f"sheet {sh.name!r}" if sh.name is not None else sh.file
+
+
+def detect(sheets, file: str) -> tuple[str, str | None]:
+    """``(format, why)``: the layout of *sheets*, ``("long", None)`` when none of the others.
+
+    Raises :class:`~bactivate.LogError` when two layouts are seen, or only part of one.
+    """
+    found: dict[str, list[str]] = {}
+    partly: dict[str, list[str]] = {}
+    long_found = False
+    for sh in sheets:  # a loop over sheets
+        raw = sh.cells
+        if raw.empty:
+            continue
+        for name, sign in _SPECIFIC.items():
+            got = sign(raw)
+            if got:
+                found.setdefault(name, []).append(f"{_label(sh)}: {got}")
+        if not sh.typed_header and headers.find_header(raw) is not None or (
+                sh.typed_header and len(raw)):
+            long_found = True
+        top = set()
+        for pos in range(min(5, len(raw))):
+            top |= set(row_keys(raw, pos)) - {""}
+        for name, test in _PARTLY.items():
+            if test(top):
+                partly.setdefault(name, []).append(_label(sh))
+    if len(found) == 1:
+        (name, where), = found.items()
+        return name, where[0] + (f" (and {len(where) - 1} more)" if len(where) > 1 else "")
+    if len(found) > 1:
+        seen = "; ".join(f"{_name(n)} ({w[0]})" for n, w in found.items())
+        raise LogError(
+            f"cannot tell which layout {file} is in: it looks like {seen}. "
+            f"Pass the layout to read_log, e.g. format={next(iter(found))!r} "
+            f"(one of {', '.join(repr(n) for n in found)}). {saw(sheets)}")
+    if partly and not long_found:
+        seen = "; ".join(f"partly {_name(n)} ({', '.join(w)})" for n, w in partly.items())
+        raise LogError(
+            f"cannot tell which layout {file} is in: it looks {seen}, but not all of that layout's "
+            f"columns are there. If it is one, pass format={next(iter(partly))!r}; a Daylio export "
+            "needs full_date (or year and date), time, mood and activities, a Bearable export date, "
+            "time of day, category and rating/amount. " + saw(sheets))
+    return "long", None
+
+
+def _name(fmt: str) -> str:
+    from bactivate.formats import LABELS
+
+    return LABELS.get(fmt, fmt)
+
+
+def saw(sheets) -> str:
+    """What the top of each sheet holds, on one line, for messages that ask for format=."""
+    parts = []
+    for sh in sheets[:6]:
+        raw = sh.cells
+        text = "empty"
+        for pos in range(min(15, len(raw))):
+            cells = [str(c).replace("\ufeff", "").strip() for c in raw.iloc[pos].tolist() if key(c)]
+            if cells:
+                text = f"row {pos + 1} holds " + ", ".join(repr(c[:30]) for c in cells[:10])
+                break
+        parts.append(f"{_label(sh)}: {text}")
+    more = f"; and {len(sheets) - 6} more sheets" if len(sheets) > 6 else ""
+    return "bactivate saw " + "; ".join(parts) + more + "."
