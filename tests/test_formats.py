@@ -279,3 +279,51 @@ def test_daylio_not_a_daylio_file_with_format_daylio(tmp_path):
     path = write_csv(tmp_path, "Date,Activity,M\n2026-03-02,Walk,7\n")
     with pytest.raises(ba.LogError, match="no Daylio header"):
         ba.read_log(path, format="daylio")
+
+
+# --------------------------------------------------------------------------- auto-detection
+
+
+def test_auto_long_and_tidy_logs_are_not_taken_for_a_format(tmp_path):
+    log = csv_read(tmp_path, "Date,Time,Activity,Mood (0-10),Notes\n2026-03-02,09:00,Walk,7,ok\n")
+    assert log.attrs["format"] == "long"
+    assert not any(n.startswith("read as") for n in log.attrs["notes"])
+    tidy = read_clean(ba.write_log(log, tmp_path / "t.csv"))
+    assert tidy.attrs["format"] == "tidy"
+
+
+def test_auto_hand_made_log_with_mood_and_activities_columns_stays_long(tmp_path):
+    # Mood and Activities headers but none of Daylio's date columns: a hand-made log
+    log = csv_read(tmp_path, "Date,Time,Activities,Mood (0-10)\n2026-03-02,09:00,Walk | Talk,7\n")
+    assert log.attrs["format"] == "long"
+    assert log["activity"].tolist() == ["Walk | Talk"]
+
+
+def test_auto_unsure_partial_daylio_asks_for_format(tmp_path):
+    path = write_csv(tmp_path, "full_date,weekday,mood,activities\n2026-03-02,Monday,rad,walk\n")
+    with pytest.raises(ba.LogError) as err:
+        ba.read_log(path)
+    msg = str(err.value)
+    assert "cannot tell which layout" in msg and "format='daylio'" in msg
+    assert "bactivate saw" in msg and "'full_date', 'weekday', 'mood', 'activities'" in msg
+
+
+def test_auto_nothing_recognised_lists_what_it_saw(tmp_path):
+    path = write_csv(tmp_path, "name,age\nbob,3\n")
+    with pytest.raises(ba.LogError) as err:
+        ba.read_log(path)
+    msg = str(err.value)
+    assert msg.startswith("no log found") and "pass format=" in msg and "'name', 'age'" in msg
+
+
+def test_unknown_format_name():
+    with pytest.raises(ValueError, match="daylio"):
+        ba.read_log("x.csv", format="excel")
+
+
+def test_auto_daylio_from_a_dataframe():
+    frame = pd.DataFrame({"full_date": ["2026-03-02"], "date": ["March 2"], "weekday": ["Monday"],
+                          "time": ["9:00 am"], "mood": ["good"], "activities": ["a | b"], "note": [""]})
+    log = ba.read_log(frame)
+    assert log.attrs["format"] == "daylio" and log["activity"].tolist() == ["a", "b"]
+    assert log["entry"].tolist() == [1, 1]

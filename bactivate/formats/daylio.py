@@ -50,7 +50,8 @@ def is_header(keys: set[str]) -> bool:
 
 
 def looks_partly(keys: set[str]) -> bool:
-    return {"mood", "activities"} <= keys or "full_date" in keys
+    """Some of Daylio's own column names, but not a whole Daylio header."""
+    return not is_header(keys) and ("full_date" in keys or {"weekday", "time", "mood", "activities"} <= keys)
 
 
 def cells(sheets, reader, **_) -> pd.DataFrame:

@@ -4,14 +4,16 @@ Each sheet is looked at for the signs of each layout: a Daylio header
 (``full_date``/``year``, ``time``, ``mood``, ``activities``), a Bearable
 header (``category``, ``rating/amount``, ``time of day``), a BATD-R form
 (Time, Activity, Enjoyment, Importance), a weekly grid (a row of days or dates
-over a column of hours), or a long log's header. A layout found on its own is
-chosen; two layouts at once, or only part of one, stop with a message that
-lists what was seen and asks for ``format=``.
+over a column of hours). A layout found on its own is chosen; none of them
+means a long log (or a tidy file), which the long reader then looks for. Two
+layouts at once, or a distinctive part of one (``full_date`` without Daylio's
+time column, ``rating/amount`` without Bearable's category, an Importance
+column without BATD's Enjoyment) stop with a message that lists what was seen
+and asks for ``format=``.
 """
 
 from __future__ import annotations
 
-from bactivate import headers
 from bactivate.errors import LogError
 from bactivate.formats import batd, bearable, daylio, grid
 from bactivate.formats.common import find_row, key, row_keys
@@ -44,7 +46,6 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
     """
     found: dict[str, list[str]] = {}
     partly: dict[str, list[str]] = {}
-    long_found = False
     for sh in sheets:  # a loop over sheets
         raw = sh.cells
         if raw.empty:
@@ -53,9 +54,6 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
             got = sign(raw)
             if got:
                 found.setdefault(name, []).append(f"{_label(sh)}: {got}")
-        if not sh.typed_header and headers.find_header(raw) is not None or (
-                sh.typed_header and len(raw)):
-            long_found = True
         top = set()
         for pos in range(min(5, len(raw))):
             top |= set(row_keys(raw, pos)) - {""}
@@ -71,7 +69,7 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
             f"cannot tell which layout {file} is in: it looks like {seen}. "
             f"Pass the layout to read_log, e.g. format={next(iter(found))!r} "
             f"(one of {', '.join(repr(n) for n in found)}). {saw(sheets)}")
-    if partly and not long_found:
+    if partly:  # a distinctive part of a layout (full_date, rating/amount, Importance): ask
         seen = "; ".join(f"partly {_name(n)} ({', '.join(w)})" for n, w in partly.items())
         raise LogError(
             f"cannot tell which layout {file} is in: it looks {seen}, but not all of that layout's "
