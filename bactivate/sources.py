@@ -15,15 +15,18 @@ from __future__ import annotations
 import csv
 import io
 import os
+import posixpath
+import re
 import warnings
 import zipfile
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bactivate.errors import LogError
+from bactivate.errors import LogError, LogWarning
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy .xls, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -112,7 +115,67 @@ def _excel(path: Path, sheet) -> list[Sheet]:
                        "open it in Excel or LibreOffice and save it again") from None
     names = list(book)
     chosen = _choose_sheets(names, sheet, path.name)
+    if path.suffix.lower() in {".xlsx", ".xlsm"} and zipfile.is_zipfile(path):
+        _check_xlsx(path, chosen, warn_hidden=sheet is None)
     return [Sheet(path.name, name, book[name].reset_index(drop=True)) for name in chosen]
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# a cell holding a formula: <c r="E2" ...><f>D2+1</f><v>7</v></c> (any namespace prefix)
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>((?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b.*?)</(?:\w+:)?c>',
+                           re.S)
+_CACHED = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
+
+
+def _check_xlsx(path: Path, chosen: list[str], warn_hidden: bool) -> None:
+    """Warn about what the cell reader cannot say: hidden sheets read along with the others, and
+    formulas whose result was never saved (read as empty). Names sheets and cells, never contents."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG}Relationship")}
+            sheets = [(s.get("name"), s.get("state", "visible"), targets.get(s.get(f"{_REL}id"), ""))
+                      for s in book.iter(f"{_MAIN}sheet")]
+            parts = set(zf.namelist())
+            hidden, formulas = [], {}
+            for name, state, target in sheets:
+                if name not in chosen:
+                    continue
+                if state != "visible":
+                    hidden.append(name)
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join("xl", target))
+                if part not in parts:
+                    continue
+                data = zf.read(part)
+                if b"<f" not in data and b":f" not in data:
+                    continue
+                empty = [m.group(1).decode() for m in _FORMULA_CELL.finditer(data)
+                         if not _CACHED.search(m.group(2))]
+                if empty:
+                    formulas[name] = empty
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
+        return  # not a standard package: the cells were read; nothing more to say
+    if hidden and warn_hidden:
+        warnings.warn(
+            f"{path.name}: {_plural_sheets(hidden)} hidden in the workbook and read like the others; "
+            f"to leave {'it' if len(hidden) == 1 else 'them'} out, choose the sheets to read with "
+            f"sheet=[...]", LogWarning, stacklevel=4)
+    for name, cells in formulas.items():
+        shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
+        warnings.warn(
+            f"{path.name}: sheet {name!r} has formulas with no saved result in {shown} (the file was "
+            "written by a program that does not calculate formulas); they are read as empty cells. "
+            "Open the file in Excel or LibreOffice and save it again so that the results are stored",
+            LogWarning, stacklevel=4)
+
+
+def _plural_sheets(names: list[str]) -> str:
+    quoted = ", ".join(repr(n) for n in names)
+    return f"sheet {quoted} is" if len(names) == 1 else f"sheets {quoted} are"
 
 
 def _choose_sheets(names: list[str], sheet, file: str) -> list[str]:
