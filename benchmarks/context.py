@@ -79,12 +79,13 @@ class Context:
 
     def time(self, ours, base, *, keep_results: bool = False, repeat: int | None = None,
              budget: float | None = None, warmup_below: float | None = None,
-             target: float | None = None) -> tuple[Side, Side | None]:
+             target: float | None = None, min_runs: int = 1) -> tuple[Side, Side | None]:
         budget = budget or self.budget
         if warmup_below is None:
             warmup_below = min(2.0, budget / 10)
         return compare(ours, base, repeat=repeat or self.repeat, budget=budget,
-                       warmup_below=warmup_below, keep_results=keep_results, target=target)
+                       warmup_below=warmup_below, keep_results=keep_results, target=target,
+                       min_runs=min_runs)
 
     def add(self, row: Row, ours: Side | None = None, base: Side | None = None) -> Row:
         """Record *row*; *ours* and *base* are the timed sides, for why one stopped early."""

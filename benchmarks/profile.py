@@ -1,6 +1,6 @@
 """Where a slow workload spends its time, line by line in ``bactivate/``.
 
-    python -m benchmarks.profile W2-csv [--top 25] [--quick] [--cprofile] [--memory]
+    python -m benchmarks.profile W2-csv [--top 25] [--quick] [--cprofile] [--memory] [--at HEAD]
 
 Runs one workload's bactivate call once to warm up, then once under a small
 sampling profiler: a thread looks at the main thread's stack about every
@@ -175,7 +175,7 @@ def _target(name: str, quick: bool):
         from bactivate.report import notebook_path
 
         nb = nbformat.read(notebook_path("client-report"), as_version=4)
-        sample = Path(PKG).parent / "data" / "sample" / "client-alex.xlsx"
+        sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "client-alex.xlsx"
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
                          and not c.source.lstrip().startswith(("%", "!")))
         code = code.replace("log_path = ", f"log_path = {str(sample)!r}  # ", 1)
@@ -209,7 +209,16 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true")
     p.add_argument("--cprofile", action="store_true")
     p.add_argument("--memory", action="store_true", help="also follow resident memory (first run, no warm-up)")
+    p.add_argument("--at", metavar="REV", help="profile bactivate as committed at this git revision")
     args = p.parse_args(argv)
+    if args.at:
+        global PKG
+        import atexit
+
+        from benchmarks.context import drop_snapshot, snapshot_sources
+
+        PKG = str(snapshot_sources(args.at) / "bactivate")
+        atexit.register(drop_snapshot)
     warnings.simplefilter("ignore")
     fn = _target(args.workload, args.quick)
     if not args.memory:

@@ -10,8 +10,8 @@ of each side's runs.
   caches. A long first run is kept as a sample -- the one-off costs are small
   beside it, and repeating it would cost minutes.
 * **Budget.** Each side gets up to ``repeat`` timed runs, but stops early once
-  another run would take its total over ``budget`` seconds (at least one run
-  always happens).
+  another run would take its total over ``budget`` seconds (at least
+  ``min_runs`` runs always happen, default 1).
 * **Clear verdicts.** When a *target* is given, bactivate's side also stops
   once its median is more than ``far`` (3) times the target ratio over the
   baseline's median and a run takes more than a tenth of the budget: more
@@ -68,7 +68,7 @@ def _run(fn: Callable) -> tuple[float, object]:
 
 def compare(ours: Callable, base: Callable | None, *, repeat: int, budget: float,
             warmup_below: float = 2.0, keep_results: bool = False, target: float | None = None,
-            far: float = 3.0) -> tuple[Side, Side | None]:
+            far: float = 3.0, min_runs: int = 1) -> tuple[Side, Side | None]:
     """Time *ours* and *base* alternately; see the module docstring."""
     sides = {"base": Side() if base is not None else None, "ours": Side()}
     fns = {"base": base, "ours": ours}
@@ -77,7 +77,7 @@ def compare(ours: Callable, base: Callable | None, *, repeat: int, budget: float
         side, fn = sides[name], fns[name]
         if side is None or len(side.times) >= repeat or side.stopped:
             return False
-        if side.times and sum(side.times) + side.median > budget:
+        if len(side.times) >= max(1, min_runs) and sum(side.times) + side.median > budget:
             side.stopped = "budget"
             return False
         other = sides["base"]
