@@ -404,7 +404,7 @@ class _LongReader:
             if bad.any():
                 # the header as written in each row's own sheet
                 names = cells.loc[bad, "_sheet"].fillna("").astype("str").map(
-                    self.sheet_header.get(field, {})).fillna(self.header_text.get(field, field))
+                    self.sheet_header.get(field, {})).astype(object).fillna(self.header_text.get(field, field))
                 if "_column" in cells.columns:
                     names = cells.loc[bad, "_column"].fillna(names)
                 problems.append(pd.DataFrame({
@@ -878,7 +878,7 @@ def write_log(log: pd.DataFrame, path) -> Path:
                         for c in text_cols})
     if suffix in {".csv", ".txt"}:
         times = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c].dtype)]
-        fine = any((out[c].dt.microsecond != 0).any() for c in times)
+        fine = any((out[c].dt.microsecond.fillna(0) != 0).any() for c in times)  # NaT is not fine
         out.to_csv(path, index=False,
                    date_format="%Y-%m-%d %H:%M:%S.%f" if fine else "%Y-%m-%d %H:%M:%S")
     elif suffix in {".xlsx", ".xlsm"}:
