@@ -244,14 +244,33 @@ def _binary(name: str) -> LogError:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The separator of a CSV: comma, semicolon, tab or pipe, from its first lines."""
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ",;\t|"}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+    """The separator of a CSV: comma, semicolon, tab or pipe, from its first rows.
+
+    Each candidate splits the first rows the way a CSV reader would (quotes
+    respected); the separator that gives the most rows of one same width (of
+    at least two cells) wins, so that a note holding ``;`` or ``"`` or a
+    decimal comma in a semicolon file does not mislead it. Comma when nothing
+    splits.
+    """
+    sample = text[:65536]
+    best, best_score = ",", (0, 0)
+    for sep in (",", ";", "\t", "|"):
+        if sep not in sample:
+            continue
+        try:
+            reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
+            widths = [len(row) for _, row in zip(range(50), reader, strict=False)
+                      if any(cell.strip() for cell in row)]
+        except csv.Error:
+            continue
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        mode = max(set(wide), key=lambda w: (wide.count(w), w))
+        score = (wide.count(mode), mode)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
 
 
 def _csv(path: Path) -> Sheet:
@@ -269,6 +288,12 @@ def _csv(path: Path) -> Sheet:
             width = max(line.count(sep) for line in text.splitlines()) + 1
             cells = pd.read_csv(io.StringIO(text), names=range(width), **kw)
     except (pd.errors.ParserError, ValueError) as exc:
+        line = _open_quote_line(text, sep)
+        if line is not None:
+            raise LogError(
+                f"{path.name} could not be read as a CSV file: line {line} opens a quote (\") that is "
+                "never closed (the file may have been cut short while exporting); export it again, "
+                f"or close the quote on line {line}") from None
         raise LogError(
             f"{path.name} could not be read as a CSV file ({exc}); look for a quote (\") that is "
             "opened and never closed, or save the file again as CSV from your spreadsheet"
@@ -276,6 +301,18 @@ def _csv(path: Path) -> Sheet:
     cells.columns = range(cells.shape[1])
     cells.index = _line_numbers(cells) - 1
     return Sheet(path.name, None, cells)
+
+
+def _open_quote_line(text: str, sep: str) -> int | None:
+    """The line on which the record with a never-closed quote starts (only called on failure)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return start
+    return None
 
 
 def _line_numbers(cells: pd.DataFrame) -> np.ndarray:

@@ -112,7 +112,7 @@ def test_daylio_export_cut_mid_quoted_field(tmp_path):
             '2026-03-03,March 3,Tuesday,20:15,good,walk | friends,,"fine"\n'
             '2026-03-02,March 2,Monday,09:00,meh,reading,,"a long note that was cu')
     msg = log_error(write_csv(tmp_path, text, "daylio_export.csv"))
-    assert "quote" in msg and "never closed" in msg
+    assert "line 3 opens a quote" in msg and "never closed" in msg and "export it again" in msg
 
 
 # --------------------------------------------------------------------------- encodings and separators
