@@ -363,11 +363,14 @@ class _LongReader:
             if len(names) < 2:
                 continue
             winner = self.sheet_header[field][sheet_key]
-            others = [n for n in names if n != winner]
+            others = list(names)
+            others.remove(winner)
+            how = (f"to choose another, pass e.g. columns={{{others[0]!r}: '{field}', {winner!r}: None}}"
+                   if others[0] != winner else "the headers are the same: rename one in the file to choose")
             self.notes.append(
                 f"{label}: {', '.join(repr(n) for n in names)} all name {field}; {winner!r} was "
                 f"read as {field}, the other{'s' if len(others) > 1 else ''} kept as extra columns "
-                f"(to choose another, pass e.g. columns={{{others[0]!r}: '{field}', {winner!r}: None}})")
+                f"({how})")
 
     def _extra_name(self, text: str, taken) -> str:
         name = text
