@@ -1,23 +1,149 @@
-"""Placeholder: the bearable layout is not read yet."""
+"""Bearable's CSV export: one line per logged item, in long format.
+
+Columns (read by name)::
+
+    date, [date formatted,] weekday, time of day, category, rating/amount, detail, notes
+
+Dates are written like "22nd Sep 2020" (newer exports add an ISO "date
+formatted" column, preferred when present). "time of day" is a clock time or
+one of Bearable's slots, kept in the extra column ``time_slot`` and placed at
+a representative hour: pre 06:00, am 09:00, mid 13:00, pm 19:00, all day 12:00.
+
+* **Mood** lines give the mood. Bearable rates mood from 1 to 10 (its help
+  page "What are all the different scales used in Bearable?"), mapped onto
+  0-10; ``scales={"mood": (low, high)}`` overrides it. Their detail is kept in
+  the extra column ``detail``.
+* **Factors** (and other activity-like categories: Activities, Activity,
+  Exercise, Hobbies) give activities: the detail is pipe-joined, one tidy row
+  per activity, sharing the line's entry id.
+* Every other category (Energy, Sleep, Sleep quality, Symptom,
+  Meds/Supplements, Nutrition, Health measurements, custom ratings ...) is not
+  used: those lines are set aside as "not a log row", named in
+  ``attrs["notes"]`` with their counts, and stay in ``attrs["rejected"]``.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from bactivate import values
 from bactivate.errors import LogError
+from bactivate.formats.common import (
+    body_rows,
+    bookkeeping,
+    clock_text,
+    columns_by_name,
+    explode_activities,
+    find_row,
+    plural,
+)
 
-LABEL = "a bearable file"
+LABEL = "a Bearable export"
+#: Bearable's time-of-day slots and the hour each is placed at.
+SLOTS = {"pre": "06:00", "am": "09:00", "mid": "13:00", "pm": "19:00", "all day": "12:00"}
+#: Bearable's mood scale (bearable.app: Mood and Energy use a 1 to 10 scale).
+MOOD_SCALE = (1.0, 10.0)
+ACTIVITY_CATEGORIES = ("factors", "other factors", "activities", "activity", "exercise", "hobbies")
 
 
-def is_header(keys) -> bool:
-    return False
+def is_header(keys: set[str]) -> bool:
+    return {"category", "rating/amount"} <= keys and "time of day" in keys and bool(
+        {"date", "date formatted"} & keys)
 
 
-def looks_partly(keys) -> bool:
-    return False
+def looks_partly(keys: set[str]) -> bool:
+    return not is_header(keys) and ("rating/amount" in keys or {"time of day", "category", "detail"} <= keys)
 
 
-def sign(raw):
-    return None
+def cells(sheets, reader, **_) -> pd.DataFrame:
+    parts = []
+    for sh in sheets:
+        h = find_row(sh.cells, is_header, n=5)
+        if h is None:
+            if sh.name is not None:
+                reader.notes.append(f"skipped sheet {sh.name!r}: no Bearable header")
+            continue
+        part = _sheet(sh, h, reader)
+        if part is not None:
+            parts.append(part)
+    if not parts:
+        raise LogError(f"{reader.file}: no Bearable export found: it starts with a line such as "
+                       "'date,weekday,time of day,category,rating/amount,detail,notes'")
+    out = pd.concat(parts, ignore_index=True, sort=False)
+    if "mood" not in reader.hints:
+        reader.hints["mood"] = MOOD_SCALE
+        reader.scale_how["mood"] = ("Bearable rates mood from 1 to 10; pass scales={'mood': (low, high)} "
+                                    "if your export uses another scale")
+    return out
 
 
-def cells(sheets, reader, **_):
-    raise LogError("format=bearable is not supported yet")
+def _sheet(sh, h, reader) -> pd.DataFrame | None:
+    raw = sh.cells
+    col = columns_by_name(raw, h)
+    body = body_rows(raw, h)
+    if body.empty:
+        reader.notes.append(f"{reader.file}: a Bearable header but no lines below it")
+        return None
+
+    def get(name):
+        return body.iloc[:, col[name]] if name in col else pd.Series(pd.NA, index=body.index, dtype=object)
+
+    frame = pd.DataFrame(index=body.index)
+    if "date formatted" in col:
+        d = get("date formatted")
+        frame["date"] = d.where(~values.blank(d), get("date"))
+        reader.header_text.setdefault("date", "date formatted")
+    else:
+        frame["date"] = get("date")
+        reader.header_text.setdefault("date", "date")
+    when = get("time of day")
+    key = when.astype("str").str.strip().str.lower().where(~values.blank(when))
+    slot = key.isin(list(SLOTS))
+    frame["time"] = clock_text(when).where(~slot, key.map(SLOTS))
+    reader.header_text.setdefault("time", "time of day")
+    category = get("category").astype("str").str.strip().where(~values.blank(get("category")))
+    cat = category.str.lower()
+    is_mood = (cat == "mood").fillna(False).astype(bool)
+    is_act = cat.isin(ACTIVITY_CATEGORIES).fillna(False).astype(bool)
+    amount = get("rating/amount")
+    detail = get("detail")
+    frame["mood"] = amount.where(is_mood)
+    reader.header_text.setdefault("mood", "rating/amount")
+    frame["note"] = get("notes")
+    reader.header_text.setdefault("note", "notes")
+    frame["detail"] = detail.where(is_mood)
+    frame["time_slot"] = key.where(slot)
+    frame["bearable_category"] = category
+    others = [c for c in col if c not in {"date", "date formatted", "weekday", "time of day", "category",
+                                          "rating/amount", "detail", "notes"}]
+    for name in others:
+        frame[reader._extra_name(str(raw.iat[h, col[name]]).strip(), frame)] = get(name)
+    skip = pd.Series(pd.NA, index=body.index, dtype="str")
+    unused = ~is_mood & ~is_act
+    skip[unused] = ("a Bearable '" + category[unused].fillna("(no category)")
+                    + "' line: not an activity or mood, not used")
+    empty = (is_act & values.blank(detail)) | (is_mood & values.blank(amount) & values.blank(detail)
+                                              & values.blank(get("notes")))
+    skip[empty] = "a Bearable '" + category[empty] + "' line with nothing logged"
+    frame["_skip"] = skip
+    if unused.any():
+        counts = category[unused].fillna("(no category)").value_counts()
+        reader.notes.append("Bearable: lines not used (neither mood nor activities; they stay in "
+                            "attrs['rejected'] as 'not a log row'): "
+                            + ", ".join(f"{n} {c}" for c, n in counts.items()))
+    if slot.any():
+        reader.notes.append("Bearable: times of day given as slots placed at " + ", ".join(
+            f"{k} {v}" for k, v in SLOTS.items()) + "; the slot is kept in the column 'time_slot'")
+    frame = bookkeeping(frame, sh.name)
+    frame["_entry"] = (str(sh.name) + ":" if sh.name is not None else "") + frame["_row"].astype("str")
+    return _explode(frame, detail.where(is_act), reader)
+
+
+def _explode(frame: pd.DataFrame, acts: pd.Series, reader) -> pd.DataFrame:
+    """One row per activity; a line without activities keeps one row with none."""
+    reader.header_text.setdefault("activity", "detail")
+    out, n_multi = explode_activities(frame, acts)
+    if n_multi:
+        reader.notes.append(f"Bearable: {plural(n_multi, 'line')} with several factors became one row "
+                            "per activity, sharing the line's entry id")
+    return out

@@ -89,3 +89,19 @@ def plural(n: int, word: str) -> str:
 
 def shown(keys) -> str:
     return ", ".join(repr(k) for k in keys)
+
+
+def explode_activities(frame: pd.DataFrame, acts: pd.Series) -> tuple[pd.DataFrame, int]:
+    """One row per activity of a pipe-joined cell (``"walk | movies / tv"``), in an ``activity``
+    column; rows without activities stay one row with none. The rows of one source row share its
+    other cells (and its ``_entry``). Returns the frame and how many rows held several activities.
+    """
+    text = acts.astype("str").where(~values.blank(acts), "")
+    pieces = text.str.split(r"\s*\|\s*", regex=True).explode().str.strip()
+    named = pieces != ""
+    has_any = named.groupby(level=0).transform("any")
+    keep = named | (~has_any & ~pieces.index.duplicated())
+    pieces = pieces[keep]
+    out = frame.loc[pieces.index].copy()
+    out.insert(0, "activity", pieces.where(pieces != "").to_numpy())
+    return out.reset_index(drop=True), int((named.groupby(level=0).sum() > 1).sum())

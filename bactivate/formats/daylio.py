@@ -29,6 +29,7 @@ from bactivate.formats.common import (
     bookkeeping,
     clock_text,
     columns_by_name,
+    explode_activities,
     find_row,
     plural,
     shown,
@@ -127,24 +128,13 @@ def _sheet(sh, reader) -> pd.DataFrame | None:
 
 
 def _explode(frame: pd.DataFrame, acts: pd.Series, reader) -> pd.DataFrame:
-    """One row per activity; an entry without activities keeps one row with none."""
+    """One row per activity; a entry without activities keeps one row with none."""
     reader.header_text.setdefault("activity", "activities")
-    text = acts.astype("str").where(~values.blank(acts), "")
-    pieces = text.str.split(r"\s*\|\s*", regex=True).explode()
-    pieces = pieces.str.strip()
-    named = pieces != ""
-    has_any = named.groupby(level=0).transform("any")
-    first = ~pieces.index.duplicated()
-    keep = named | (~has_any & first)
-    pieces = pieces[keep]
-    out = frame.loc[pieces.index].copy()
-    out.insert(0, "activity", pieces.where(pieces != "").to_numpy())
-    n_multi = int((named.groupby(level=0).sum() > 1).sum())
+    out, n_multi = explode_activities(frame, acts)
     if n_multi:
-        reader.notes.append(f"Daylio: {plural(n_multi, 'entry')} with several activities became one row per "
-                            "activity, sharing the entry's id, time, mood and note")
-    return out.reset_index(drop=True)
-
+        reader.notes.append(f"Daylio: {plural(n_multi, 'entry')} with several activities became one row "
+                            "per activity, sharing the entry's id, time, mood and note")
+    return out
 
 def _check_weekdays(dates: pd.Series, weekday: pd.Series, reader) -> None:
     d, _, _ = values.parse_date(dates)
