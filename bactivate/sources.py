@@ -124,8 +124,9 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # a cell holding a formula: <c r="E2" ...><f>D2+1</f><v>7</v></c> (any namespace prefix)
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>((?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b.*?)</(?:\w+:)?c>',
-                           re.S)
+# (an empty cell may be self-closed, <c r="D2" s="1"/>: never run on into the next cell)
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*(?<!/)>'
+                           rb'((?:(?!</(?:\w+:)?c>|<(?:\w+:)?c\b).)*?<(?:\w+:)?f\b.*?)</(?:\w+:)?c>', re.S)
 _CACHED = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
 
 

@@ -409,3 +409,12 @@ def test_hidden_sheet_is_read_and_named(tmp_path):
     # choosing the sheets leaves the hidden one out, without the warning
     log, caught = read(path, sheet="Week 1")
     assert not caught and log["activity"].tolist() == ["Walk"]
+
+
+def test_formula_scan_does_not_run_into_the_next_cell():
+    from bactivate.sources import _CACHED, _FORMULA_CELL
+
+    xml = (b'<row><c r="A2" s="1"/><c r="B2"><v>3</v></c><c r="C2"><f>A1</f><v/></c>'
+           b'<c r="D2"><f>A1</f><v>4</v></c><x:c r="E2" s="2"><x:f t="shared" si="0"/><x:v></x:v></x:c></row>')
+    found = [(m.group(1), bool(_CACHED.search(m.group(2)))) for m in _FORMULA_CELL.finditer(xml)]
+    assert found == [(b"C2", False), (b"D2", True), (b"E2", False)]
