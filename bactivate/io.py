@@ -151,19 +151,32 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
                                ) from None
             raise
         log.attrs["format"] = "tidy" if reader.tidy_mode else "long"
-    report_problems(log, file, errors)
+    # what the file itself hides (hidden sheets read, formulas with no saved result): in the notes,
+    # and in the one warning below
+    notices = list(dict.fromkeys(n for sh in sheets for n in getattr(sh, "notices", ())))
+    if notices:
+        log.attrs["notes"] = notices + [n for n in log.attrs.get("notes", []) if n not in notices]
+    report_problems(log, file, errors, notices)
     return log
 
 
-def report_problems(log: pd.DataFrame, file: str, errors: str) -> None:
-    """Warn about, or raise for, the rows set aside in ``log.attrs["rejected"]``."""
-    rej = log.attrs.get("rejected")
-    if rej is None or rej.empty or errors == "ignore":
+def report_problems(log: pd.DataFrame, file: str, errors: str, notices=()) -> None:
+    """Warn about, or raise for, the rows set aside in ``log.attrs["rejected"]``.
+
+    With ``errors="warn"`` exactly one :class:`LogWarning` is emitted, summarising the rows set
+    aside with problems and any *notices* about the file (hidden sheets, unsaved formulas);
+    none when there is neither.
+    """
+    if errors == "ignore":
         return
-    problems = rej[rej["kind"] == PROBLEM]
-    if problems.empty:
+    rej = log.attrs.get("rejected")
+    problems = rej[rej["kind"] == PROBLEM] if rej is not None and len(rej) else None
+    if problems is None or problems.empty:
         # only rows that are not entries (totals, empty slots, repeated headers): nothing to fix,
         # and attrs["notes"] says how many there were
+        if notices:
+            warnings.warn(" ".join(f"{n}." if not n.endswith(".") else n for n in notices),
+                          LogWarning, stacklevel=3)
         return
     n_bad = problems["source"].nunique()
     if errors == "raise":
@@ -179,6 +192,8 @@ def report_problems(log: pd.DataFrame, file: str, errors: str) -> None:
     msg = (f"{file}: kept {log['source'].nunique()} of {_plural(n_rows, 'row')}; set aside "
            f"{n_bad} with problems: {summary}. See log.attrs['rejected'] for each cell, "
            f"or run `bactivate validate {file}`.")
+    if notices:
+        msg += " Also: " + " ".join(f"{n}." if not n.endswith(".") else n for n in notices)
     warnings.warn(msg, LogWarning, stacklevel=3)
 
 

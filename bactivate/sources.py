@@ -18,15 +18,15 @@ import os
 import posixpath
 import re
 import warnings
-import zipfile
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bactivate.errors import LogError, LogWarning
+from bactivate.errors import LogError
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy .xls, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -45,6 +45,9 @@ class Sheet:
     name: str | None  # sheet name, None for CSV and Parquet
     cells: pd.DataFrame  # object cells; index i is the user's row (or CSV line) i + 1
     typed_header: bool = False  # Parquet: the first row is the header, the cells are typed
+    # what the user should know about the file that the cells cannot say (hidden sheets read,
+    # formulas with no saved result); read_log puts them in attrs["notes"] and in its one warning
+    notices: list[str] = field(default_factory=list)
 
 
 def file_kind(path: Path) -> str:
@@ -116,8 +119,13 @@ def _excel(path: Path, sheet) -> list[Sheet]:
     names = list(book)
     chosen = _choose_sheets(names, sheet, path.name)
     if path.suffix.lower() in {".xlsx", ".xlsm"} and zipfile.is_zipfile(path):
-        _check_xlsx(path, chosen, warn_hidden=sheet is None)
-    return [Sheet(path.name, name, book[name].reset_index(drop=True)) for name in chosen]
+        notices = _check_xlsx(path, chosen, warn_hidden=sheet is None)
+    else:
+        notices = []
+    out = [Sheet(path.name, name, book[name].reset_index(drop=True)) for name in chosen]
+    if out:
+        out[0].notices.extend(notices)
+    return out
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -130,9 +138,11 @@ _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*(?<!/)
 _CACHED = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
 
 
-def _check_xlsx(path: Path, chosen: list[str], warn_hidden: bool) -> None:
-    """Warn about what the cell reader cannot say: hidden sheets read along with the others, and
-    formulas whose result was never saved (read as empty). Names sheets and cells, never contents."""
+def _check_xlsx(path: Path, chosen: list[str], warn_hidden: bool) -> list[str]:
+    """What the cell reader cannot say: hidden sheets read along with the others, and formulas
+    whose result was never saved (read as empty). Names sheets and cells, never contents.
+
+    Returned as sentences, not warned here: read_log emits one LogWarning in all."""
     try:
         with zipfile.ZipFile(path) as zf:
             book = ET.fromstring(zf.read("xl/workbook.xml"))
@@ -159,19 +169,20 @@ def _check_xlsx(path: Path, chosen: list[str], warn_hidden: bool) -> None:
                 if empty:
                     formulas[name] = empty
     except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
-        return  # not a standard package: the cells were read; nothing more to say
+        return []  # not a standard package: the cells were read; nothing more to say
+    notices = []
     if hidden and warn_hidden:
-        warnings.warn(
+        notices.append(
             f"{path.name}: {_plural_sheets(hidden)} hidden in the workbook and read like the others; "
             f"to leave {'it' if len(hidden) == 1 else 'them'} out, choose the sheets to read with "
-            f"sheet=[...]", LogWarning, stacklevel=4)
+            f"sheet=[...]")
     for name, cells in formulas.items():
         shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
-        warnings.warn(
+        notices.append(
             f"{path.name}: sheet {name!r} has formulas with no saved result in {shown} (the file was "
             "written by a program that does not calculate formulas); they are read as empty cells. "
-            "Open the file in Excel or LibreOffice and save it again so that the results are stored",
-            LogWarning, stacklevel=4)
+            "Open the file in Excel or LibreOffice and save it again so that the results are stored")
+    return notices
 
 
 def _plural_sheets(names: list[str]) -> str:

@@ -871,6 +871,32 @@ def test_warn_emits_exactly_one_warning_summarising(tmp_path):
     assert "'x'" not in msg  # the summary groups reasons, without cell values
 
 
+def test_one_warning_also_for_hidden_sheets_and_unsaved_formulas(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Week 1"
+    for row in [["Date", "Activity", "M", "P"], [dt.datetime(2026, 3, 2), "Walk", 9, "=C2-1"],
+                [dt.datetime(2026, 3, 3), "Read", "lots", 0]]:
+        ws.append(row)
+    old = wb.create_sheet("Old")
+    old.append(["Date", "Activity", "M", "P"])
+    old.append([dt.datetime(2026, 2, 23), "Swim", 10, 0])
+    old.sheet_state = "hidden"
+    path = tmp_path / "log.xlsx"
+    wb.save(path)
+    log, caught = read(path)
+    assert_accounted(log, xlsx_data_rows(path, {"Week 1": 1, "Old": 1}))
+    assert len(caught) == 1
+    msg = str(caught[0].message)
+    assert "set aside 1 with problems" in msg
+    assert "'Old' is hidden" in msg and "formulas with no saved result in D2" in msg
+    assert any("hidden" in n for n in log.attrs["notes"])
+    _, caught = read(path, errors="ignore")
+    assert not caught
+    _, caught = read(path, sheet="Old")
+    assert not caught  # chosen on purpose: nothing to say
+
+
 def test_only_non_entries_do_not_warn(tmp_path):
     log, caught = csv_log(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n,Total,7,8\n")
     assert not caught
@@ -1085,6 +1111,15 @@ def test_write_log_formula_text_round_trips(tmp_path, suffix, text):
     log.loc[1, "note"] = text
     log.loc[2, "category"] = text
     back, _ = read_tidy(ba.write_log(log, tmp_path / f"tidy.{suffix}"))
+    assert_frame_equal(back, log, check_exact=True)
+
+
+@pytest.mark.parametrize("text", [';"', "a;b;c;d;e;f", '"quoted"', "a|b|c", "tab\there", "x,y;z"])
+def test_write_log_csv_separator_not_fooled_by_text(tmp_path, text):
+    log = sample_log(tmp_path)
+    log["client"] = text
+    log["note"] = text
+    back, _ = read_tidy(ba.write_log(log, tmp_path / "tidy.csv"))
     assert_frame_equal(back, log, check_exact=True)
 
 

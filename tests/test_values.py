@@ -203,6 +203,22 @@ def test_parse_duration():
     assert needs
 
 
+@pytest.mark.parametrize(("text", "sep"), [
+    ("Date,Activity,M\n2026-03-02,Walk,7\n", ","),
+    ("Date;Activity;M\n2026-03-02;Walk;7,5\n2026-03-03;Read;8\n", ";"),   # decimal commas
+    ("Title of my log\nDate,Activity,M\n2026-03-02,Walk,7\n", ","),          # a title line
+    ("Date\tActivity\n2026-03-02\tWalk\n", "\t"),
+    ("Date|Activity|M\n2026-03-02|Walk|7\n", "|"),
+    ('a,b,c\n";""",1,";"""\n', ","),                                       # ; and " inside quotes
+    ('Date,Activity,Notes\n2026-03-02,Walk,"a;b;c;d;e"\n', ","),
+    ("just one line\n", ","),
+])
+def test_sniff_delimiter(text, sep):
+    from bactivate.sources import sniff_delimiter
+
+    assert sniff_delimiter(text) == sep
+
+
 # --------------------------------------------------------------------------- headers
 
 
