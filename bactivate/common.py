@@ -131,5 +131,8 @@ def describe(log: pd.DataFrame) -> str:
     first, last = log["start"].min(), log["start"].max()
     days = log["start"].dt.normalize().nunique()
     span = (last.normalize() - first.normalize()).days + 1
+    # rows of one entry (a Daylio entry with three activities) share its entry id
+    entries = len(log.drop_duplicates(["client", "entry"])) if "entry" in log.columns else len(log)
+    rows = "" if entries == len(log) else f", {len(log)} rows"
     return (f"{who}: {first.day} {first:%b %Y} to {last.day} {last:%b %Y} "
-            f"({span} days, {days} with entries, {len(log)} entries)")
+            f"({span} days, {days} with entries, {entries} entries{rows})")

@@ -512,6 +512,8 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
         title = "Avoidance by weekday and hour (% of entries that were avoidance)"
     else:
         n = df["mood_n"] if "mood_n" in df.columns else df["entries"]
+        if not (df[value].notna() & (n > 0)).any():
+            raise ValueError("plot.avoidance(): nothing to plot, the log has no mood ratings")
         centre = float(np.average(df[value].dropna(), weights=n[df[value].notna()]))
         reach = max(float(np.nanmax(np.abs(grid.to_numpy() - centre))), 0.5)
         # symmetric limits centre the diverging map (seaborn's center= uses a deprecated mpl call)

@@ -103,7 +103,10 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
     views = _views()
     if view not in views:
         raise ValueError(f"view must be one of {sorted(views)}, not {view!r}")
-    out = views[view](frame.head(rows) if rows else frame)
+    frame = frame.head(rows) if rows else frame
+    if frame.empty:  # text is built by adding columns: an empty number column cannot take text
+        frame = frame.astype(object)
+    out = views[view](frame)
     out = out.reset_index(drop=True)
     text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]
     style = out.style.hide(axis="index").format(precision=1, na_rep="–")
