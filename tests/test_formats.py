@@ -673,3 +673,65 @@ def test_auto_rating_amount_without_bearable_columns_asks_for_format(tmp_path):
     path = write_csv(tmp_path, "date,category,rating/amount\n2020-09-22,Mood,5\n")
     with pytest.raises(ba.LogError, match="cannot tell which layout.*Bearable"):
         ba.read_log(path)
+
+
+# --------------------------------------------------------------------------- the sample files
+
+SAMPLE_FORMATS = {
+    "daylio-export.csv": "daylio",
+    "bearable-export.csv": "bearable",
+    "weekly-schedule.xlsx": "grid",
+    "batd-forms.xlsx": "batd",
+}
+
+
+def _sample_rows(path: Path) -> set:
+    if path.name == "weekly-schedule.xlsx":
+        return grid_cells(path, {"Week 1": (2, "BCDEFGH"), "Week 2": (2, "BCDEFGH")})
+    if path.name == "batd-forms.xlsx":
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+        return xlsx_data_rows(path, dict.fromkeys(names, 2))
+    return csv_rows(path)
+
+
+@pytest.mark.parametrize(("name", "fmt"), list(SAMPLE_FORMATS.items()))
+def test_sample_files_are_detected_and_read_cleanly(name, fmt):
+    path = SAMPLES / name
+    log = read_clean(path)
+    assert log.attrs["format"] == fmt, log.attrs["notes"][0]
+    accounted(log, _sample_rows(path))
+    assert len(log) > 30 and log["activity"].notna().sum() > 30
+    pd.testing.assert_frame_equal(log, read_clean(path, format=fmt))
+    for other in set(SAMPLE_FORMATS.values()) - {fmt}:  # no other reader takes it for its own
+        with pytest.raises(ba.LogError):
+            ba.read_log(path, format=other)
+
+
+@pytest.mark.parametrize("path", [SAMPLES.parent / "client-alex.xlsx", SAMPLES.parent / "client-alex-tidy.csv",
+                                  SAMPLES.parent / "cohort" / "C001.csv",
+                                  SAMPLES.parent / "questionnaires.csv"], ids=lambda p: p.name)
+def test_the_other_samples_are_not_taken_for_a_format(path):
+    from bactivate.formats import detect
+    from bactivate.sources import read_sheets
+
+    assert detect(read_sheets(path), path.name) == ("long", None)
+
+
+def test_sample_files_are_reproducible(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_formats", SAMPLES / "make_formats.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    for name, write in (("daylio-export.csv", make.write_daylio), ("bearable-export.csv", make.write_bearable),
+                        ("weekly-schedule.xlsx", make.write_grid), ("batd-forms.xlsx", make.write_batd)):
+        write(tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", list(SAMPLE_FORMATS))
+def test_client_report_renders_every_sample_format(tmp_path, name):
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(SAMPLES / name), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Traceback" not in html and "Mastery and pleasure" in html

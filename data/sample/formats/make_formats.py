@@ -1,0 +1,247 @@
+"""Write the sample files of data/sample/formats/: one synthetic client ("Robin") in each
+real-world layout ``read_log`` reads besides the long table (deterministic: fixed seeds).
+
+Run from the repository root::
+
+    .venv/bin/python data/sample/formats/make_formats.py
+
+It writes
+
+* ``daylio-export.csv``: a Daylio CSV export (newest header: ``full_date, date, weekday,
+  time, mood, activities, note_title, note, scales``), UTF-8 with a byte-order mark,
+  newest entry first, 12-hour times on weekdays and 24-hour times at weekends, up to
+  three activities per entry joined with `` | ``, entries without activities, HTML in
+  notes, a "Sleep Quality" scale;
+* ``bearable-export.csv``: a Bearable CSV export (``date, weekday, time of day,
+  category, rating/amount, detail, notes``) with "2nd Mar 2026" dates, Mood lines on
+  Bearable's 1-10 scale at am/pm slots or clock times, one Factors line a day, and
+  Energy, Sleep and Symptom lines that bactivate does not use;
+* ``weekly-schedule.xlsx``: a Beck weekly activity schedule, hours down the side and days
+  across, "Week 1" with weekday headers and "Week starting 2 March 2026 (M/P, 0-10)" in
+  its title, "Week 2" with dates as headers; cells such as "Walk M6 P7",
+  "walked dog (M5, P8)", "TV P3 M1" and "Lunch 4/7";
+* ``batd-forms.xlsx``: BATD-R daily monitoring forms, one sheet a day
+  (Time | Activity | Enjoyment (0-10) | Importance (0-10)), the day in the sheet name or
+  in a "Date:" title cell.
+
+Everything comes from ``bactivate.synth.client`` (activities, times, ratings, moods,
+notes); importance ratings are drawn from the activity's life area. No real person's
+data is involved; the bytes written are the same on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
+
+from bactivate import synth
+
+HERE = Path(__file__).resolve().parent
+SEED = 20260303
+FIXED_TIME = dt.datetime(2026, 3, 1, 12, 0, 0)
+CLIENT = "Robin"
+
+
+def robin(weeks: int = 2, note_rate: float = 0.12) -> pd.DataFrame:
+    """The synthetic client every sample is written from."""
+    return synth.client(weeks=weeks, entries_per_day=6, seed=SEED, client=CLIENT, missing_rate=0.05,
+                        note_rate=note_rate)
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    """Save *wb* with fixed document properties and zip timestamps (same bytes every run)."""
+    wb.properties.creator = "bactivate make_formats.py"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+
+
+def _ordinal(day: int) -> str:
+    return f"{day}{'th' if 11 <= day % 100 <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
+# --------------------------------------------------------------------------- Daylio
+
+
+def daylio_label(mood: float) -> str:
+    """0-10 mood -> Daylio's default label (the nearest of 10, 7.5, 5, 2.5, 0)."""
+    return ["awful", "bad", "meh", "good", "rad"][int(np.clip(np.round(mood / 2.5), 0, 4))]
+
+
+def write_daylio(path: Path) -> pd.DataFrame:
+    log = robin(note_rate=0.4).dropna(subset=["mood"]).reset_index(drop=True)
+    rng = np.random.default_rng(SEED + 1)
+    # an entry every two synth rows of a day: up to three activities, sometimes none
+    log["day"] = log["start"].dt.normalize()
+    log["slot"] = log.groupby("day").cumcount() // 2
+    rows = []
+    for (_, _), grp in log.groupby(["day", "slot"], sort=True):  # a loop over entries
+        start = grp["start"].iloc[0]
+        acts = grp["activity"].tolist()
+        if rng.random() < 0.3:
+            acts.append(["music", "movies / tv", "🎮 gaming", 'read "the news"'][int(rng.integers(4))])
+        if rng.random() < 0.08:
+            acts = []
+        weekend = start.day_of_week >= 5
+        time = f"{start:%H:%M}" if weekend else f"{start:%I:%M %p}".lstrip("0").lower()
+        if not weekend and rng.random() < 0.3:
+            time = time.upper()
+        notes = [n for n in grp["note"].tolist() if isinstance(n, str)]
+        note = "<br>".join(notes)  # Daylio keeps the note's formatting as HTML
+        first_of_day = grp["slot"].iloc[0] == 0
+        rows.append({
+            "full_date": f"{start:%Y-%m-%d}",
+            "date": f"{start:%B} {start.day}",
+            "weekday": f"{start:%A}",
+            "time": time,
+            "mood": daylio_label(grp["mood"].mean()),
+            "activities": " | ".join(acts) + (" " if acts and rng.random() < 0.1 else ""),
+            "note_title": "Morning" if first_of_day and note else "",
+            "note": note,
+            "scales": f"Sleep Quality: {int(rng.integers(3, 10))}/10 points" if first_of_day else "",
+        })
+    out = pd.DataFrame(rows).iloc[::-1]  # newest first, as Daylio exports
+    out.iloc[3, out.columns.get_loc("weekday")] = "Friday"  # a Saturday: the weekday column is not trusted
+    text = out.to_csv(index=False, lineterminator="\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return out
+
+
+# --------------------------------------------------------------------------- Bearable
+
+
+def write_bearable(path: Path) -> pd.DataFrame:
+    log = robin()
+    rng = np.random.default_rng(SEED + 2)
+    rows = []
+    for day, grp in log.groupby(log["start"].dt.normalize(), sort=False):  # a loop over days
+        date = f"{_ordinal(day.day)} {day:%b %Y}"
+        weekday = f"{day:%a}"
+        rated = grp.dropna(subset=["mood"])
+        for half, part in (("am", rated[rated["start"].dt.hour < 13]), ("pm", rated[rated["start"].dt.hour >= 13])):
+            if part.empty:
+                continue
+            mood = int(np.clip(np.round(1 + part["mood"].mean() * 0.9), 1, 10))
+            when = half if rng.random() < 0.7 else f"{part['start'].iloc[0]:%H:%M}"
+            detail = ["", "Calm", "Tired | Anxious", "Content"][int(rng.integers(4))]
+            rows.append([date, weekday, when, "Mood", mood, detail, ""])
+        acts = list(dict.fromkeys(grp["activity"].dropna()))
+        rows.append([date, weekday, "all day", "Factors", "", " | ".join(acts), ""])
+        rows.append([date, weekday, "all day", "Energy", int(rng.integers(2, 9)), "", ""])
+        rows.append([date, weekday, "pre", "Sleep", f"{int(rng.integers(5, 9))}:{int(rng.integers(0, 4)) * 15:02d}",
+                     "", ""])
+        if rng.random() < 0.4:
+            rows.append([date, weekday, "mid", "Symptom", int(rng.integers(1, 4)), "Headache (Mild)", ""])
+    out = pd.DataFrame(rows, columns=["date", "weekday", "time of day", "category", "rating/amount", "detail",
+                                      "notes"])
+    out.to_csv(path, index=False, lineterminator="\n")
+    return out
+
+
+# --------------------------------------------------------------------------- weekly grid
+
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _grid_cell(row, style: int) -> str:
+    m, p, act = int(row.mastery), int(row.pleasure), row.activity
+    return [f"{act} M{m} P{p}", f"{act} (M{m}, P{p})", f"{act} P{p} M{m}", f"{act} {m}/{p}"][style]
+
+
+def write_grid(path: Path) -> pd.DataFrame:
+    log = robin().dropna(subset=["mastery", "pleasure", "activity"])
+    rng = np.random.default_rng(SEED + 3)
+    log = log.assign(hour=log["start"].dt.hour, week=(log["start"] - pd.Timestamp("2026-03-02")).dt.days // 7,
+                     dow=log["start"].dt.day_of_week)
+    log = log.drop_duplicates(["week", "dow", "hour"])  # one activity per hour slot
+    wb = Workbook()
+    info = wb.active
+    info.title = "How to"
+    info["A1"] = "Weekly activity schedule"
+    info["A2"] = "Write what you did in each hour, with M (mastery) and P (pleasure) from 0 to 10."
+    hours = range(7, 23)
+    for week in (0, 1):
+        ws = wb.create_sheet(f"Week {week + 1}")
+        monday = pd.Timestamp("2026-03-02") + pd.Timedelta(days=7 * week)
+        if week == 0:
+            ws["A1"] = (f"Weekly activity schedule - Client: {CLIENT} - Week starting "
+                        f"{monday.day} {monday:%B %Y} (M/P, 0-10)")
+            ws["A1"].font = Font(bold=True)
+            ws.append(["Time", *DAYS])
+            labels = [f"{h}-{h + 1}am" if h < 11 else ("11-12" if h == 11 else f"{(h - 1) % 12 + 1}-{h % 12 + 1}")
+                      for h in hours]
+        else:
+            ws["A1"] = f"Activity schedule (M/P) - {CLIENT}"
+            ws.append(["Hour", *[(monday + pd.Timedelta(days=d)).to_pydatetime() for d in range(7)]])
+            for j in range(2, 9):
+                ws.cell(row=2, column=j).number_format = "ddd d mmm"
+            labels = [f"{h:02d}:00" for h in hours]
+        mine = log[log["week"] == week].set_index(["hour", "dow"])
+        for i, h in enumerate(hours):
+            row = [labels[i]]
+            for d in range(7):
+                if (h, d) in mine.index:
+                    row.append(_grid_cell(mine.loc[(h, d)], int(rng.integers(4))))
+                else:
+                    row.append(None)
+            ws.append(row)
+        ws.append(["Mood (0-10)", *[int(rng.integers(3, 8)) for _ in range(7)]])
+        ws.column_dimensions["A"].width = 12
+    _save(wb, path)
+    return log
+
+
+# --------------------------------------------------------------------------- BATD-R
+
+IMPORTANCE = {"Relationships": 8, "Health": 8, "Work/Education": 7, "Self-care": 6, "Household/Chores": 5,
+              "Leisure": 4}
+
+
+def write_batd(path: Path) -> pd.DataFrame:
+    log = robin(weeks=1).dropna(subset=["pleasure", "activity"])
+    rng = np.random.default_rng(SEED + 4)
+    wb = Workbook()
+    wb.remove(wb.active)
+    head = ["Time", "Activity", "Enjoyment (0-10)", "Importance (0-10)"]
+    for n, (day, grp) in enumerate(log.groupby(log["start"].dt.normalize(), sort=True)):  # a loop over days
+        if n % 2 == 0:
+            ws = wb.create_sheet(f"{day:%a} {day.day} {day:%b %Y}")
+            ws.append([f"BATD-R daily monitoring form - Client: {CLIENT}"])
+        else:
+            ws = wb.create_sheet(f"Day {n + 1}")
+            ws.append([f"Date: {day:%A} {day.day} {day:%B %Y}"])
+        ws.append(head)
+        for r in grp.itertuples():
+            base = IMPORTANCE.get(r.category, 5) - (3 if r.avoidance else 0)
+            importance = int(np.clip(base + rng.integers(-1, 2), 0, 10))
+            ws.append([f"{r.start:%H:%M}", r.activity, int(r.pleasure), importance])
+    _save(wb, path)
+    return log
+
+
+def main() -> None:
+    write_daylio(HERE / "daylio-export.csv")
+    write_bearable(HERE / "bearable-export.csv")
+    write_grid(HERE / "weekly-schedule.xlsx")
+    write_batd(HERE / "batd-forms.xlsx")
+
+
+if __name__ == "__main__":
+    main()
