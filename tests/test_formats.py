@@ -277,6 +277,7 @@ def test_daylio_explicit_format_and_validate_says_so(tmp_path, capsys):
 def test_daylio_round_trip_through_write_log(tmp_path):
     log = read_clean(write_csv(tmp_path, daylio_text("full_date")))
     back = read_clean(ba.write_log(log, tmp_path / "tidy.csv"))
+    accounted(back, {(None, line) for line in (2, 3, 4)})  # the sources the tidy rows name
     assert back.attrs["format"] == "tidy"
     pd.testing.assert_frame_equal(back[list(TIDY_COLUMNS)], log[list(TIDY_COLUMNS)])
 
@@ -331,6 +332,7 @@ def test_auto_daylio_from_a_dataframe():
     frame = pd.DataFrame({"full_date": ["2026-03-02"], "date": ["March 2"], "weekday": ["Monday"],
                           "time": ["9:00 am"], "mood": ["good"], "activities": ["a | b"], "note": [""]})
     log = ba.read_log(frame)
+    accounted(log, {(None, 2)})
     assert log.attrs["format"] == "daylio" and log["activity"].tolist() == ["a", "b"]
     assert log["entry"].tolist() == [1, 1]
 
@@ -735,3 +737,16 @@ def test_client_report_renders_every_sample_format(tmp_path, name):
     assert cli.main(["report", str(SAMPLES / name), "-o", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert "Traceback" not in html and "Mastery and pleasure" in html
+
+
+def test_auto_two_layouts_in_one_workbook_asks_for_format(tmp_path):
+    path = write_xlsx(tmp_path, {"Form": [["Date: 2 March 2026"], BATD_HEAD, ["9:00", "Walk", 7, 2]],
+                                 "Week 1": WEEK1})
+    with pytest.raises(ba.LogError) as err:
+        ba.read_log(path)
+    msg = str(err.value)
+    assert "BATD-R" in msg and "weekly activity schedule" in msg and "format='batd'" in msg
+    assert "bactivate saw sheet 'Form': row 1 holds 'Date: 2 March 2026'" in msg
+    log = read_clean(path, format="grid")  # asked for: the other sheet is skipped and named
+    accounted(log, grid_cells(path, {"Week 1": (2, "BCDEFGH")}))
+    assert any("skipped sheet 'Form'" in n for n in log.attrs["notes"])

@@ -192,15 +192,14 @@ def _moods(frame: pd.DataFrame, reader) -> None:
     unknown = [lab for lab in counts.index if lab not in known]
     if unknown:
         found = ", ".join(f"{lab!r} ({plural(int(n), 'entry')})" for lab, n in counts.items())
-        example = ", ".join(f"{lab!r}: {v}" for lab, v in zip(
-            counts.index, np.linspace(10, 0, max(len(counts), 2)).round(1), strict=False))
+        example = ", ".join(f"{lab!r}: {v:g}" for lab, v in zip(
+            unknown, np.linspace(10, 0, max(len(unknown), 2)).round(1), strict=False))
         raise LogError(
             f"{reader.file}: Daylio mood label{'s' if len(unknown) > 1 else ''} {shown(unknown)} "
             f"{'are' if len(unknown) > 1 else 'is'} not known. The moods in this file are: {found}. "
             "Daylio's five default moods are read as rad=10, good=7.5, meh=5, bad=2.5, awful=0; give each "
             f"of your own labels its value on 0-10 (10 = best), e.g. mood_map={{{example}}}")
     reader.mood_map = known
-    used = [lab for lab in counts.index]
     reader.hints["mood"] = (0.0, 10.0)
     reader.scale_how["mood"] = ("Daylio mood labels: " + ", ".join(
-        f"{lab} = {known[lab]:g}" for lab in (used or list(MOODS))))
+        f"{lab} = {known[lab]:g}" for lab in (list(counts.index) or list(MOODS))))

@@ -62,7 +62,8 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
                 partly.setdefault(name, []).append(_label(sh))
     if len(found) == 1:
         (name, where), = found.items()
-        return name, where[0] + (f" (and {len(where) - 1} more)" if len(where) > 1 else "")
+        return name, where[0] + (f" (and {len(where) - 1} more sheet{'s' if len(where) > 2 else ''})"
+                                 if len(where) > 1 else "")
     if len(found) > 1:
         seen = "; ".join(f"{_name(n)} ({w[0]})" for n, w in found.items())
         raise LogError(
@@ -74,8 +75,9 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
         raise LogError(
             f"cannot tell which layout {file} is in: it looks {seen}, but not all of that layout's "
             f"columns are there. If it is one, pass format={next(iter(partly))!r}; a Daylio export "
-            "needs full_date (or year and date), time, mood and activities, a Bearable export date, "
-            "time of day, category and rating/amount. " + saw(sheets))
+            "needs full_date (or year and date), time, mood and activities; a Bearable export date, "
+            "time of day, category and rating/amount; a BATD-R form Activity, Enjoyment and "
+            "Importance. " + saw(sheets))
     return "long", None
 
 
