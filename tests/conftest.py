@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,8 +22,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 import bactivate as ba
+
+# CI runs the same hypothesis examples every time (a red CI must mean a real change);
+# locally, examples are random so that new cases keep being tried.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # --------------------------------------------------------------------------- building fixtures
 
