@@ -26,7 +26,7 @@ from bactivate import headers, values
 from bactivate.errors import LogError, LogWarning
 from bactivate.scales import settle_scale, to_0_10
 from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
-from bactivate.sources import Sheet, read_sheets
+from bactivate.sources import Sheet, column_letter, read_sheets
 
 #: Daylio's five default mood labels, mapped onto 0-10.
 DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
@@ -233,15 +233,6 @@ def _frame_sheet(df: pd.DataFrame) -> Sheet:
     return Sheet("<DataFrame>", None, cells, typed_header=True)
 
 
-def _col_letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 class _LongReader:
     """Reads long-layout sheets (one row per entry) into the tidy log."""
 
@@ -328,7 +319,7 @@ class _LongReader:
             if not text:
                 if blank.iloc[:, j].all():
                     continue
-                text = f"column {_col_letter(j)}"
+                text = f"column {column_letter(j)}"
             field = headers.field_for(text, self.columns) if not text.startswith("column ") else None
             if field is not None:
                 claims.setdefault(field, []).append(text)

@@ -347,3 +347,13 @@ def _line_numbers(cells: pd.DataFrame) -> np.ndarray:
 
 def display_name(path) -> str:
     return os.path.basename(os.fspath(path))
+
+
+def column_letter(j: int) -> str:
+    """The spreadsheet letter of the 0-based column *j*: 0 -> A, 25 -> Z, 26 -> AA."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s

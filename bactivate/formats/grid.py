@@ -35,6 +35,7 @@ import pandas as pd
 from bactivate import values
 from bactivate.errors import LogError
 from bactivate.formats.common import plural
+from bactivate.sources import column_letter
 
 LABEL = "a weekly activity schedule (grid)"
 
@@ -120,20 +121,11 @@ def sign(raw: pd.DataFrame) -> str | None:
         return None
     first, last = g.heads[0], g.heads[-1]
     return (f"row {g.header + 1} holds {len(g.days)} days ({_show(first)} ... {_show(last)}) "
-            f"over a column of hours ({_letter(g.label)})")
+            f"over a column of hours ({column_letter(g.label)})")
 
 
 def _show(cell) -> str:
     return f"{cell:%Y-%m-%d}" if hasattr(cell, "strftime") else str(cell).strip()
-
-
-def _letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def looks_partly(keys) -> bool:
@@ -310,7 +302,7 @@ def _melt(sh, g: Grid, days: list, title: str, reader) -> pd.DataFrame:
     long = long[~values.blank(long)]
     row = long.index.get_level_values(0).to_numpy()
     pos = long.index.get_level_values(1).to_numpy()
-    letters = np.array([_letter(g.days[p]) for p in range(len(g.days))])[pos]
+    letters = np.array([column_letter(g.days[p]) for p in range(len(g.days))])[pos]
     text = long.astype("str").str.strip()
     order = _order(title)
     parsed = values.distinct(text.reset_index(drop=True), lambda u: _parse(u, order))
