@@ -31,7 +31,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from bactivate.common import happened, require
+from bactivate.common import (
+    day_numbers,
+    days_to_datetime,
+    flags,
+    group_mean,
+    grouped_slopes,
+    require,
+)
 from bactivate.errors import LogError, LogWarning
 from bactivate.schema import AttrsFrame, conform
 
@@ -494,67 +501,96 @@ def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
     to 7 days.
     """
     require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_weeks()")
-    df = log[log["start"].notna() & log["client"].notna()]
-    day = df["start"].dt.normalize()
-    client = df["client"].astype("str")
-    first = day.groupby(client, sort=False).transform("min")
-    week = ((day - first).dt.days // 7 + 1).astype("int64")
-    df = df.assign(client=client, day=day, week=week, _first=first)
-    key = ["client", "week"]
+    return _client_weeks(_Prepared(log), extra)
 
-    # every week of each client's span
-    span = df.groupby("client", sort=False).agg(first=("_first", "first"), last=("day", "max"))
-    n_days = (span["last"] - span["first"]).dt.days + 1
-    n_weeks = ((n_days - 1) // 7 + 1).astype("int64")
-    grid = pd.DataFrame({
-        "client": np.repeat(span.index.to_numpy(), n_weeks.to_numpy()),
-        "week": np.concatenate([np.arange(1, k + 1) for k in n_weeks.to_numpy()]) if len(span)
-        else np.zeros(0, "int64"),
-    })
-    grid["week"] = grid["week"].astype("int64")
-    first_rep = np.repeat(span["first"].to_numpy(), n_weeks.to_numpy())
-    grid["week_start"] = first_rep + pd.to_timedelta(7 * (grid["week"].to_numpy() - 1), unit="D")
-    total = np.repeat(n_days.to_numpy(), n_weeks.to_numpy())
-    grid["days"] = np.minimum(7, total - 7 * (grid["week"].to_numpy() - 1)).astype("int64")
 
-    g = df.groupby(key, sort=False)
-    planned = df["planned"].fillna(False).astype(bool)
-    done = planned & df["done"].fillna(False).astype(bool)
-    did = happened(df)
-    gd = did.groupby(key, sort=False)
-    entries = df.drop_duplicates(["client", "entry"])
-    agg = pd.DataFrame({
-        "days_logged": g["day"].nunique(),
-        "entries": entries.groupby(key, sort=False).size(),
-        "activities": gd.size(),
-        "planned": planned.groupby([df["client"], df["week"]], sort=False).sum(),
-        "done": done.groupby([df["client"], df["week"]], sort=False).sum(),
-        "mastery": gd["mastery"].mean(),
-        "pleasure": gd["pleasure"].mean(),
-        "effort": gd["effort"].mean(),
-        "mood": entries.groupby(key, sort=False)["mood"].mean(),
-        "avoidance_share": did["avoidance"].fillna(False).astype("float64").groupby(
-            [did["client"], did["week"]], sort=False).mean(),
+class _Prepared:
+    """The dated rows of known clients, as the arrays every per-client aggregate needs.
+
+    Computed once and shared by :func:`client_summary` and :func:`client_weeks`:
+    client codes (``names`` in order of first appearance), day numbers, each
+    client's first day, week numbers, the plan flags, and the first row of each
+    entry (one mood per entry).
+    """
+
+    def __init__(self, log: pd.DataFrame):
+        keep = (log["start"].notna() & log["client"].notna()).to_numpy()
+        df = log if keep.all() else log[keep]
+        self.df = df
+        self.codes, names = pd.factorize(df["client"].astype("str"))
+        self.names = np.asarray(names, dtype=object)
+        self.n = len(self.names)
+        self.day = day_numbers(df["start"])
+        first = np.full(self.n, np.iinfo("int64").max)
+        last = np.full(self.n, np.iinfo("int64").min)
+        if len(df):
+            first = pd.Series(self.day).groupby(self.codes).min().to_numpy()
+            last = pd.Series(self.day).groupby(self.codes).max().to_numpy()
+        self.first, self.last = first, last
+        self.rel = self.day - first[self.codes] if len(df) else self.day  # days since the client's first
+        self.week = self.rel // 7 + 1
+        self.planned, self.done, self.happened = flags(df)
+        entry = df["entry"]
+        if pd.api.types.is_integer_dtype(entry.dtype) and not entry.hasnans and len(df):
+            e = entry.to_numpy(dtype="int64")
+            e = e - e.min()
+            self.first_row = ~pd.Series(self.codes * (int(e.max()) + 1) + e).duplicated().to_numpy()
+        else:
+            self.first_row = ~pd.DataFrame({"c": self.codes, "e": entry.to_numpy()}).duplicated().to_numpy()
+        span = int((self.rel.max() + 1) if len(df) else 1)
+        self.first_of_day = ~pd.Series(self.codes * span + self.rel).duplicated().to_numpy()
+        self.order = np.argsort(_natural_codes(pd.Series(self.names, dtype="str")), kind="stable")
+
+
+def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
+    df = p.df
+    n_days = p.last - p.first + 1
+    n_weeks = (n_days - 1) // 7 + 1 if p.n else np.zeros(0, "int64")
+    wmax = int(n_weeks.max()) if p.n else 1
+    key = p.codes * wmax + (p.week - 1)
+    size = p.n * wmax
+    # every week of each client's span, clients in natural order
+    reps = n_weeks[p.order]
+    client_rep = np.repeat(p.order, reps)
+    week = (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps) + 1).astype("int64")
+    gkey = client_rep * wmax + week - 1
+    p.grid_codes = client_rep
+    start = days_to_datetime(p.first[client_rep] + 7 * (week - 1), df["start"])
+    days = np.minimum(7, n_days[client_rep] - 7 * (week - 1)).astype("int64")
+
+    def count(mask):
+        return np.bincount(key, weights=mask, minlength=size)[gkey].astype("int64")
+
+    def mean(col, where=None):
+        return group_mean(key, df[col].to_numpy(dtype="float64", na_value=np.nan), size, where)[gkey]
+
+    planned = count(p.planned)
+    done = count(p.done)
+    avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool)
+    out = pd.DataFrame({
+        "client": pd.array(p.names[client_rep], dtype="str"),
+        "week": week, "week_start": start, "days": days,
+        "days_logged": count(p.first_of_day),
+        "entries": count(p.first_row),
+        "activities": count(p.happened),
+        "planned": planned, "done": done,
     })
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["completion"] = np.where(planned > 0, done / np.where(planned > 0, planned, 1), np.nan)
+    out["mastery"] = mean("mastery", p.happened)
+    out["pleasure"] = mean("pleasure", p.happened)
+    out["effort"] = mean("effort", p.happened)
+    out["mood"] = mean("mood", p.first_row)
+    out["avoidance_share"] = group_mean(key, avoid.astype("float64"), size, p.happened)[gkey]
     for c in extra:
-        if c in agg.columns or c in ("activities",):
+        if c in out.columns:
             continue
         if c not in df.columns:
             raise ValueError(f"the log has no column {c!r}")
         if not pd.api.types.is_numeric_dtype(df[c].dtype):
             raise ValueError(f"column {c!r} is not numeric, so it has no weekly mean")
-        agg[c] = df[c].astype("float64").groupby([df["client"], df["week"]], sort=False).mean()
-    out = grid.merge(agg.reset_index(), on=key, how="left")
-    for c in ("days_logged", "entries", "activities", "planned", "done"):
-        out[c] = out[c].fillna(0).astype("int64")
-    out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)
-    cols = ["client", "week", "week_start", "days", "days_logged", "entries", "activities", "planned",
-            "done", "completion", "mastery", "pleasure", "effort", "mood", "avoidance_share"]
-    cols += [c for c in out.columns if c not in cols]
-    out = out[cols]
-    out["client"] = out["client"].astype("str")
-    order = np.lexsort((out["week"].to_numpy(), _natural_codes(out["client"])))
-    return out.iloc[order].reset_index(drop=True)
+        out[c] = mean(c)
+    return out
 
 
 def _natural_codes(s: pd.Series) -> np.ndarray:
@@ -567,23 +603,11 @@ def _grouped_slope(df: pd.DataFrame, by: str, x: str, y: str, ci: float) -> pd.D
 
     NaN where a group has fewer than 3 points or no spread in *x*.
     """
-    d = df[[by, x, y]].dropna()
-    g = d.groupby(by, sort=False)
-    n = g.size()
-    xm = g[x].transform("mean")
-    ym = g[y].transform("mean")
-    dx, dy = d[x] - xm, d[y] - ym
-    sxx = (dx * dx).groupby(d[by], sort=False).sum()
-    sxy = (dx * dy).groupby(d[by], sort=False).sum()
-    ok = (n >= 3) & (sxx > 0)
-    slope = (sxy / sxx).where(ok)
-    resid = dy - dx * slope.reindex(d[by]).to_numpy()
-    sse = (resid * resid).groupby(d[by], sort=False).sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(sse / (n - 2) / sxx).where(ok)
-        t = _st.t.ppf(0.5 + ci / 2, (n - 2).where(ok))
-    return pd.DataFrame({"slope": slope, "ci_low": slope - t * se, "ci_high": slope + t * se,
-                         "n": n})
+    codes, names = pd.factorize(df[by])
+    fit = grouped_slopes(codes, df[x], df[y], len(names), ci)
+    out = pd.DataFrame({k: fit[k] for k in ("slope", "ci_low", "ci_high", "n")}, index=names)
+    out.index.name = by
+    return out[out["n"] > 0]
 
 
 # =========================================================================== one row per client
@@ -659,45 +683,57 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
     r = _roster_for(cohort, roster)
-    weeks = client_weeks(cohort)
-    df = cohort[cohort["start"].notna() & cohort["client"].notna()]
-    df = df.assign(client=df["client"].astype("str"), day=df["start"].dt.normalize())
-    g = df.groupby("client", sort=False)
-    did = happened(df)
-    planned = df["planned"].fillna(False).astype(bool)
-    done = planned & df["done"].fillna(False).astype(bool)
-    entries = df.drop_duplicates(["client", "entry"])
-    out = pd.DataFrame({"first_day": g["day"].min(), "last_day": g["day"].max()})
-    out["span_days"] = ((out["last_day"] - out["first_day"]).dt.days + 1).astype("int64")
-    out["weeks"] = ((out["span_days"] - 1) // 7 + 1).astype("int64")
-    out["days_logged"] = g["day"].nunique().astype("int64")
-    out["adherence"] = out["days_logged"] / out["span_days"]
-    out["entries"] = entries.groupby("client", sort=False).size()
-    out["activities"] = did.groupby("client", sort=False).size().reindex(out.index, fill_value=0)
-    out["planned"] = planned.groupby(df["client"], sort=False).sum()
-    out["done"] = done.groupby(df["client"], sort=False).sum()
-    out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)
-    out["mastery"] = did.groupby("client", sort=False)["mastery"].mean()
-    out["pleasure"] = did.groupby("client", sort=False)["pleasure"].mean()
-    out["mood"] = entries.groupby("client", sort=False)["mood"].mean()
-    out["avoidance_share"] = did["avoidance"].fillna(False).astype("float64").groupby(
-        did["client"], sort=False).mean()
+    p = _Prepared(cohort)
+    weeks = _client_weeks(p)
+    n, codes, df = p.n, p.codes, p.df
 
-    weeks = weeks.assign(activation=weeks["done"] * 7.0 / weeks["days"])
-    for name, col in (("activation_slope", "activation"), ("mood_slope", "mood")):
-        fit = _grouped_slope(weeks, "client", "week", col, ci)
+    def count(mask):
+        return np.bincount(codes, weights=mask, minlength=n).astype("int64")
+
+    def mean(col, where):
+        return group_mean(codes, df[col].to_numpy(dtype="float64", na_value=np.nan), n, where)
+
+    span = (p.last - p.first + 1).astype("int64")
+    days_logged = count(p.first_of_day)
+    planned, done = count(p.planned), count(p.done)
+    avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool).astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "first_day": days_to_datetime(p.first, df["start"]),
+            "last_day": days_to_datetime(p.last, df["start"]),
+            "span_days": span,
+            "weeks": (span - 1) // 7 + 1,
+            "days_logged": days_logged,
+            "adherence": days_logged / span,
+            "entries": count(p.first_row),
+            "activities": count(p.happened),
+            "planned": planned,
+            "done": done,
+            "completion": np.where(planned > 0, done / np.where(planned > 0, planned, 1), np.nan),
+            "mastery": mean("mastery", p.happened),
+            "pleasure": mean("pleasure", p.happened),
+            "mood": mean("mood", p.first_row),
+            "avoidance_share": group_mean(codes, avoid, n, p.happened),
+        }, index=pd.Index(p.names, name="client"))
+
+    # weeks are in natural client order; map them to the codes of p.names
+    wcode = p.grid_codes
+    wk = weeks["week"].to_numpy(dtype="float64")
+    activation = weeks["done"].to_numpy(dtype="float64") * 7.0 / weeks["days"].to_numpy(dtype="float64")
+    wmood = weeks["mood"].to_numpy(dtype="float64")
+    for name, y in (("activation_slope", activation), ("mood_slope", wmood)):
+        fit = grouped_slopes(wcode, wk, y, n, ci)
         out[name] = fit["slope"]
         out[f"{name}_ci_low"] = fit["ci_low"]
         out[f"{name}_ci_high"] = fit["ci_high"]
-    w1 = weeks[weeks["week"] == 1].set_index("client")["mood"]
-    last = weeks.groupby("client", sort=False)["week"].transform("max")
-    tail = weeks[(weeks["week"] >= last - 1) & (weeks["week"] >= 2)]
-    out["mood_first_week"] = w1
-    out["mood_last_weeks"] = tail.groupby("client", sort=False)["mood"].mean()
+    last_week = ((span - 1) // 7 + 1)[wcode]
+    first = np.full(n, np.nan)
+    w1 = weeks["week"].to_numpy() == 1
+    first[wcode[w1]] = wmood[w1]
+    tail = (wk >= last_week - 1) & (wk >= 2)
+    out["mood_first_week"] = first
+    out["mood_last_weeks"] = group_mean(wcode, wmood, n, tail)
     out["mood_change"] = out["mood_last_weeks"] - out["mood_first_week"]
-    for c in ("entries", "activities", "planned", "done"):
-        out[c] = out[c].fillna(0).astype("int64")
-    out.index.name = "client"
     out = out.reset_index()
 
     notes = []
