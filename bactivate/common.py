@@ -189,37 +189,64 @@ def group_mean(codes: np.ndarray, values, n: int, where=None) -> np.ndarray:
         return np.where(k > 0, s / np.where(k > 0, k, 1), np.nan)
 
 
-def grouped_slopes(codes: np.ndarray, x, y, n: int, ci: float = 0.95) -> dict:
+def bare(log: pd.DataFrame) -> pd.DataFrame:
+    """*log* without its ``attrs`` (no copy of the data).
+
+    pandas deep-copies ``attrs`` into every column and slice taken from a frame;
+    a cohort's attrs (rejected rows, files, roster) make that the largest cost
+    of a small analysis. The analyses work on this view and set their own attrs.
+    """
+    return pd.DataFrame(log)
+
+
+def grouped_slopes(codes: np.ndarray, x, y, n: int, ci: float = 0.95, *, flat_nan: bool = False) -> dict:
     """OLS slope of *y* on *x* in each group ``0..n-1``, closed form over all groups at once.
 
     Returns arrays ``slope``, ``ci_low``, ``ci_high`` (t-interval), ``p`` (two-sided t
     test of slope 0, as ``scipy.stats.linregress``) and ``n`` (pairs with both
     values). NaN pairs are dropped; a group with fewer than 3 pairs or no spread
-    in *x* gets NaN.
+    in *x* gets NaN. A flat *y* (every value equal) has slope 0 with a zero-width
+    interval, or, with *flat_nan* (as ``linregress``), NaN interval and p.
+    *y* may be 2-D (rows x measures): each column is fitted on its own and the
+    arrays are then measures x groups.
     """
+    codes = np.asarray(codes)
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
-    codes = np.asarray(codes)
-    ok = ~(np.isnan(x) | np.isnan(y)) & (codes >= 0)
-    c, x, y = codes[ok], x[ok], y[ok]
-    cnt = np.bincount(c, minlength=n).astype("float64")
+    two_d = y.ndim == 2
+    ys = y.T if two_d else y[None, :]
+    shape = (len(ys), n)
+    cnt, sxx, sxy, sse, syy = (np.zeros(shape) for _ in range(5))
     with np.errstate(invalid="ignore", divide="ignore"):
-        xm = np.bincount(c, weights=x, minlength=n) / cnt
-        ym = np.bincount(c, weights=y, minlength=n) / cnt
-        dx, dy = x - xm[c], y - ym[c]
-        sxx = np.bincount(c, weights=dx * dx, minlength=n)
-        sxy = np.bincount(c, weights=dx * dy, minlength=n)
+        for j, yj in enumerate(ys):
+            ok = ~(np.isnan(x) | np.isnan(yj)) & (codes >= 0)
+            c, xj, yj = codes[ok], x[ok], yj[ok]
+            k = np.bincount(c, minlength=n).astype("float64")
+            xm = np.bincount(c, weights=xj, minlength=n) / k
+            ym = np.bincount(c, weights=yj, minlength=n) / k
+            dx, dy = xj - xm[c], yj - ym[c]
+            cnt[j] = k
+            sxx[j] = np.bincount(c, weights=dx * dx, minlength=n)
+            sxy[j] = np.bincount(c, weights=dx * dy, minlength=n)
+            good = (k >= 3) & (sxx[j] > 0)
+            b = np.where(good, sxy[j] / np.where(good, sxx[j], 1.0), 0.0)
+            resid = dy - dx * b[c]
+            sse[j] = np.bincount(c, weights=resid * resid, minlength=n)
+            if flat_nan:
+                syy[j] = np.bincount(c, weights=dy * dy, minlength=n)
         good = (cnt >= 3) & (sxx > 0)
         slope = np.where(good, sxy / np.where(good, sxx, 1.0), np.nan)
-        resid = dy - dx * np.where(good, slope, 0.0)[c]
-        sse = np.bincount(c, weights=resid * resid, minlength=n)
         dof = np.where(good, cnt - 2, np.nan)
         se = np.sqrt(sse / dof / sxx)
         t = _st.t.ppf(0.5 + ci / 2, dof)
-        stat = np.abs(slope) / se
-        p = 2 * _st.t.sf(stat, dof)
+        p = 2 * _st.t.sf(np.abs(slope) / se, dof)
     # an exact fit: linregress gives p 0 for a slope and 1 for a flat line
     exact = good & (se == 0)
     p = np.where(exact, np.where(slope != 0, 0.0, 1.0), p)
-    return {"slope": slope, "ci_low": slope - t * se, "ci_high": slope + t * se, "p": p,
-            "n": cnt.astype("int64")}
+    if flat_nan:
+        flat = good & (syy == 0)
+        se = np.where(flat, np.nan, se)
+        p = np.where(flat, np.nan, p)
+    out = {"slope": slope, "ci_low": slope - t * se, "ci_high": slope + t * se, "p": p,
+           "n": cnt.astype("int64")}
+    return out if two_d else {k: v[0] for k, v in out.items()}

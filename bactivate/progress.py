@@ -18,13 +18,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bactivate.common import happened, require, slope_ci, with_calendar
+from bactivate.cohort import _natural_codes
+from bactivate.common import (
+    bare,
+    day_numbers,
+    days_to_datetime,
+    flags,
+    group_mean,
+    grouped_slopes,
+    happened,
+    require,
+    with_calendar,
+)
 from bactivate.schema import AttrsFrame
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")
 
 
-def progress(log: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
+def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd.DataFrame:
     """Week by week (``freq="W"``, weeks counted from the first logged day) or day by day (``"D"``).
 
     Returns one row per period: ``activities`` (entries that happened),
@@ -33,43 +44,92 @@ def progress(log: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
     ``days_logged``, and the period's first day. ``attrs["trend"]`` holds
     :func:`progress_trend` of the table.
 
+    With ``by="client"`` a cohort is analysed in one call: one row per client
+    and period, ``client`` first, weeks counted from *each client's* first
+    logged day (as :func:`bactivate.cohort.client_weeks` does), clients in
+    natural order (C2 before C10). ``attrs["trend"]`` then has one row per
+    client and measure, ``client`` first. The numbers are those of
+    ``progress(one_client_log)`` for each client; this is the way to run it on
+    a cohort (a loop of single-client calls gives the same rows, much slower).
+
     Examples
     --------
     >>> import bactivate as ba
     >>> weekly = ba.progress(ba.synth.client(weeks=6, seed=1))
     >>> bool(((weekly["completion"] >= 0) & (weekly["completion"] <= 1)).all())
     True
+    >>> log, _ = ba.synth.cohort(n_clients=3, weeks=4, seed=1)
+    >>> ba.progress(log, by="client").groupby("client").size().tolist()
+    [4, 4, 4]
     """
     require(log, ("start", "mastery", "pleasure", "mood", "planned", "done", "avoidance"), "progress()")
     if freq not in ("W", "D"):
         raise ValueError(f"freq must be 'W' (weeks) or 'D' (days), not {freq!r}")
-    df = with_calendar(log[log["start"].notna()])
+    if by not in (None, "client"):
+        raise ValueError(f"by must be None (the log is one client's) or 'client' (one table for every "
+                         f"client of a cohort), not {by!r}")
+    if by == "client":
+        require(log, ("client",), "progress(by='client')")
     key = "week" if freq == "W" else "day"
-    planned = df["planned"].fillna(False).astype(bool)
-    did = happened(df)
-    plans = df.assign(is_plan=planned, is_done=planned & df["done"].fillna(False).astype(bool))
-    gp = plans.groupby(key, observed=True)
-    gd = did.groupby(key, observed=True)
-    out = pd.DataFrame({
-        "start_day": gp["day"].min(),
-        "days_logged": gp["day"].nunique(),
-        "activities": gd["activity"].count().reindex(gp.size().index, fill_value=0),
-        "planned": gp["is_plan"].sum(),
-        "done": gp["is_done"].sum(),
-    })
-    out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)
-    means = gd[["mastery", "pleasure", "mood"]].mean()
-    out = out.join(means)
-    avoid = did["avoidance"].fillna(False).astype("float64")
-    out["avoidance_share"] = avoid.groupby(did[key], observed=True).mean()
-    out = out.reset_index()
-    if key == "week":
-        out["week"] = out["week"].astype("int64")
-    for c in ("days_logged", "activities", "planned", "done"):
-        out[c] = out[c].astype("int64")
-    out = out.sort_values(key, kind="stable").reset_index(drop=True)
-    out.attrs = {"trend": AttrsFrame(progress_trend(out, per=key))}
-    return out
+    keep = log["start"].notna()
+    if by == "client":
+        keep &= log["client"].notna()
+    keep = keep.to_numpy(dtype=bool)
+    df = bare(log) if keep.all() else bare(log)[keep]
+    day = day_numbers(df["start"])
+    if by == "client":
+        codes, names = pd.factorize(df["client"].astype("str"))
+        names = np.asarray(names, dtype=object)
+        rank = np.empty(len(names), dtype="int64")
+        rank[np.argsort(_natural_codes(names), kind="stable")] = np.arange(len(names))
+        codes = rank[codes]  # codes in natural client order
+        names = names[np.argsort(rank)]
+    else:
+        codes, names = np.zeros(len(df), dtype="int64"), np.array([None], dtype=object)
+    n_clients = len(names)
+    if len(df):
+        first = pd.Series(day).groupby(codes).min().reindex(range(n_clients)).to_numpy()
+        rel = day - first[codes]
+    else:
+        first, rel = np.zeros(n_clients, "int64"), day
+    period = rel // 7 + 1 if key == "week" else rel
+    span = int(period.max()) + 1 if len(df) else 1
+    gcode, uniq = pd.factorize(codes * span + period, sort=True)
+    n = len(uniq)
+    client_of = uniq // span
+    planned, done, did = flags(df)
+
+    def count(mask):
+        return np.bincount(gcode, weights=mask, minlength=n).astype("int64")
+
+    def mean(col):
+        return group_mean(gcode, df[col].to_numpy(dtype="float64", na_value=np.nan), n, did)
+
+    first_of_day = ~pd.Series(codes * (int(rel.max()) + 1 if len(df) else 1) + rel).duplicated().to_numpy()
+    start_day = np.full(n, np.iinfo("int64").max)
+    np.minimum.at(start_day, gcode, day)
+    planned_n, done_n = count(planned), count(done)
+    out = {}
+    if by == "client":
+        out["client"] = pd.array(names[client_of], dtype="str")
+    start_day = days_to_datetime(start_day, df["start"])
+    out[key] = (uniq % span).astype("int64") if key == "week" else start_day
+    out["start_day"] = start_day
+    out["days_logged"] = count(first_of_day)
+    out["activities"] = count(did & df["activity"].notna().to_numpy(dtype=bool))
+    out["planned"] = planned_n
+    out["done"] = done_n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["completion"] = np.where(planned_n > 0, done_n / np.where(planned_n > 0, planned_n, 1), np.nan)
+    for c in ("mastery", "pleasure", "mood"):
+        out[c] = mean(c)
+    avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool).astype("float64")
+    out["avoidance_share"] = group_mean(gcode, avoid, n, did)
+    table = pd.DataFrame(out)
+    x = table[key].to_numpy(dtype="float64") if key == "week" else (uniq % span) / 7
+    trend = _trend(table, client_of, names if by == "client" else None, x, key, 0.95)
+    table.attrs = {"trend": AttrsFrame(trend)}
+    return table
 
 
 def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) -> pd.DataFrame:
@@ -78,27 +138,51 @@ def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) ->
     One row per measure: ``slope`` (units per week), ``slope_ci_low``,
     ``slope_ci_high``, ``slope_p``, ``n`` (periods), ``first`` and ``last``
     values, and ``direction`` in words ("rising", "falling", "no clear change")
-    judged by whether the CI excludes 0.
+    judged by whether the CI excludes 0. The slopes are fitted in closed form,
+    all measures at once (the same numbers as ``scipy.stats.linregress``).
     """
     x = weekly[per]
     if per == "day":
         x = (x - x.min()).dt.days / 7
-    rows = []
-    for m in MEASURES:
-        if m not in weekly.columns:
-            continue
-        y = weekly[m].astype("float64")
-        fit = slope_ci(x.to_numpy(dtype="float64"), y.to_numpy(), ci)
-        ok = y.dropna()
-        direction = ("rising" if fit["slope_ci_low"] > 0 else "falling" if fit["slope_ci_high"] < 0
-                     else "no clear change")
-        rows.append({"measure": m, **{k: v for k, v in fit.items() if k != "slope_n"}, "n": fit["slope_n"],
-                     "first": ok.iloc[0] if len(ok) else np.nan,
-                     "last": ok.iloc[-1] if len(ok) else np.nan, "direction": direction})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
-    out = out.astype({"measure": "str", "direction": "str", "n": "int64"})
+    return _trend(weekly, np.zeros(len(weekly), dtype="int64"), None, x.to_numpy(dtype="float64"), per, ci)
+
+
+def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: str, ci: float) -> pd.DataFrame:
+    """The trend rows of every client (*codes* into *names*, sorted; one group when *names* is None).
+
+    All measures and clients are fitted at once in closed form.
+    """
+    measures = [m for m in MEASURES if m in table.columns]
+    n_groups = 1 if names is None else len(names)
+    if not measures:
+        return pd.DataFrame()
+    y = np.column_stack([table[m].to_numpy(dtype="float64", na_value=np.nan) for m in measures])
+    fit = grouped_slopes(codes, x, y, n_groups, ci, flat_nan=True)
+    # first and last values of each measure per group (rows are sorted by group)
+    first = np.full((len(measures), n_groups), np.nan)
+    last = first.copy()
+    groups = np.arange(n_groups)
+    for j in range(len(measures)):
+        pos = np.flatnonzero(~np.isnan(y[:, j]))
+        cv = codes[pos]
+        lo, hi = np.searchsorted(cv, groups, "left"), np.searchsorted(cv, groups, "right")
+        has = hi > lo
+        first[j, has] = y[pos[lo[has]], j]
+        last[j, has] = y[pos[hi[has] - 1], j]
+    direction = np.where(fit["ci_low"] > 0, "rising", np.where(fit["ci_high"] < 0, "falling", "no clear change"))
+
+    def flat(a):  # measures x groups -> group-major rows
+        return a.T.reshape(-1)
+
+    out = pd.DataFrame({
+        "measure": pd.array(np.tile(np.array(measures, dtype=object), n_groups), dtype="str"),
+        "slope": flat(fit["slope"]), "slope_ci_low": flat(fit["ci_low"]),
+        "slope_ci_high": flat(fit["ci_high"]), "slope_p": flat(fit["p"]), "n": flat(fit["n"]),
+        "first": flat(first), "last": flat(last),
+        "direction": pd.array(flat(direction).astype(object), dtype="str"),
+    })
+    if names is not None:
+        out.insert(0, "client", pd.array(np.repeat(names, len(measures)), dtype="str"))
     out.attrs = {"description": f"OLS slope per week over {per}s, {ci:.0%} CI; few periods give wide CIs."}
     return out
 
