@@ -436,7 +436,7 @@ class _LongReader:
                            ("activity", _TOTALS_LABEL), ("category", _TOTALS_LABEL),
                            ("note", _TOTALS_LABEL)):
             if f in cells.columns:
-                hit = values.distinct(cells[f].astype("str"), lambda u, p=pattern: u.str.match(p))
+                hit = values.distinct(cells[f], lambda u, p=pattern: u.astype("str").str.match(p))
                 totals |= hit.fillna(False).astype(bool) & cells[f].notna()
         repeat = cells["_repeat"].astype(bool)
 
@@ -635,6 +635,12 @@ class _LongReader:
 
     def _number(self, col: pd.Series, field: str, report):
         """Parse a rating column; mood labels (Daylio or mood_map) become 0-10 values."""
+        vals, reasons, den, labelled = values.per_value(self._rating_cells)(col, field)
+        report(reasons, field)
+        return vals, den, labelled
+
+    def _rating_cells(self, col: pd.Series, field: str):
+        """(values, reasons, denominators, labelled) of the cells of a rating column."""
         labelled = pd.Series(False, index=col.index)
         label_vals = pd.Series(np.nan, index=col.index)
         if field == "mood":
@@ -651,8 +657,7 @@ class _LongReader:
             if words.any():
                 reasons = reasons.where(~words, reasons + "; for mood words, give each word's value "
                                         "with mood_map={'great': 9, 'ok': 5, 'low': 2}")
-        report(reasons, field)
-        return vals, den, labelled
+        return vals, reasons, den, labelled
 
     def _when(self, cells, problems, report):
         """Start and end datetimes from Date/Time, Start/End, Duration or hour slots."""
@@ -705,8 +710,9 @@ class _LongReader:
                 s_reasons = s_reasons.where(~miss, "no start time: write the time the activity "
                                             "started (e.g. 14:00 or 2pm)")
             else:
-                s_reasons = s_reasons.where(~timed, "'" + col.astype("str") + "' is a time of day "
-                                            "with no date: add a Date column or write the date too")
+                s_reasons = s_reasons.copy()
+                s_reasons[timed] = ("'" + col[timed].astype("str") + "' is a time of day "
+                                    "with no date: add a Date column or write the date too")
             report(s_reasons, "start")
             start = s
         elif "time" in cells.columns:
@@ -768,7 +774,8 @@ class _LongReader:
         if not bare.any():
             return t, t_end
         hours = t.dt.total_seconds() / 3600
-        marked = cells[field].astype("str").str.contains(r"[ap]\.?m\b", case=False, regex=True)
+        marked = values.distinct(cells[field], lambda u: u.astype("str").str.contains(
+            r"[ap]\.?m\b", case=False, regex=True))
         if (hours.ge(13) & ~marked.fillna(False).astype(bool)).any():
             return t, t_end  # the column uses the 24-hour clock: 9:00 is nine in the morning
         key = [cells["_sheet"].fillna("").astype("str"), day]
@@ -803,15 +810,16 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
 
 
 def _same_key(col: pd.Series, key: str) -> np.ndarray:
-    text = values.distinct(col.astype("str"),
-                           lambda u: u.str.lower().str.replace(r"[^0-9a-z]+", "", regex=True))
-    return (text == key).fillna(False).to_numpy(dtype=int)
+    hit = values.distinct(col, lambda u: u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+                          == key)
+    return hit.fillna(False).to_numpy(dtype=int)
 
 
 def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: values.blank(frame[c]) for c in frame.columns}, index=frame.index)
 
 
+@values.per_value
 def _extra(col: pd.Series) -> pd.Series:
     """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
     blank = values.blank(col)

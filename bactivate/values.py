@@ -17,6 +17,7 @@ value, so a log of a million rows costs little more than its distinct cells.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 
 import numpy as np
@@ -39,6 +40,53 @@ _NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
+def coded(s) -> bool:
+    """True for a column held as codes into its distinct values (a ``category`` Series).
+
+    The loader reads CSV and Parquet columns this way (see :mod:`bactivate.sources`), so that
+    every parser below works on the distinct values of a column, not on each of its rows.
+    """
+    return isinstance(s, pd.Series) and isinstance(s.dtype, pd.CategoricalDtype)
+
+
+def _spread(got, codes: np.ndarray, index: pd.Index):
+    """The result of a parser on the distinct values, spread back over the rows (by *codes*)."""
+    if isinstance(got, pd.Series | pd.DataFrame):
+        out = got.take(codes)
+        out.index = index
+        return out
+    if isinstance(got, tuple):
+        return tuple(_spread(g, codes, index) for g in got)
+    return got  # a dict or flag about the column as a whole
+
+
+def per_value(func):
+    """Run the column parser *func* on the distinct values of a coded column, then spread it.
+
+    A parser whose result for a cell depends only on that cell (and on the set of distinct
+    values, as day/month order does) gives the same answer this way, at the cost of the
+    distinct values. Columns that are not coded are parsed as they are.
+    """
+    @functools.wraps(func)
+    def run(s, *args, **kwargs):
+        if not coded(s):
+            return func(s, *args, **kwargs)
+        cats = s.cat.categories
+        codes = s.cat.codes.to_numpy().astype(np.intp)
+        codes = np.where(codes < 0, len(cats), codes)  # the last distinct value is the blank one
+        u = pd.Series(cats).reindex(range(len(cats) + 1))
+        used = np.bincount(codes, minlength=len(u)) > 0
+        if not used.all():  # only the values of these rows: not a header above them, say
+            keep = np.flatnonzero(used)
+            renumber = np.zeros(len(u), dtype=np.intp)
+            renumber[keep] = np.arange(len(keep))
+            codes = renumber[codes]
+            u = u.iloc[keep].reset_index(drop=True)
+        return _spread(func(u, *args, **kwargs), codes, s.index)
+    return run
+
+
+@per_value
 def blank(s: pd.Series) -> pd.Series:
     """True where a cell is empty: missing, or text that is only whitespace."""
     isna = s.isna()
@@ -86,8 +134,11 @@ def distinct(s: pd.Series, func):
     A log of 100 000 rows holds a few hundred distinct ratings, dates or times; regular
     expressions and parsers then run on those few hundred.
     """
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    got = func(pd.Series(uniq, dtype=object if s.dtype == object else s.dtype))
+    if coded(s):
+        codes, uniq = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    got = func(pd.Series(uniq, dtype=object if s.dtype == object else uniq.dtype))
     got = got.reset_index(drop=True)
     if isinstance(got, pd.DataFrame):
         out = got.reindex(codes)
@@ -97,6 +148,7 @@ def distinct(s: pd.Series, func):
     return out
 
 
+@per_value
 def numeric(s: pd.Series) -> pd.Series:
     """Cells that are numbers, or text that is one, as float (NaN otherwise); per distinct value."""
     if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:
@@ -115,6 +167,7 @@ def _is_type(s: pd.Series, types) -> pd.Series:
     return _per_unique(s, lambda v: isinstance(v, types)).fillna(False).astype(bool)
 
 
+@per_value
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numbers as people write them: ``7``, ``7.5``, ``7,5``, ``7/10``, ``seven``.
 
@@ -169,6 +222,7 @@ def _number_text(raw: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"value": got.astype("float64"), "denom": den.astype("float64")})
 
 
+@per_value
 def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells: yes/no, y/n, x, ✓, 1/0, true/false (blank -> NA)."""
     empty = blank(s)
@@ -185,6 +239,7 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, reasons
 
 
+@per_value
 def parse_text(s: pd.Series) -> pd.Series:
     """Free text, whitespace trimmed, line breaks as ``\n``, blanks as missing."""
     out = s.where(~blank(s))
@@ -249,6 +304,7 @@ def _from_objects(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, far
 
 
+@per_value
 def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series, dict]:
     """Dates: real Excel dates, Excel serial numbers, ISO text, ``12/03/2026``, ``3 Mar 2026``.
 
@@ -441,6 +497,7 @@ _BARE_HOUR = re.compile(
     r"^\s*(?:[1-9]|1[01])(?:[:.]\d{2})?(?:\s*(?:-|–|—|to)\s*(?:[1-9]|1[012])(?:[:.]\d{2})?)?\s*$")
 
 
+@per_value
 def bare_hours(s: pd.Series) -> pd.Series:
     """Cells that give an hour from 1 to 11 without am/pm: ``2``, ``1:30``, ``1-2``.
 
@@ -455,6 +512,7 @@ def bare_hours(s: pd.Series) -> pd.Series:
     return (whole | hit.fillna(False).astype(bool)).astype(bool)
 
 
+@per_value
 def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Times of day: ``14:00``, ``2pm``, ``2:30 PM``, ``14.30``, Excel times, hour slots ``7-8am``.
 
@@ -521,6 +579,7 @@ def _one_duration(text: str) -> float:
     return np.nan
 
 
+@per_value
 def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series, bool]:
     """Durations in minutes. Bare numbers use *unit* (``"min"`` or ``"h"``).
 
