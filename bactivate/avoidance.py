@@ -8,7 +8,8 @@ for in one client's log, as a dict of tidy frames:
 * ``"by_hour"``: avoidance share and mean mood by weekday x hour of day;
 * ``"skipped"``: planned activities not done, by activity and by time of day;
 * ``"low_mood"``: the hours and weekdays when mood bottoms out, against the
-  client's own average, with CIs;
+  client's own average, with CIs (t-intervals of the mean, clipped to the
+  0-10 scale);
 * ``"before"``: what the client was doing in the entry just before avoidance
   entries, compared with how common that activity is overall.
 
@@ -116,6 +117,9 @@ def _low_mood(df: pd.DataFrame, ci: float, min_entries: int) -> pd.DataFrame:
     parts = []
     for kind, key in (("hour", "hour"), ("weekday", "weekday")):
         t = grouped_mean_ci(rated, key, "mood", ci).reset_index().rename(columns={key: "level"})
+        # a mean of 0-10 ratings lies in 0-10, and so does its interval (few, spread ratings
+        # give a raw t-interval past 0 or 10)
+        t[["mood_ci_low", "mood_ci_high"]] = t[["mood_ci_low", "mood_ci_high"]].clip(0.0, 10.0)
         t = t[t["mood_n"] >= min_entries]
         t["level"] = t["level"].astype("str")
         if kind == "hour":

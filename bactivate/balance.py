@@ -43,7 +43,9 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: f
     DataFrame, one row per group, most frequent first (weeks and days in order):
     ``entries``, ``hours`` (summed where start and end are known),
     ``entries_per_week``, ``mastery_mean`` with ``mastery_ci_low/high``,
-    ``pleasure_mean`` with its CI, ``share_both``, ``share_mastery_only``,
+    ``pleasure_mean`` with its CI (t-intervals over entries, clipped to the
+    0-10 rating scale: with few, spread ratings the raw interval can pass 0 or
+    10, where no mean can lie), ``share_both``, ``share_mastery_only``,
     ``share_pleasure_only``, ``share_neither`` (of entries rated on both),
     ``obtained_reward`` (entries per week x mean pleasure) and ``rated``
     (entries with both ratings). Skipped plans (planned, not done) are not
@@ -91,6 +93,9 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: f
     })
     out["entries_per_week"] = out["entries"] / n_weeks
     out = out.join(grouped_mean_ci(work, by, "mastery", ci)).join(grouped_mean_ci(work, by, "pleasure", ci))
+    for m in ("mastery", "pleasure"):  # a mean of 0-10 ratings lies in 0-10: so does its interval
+        for end in ("ci_low", "ci_high"):
+            out[f"{m}_{end}"] = out[f"{m}_{end}"].clip(0.0, 10.0)
     sums = g[["both", "mastery_only", "pleasure_only", "neither"]].sum()
     denom = out["rated"].where(out["rated"] > 0)
     for k in sums.columns:
@@ -112,6 +117,6 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: f
         out["week"] = out["week"].astype("int64")
     out.attrs = {"by": by, "high": high, "ci": ci,
                  "description": f"Mastery and pleasure per {by}; 'high' means rated {high:g} or more "
-                                f"of 10; CIs are {ci:.0%} t-intervals over entries."}
+                                f"of 10; CIs are {ci:.0%} t-intervals over entries, clipped to 0-10."}
     return out
 

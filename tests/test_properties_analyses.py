@@ -1,0 +1,557 @@
+"""Property-based tests of the analyses: any valid tidy log, and any subset of one.
+
+Two generators build valid tidy logs:
+
+* ``synth_logs``: ``ba.synth.client`` with drawn length, entries per day, avoidance
+  tendency, treatment strength, missing rate and seed (realistic logs);
+* ``built_logs``: small frames drawn cell by cell (entries of 1-3 activities
+  sharing their time and mood, ratings 0-10 or missing, flags True/False/<NA>,
+  end missing or after the start, a row with no date now and then), put
+  through ``bactivate.schema.conform`` and checked with ``schema.check_log``.
+
+``subsets`` then cuts a drawn log the way a user does (one row, one day, one
+week, one activity, only unplanned rows, only skipped plans, a rating column
+all missing, every row avoidance, no avoidance flags, a random sample, the
+empty log). Every public analysis (and every plot of ``bactivate.plot``) runs
+on the result and must:
+
+* never crash: the only acceptable exception is a ``ValueError`` (``LogError``
+  is one) whose message says what is missing (``assert_clear``);
+* keep ratings and means of ratings on the 0-10 scale, and shares on 0-1;
+* not be NaN where data exist (a mean over >= 1 rating is a number);
+* have counts that add up to the rows they count, counted here independently.
+
+The examples per test are moderate (the file runs in about 30 s on two
+cores); ``BACTIVATE_HYPOTHESIS_EXAMPLES=10`` searches ten times longer. The
+findings are in docs/robustness.md, "Properties of the analyses".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bactivate as ba
+from bactivate.progress import MEASURES
+from bactivate.schema import check_log, conform
+
+N = int(os.environ.get("BACTIVATE_HYPOTHESIS_EXAMPLES", "1"))  # raise to search longer
+
+
+def examples(k: int):
+    return settings(max_examples=k * N, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+EPS = 1e-9
+RATINGS = ("mastery", "pleasure", "mood", "effort")
+
+# --------------------------------------------------------------------------- generators
+
+ACTIVITIES = ("Walk", "Call mum", "Scrolling in bed", "Cook dinner", "Read")
+CATEGORIES = ("Health", "Relationships", "Self-care")
+RATING = st.one_of(st.none(), st.integers(0, 10).map(float), st.floats(0, 10))
+FLAG = st.sampled_from([None, True, False])
+
+
+@st.composite
+def synth_logs(draw, client: str = "C01") -> pd.DataFrame:
+    log = ba.synth.client(
+        weeks=draw(st.integers(1, 3)), entries_per_day=draw(st.integers(1, 5)),
+        baseline_weeks=draw(st.integers(0, 1)), seed=draw(st.integers(0, 2**31)), client=client,
+        avoidance_tendency=draw(st.sampled_from([0.0, 0.35, 1.0])),
+        activation_effect=draw(st.sampled_from([0.0, 1.0, 3.0])),
+        missing_rate=draw(st.sampled_from([0.0, 0.05, 0.5])))
+    log.attrs = {}
+    return log
+
+
+@st.composite
+def built_logs(draw, client: str = "C01") -> pd.DataFrame:
+    """A small tidy log drawn cell by cell: entries of 1-3 activities sharing time and mood."""
+    n_entries = draw(st.integers(1, 12))
+    span_days = draw(st.integers(0, 24))
+    base = dt.datetime(2026, 3, 2)
+    rows = []
+    for entry in range(1, n_entries + 1):
+        start = None if draw(st.integers(0, 14)) == 0 else base + dt.timedelta(
+            minutes=draw(st.integers(0, span_days * 1440 + 1439)))
+        minutes = draw(st.one_of(st.none(), st.integers(0, 240)))
+        mood = draw(RATING)
+        for _ in range(draw(st.integers(1, 3))):
+            rows.append({
+                "client": client, "entry": entry, "start": start,
+                "end": None if start is None or minutes is None else start + dt.timedelta(minutes=minutes),
+                "activity": draw(st.one_of(st.none(), st.sampled_from(ACTIVITIES))),
+                "category": draw(st.one_of(st.none(), st.sampled_from(CATEGORIES))),
+                "mastery": draw(RATING), "pleasure": draw(RATING), "mood": mood, "effort": draw(RATING),
+                "planned": draw(FLAG), "done": draw(FLAG), "avoidance": draw(FLAG),
+                "note": None, "source": f"built.csv:{len(rows) + 2}",
+            })
+    frame = pd.DataFrame(rows)
+    frame = frame.assign(
+        start=pd.to_datetime(frame["start"]).astype("datetime64[ns]"),
+        end=pd.to_datetime(frame["end"]).astype("datetime64[ns]"),
+        **{c: frame[c].astype("float64") for c in RATINGS},
+        **{c: frame[c].astype("boolean") for c in ("planned", "done", "avoidance")})
+    log = conform(frame)
+    check_log(log)
+    return log
+
+
+LOGS = st.one_of(synth_logs(), built_logs())
+
+SUBSETS = ("all", "one row", "one day", "one week", "one activity", "unplanned", "skipped plans",
+           "no mood", "no mastery", "no pleasure", "no ratings", "all avoidance", "no avoidance flags",
+           "sample", "empty")
+
+
+@st.composite
+def subsets(draw, logs=LOGS) -> tuple[str, pd.DataFrame]:
+    """(how, a subset of a valid log) -- still a valid tidy log."""
+    log = draw(logs)
+    how = draw(st.sampled_from(SUBSETS))
+    day = log["start"].dt.normalize()
+    if how == "one row":
+        out = log.iloc[[draw(st.integers(0, len(log) - 1))]]
+    elif how == "one day":
+        days = sorted(day.dropna().unique())
+        out = log[day == draw(st.sampled_from(days))] if days else log.iloc[:1]
+    elif how == "one week":
+        week = (day - day.min()).dt.days // 7 + 1
+        weeks = sorted(week.dropna().unique())
+        out = log[week == draw(st.sampled_from(weeks))] if weeks else log.iloc[:1]
+    elif how == "one activity":
+        acts = sorted(log["activity"].dropna().unique())
+        out = log[log["activity"] == draw(st.sampled_from(acts))] if acts else log.iloc[:1]
+    elif how == "unplanned":
+        out = log[~log["planned"].fillna(False).to_numpy(bool)]
+    elif how == "skipped plans":
+        out = log.assign(planned=pd.array([True] * len(log), dtype="boolean"),
+                         done=pd.array([False] * len(log), dtype="boolean"))
+    elif how.startswith("no ") and how != "no avoidance flags":
+        cols = RATINGS if how == "no ratings" else (how[3:],)
+        out = log.assign(**{c: np.nan for c in cols})
+    elif how == "all avoidance":
+        out = log.assign(avoidance=pd.array([True] * len(log), dtype="boolean"))
+    elif how == "no avoidance flags":
+        out = log.assign(avoidance=pd.array([pd.NA] * len(log), dtype="boolean"))
+    elif how == "sample":
+        keep = draw(st.lists(st.booleans(), min_size=len(log), max_size=len(log)))
+        out = log[np.array(keep, dtype=bool)]
+    elif how == "empty":
+        out = log.iloc[:0]
+    else:
+        out = log
+    out = conform(out.copy())
+    out.attrs = {}
+    check_log(out)
+    return how, out
+
+
+@st.composite
+def cohorts(draw) -> pd.DataFrame:
+    """2-3 clients, each a (subset of a) generated log, concatenated."""
+    parts = []
+    for i in range(draw(st.integers(2, 3))):
+        name = f"C{i + 1:02d}"
+        log = draw(st.one_of(synth_logs(client=name), built_logs(client=name)))
+        _, sub = draw(subsets(st.just(log)))
+        parts.append(sub)
+    out = conform(pd.concat(parts, ignore_index=True))
+    out.attrs = {}
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def happened(log: pd.DataFrame) -> pd.Series:
+    """Rows that took place (not planned-and-skipped), computed here, not by bactivate."""
+    skipped = log["planned"].fillna(False).to_numpy(bool) & (log["done"] == False).fillna(False).to_numpy(bool)  # noqa: E712
+    return pd.Series(~skipped, index=log.index)
+
+
+PANDAS_NOISE = re.compile(r"^(\d+|'[^']*')$|Length mismatch|truth value|cannot convert|"
+                          r"not supported between|object has no attribute|index \d+ is out of bounds|"
+                          r"zero-size array|No objects to concatenate|unhashable|NoneType|NaTType|"
+                          r"invalid value encountered|division by zero")
+
+
+def assert_clear(exc: BaseException) -> None:
+    """An acceptable refusal: a ValueError that says what is missing, not a pandas/numpy traceback."""
+    assert isinstance(exc, ValueError), f"{type(exc).__name__}: {exc}"
+    msg = str(exc)
+    assert len(msg) >= 25 and " " in msg, f"terse error: {msg!r}"
+    assert not PANDAS_NOISE.search(msg), f"internal error leaked: {msg!r}"
+
+
+def in_range(s, lo: float, hi: float) -> bool:
+    s = pd.Series(s, dtype="float64").dropna()
+    return bool(((s >= lo - EPS) & (s <= hi + EPS)).all())
+
+
+def assert_scale(frame: pd.DataFrame, cols, lo=0.0, hi=10.0) -> None:
+    for c in cols:
+        assert in_range(frame[c], lo, hi), f"{c} outside {lo}-{hi}: {frame[c].tolist()}"
+
+
+def assert_ci_brackets(frame: pd.DataFrame, est: str, low: str, high: str) -> None:
+    """Where both bounds exist, low <= estimate <= high."""
+    ok = frame[[est, low, high]].notna().all(axis=1)
+    f = frame[ok]
+    assert ((f[low] <= f[est] + EPS) & (f[est] <= f[high] + EPS)).all(), f[[est, low, high]].to_string()
+
+
+def quiet(fn, *args, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kw)
+
+
+# --------------------------------------------------------------------------- balance
+
+
+@examples(60)
+@given(case=subsets(), by=st.sampled_from(["activity", "category", "week", "day"]))
+def test_balance_properties(case, by):
+    how, log = case
+    res = quiet(ba.balance, log, by=by)
+    did = log[happened(log).to_numpy()]
+    did = did[did[by].notna()] if by in ("activity", "category") else did[did["start"].notna()]
+    # counts add up: every row that happened (with a group) is in exactly one group
+    assert res["entries"].dtype == "int64" and res["rated"].dtype == "int64"
+    assert res["entries"].sum() == len(did)
+    assert res["rated"].sum() == int((did["mastery"].notna() & did["pleasure"].notna()).sum())
+    assert (res["entries"] >= 1).all() and (res["rated"] <= res["entries"]).all()
+    # means and their CIs on the rating scale, CIs around the mean
+    assert_scale(res, ["mastery_mean", "mastery_ci_low", "mastery_ci_high",
+                       "pleasure_mean", "pleasure_ci_low", "pleasure_ci_high"])
+    for m in ("mastery", "pleasure"):
+        assert_ci_brackets(res, f"{m}_mean", f"{m}_ci_low", f"{m}_ci_high")
+    shares = res[["share_both", "share_mastery_only", "share_pleasure_only", "share_neither"]]
+    assert_scale(res, shares.columns, 0, 1)
+    assert np.allclose(shares.sum(axis=1)[res["rated"] > 0], 1.0)
+    assert shares[res["rated"] > 0].notna().all().all()
+    assert (res["hours"].dropna() >= 0).all()
+    # never NaN where data exist
+    if len(res):
+        key = by if by in ("activity", "category") else None
+        if key:
+            rated = did.groupby(key)[["mastery", "pleasure"]].count()
+            got = res.set_index(key)
+            for m in ("mastery", "pleasure"):
+                has = rated[m].reindex(got.index) > 0
+                assert got.loc[has, f"{m}_mean"].notna().all(), (m, how)
+                assert got.loc[~has, f"{m}_mean"].isna().all(), (m, how)
+                # a CI needs two ratings
+                two = rated[m].reindex(got.index) >= 2
+                assert got.loc[two, f"{m}_ci_low"].notna().all(), (m, how)
+        assert res["entries_per_week"].notna().all() and (res["entries_per_week"] > 0).all()
+        ok = res["pleasure_mean"].notna()
+        assert res.loc[ok, "obtained_reward"].notna().all()
+
+
+# --------------------------------------------------------------------------- mood
+
+
+@examples(40)
+@given(case=subsets(), unit=st.sampled_from(["day", "entry"]), adjust=st.sampled_from(["week", None]),
+       min_days=st.integers(2, 3))
+def test_mood_by_activity_properties(case, unit, adjust, min_days):
+    how, log = case
+    res = quiet(ba.mood_by_activity, log, unit=unit, adjust=adjust, min_days=min_days, n_boot=200)
+    assert res["n_with"].dtype == "int64" and res["n_without"].dtype == "int64"
+    assert_scale(res, ["mood_with", "mood_without"])
+    assert_scale(res, ["diff"], -10, 10)
+    assert_scale(res, ["p", "q"], 0, 1)
+    assert_scale(res, ["cliffs_delta"], -1, 1)
+    assert res["status"].isin(["tested", "not enough data"]).all()
+    tested = res[res["status"] == "tested"]
+    assert tested[["diff", "ci_low", "ci_high", "p", "q"]].notna().all().all(), tested.to_string()
+    assert (tested["ci_low"] <= tested["ci_high"] + EPS).all()
+    assert (tested["q"] >= tested["p"] - EPS).all()
+    assert (tested[["n_with", "n_without"]] >= min_days).all().all()
+    # a mean over >= 1 day (entry) is a number
+    assert res.loc[res["n_with"] > 0, "mood_with"].notna().all()
+    assert res.loc[res["n_without"] > 0, "mood_without"].notna().all()
+    if unit == "day" and len(res):
+        # days with a mood rating; an activity's days are those of them on which it happened
+        day = log["start"].dt.normalize()
+        mood_days = set(day[log["mood"].notna()].dropna())
+        assert ((res["n_with"] + res["n_without"]) == len(mood_days)).all()
+        did = log[happened(log).to_numpy() & day.isin(mood_days).to_numpy()]
+        for _, r in res.iterrows():
+            assert r["n_with"] == did.loc[did["activity"] == r["activity"], "start"].dt.normalize().nunique()
+
+
+@examples(40)
+@given(case=subsets(), measure=st.sampled_from(["mood", "mastery", "pleasure", "effort", "avoidance",
+                                                 "activities"]),
+       baseline=st.sampled_from([1, [1, 2], 2]))
+def test_phase_effect_properties(case, measure, baseline):
+    how, log = case
+    try:
+        res = quiet(ba.phase_effect, log, baseline=baseline, measure=measure)
+    except ValueError as exc:
+        assert_clear(exc)
+        return
+    assert res["effect"].tolist() == ["NAP", "Tau", "Tau-U", "Hedges' g"]
+    assert (res["n_a"] >= 1).all() and (res["n_b"] >= 1).all()
+    did = log[happened(log).to_numpy() & log["start"].notna().to_numpy()]
+    assert (res["n_a"] + res["n_b"] <= did["start"].dt.normalize().nunique()).all()
+    if measure in RATINGS:
+        assert_scale(res, ["mean_a", "mean_b"])
+    elif measure == "avoidance":
+        assert_scale(res, ["mean_a", "mean_b"], 0, 1)
+    assert res[["mean_a", "mean_b"]].notna().all().all()
+    est = res.set_index("effect")
+    assert in_range(est.loc["NAP", ["estimate", "ci_low", "ci_high"]], 0, 1)
+    assert in_range(est.loc[["Tau", "Tau-U"], ["estimate"]].stack(), -1, 1)
+    assert est.loc[["NAP", "Tau"], "estimate"].notna().all()
+    assert_ci_brackets(res, "estimate", "ci_low", "ci_high")
+
+
+# --------------------------------------------------------------------------- avoidance
+
+
+@examples(60)
+@given(case=subsets(), min_entries=st.integers(1, 3))
+def test_avoidance_properties(case, min_entries):
+    how, log = case
+    res = quiet(ba.avoidance, log, min_entries=min_entries)
+    dated = log[log["start"].notna()]
+    did = dated[happened(dated).to_numpy()]
+    avoid = did["avoidance"].fillna(False).to_numpy(bool)
+
+    w = res["by_week"]
+    assert w["entries"].sum() == len(did)
+    assert w["avoidance_entries"].sum() == int(avoid.sum())
+    assert (w["avoidance_entries"] <= w["entries"]).all()
+    assert_scale(w, ["avoidance_share", "avoidance_hours_share"], 0, 1)
+    assert w["avoidance_share"].notna().all()
+
+    h = res["by_hour"]
+    assert h["entries"].sum() == len(did)
+    assert h["mood_n"].sum() == int(did["mood"].notna().sum())
+    assert_scale(h, ["avoidance_share"], 0, 1)
+    assert_scale(h, ["mood_mean"])
+    assert h.loc[h["mood_n"] > 0, "mood_mean"].notna().all()
+
+    sk = res["skipped"]
+    plans = dated[dated["planned"].fillna(False).to_numpy(bool)]
+    skipped = (plans["done"] == False).fillna(False).to_numpy(bool)  # noqa: E712
+    for kind, sub in (("activity", plans["activity"].notna().to_numpy()), ("time of day", slice(None))):
+        part = sk[sk["by"] == kind]
+        assert part["planned"].sum() == len(plans[sub]), kind
+        assert part["skipped"].sum() == int(skipped[sub].sum()), kind
+    assert (sk["skipped"] <= sk["planned"]).all()
+    assert_scale(sk, ["skipped_share"], 0, 1)
+
+    low = res["low_mood"]
+    assert (low["mood_n"] >= min_entries).all()
+    assert_scale(low, ["mood_mean", "mood_ci_low", "mood_ci_high"])
+    assert low["mood_mean"].notna().all()
+    assert_ci_brackets(low, "mood_mean", "mood_ci_low", "mood_ci_high")
+    rated = dated["mood"].notna()
+    for kind in ("hour", "weekday"):
+        assert low.loc[low["by"] == kind, "mood_n"].sum() <= int(rated.sum())
+
+    b = res["before"]
+    assert (b["followed_by_avoidance"] <= b["times"]).all() and (b["followed_by_avoidance"] >= 1).all()
+    assert_scale(b, ["share_followed_by_avoidance"], 0, 1)
+    assert b["times"].sum() <= max(len(did) - 1, 0)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@examples(60)
+@given(case=subsets(), freq=st.sampled_from(["W", "D"]))
+def test_progress_properties(case, freq):
+    how, log = case
+    res = quiet(ba.progress, log, freq=freq)
+    dated = log[log["start"].notna()]
+    did = dated[happened(dated).to_numpy()]
+    for c in ("activities", "planned", "done", "days_logged"):
+        assert res[c].dtype == "int64", c
+    assert res["activities"].sum() == int(did["activity"].notna().sum())
+    planned = dated["planned"].fillna(False).to_numpy(bool)
+    assert res["planned"].sum() == int(planned.sum())
+    assert res["done"].sum() == int((planned & dated["done"].fillna(False).to_numpy(bool)).sum())
+    assert (res["done"] <= res["planned"]).all()
+    assert res["days_logged"].sum() == dated["start"].dt.normalize().nunique()
+    assert_scale(res, ["completion", "avoidance_share"], 0, 1)
+    assert res.loc[res["planned"] > 0, "completion"].notna().all()
+    assert_scale(res, ["mastery", "pleasure", "mood"])
+    key = "week" if freq == "W" else "day"
+    if len(res):
+        day = did["start"].dt.normalize()
+        period = (day - dated["start"].dt.normalize().min()).dt.days // 7 + 1 if key == "week" else day
+        for m in ("mastery", "pleasure", "mood"):
+            has = did[m].notna().groupby(period.to_numpy()).any()
+            got = res.set_index(key)[m]
+            has = has.reindex(got.index, fill_value=False)
+            assert got[has].notna().all(), (m, how)
+    trend = res.attrs["trend"]
+    if len(trend):
+        assert trend["direction"].isin(["rising", "falling", "no clear change"]).all()
+        assert (trend["n"] <= len(res)).all()
+        assert_ci_brackets(trend, "slope", "slope_ci_low", "slope_ci_high")
+
+
+@examples(40)
+@given(case=subsets())
+def test_progress_trend_properties(case):
+    how, log = case
+    weekly = quiet(ba.progress, log)
+    trend = ba.progress_trend(weekly)
+    if weekly.empty:
+        return
+    assert set(trend["measure"]) <= set(MEASURES)
+    assert trend["n"].dtype == "int64"
+    fitted = trend["slope"].notna()
+    assert (trend.loc[fitted, "n"] >= 3).all()
+    # a slope exists wherever >= 3 weeks have a value
+    for _, r in trend.iterrows():
+        n = int(weekly[r["measure"]].notna().sum())
+        assert r["n"] == n
+        if n >= 3:
+            assert pd.notna(r["slope"]), r["measure"]
+    means = trend["measure"].isin(["mastery", "pleasure", "mood"])
+    assert_scale(trend[means], ["first", "last"])
+
+
+@examples(50)
+@given(case=subsets(), high=st.sampled_from([0.0, 7.0, 10.0]))
+def test_small_wins_properties(case, high):
+    how, log = case
+    wins = quiet(ba.small_wins, log, high=high)
+    dated = log[log["start"].notna()]
+    did = dated[happened(dated).to_numpy() & ~dated["avoidance"].fillna(False).to_numpy(bool)]
+    assert set(wins["kind"]) <= {"planned and done", "high mastery", "high pleasure", "first time"}
+    kinds = wins["kind"].value_counts()
+    assert kinds.get("high mastery", 0) == int((did["mastery"] >= high).sum())
+    assert kinds.get("high pleasure", 0) == int((did["pleasure"] >= high).sum())
+    pd_ = did["planned"].fillna(False).to_numpy(bool) & did["done"].fillna(False).to_numpy(bool)
+    assert kinds.get("planned and done", 0) == int(pd_.sum())
+    assert (wins.loc[wins["kind"] == "high mastery", "mastery"] >= high).all()
+    assert_scale(wins, ["mastery", "pleasure", "mood"])
+    assert wins["start"].is_monotonic_increasing
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+@examples(30)
+@given(case=subsets(), n=st.integers(1, 6))
+def test_suggest_next_properties(case, n):
+    how, log = case
+    res = quiet(ba.suggest_next, log, n=n)
+    assert len(res) <= n
+    assert res["rank"].tolist() == list(range(1, len(res) + 1))
+    assert res["activity"].is_unique and res["activity"].notna().all()
+    assert set(res["activity"]) <= set(log["activity"].dropna())
+    assert_scale(res, ["score"], 0, 1.1)
+    assert res["score"].notna().all()
+    assert res["score"].is_monotonic_decreasing
+    assert_scale(res, ["mastery", "pleasure", "effort"])
+    assert_scale(res, ["mood_diff"], -10, 10)
+    assert res["suggestion"].isin(["schedule more", "graded first step"]).all()
+    assert (res["reason"].str.len() > 0).all(), res[["activity", "reason"]].to_string()
+    assert (res["per_week"] > 0).all()
+    graded = res["suggestion"] == "graded first step"
+    assert (res.loc[graded, "suggested_minutes"] >= 5).all()
+    # ratings that exist for an activity that happened are shown
+    did = log[happened(log).to_numpy() & log["activity"].notna().to_numpy()]
+    for m in ("mastery", "pleasure"):
+        rated = did.groupby("activity")[m].count()
+        has = res["activity"].map(rated).fillna(0) > 0
+        assert res.loc[has, m].notna().all(), m
+
+
+# --------------------------------------------------------------------------- cohorts
+
+
+@examples(30)
+@given(cohort=cohorts())
+def test_client_summary_and_weeks_properties(cohort):
+    dated = cohort[cohort["start"].notna() & cohort["client"].notna()]
+    try:
+        s = quiet(ba.client_summary, cohort)
+        w = quiet(ba.cohort.client_weeks, cohort)
+    except ValueError as exc:
+        assert_clear(exc)
+        return
+    assert sorted(s["client"]) == sorted(dated["client"].unique())
+    for c in ("entries", "activities", "planned", "done", "days_logged", "span_days", "weeks"):
+        assert s[c].dtype == "int64", c
+    entries = dated.drop_duplicates(["client", "entry"]).groupby("client").size()
+    assert (s.set_index("client")["entries"] == entries.reindex(s["client"]).to_numpy()).all()
+    did = dated[happened(dated).to_numpy()]
+    assert s["activities"].sum() == len(did)
+    assert s["planned"].sum() == int(dated["planned"].fillna(False).sum())
+    assert (s["done"] <= s["planned"]).all()
+    assert_scale(s, ["adherence", "completion", "avoidance_share"], 0, 1)
+    assert (s["adherence"] > 0).all()
+    assert_scale(s, ["mastery", "pleasure", "mood", "mood_first_week", "mood_last_weeks"])
+    assert_scale(s, ["mood_change"], -10, 10)
+    has_mood = dated.groupby("client")["mood"].count()
+    got = s.set_index("client")
+    assert got.loc[has_mood[has_mood > 0].index, "mood"].notna().all()
+    # the weekly table adds up to the summary
+    assert w["week"].dtype == "int64"
+    per = w.groupby("client")[["entries", "activities", "planned", "done", "days_logged"]].sum()
+    for c in per.columns:
+        assert (per[c].reindex(got.index) == got[c]).all(), c
+    assert (w.groupby("client").size().reindex(got.index) == got["weeks"]).all()
+    assert_scale(w, ["mastery", "pleasure", "effort", "mood"])
+    assert_scale(w, ["completion", "avoidance_share"], 0, 1)
+    assert (w["days_logged"] <= w["days"]).all()
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _plots(log):
+    av = quiet(ba.avoidance, log)
+    return {
+        "balance": lambda: ba.plot.balance(log, ci=True),
+        "balance by category": lambda: ba.plot.balance(log, by="category"),
+        "balance_weeks": lambda: ba.plot.balance_weeks(ba.balance(log, by="week")),
+        "mood_by_activity": lambda: ba.plot.mood_by_activity(
+            ba.mood_by_activity(log, n_boot=200), show_untested=True),
+        "phase_effect": lambda: ba.plot.phase_effect(log),
+        "avoidance": lambda: ba.plot.avoidance(av),
+        "skipped": lambda: ba.plot.skipped(av),
+        "progress": lambda: ba.plot.progress(log),
+        "timeline": lambda: ba.plot.timeline(log),
+    }
+
+
+@examples(25)
+@given(case=subsets())
+def test_plots_never_crash(case):
+    how, log = case
+    try:
+        for name, draw_it in _plots(log).items():
+            try:
+                quiet(draw_it)
+            except ValueError as exc:  # "nothing to plot" and other clear refusals are fine
+                assert_clear(exc)
+            except Exception as exc:
+                raise AssertionError(f"plot {name} on subset {how!r}: {type(exc).__name__}: {exc}") from exc
+    finally:
+        plt.close("all")
