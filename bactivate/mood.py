@@ -39,7 +39,8 @@ import pandas as pd
 from scipy import stats as _st
 
 from bactivate import stats
-from bactivate.common import happened, require, with_calendar
+from bactivate.cohort import _natural_codes
+from bactivate.common import bare, day_numbers, flags, happened, require, with_calendar
 
 NOT_ENOUGH = "not enough data"
 TESTED = "tested"
@@ -89,35 +90,79 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     >>> bool((res["ci_low"] <= res["diff"]).where(res["status"] == "tested", True).all())
     True
     """
-    require(log, ("start", "mood", by, "done", "planned"), "mood_by_activity()")
+    per_client, by = _per_client(by)
+    require(log, ("start", "mood", by, "done", "planned", *(("client",) if per_client else ())),
+            "mood_by_activity()")
     if unit not in ("day", "entry"):
         raise ValueError(f"unit must be 'day' or 'entry', not {unit!r}")
-    if by not in ("activity", "category"):
-        raise ValueError(f"by must be 'activity' or 'category', not {by!r}")
     if adjust not in ("week", None):
         raise ValueError(f"adjust must be 'week' or None, not {adjust!r}")
     if min_days < 2:
         raise ValueError("min_days must be at least 2: one day on a side cannot show a difference")
-    df = with_calendar(log[log["start"].notna()])
+    keep = log["start"].notna()
+    if per_client:
+        keep &= log["client"].notna()
+    keep = keep.to_numpy(dtype=bool)
+    df = bare(log) if keep.all() else bare(log)[keep]
     if unit == "day":
-        res, r1, how = _by_day(df, by, min_days, ci, n_boot, seed, autocorr_threshold, adjust)
+        res, r1, how = _by_day(df, by, min_days, ci, n_boot, seed, autocorr_threshold, adjust, per_client)
+    elif per_client:
+        # the entry unit has no cohort shortcut: one call per client, every client with the same seed
+        parts = []
+        for client, g in df.groupby(df["client"].astype("str"), sort=False):
+            one, r1_one, how = _one_entry_table(g, by, min_days, ci, adjust)
+            one.insert(0, "client", client)
+            parts.append(one)
+        res = pd.concat(parts, ignore_index=True) if parts else _empty(by, True)
+        if len(res):
+            res = res.iloc[np.lexsort((np.arange(len(res)), _natural_codes(res["client"])))]
+        how = ("Per client: " + how) if parts else "no dated entries"
+        r1 = None
     else:
-        res, r1, how = _by_entry(df, by, min_days, ci, adjust)
-    tested = res["status"] == TESTED
-    res["q"] = np.nan
-    if tested.any():
-        res.loc[tested, "q"] = stats.bh(res.loc[tested, "p"].to_numpy())
+        res, r1, how = _one_entry_table(df, by, min_days, ci, adjust)
     res["unit"] = "days" if unit == "day" else "entries"
-    res["mood_autocorr"] = r1
-    res = res.sort_values(["status", "diff", by], ascending=[False, False, True],
-                          key=lambda s: s.eq(TESTED) if s.name == "status" else s, kind="stable")
-    res = res[[by, *_COLUMNS]].reset_index(drop=True)
+    if r1 is not None and not per_client:
+        res["mood_autocorr"] = r1
+    lead = ["client", by] if per_client else [by]
+    res = res[[*lead, *_COLUMNS]].reset_index(drop=True)
     res.attrs = {"method": how, "ci": ci, "min_days": min_days, "unit": unit}
     return res
 
 
-def _empty(by: str) -> pd.DataFrame:
+def _per_client(by) -> tuple[bool, str]:
+    """``by`` as (per client?, "activity" or "category")."""
+    if isinstance(by, str):
+        per, what = False, by
+    else:
+        try:
+            items = list(by)
+        except TypeError:
+            items = [by]
+        per = len(items) == 2 and items[0] == "client"
+        what = items[1] if per else items
+    if what not in ("activity", "category"):
+        raise ValueError(f"by must be 'activity' or 'category', or ['client', 'activity'] / "
+                         f"['client', 'category'] for every client of a cohort, not {by!r}")
+    return per, what
+
+
+def _one_entry_table(df, by, min_days, ci, adjust):
+    """The entry-unit table of one log, q-values and order as for days."""
+    res, r1, how = _by_entry(with_calendar(df), by, min_days, ci, adjust)
+    tested = res["status"] == TESTED
+    res["q"] = np.nan
+    if tested.any():
+        res.loc[tested, "q"] = stats.bh(res.loc[tested, "p"].to_numpy())
+    res["mood_autocorr"] = r1
+    res = res.sort_values(["status", "diff", by], ascending=[False, False, True],
+                          key=lambda s: s.eq(TESTED) if s.name == "status" else s, kind="stable")
+    return res.reset_index(drop=True), r1, how
+
+
+def _empty(by: str, per_client: bool = False) -> pd.DataFrame:
     out = pd.DataFrame({by: pd.Series(dtype="str")})
+    if per_client:
+        out.insert(0, "client", pd.Series(dtype="str"))
     for c in _COLUMNS:
         out[c] = pd.Series(dtype="int64" if c.startswith("n_") else
                            "str" if c in ("status", "method", "unit") else "float64")
@@ -136,76 +181,279 @@ def _demean(v: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return v - (sums / counts)[codes]
 
 
-def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust):
-    daily = df.groupby("day").agg(mood=("mood", "mean"), week=("week", "first"))
-    daily = daily[daily["mood"].notna()].sort_index()
-    if daily.empty:
-        return _empty(by), np.nan, "no mood ratings in the log"
-    calendar = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
-    r1 = stats.lag1_autocorrelation(daily["mood"].reindex(calendar).to_numpy())
-    codes = (pd.factorize(daily["week"])[0] if adjust == "week" else np.zeros(len(daily), dtype=int))
-    y = _demean(daily["mood"].to_numpy(), codes)
-    # dependence is judged on what is left once weeks are compared with themselves
-    r1_within = stats.lag1_autocorrelation(pd.Series(y, index=daily.index).reindex(calendar).to_numpy())
-    dependent = bool(np.isfinite(r1_within) and r1_within > threshold)
-    done = happened(df)
-    done = done[done[by].notna() & done["day"].isin(daily.index)]
-    present = pd.crosstab(done["day"], done[by]).reindex(daily.index, fill_value=0) > 0
-    block = max(2, int(round(len(daily) ** (1 / 3)))) if dependent else None
-    rng = np.random.default_rng(seed)
-    idx = stats._resample_index(rng, len(daily), n_boot, block)
-    mood = daily["mood"].to_numpy()
-    n_groups = len(np.unique(codes))
+def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=False):
+    """Days with vs without each activity, for one log or (with *per_client*) every client at once.
+
+    Everything is computed on arrays of days (rows: client, then day) by
+    activities (columns: each client's activities, padded to the largest
+    number): sums per client and per client-week are ``np.add.reduceat`` over
+    contiguous rows, the bootstrap is one matrix product of resample counts
+    with those columns, and Cliff's delta comes from one ranking of each
+    client's daily moods. Returns ``(result, r1, how)``; with *per_client*
+    ``result`` has a ``client`` column first and ``r1`` is per row.
+    """
     alpha = 1 - ci
-    rows = []
-    for name in present.columns:
-        mask = present[name].to_numpy()
-        w, wo = mood[mask], mood[~mask]
-        x = _demean(mask.astype(float), codes)
-        sxx = float(x @ x)
-        row = {by: name, "n_with": int(mask.sum()), "n_without": int((~mask).sum()),
-               "mood_with": w.mean() if len(w) else np.nan,
-               "mood_without": wo.mean() if len(wo) else np.nan,
-               "weeks_compared": int(len(np.unique(codes[np.abs(x) > 1e-12])))}
-        if min(len(w), len(wo)) < min_days or sxx < 1e-9:
-            why = (f"fewer than {min_days} days on a side" if min(len(w), len(wo)) < min_days
-                   else "no week has days both with and without it")
-            rows.append({**row, "diff": np.nan, "status": NOT_ENOUGH, "method": why})
+    # ------------------------------------------------------------ daily mean mood
+    if per_client:
+        ccodes, cnames = pd.factorize(df["client"].astype("str"))
+        cnames = np.asarray(cnames, dtype=object)
+        rank = np.empty(len(cnames), dtype="int64")
+        rank[np.argsort(_natural_codes(cnames), kind="stable")] = np.arange(len(cnames))
+        ccodes = rank[ccodes]
+        cnames = cnames[np.argsort(rank)]
+    else:
+        ccodes, cnames = np.zeros(len(df), dtype="int64"), np.array([None], dtype=object)
+    day = day_numbers(df["start"])
+    n_clients = len(cnames)
+    if len(df):
+        first = pd.Series(day).groupby(ccodes).min().reindex(range(n_clients)).to_numpy()
+        rel = day - first[ccodes]
+    else:
+        rel = day
+    span = int(rel.max()) + 1 if len(df) else 1
+    dkey, duniq = pd.factorize(ccodes * span + rel, sort=True)
+    mood_all = df["mood"].to_numpy(dtype="float64", na_value=np.nan)
+    # pandas' grouped mean (compensated sums), so that daily moods equal those of a plain groupby
+    dmood = pd.Series(mood_all).groupby(dkey).mean().to_numpy() if len(df) else mood_all
+    has = ~np.isnan(dmood)
+    duniq, dmood = duniq[has], dmood[has]
+    if not len(duniq):
+        return _empty(by, per_client), np.nan, "no mood ratings in the log"
+    dclient = duniq // span
+    dday = duniq % span  # days since the client's first day
+    dweek = dday // 7
+    n_rows = len(duniq)
+    cstart = np.flatnonzero(np.r_[True, dclient[1:] != dclient[:-1]])
+    clients = dclient[cstart]  # clients with at least one day of mood
+    n_days = np.diff(np.r_[cstart, n_rows])
+    crow = np.repeat(np.arange(len(clients)), n_days)  # row -> index into clients
+    # weeks (or the whole log) to compare within
+    if adjust == "week":
+        wkey = np.r_[True, (dclient[1:] != dclient[:-1]) | (dweek[1:] != dweek[:-1])]
+    else:
+        wkey = np.r_[True, dclient[1:] != dclient[:-1]]
+    wstart = np.flatnonzero(wkey)
+    wcode = np.cumsum(wkey) - 1
+    wsize = np.diff(np.r_[wstart, n_rows])
+    n_groups = np.add.reduceat(wkey.astype("int64"), cstart)
+    y = dmood - (np.bincount(wcode, weights=dmood) / wsize)[wcode]
+    r1 = _lag1(dmood, crow, dday, len(clients))
+    r1_within = _lag1(y, crow, dday, len(clients))
+    dependent = np.isfinite(r1_within) & (r1_within > threshold)
+    block = np.where(dependent, np.maximum(2, np.round(n_days ** (1 / 3)).astype("int64")), 0)
+
+    # ------------------------------------------------------------ presence: days x activities
+    planned, done, did = flags(df)
+    names_col = df[by]
+    use = did & names_col.notna().to_numpy(dtype=bool)
+    acodes, anames = pd.factorize(names_col[use], sort=True)
+    anames = np.asarray(anames, dtype=object)
+    rowpos = np.searchsorted(duniq, (ccodes * span + rel)[use])
+    rowpos = np.minimum(rowpos, n_rows - 1)
+    on_day = duniq[rowpos] == (ccodes * span + rel)[use]
+    rowpos, acodes = rowpos[on_day], acodes[on_day]
+    n_act = len(anames)
+    pair, puniq = pd.factorize(crow[rowpos] * max(n_act, 1) + acodes, sort=True)
+    pclient = puniq // max(n_act, 1)  # index into clients
+    pact = puniq % max(n_act, 1)
+    pfirst = np.searchsorted(pclient, np.arange(len(clients)))
+    plocal = np.arange(len(puniq)) - pfirst[pclient]
+    width = int(plocal.max()) + 1 if len(puniq) else 1
+    M = np.zeros((n_rows, width))
+    M[rowpos, plocal[pair]] = 1.0
+    valid = np.zeros((len(clients), width), dtype=bool)
+    valid[pclient, plocal] = True
+
+    # ------------------------------------------------------------ estimates
+    n_with = np.add.reduceat(M, cstart, axis=0)
+    n_without = n_days[:, None] - n_with
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sum_with = np.add.reduceat(M * dmood[:, None], cstart, axis=0)
+        sum_all = np.add.reduceat(dmood, cstart)
+        mood_with = sum_with / n_with
+        mood_without = (sum_all[:, None] - sum_with) / n_without
+    k_week = np.add.reduceat(M, wstart, axis=0)
+    x = M - (k_week / wsize[:, None])[wcode]
+    mixed = (k_week > 0) & (k_week < wsize[:, None])
+    wclient_start = np.searchsorted(wstart, cstart)
+    weeks_compared = np.add.reduceat(mixed.astype("int64"), wclient_start, axis=0)
+    sxx = np.add.reduceat(x * x, cstart, axis=0)
+    sxy = np.add.reduceat(x * y[:, None], cstart, axis=0)
+    few = np.minimum(n_with, n_without) < min_days
+    tested = valid & ~few & (sxx >= 1e-9)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = np.where(tested, sxy / sxx, np.nan)
+        resid = y[:, None] - np.where(tested, est, 0.0)[crow] * x
+        sse = np.add.reduceat(resid * resid, cstart, axis=0)
+        dof = (n_days - n_groups - 1).astype("float64")[:, None]
+        se = np.where(dof > 0, np.sqrt(sse / np.where(dof > 0, dof, np.nan) / sxx), np.nan)
+        tp = 2 * _st.t.sf(np.abs(est / se), dof)
+    tp = np.where(se > 0, tp, np.where(est != 0, 0.0, 1.0))
+    p = np.where(dependent[:, None], np.nan, tp)
+    lo = np.full(est.shape, np.nan)
+    hi = np.full(est.shape, np.nan)
+    # ------------------------------------------------------------ bootstrap, one product per resample plan
+    xy, xx = x * y[:, None], x * x
+    for (n, b) in sorted(set(zip(n_days.tolist(), block.tolist(), strict=True))):
+        members = np.flatnonzero((n_days == n) & (block == b))
+        ci_rows, ci_cols = np.nonzero(tested[members])
+        if not len(ci_rows):
             continue
-        est = float(x @ y) / sxx
-        xb, yb = x[idx], y[idx]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            boot = (xb * yb).sum(axis=1) / (xb * xb).sum(axis=1)
-        boot = boot[np.isfinite(boot)]
-        lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
-        if dependent:
-            below = (1 + np.count_nonzero(boot <= 0)) / (len(boot) + 1)
-            above = (1 + np.count_nonzero(boot >= 0)) / (len(boot) + 1)
-            p = min(1.0, 2 * min(below, above))
-            method = f"moving-block bootstrap CI and p (blocks of {block} days)"
-        else:
-            dof = len(y) - n_groups - 1
-            resid = y - est * x
-            se = np.sqrt(float(resid @ resid) / dof / sxx) if dof > 0 else np.nan
-            p = float(2 * _st.t.sf(abs(est / se), dof)) if se > 0 else (0.0 if est else 1.0)
-            method = "bootstrap CI; regression t-test p"
-        delta = stats.cliffs_delta(wo, w)["estimate"].iloc[0]
-        rows.append({**row, "diff": est, "ci_low": lo, "ci_high": hi, "cliffs_delta": delta, "p": p,
-                     "status": TESTED, "method": method})
+        owner = members[ci_rows]
+        rng = np.random.default_rng(seed)
+        idx = stats._resample_index(rng, n, n_boot, b or None)
+        counts = np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n * n_boot)
+        counts_t = counts.reshape(n_boot, n).T.astype("float64")  # days x resamples
+        rows = cstart[owner][:, None] + np.arange(n)[None, :]
+        for s in range(0, len(owner), _BOOT_CHUNK):
+            sl = slice(s, s + _BOOT_CHUNK)
+            r, c = rows[sl], ci_cols[sl][:, None]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                boot = (xy[r, c] @ counts_t) / (xx[r, c] @ counts_t)  # columns x resamples
+            q_lo, q_hi, p_boot = _boot_summary(boot, alpha, bool(b))
+            lo[owner[sl], ci_cols[sl]] = q_lo
+            hi[owner[sl], ci_cols[sl]] = q_hi
+            if b:
+                p[owner[sl], ci_cols[sl]] = p_boot
+    # ------------------------------------------------------------ Cliff's delta from ranks
+    ranks = _ranks_within(dmood, crow, cstart)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.add.reduceat(M * ranks[:, None], cstart, axis=0) - n_with * (n_with + 1) / 2
+        mn = n_with * n_without
+        delta = np.where(tested, (2 * u - mn) / mn, np.nan)
+
+    # ------------------------------------------------------------ the table
+    if not len(puniq):
+        return _empty(by, per_client), (r1 if per_client else float(r1[0])), \
+            _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client)
+    p = np.where(tested, p, np.nan)
+    pc, pl = pclient, plocal
+    status = np.where(tested[pc, pl], TESTED, NOT_ENOUGH)
+    method = np.where(
+        tested[pc, pl],
+        np.where(dependent[pc], np.char.add(np.char.add("moving-block bootstrap CI and p (blocks of ",
+                                                        block[pc].astype(str)), " days)"),
+                 "bootstrap CI; regression t-test p"),
+        np.where(few[pc, pl], f"fewer than {min_days} days on a side",
+                 "no week has days both with and without it"))
+    res = pd.DataFrame({
+        by: pd.array(anames[pact], dtype="str"),
+        "n_with": n_with[pc, pl].astype("int64"), "n_without": n_without[pc, pl].astype("int64"),
+        "mood_with": mood_with[pc, pl], "mood_without": mood_without[pc, pl],
+        "diff": est[pc, pl], "ci_low": lo[pc, pl], "ci_high": hi[pc, pl],
+        "cliffs_delta": delta[pc, pl], "p": p[pc, pl], "q": np.nan,
+        "status": pd.array(status.astype(object), dtype="str"),
+        "weeks_compared": weeks_compared[pc, pl].astype("int64"),
+        "method": pd.array(method.astype(object), dtype="str"),
+    })
+    res["q"] = _bh_within(res["p"].to_numpy(), pc, tested[pc, pl])
+    res["mood_autocorr"] = r1[pc]
+    diff = res["diff"].to_numpy()
+    order = np.lexsort((pact, np.where(np.isnan(diff), np.inf, -diff), ~tested[pc, pl], pc))
+    res = res.iloc[order].reset_index(drop=True)
+    if per_client:
+        res.insert(0, "client", pd.array(cnames[clients[pc[order]]], dtype="str"))
+    how = _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client)
+    return res, (r1 if per_client else float(r1[0])), how
+
+
+_BOOT_CHUNK = 1024  # activity columns per bootstrap product (n_boot x chunk doubles each)
+
+
+def _boot_summary(boot: np.ndarray, alpha: float, with_p: bool):
+    """Percentile interval (and, *with_p*, inverted-interval p) of each row of resampled estimates.
+
+    Non-finite resamples (no day of the activity's weeks drawn) are left out,
+    as ``np.quantile`` of the finite values would: the interval is NumPy's
+    default (linear) quantile of each row.
+    """
+    finite = np.isfinite(boot)
+    k = finite.sum(axis=1)
+    p = None
+    if with_p:
+        below = (1 + np.count_nonzero(boot <= 0, axis=1)) / (k + 1)
+        above = (1 + np.count_nonzero(boot >= 0, axis=1)) / (k + 1)
+        p = np.minimum(1.0, 2 * np.minimum(below, above))
+    qs = [alpha / 2, 1 - alpha / 2]
+    full = k == boot.shape[1]
+    if full.all():
+        lo, hi = np.quantile(boot, qs, axis=1)
+        return lo, hi, p
+    lo, hi = np.full(len(boot), np.nan), np.full(len(boot), np.nan)
+    if full.any():
+        lo[full], hi[full] = np.quantile(boot[full], qs, axis=1)
+    for j in np.flatnonzero(~full & (k > 0)):
+        lo[j], hi[j] = np.quantile(boot[j, finite[j]], qs)
+    return lo, hi, p
+
+
+def _lag1(v: np.ndarray, crow: np.ndarray, dday: np.ndarray, n: int) -> np.ndarray:
+    """:func:`bactivate.stats.lag1_autocorrelation` of each client's daily series, gaps kept as gaps."""
+    k = np.bincount(crow, minlength=n)
+    m = np.bincount(crow, weights=v, minlength=n) / np.maximum(k, 1)
+    dev = v - m[crow]
+    denom = np.bincount(crow, weights=dev * dev, minlength=n)
+    nxt = (crow[1:] == crow[:-1]) & (dday[1:] - dday[:-1] == 1)
+    num = np.bincount(crow[1:][nxt], weights=(dev[:-1] * dev[1:])[nxt], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((k >= 3) & (denom != 0), num / denom, np.nan)
+
+
+def _ranks_within(v: np.ndarray, crow: np.ndarray, cstart: np.ndarray) -> np.ndarray:
+    """Average ranks (1 = lowest, ties share their mean rank) of *v* within each client."""
+    order = np.lexsort((v, crow))
+    sv, sc = v[order], crow[order]
+    new = np.r_[True, (sc[1:] != sc[:-1]) | (sv[1:] != sv[:-1])]
+    gs = np.flatnonzero(new)
+    ge = np.r_[gs[1:], len(v)]
+    base = cstart[sc[gs]]
+    avg = ((gs - base) + 1 + (ge - base)) / 2
+    out = np.empty(len(v))
+    out[order] = np.repeat(avg, ge - gs)
+    return out
+
+
+def _bh_within(p: np.ndarray, group: np.ndarray, tested: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values of the tested rows, within each group (as :func:`stats.bh`)."""
+    q = np.full(len(p), np.nan)
+    idx = np.flatnonzero(tested & ~np.isnan(p))
+    if not len(idx):
+        return q
+    order = idx[np.lexsort((p[idx], group[idx]))]
+    g = group[order]
+    start = np.r_[True, g[1:] != g[:-1]]
+    first = np.flatnonzero(start)
+    size = np.diff(np.r_[first, len(order)])
+    rank = np.arange(len(order)) - np.repeat(first, size) + 1
+    scaled = p[order] * np.repeat(size, size) / rank
+    back = pd.Series(scaled[::-1]).groupby(g[::-1], sort=False).cummin().to_numpy()[::-1]
+    q[order] = np.minimum(back, 1.0)
+    return q
+
+
+def _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client) -> str:
     within = ("compared within the same week (days with vs without it in one week, pooled over weeks), so "
               "that a general change over the weeks is not counted as the activity's" if adjust == "week"
               else "compared over the whole log (no adjustment for change over the weeks)")
-    how = (f"Daily mean mood on days with vs without each activity, {within}. Lag-1 autocorrelation "
-           f"of daily mood is {r1:.2f} ({r1_within:.2f} within weeks); "
-           + ("above" if dependent else "not above") + f" {threshold:g}, so "
-           + ("days were treated as dependent: intervals and p-values come from a moving-block "
-              "bootstrap, which resamples runs of consecutive days and so keeps their dependence."
-              if dependent else "days were treated as independent: percentile bootstrap intervals "
-              "and regression t-test p-values.")
-           + f" Activities with fewer than {min_days} days on either side are not tested."
-           " q-values are Benjamini-Hochberg adjusted over the activities tested."
-           " This shows association, not cause.")
-    return _frame(rows, by), r1, how
+    tail = (f" Activities with fewer than {min_days} days on either side are not tested."
+            " q-values are Benjamini-Hochberg adjusted over the activities tested"
+            + (" for each client." if per_client else ".") + " This shows association, not cause.")
+    if per_client:
+        return (f"For each client: daily mean mood on days with vs without each activity, {within}. "
+                f"Where the lag-1 autocorrelation of the client's daily mood within weeks is above "
+                f"{threshold:g} ({int(dependent.sum())} of {len(dependent)} clients), days were treated as "
+                "dependent: intervals and p-values come from a moving-block bootstrap; otherwise percentile "
+                "bootstrap intervals and regression t-test p-values (the method column says which; "
+                "mood_autocorr is each client's lag-1 autocorrelation). Every client's bootstrap uses the "
+                "same seed, so each client's rows equal a call on that client's log alone." + tail)
+    r1, r1w, dep = float(r1[0]), float(r1_within[0]), bool(dependent[0])
+    return (f"Daily mean mood on days with vs without each activity, {within}. Lag-1 autocorrelation "
+            f"of daily mood is {r1:.2f} ({r1w:.2f} within weeks); "
+            + ("above" if dep else "not above") + f" {threshold:g}, so "
+            + ("days were treated as dependent: intervals and p-values come from a moving-block "
+               "bootstrap, which resamples runs of consecutive days and so keeps their dependence."
+               if dep else "days were treated as independent: percentile bootstrap intervals "
+               "and regression t-test p-values.") + tail)
 
 
 def _by_entry(df, by, min_days, ci, adjust):

@@ -25,8 +25,10 @@ with ``python -m benchmarks`` first, or pass ``--quick``):
   W2-parquet    read_log on W2's Parquet
   W3            read_cohort on the first 50 files of W3's folder
   W4-summary    client_summary on W2's cohort
-  W4-progress   progress on each of the first 100 clients
-  W4-mood       mood_by_activity on each of the first 20 clients
+  W4-progress   progress(cohort, by="client") on W2's cohort
+  W4-progress-1 progress on each of the first 100 clients (one call each)
+  W4-mood       mood_by_activity(cohort, by=["client", "activity"]) on W2's cohort
+  W4-mood-1     mood_by_activity on each of the first 20 clients (one call each)
   report        the client-report notebook's code on the sample, in-process
 """
 
@@ -192,9 +194,13 @@ def _target(name: str, quick: bool):
     if name == "W4-summary":
         return lambda: ba.client_summary(cohort, roster=roster)
     if name == "W4-progress":
+        return lambda: ba.progress(cohort, by="client")
+    if name == "W4-progress-1":
         parts = [g for _, g in cohort.groupby("client", sort=False)][:100]
         return lambda: [ba.progress(g) for g in parts]
     if name == "W4-mood":
+        return lambda: ba.mood_by_activity(cohort, by=["client", "activity"])
+    if name == "W4-mood-1":
         parts = [g for _, g in cohort.groupby("client", sort=False)][:20]
         return lambda: [ba.mood_by_activity(g) for g in parts]
     del pd

@@ -20,6 +20,12 @@ def log8():
     return ba.synth.client(weeks=8, seed=3)
 
 
+@pytest.fixture(scope="module")
+def synth_cohort():
+    log, _ = ba.synth.cohort(n_clients=9, weeks=5, seed=21, entries_per_day=3)
+    return log
+
+
 def _did(log):
     """Rows that happened: planned-and-skipped rows left out (written out here, independently)."""
     skipped = log["planned"].fillna(False).astype(bool) & (log["done"] == False).fillna(False)  # noqa: E712
@@ -132,6 +138,51 @@ def test_mood_by_activity_entry_unit(log8):
     assert (tested["ci_low"] <= tested["diff"]).all()
 
 
+@pytest.mark.parametrize("kw", [{}, {"adjust": None, "by": "category"}, {"unit": "entry"},
+                                {"autocorr_threshold": -1.0, "n_boot": 300, "seed": 5}])
+def test_mood_by_activity_per_client_equals_one_call_per_client(synth_cohort, kw):
+    kw = dict(kw)
+    what = kw.pop("by", "activity")
+    allc = ba.mood_by_activity(synth_cohort, by=["client", what], **kw)
+    assert list(allc.columns[:2]) == ["client", what]
+    assert allc["client"].is_monotonic_increasing
+    for client, g in synth_cohort.groupby("client"):
+        one = ba.mood_by_activity(g, by=what, **kw)
+        mine = allc[allc["client"] == client].drop(columns="client").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, one, check_exact=False, rtol=1e-12, atol=1e-12)
+    if kw.get("autocorr_threshold") == -1.0:  # every client's days treated as dependent
+        tested = allc[allc["status"] == "tested"]
+        assert tested["method"].str.startswith("moving-block").all()
+
+
+def test_mood_by_activity_vectorised_statistics_match_direct_ones(log8):
+    """Cliff's delta, the regression p and the bootstrap interval, recomputed here one activity at a time."""
+    res = ba.mood_by_activity(log8, adjust=None, autocorr_threshold=1.0, n_boot=400, seed=7)
+    days = log8.assign(day=log8["start"].dt.normalize())
+    daily = days.groupby("day")["mood"].mean().dropna().sort_index()
+    mood = daily.to_numpy()
+    rng = np.random.default_rng(7)
+    idx = rng.integers(0, len(mood), size=(400, len(mood)))
+    for _, row in res[res["status"] == "tested"].iterrows():
+        on = daily.index.isin(_did(days).loc[lambda d, a=row["activity"]: d["activity"] == a, "day"].unique())
+        cd = ba.stats.cliffs_delta(mood[~on], mood[on])["estimate"].iloc[0]
+        assert row["cliffs_delta"] == pytest.approx(cd, abs=1e-12)
+        x = on - on.mean()
+        y = mood - mood.mean()
+        xb, yb = x[idx], y[idx]
+        boot = (xb * yb).sum(axis=1) / (xb * xb).sum(axis=1)
+        lo, hi = np.quantile(boot[np.isfinite(boot)], [0.025, 0.975])
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi), rel=1e-9, abs=1e-12)
+        assert row["p"] == pytest.approx(st.ttest_ind(mood[on], mood[~on]).pvalue, rel=1e-9)
+
+
+def test_mood_by_activity_by_argument_is_checked(log8):
+    with pytest.raises(ValueError, match="by must be"):
+        ba.mood_by_activity(log8, by=["client", "mood"])
+    with pytest.raises(ValueError, match="by must be"):
+        ba.mood_by_activity(log8, by="client")
+
+
 # --------------------------------------------------------------------------- phase_effect, progress
 
 def test_phase_effect_finds_activation_and_matches_stats(log8):
@@ -175,12 +226,6 @@ def test_progress_counts(log8):
     assert weekly["done"].tolist() == done.groupby(week).sum().tolist()
     assert np.allclose(weekly["completion"].dropna(),
                        (done.groupby(week).sum() / planned.groupby(week).sum()).dropna())
-
-
-@pytest.fixture(scope="module")
-def synth_cohort():
-    log, _ = ba.synth.cohort(n_clients=9, weeks=5, seed=21, entries_per_day=3)
-    return log
 
 
 @pytest.mark.parametrize("freq", ["W", "D"])
