@@ -436,8 +436,9 @@ class _LongReader:
                            ("activity", _TOTALS_LABEL), ("category", _TOTALS_LABEL),
                            ("note", _TOTALS_LABEL)):
             if f in cells.columns:
-                hit = values.distinct(cells[f], lambda u, p=pattern: u.astype("str").str.match(p))
-                totals |= hit.fillna(False).astype(bool) & cells[f].notna()
+                hit = values.distinct(cells[f], lambda u, p=pattern: u.astype("str").str.match(p).fillna(
+                    False).astype(bool) & u.notna(), missing=False)
+                totals |= hit
         repeat = cells["_repeat"].astype(bool)
 
         # --- dates and times
@@ -775,8 +776,8 @@ class _LongReader:
             return t, t_end
         hours = t.dt.total_seconds() / 3600
         marked = values.distinct(cells[field], lambda u: u.astype("str").str.contains(
-            r"[ap]\.?m\b", case=False, regex=True))
-        if (hours.ge(13) & ~marked.fillna(False).astype(bool)).any():
+            r"[ap]\.?m\b", case=False, regex=True).fillna(False).astype(bool), missing=False)
+        if (hours.ge(13) & ~marked).any():
             return t, t_end  # the column uses the 24-hour clock: 9:00 is nine in the morning
         key = [cells["_sheet"].fillna("").astype("str"), day]
         above = hours.groupby(key, dropna=False).cummax().groupby(key, dropna=False).shift()
@@ -810,9 +811,9 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
 
 
 def _same_key(col: pd.Series, key: str) -> np.ndarray:
-    hit = values.distinct(col, lambda u: u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
-                          == key)
-    return hit.fillna(False).to_numpy(dtype=int)
+    hit = values.distinct(col, lambda u: (u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+                                          == key).fillna(False).astype(bool), missing=False)
+    return hit.to_numpy(dtype=int)
 
 
 def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:

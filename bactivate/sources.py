@@ -305,7 +305,7 @@ def _csv_arrow(data: bytes) -> pd.DataFrame | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     head = data[:65536]
-    if not head or b"\x00" in head or head.isspace() or data.count(b'"') % 2:
+    if not head or b"\x00" in head or head.isspace() or (b'"' in data and data.count(b'"') % 2):
         return None  # (an odd number of quotes: one is never closed, which the text reader explains)
     try:
         sample = head.decode("utf-8")
@@ -328,21 +328,30 @@ def _csv_arrow(data: bytes) -> pd.DataFrame | None:
     from pyarrow import csv as pacsv
 
     names = [f"c{j}" for j in range(width)]
-    text = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, text), null_values=[],
-                                                 strings_can_be_null=False,
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 null_values=[], strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if table.num_rows != lines or table.num_rows == 0 or data.count(b"\r") != data.count(b"\r\n"):
-        return None  # a line break inside a quoted cell, or lone carriage returns: read as text
+    if table.num_rows == 0:
+        return None
+    # one record per line: no quoted line breaks (a file without quotes has none), no lone CRs
+    if b'"' in data:
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        if table.num_rows != lines:
+            return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    # each column as codes into its distinct cells (one pass over the column, in Arrow)
+    import pyarrow.compute as pc
+
+    table = pa.table([pc.dictionary_encode(c.combine_chunks()) for c in table.columns], names=names)
     cells = table.to_pandas()
     cells.columns = range(width)
     return cells

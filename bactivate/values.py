@@ -51,6 +51,10 @@ def coded(s) -> bool:
 
 def _spread(got, codes: np.ndarray, index: pd.Index):
     """The result of a parser on the distinct values, spread back over the rows (by *codes*)."""
+    if isinstance(got, pd.Series) and len(got) and got.isna().all():
+        # e.g. no cell has a problem: a column of missing values, without spreading one
+        codes = np.zeros(len(index), dtype=np.intp)
+        got = got.iloc[:1]
     if isinstance(got, pd.Series | pd.DataFrame):
         out = got.take(codes)
         out.index = index
@@ -127,7 +131,7 @@ def _per_unique(text: pd.Series, func) -> pd.Series:
     return text.map(mapped)
 
 
-def distinct(s: pd.Series, func):
+def distinct(s: pd.Series, func, missing=np.nan):
     """Run the column function *func* on the distinct values of *s* only, and spread the
     result (a Series or a DataFrame) back over every row of *s* (NaN where *s* is missing).
 
@@ -140,12 +144,8 @@ def distinct(s: pd.Series, func):
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
     got = func(pd.Series(uniq, dtype=object if s.dtype == object else uniq.dtype))
     got = got.reset_index(drop=True)
-    if isinstance(got, pd.DataFrame):
-        out = got.reindex(codes)
-    else:
-        out = got.reindex(codes)
-    out.index = s.index
-    return out
+    got = got.reindex(range(len(got) + 1), fill_value=missing)  # a last value for the missing cells
+    return _spread(got, np.where(codes < 0, len(got) - 1, codes), s.index)
 
 
 @per_value
@@ -508,8 +508,8 @@ def bare_hours(s: pd.Series) -> pd.Series:
     nums = numeric(s)
     whole = nums.notna() & (nums == nums.round()) & nums.between(1, 11)
     text = s.where(~blank(s) & nums.isna()).astype("str")
-    hit = distinct(text, lambda u: u.str.match(_BARE_HOUR))
-    return (whole | hit.fillna(False).astype(bool)).astype(bool)
+    hit = distinct(text, lambda u: u.str.match(_BARE_HOUR).fillna(False).astype(bool), missing=False)
+    return (whole | hit).astype(bool)
 
 
 @per_value
