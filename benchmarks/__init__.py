@@ -14,8 +14,9 @@ W1  one client, 12 weeks, ~12 entries a day, a 12-sheet XLSX: ``read_log``
 W2  1,000 clients x 12 weeks (~1M rows) in one CSV and one Parquet file:
     ``read_log`` and ``read_cohort``
 W3  the same cohort as 1,000 CSV files: ``read_cohort`` on the folder
-W4  analyses on W2: ``client_summary``, ``progress`` (per client),
-    ``balance``, ``mood_by_activity`` (per client) and ``trajectory``
+W4  analyses on W2: ``client_summary``, ``progress(by="client")``,
+    ``balance``, ``mood_by_activity(by=["client", "activity"])`` and
+    ``trajectory`` (plus the single-client calls in a loop, without a target)
 W5  ``bactivate report`` on the sample client vs a minimal notebook
 M   memory of loading W2 (peak RSS in a fresh process; deep frame size)
 L   growth of the loader's cost from 100k to 1M rows
