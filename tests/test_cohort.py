@@ -292,6 +292,43 @@ def test_client_summary_by_hand():
     assert np.isnan(b["completion"])
 
 
+def test_client_summary_and_weeks_match_plain_groupby():
+    """Every column against pandas groupby written out here, on a cohort with messy rows."""
+    log, roster = ba.synth.cohort(n_clients=8, weeks=5, seed=3, entries_per_day=3)
+    log = log.copy()
+    log.loc[log.index[::97], "start"] = pd.NaT  # undated rows are left out
+    log.loc[log.index[5::101], "client"] = pd.NA  # so are rows of no client
+    s = ba.client_summary(log, roster=roster).set_index("client")
+    wk = ba.cohort.client_weeks(log)
+    df = log[log["start"].notna() & log["client"].notna()].copy()
+    df["day"] = df["start"].dt.normalize()
+    df["week"] = (df["day"] - df.groupby("client")["day"].transform("min")).dt.days // 7 + 1
+    skipped = df["planned"].fillna(False).astype(bool) & (df["done"] == False).fillna(False)  # noqa: E712
+    did = df[~skipped]
+    entries = df.drop_duplicates(["client", "entry"])
+    g = df.groupby("client")
+    assert (s["days_logged"] == g["day"].nunique()).all()
+    assert (s["entries"] == entries.groupby("client").size()).all()
+    assert (s["activities"] == did.groupby("client").size()).all()
+    assert np.allclose(s["mastery"], did.groupby("client")["mastery"].mean().reindex(s.index), equal_nan=True)
+    assert np.allclose(s["mood"], entries.groupby("client")["mood"].mean().reindex(s.index))
+    avoid = did["avoidance"].fillna(False).astype(float).groupby(did["client"]).mean()
+    assert np.allclose(s["avoidance_share"], avoid.reindex(s.index))
+    weekly = entries.groupby(["client", "week"])["mood"].mean()
+    got = wk.set_index(["client", "week"])["mood"].dropna()
+    assert np.allclose(got, weekly.reindex(got.index)) and len(got) == weekly.notna().sum()
+    counts = wk.set_index(["client", "week"])
+    plans = df["planned"].fillna(False).astype(bool).groupby([df["client"], df["week"]]).sum()
+    assert (counts["planned"].reindex(plans.index) == plans).all()
+    # one slope, written out with scipy
+    c = s.index[0]
+    mine = wk[wk["client"] == c].dropna(subset=["mood"])
+    fit = st.linregress(mine["week"], mine["mood"])
+    assert s.loc[c, "mood_slope"] == pytest.approx(fit.slope, rel=1e-10)
+    half = st.t.ppf(0.975, len(mine) - 2) * fit.stderr
+    assert s.loc[c, "mood_slope_ci_high"] == pytest.approx(fit.slope + half, rel=1e-10)
+
+
 def test_client_summary_needs_a_log():
     with pytest.raises(TypeError):
         ba.client_summary([1, 2])
