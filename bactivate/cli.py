@@ -1,7 +1,9 @@
 """The ``bactivate`` command: ``report`` renders a client report, ``validate`` checks a log.
 
-    bactivate report LOG [-o REPORT.html] [--client NAME]
-    bactivate validate LOG
+    bactivate report LOG [-o REPORT.html] [--client NAME] [--format FORMAT]
+                         [--week-start YYYY-MM-DD] [--dayfirst | --monthfirst]
+    bactivate validate LOG [--client NAME] [--format FORMAT] [--week-start YYYY-MM-DD]
+                           [--dayfirst | --monthfirst] [--all]
 
 Both read the log locally; nothing is sent anywhere.
 """
@@ -12,9 +14,34 @@ import argparse
 import os
 import sys
 import warnings
+from datetime import date
 from pathlib import Path
 
 from bactivate.errors import LogError
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give it as YYYY-MM-DD") from None
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say how to read the log, shared by ``report`` and ``validate``."""
+    from bactivate.formats import FORMATS
+
+    parser.add_argument("--client", help="the client's name or id, if the log does not say")
+    parser.add_argument("--format", default="auto", choices=("auto", "long", "tidy", *FORMATS),
+                        help="the log's layout (default: auto, told apart from the headers and cells)")
+    parser.add_argument("--week-start", type=_day, metavar="YYYY-MM-DD",
+                        help="for a weekly grid whose columns name only weekdays: "
+                             "the first day of the first sheet's week")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
+                       help="read dates like 03/04/2026 as 3 April, when the data do not tell")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="read dates like 03/04/2026 as March 4, when the data do not tell")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,14 +53,16 @@ def main(argv: list[str] | None = None) -> int:
     rep = sub.add_parser("report", help="render a client's log as a self-contained HTML report")
     rep.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
     rep.add_argument("-o", "--output", help="where to write the report (default: LOG-report.html)")
-    rep.add_argument("--client", help="the client's name or id, if the log does not say")
+    _reading_options(rep)
     rep.add_argument("--keep-notebook", action="store_true",
                      help="also keep the executed notebook beside the report")
     val = sub.add_parser("validate", help="show how each row of a log was read: kept, set aside, why")
     val.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
-    val.add_argument("--client", help="the client's name or id")
+    _reading_options(val)
     val.add_argument("--all", action="store_true", help="list every row set aside, not the first 50")
     args = parser.parse_args(argv)
+    from bactivate.report import ReportError
+
     try:
         if args.command == "validate":
             return _validate(args)
@@ -46,23 +75,27 @@ def main(argv: list[str] | None = None) -> int:
             f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
         print(f"bactivate: cannot read the log: {msg}", file=sys.stderr)
         return 2
+    except ReportError as exc:
+        print(f"bactivate: no report written: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("bactivate: stopped", file=sys.stderr)
         return 130
 
 
-def _read(path: str, client: str | None):
-    from bactivate.io import read_log
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return read_log(path, client=client, errors="warn")
+def _reading(args) -> dict:
+    """read_log's keywords from the command line (as notebook parameters: plain values)."""
+    return {"client": args.client, "format": args.format, "week_start": args.week_start,
+            "dayfirst": args.dayfirst}
 
 
 def _validate(args) -> int:
     from bactivate.accounting import accounting_text
+    from bactivate.io import read_log
 
-    log = _read(args.log, args.client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = read_log(args.log, errors="warn", **_reading(args))
     print(accounting_text(log, limit=None if args.all else 50))
     rej = log.attrs["rejected"]
     return 1 if (rej["kind"] == "problem").any() else 0
@@ -72,9 +105,12 @@ def _report(args) -> int:
     from bactivate.report import render_report
 
     src = Path(args.log)
-    _read(args.log, args.client)  # a log that cannot be read stops here, with a clear message
     out = Path(args.output) if args.output else src.with_name(src.stem + "-report.html")
-    path = render_report(src, out, client=args.client, keep_notebook=args.keep_notebook,
+    # the notebook reads the log once; a log it cannot read stops the report with the loader's message
+    reading = _reading(args)
+    client = reading.pop("client")
+    params = {"log_format": reading.pop("format"), **reading}
+    path = render_report(src, out, client=client, parameters=params, keep_notebook=args.keep_notebook,
                          progress=True)
     print(f"report written to {path}")
     return 0

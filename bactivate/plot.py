@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
@@ -160,28 +161,45 @@ def _day_axis(ax, first, last) -> None:
 
 
 def _declutter(texts, rounds: int = 60) -> None:
-    """Crudely push overlapping annotations apart vertically (later texts give way)."""
+    """Crudely push overlapping annotations apart vertically (later texts give way).
+
+    The work is done when the figure is drawn, once its layout has settled and just before
+    the annotations themselves are drawn, so it costs no extra draw of the figure.
+    """
     if len(texts) < 2:
         return
-    fig = texts[0].figure
-    fig.draw_without_rendering()  # settle the layout so extents are final
-    to_pt = 72 / fig.dpi
-    for _ in range(rounds):
-        moved = False
-        boxes = [Text.get_window_extent(t) for t in texts]  # the text alone, not its leader line
-        for i in range(1, len(texts)):
-            for j in range(i):
-                bi, bj = boxes[i], boxes[j]
-                if not bi.overlaps(bj):
-                    continue
-                down = (bi.y0 + bi.y1) <= (bj.y0 + bj.y1)
-                shift = (bi.y1 - bj.y0 if down else bj.y1 - bi.y0) + 1
-                dx, dy = texts[i].xyann
-                texts[i].xyann = (dx, dy + (-shift if down else shift) * to_pt)
-                boxes[i] = Text.get_window_extent(texts[i])
-                moved = True
-        if not moved:
+    texts[0].axes.add_artist(_Declutter(texts, rounds))
+
+
+class _Declutter(Artist):
+    """An invisible artist, drawn just before *texts*, that moves them apart."""
+
+    def __init__(self, texts, rounds: int):
+        super().__init__()
+        self._texts, self._rounds = list(texts), rounds
+        self.set_zorder(min(t.get_zorder() for t in texts) - 0.01)
+        self.set_in_layout(False)
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
             return
+        texts, to_pt = self._texts, 72 / self.figure.dpi
+        for _ in range(self._rounds):
+            moved = False
+            boxes = [Text.get_window_extent(t, renderer) for t in texts]  # the text alone, not its leader
+            for i in range(1, len(texts)):
+                for j in range(i):
+                    bi, bj = boxes[i], boxes[j]
+                    if not bi.overlaps(bj):
+                        continue
+                    down = (bi.y0 + bi.y1) <= (bj.y0 + bj.y1)
+                    shift = (bi.y1 - bj.y0 if down else bj.y1 - bi.y0) + 1
+                    dx, dy = texts[i].xyann
+                    texts[i].xyann = (dx, dy + (-shift if down else shift) * to_pt)
+                    boxes[i] = Text.get_window_extent(texts[i], renderer)
+                    moved = True
+            if not moved:
+                return
 
 
 # --------------------------------------------------------------------------- balance

@@ -42,28 +42,85 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     parameters : further notebook parameters (e.g. ``{"weeks": 6}``).
     keep_notebook : also write the executed notebook beside the report.
     progress : show a progress bar while the notebook runs.
-    """
-    import nbformat
-    import papermill as pm
 
+    Raises
+    ------
+    OSError : the log cannot be opened (missing, a folder, no permission).
+    LogError : the notebook could not read the log (its loader's message).
+    ReportError : the notebook stopped with any other error.
+    """
     log = Path(log).resolve()
+    with open(log, "rb"):  # a missing or unreadable file stops here, before a kernel starts
+        pass
     output = Path(output)
     params = {"log_path": str(log), "client": client, **(parameters or {})}
     with tempfile.TemporaryDirectory(prefix="bactivate-") as tmp:
-        executed = Path(tmp) / "client-report.ipynb"
-        pm.execute_notebook(
-            str(notebook_path("client-report")), str(executed), parameters=params,
-            kernel_name="python3", progress_bar=progress, cwd=tmp, log_output=False,
-            # the kernel warns that its loopback connection is not encrypted: nothing leaves the machine
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
-        nb = nbformat.read(executed, as_version=4)
-        html = notebook_html(nb)
-        if keep_notebook:
-            nbformat.write(nb, output.with_suffix(".ipynb"))
+        # The kernel starts first and imports the report's packages while this process imports
+        # papermill and nbconvert (a second or two each): on two or more cores the waits overlap.
+        km = _start_kernel(tmp)
+        try:
+            nb = _execute(km, params, progress)
+        finally:
+            _stop_kernel(km)
+    html = notebook_html(nb)
+    if keep_notebook:
+        import nbformat
+
+        nbformat.write(nb, output.with_suffix(".ipynb"))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     return output
+
+
+#: what the kernel imports while it starts; the notebook imports them again (then at no cost)
+_WARM = "import matplotlib.pyplot, bactivate, bactivate.plot"
+
+
+def _start_kernel(cwd: str):
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=[
+        # the kernel warns that its loopback connection is not encrypted: nothing leaves the machine
+        "--IPKernelApp.log_level=ERROR",
+        f"--IPKernelApp.exec_lines={[_WARM]!r}",
+    ])
+    return km
+
+
+def _stop_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)  # every output is in: no need to wait for a clean exit
+
+
+def _execute(km, params: dict, progress: bool):
+    """The executed client notebook (papermill on the started kernel, *params* injected)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        # no output path: papermill keeps the executed notebook in memory instead of
+        # rewriting the whole file (every figure so far) before and after each cell
+        return pm.execute_notebook(str(notebook_path("client-report")), None, parameters=params,
+                                   kernel_name="python3", progress_bar=progress, log_output=False, km=km)
+    except PapermillExecutionError as exc:
+        raise _stopped(exc) from None
+
+
+class ReportError(RuntimeError):
+    """The client notebook stopped with an error other than an unreadable log."""
+
+
+def _stopped(exc) -> Exception:
+    """The error to raise when the notebook stopped: a LogError for a log it could not read."""
+    from bactivate.errors import LogError
+
+    if exc.ename == "LogError":
+        return LogError(exc.evalue)
+    return ReportError(f"the report notebook stopped at cell {exc.exec_count}: {exc.ename}: {exc.evalue}")
 
 
 _COMMENTS = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)

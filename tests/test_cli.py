@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import ast
+import json
+from pathlib import Path
+
+import pandas as pd
 import pytest
 from conftest import week, write_csv, write_xlsx
 
 from bactivate.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(capsys, *argv):
@@ -124,3 +131,131 @@ def test_no_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main([])
     assert exc.value.code == 2
+
+
+# --------------------------------------------------------------------------- how to read the log
+
+
+AMBIGUOUS = "Date,Activity,M\n05/03/2026,Walk,9\n07/03/2026,Read,0\n"  # 5 March or May 3?
+
+
+@pytest.fixture
+def read_log_calls(monkeypatch):
+    """The keywords ``validate`` passes to read_log (the real loader still reads the file)."""
+    import bactivate.io
+
+    calls, real = [], bactivate.io.read_log
+
+    def spy(path, **kw):
+        calls.append(kw)
+        return real(path, **kw)
+
+    monkeypatch.setattr(bactivate.io, "read_log", spy)
+    return calls
+
+
+def test_validate_passes_the_reading_options(tmp_path, capsys, read_log_calls):
+    path = write_csv(tmp_path, AMBIGUOUS)
+    code, _, err = run(capsys, "validate", "--format", "long", "--week-start", "2026-03-02", "--dayfirst",
+                       "--client", "C-01", str(path))
+    assert code == 0 and err == ""
+    assert read_log_calls[-1] == {"format": "long", "week_start": "2026-03-02", "dayfirst": True,
+                                  "client": "C-01", "errors": "warn"}
+    run(capsys, "validate", "--monthfirst", str(path))
+    assert read_log_calls[-1]["dayfirst"] is False and read_log_calls[-1]["format"] == "auto"
+    run(capsys, "validate", str(path))
+    assert read_log_calls[-1]["dayfirst"] is None and read_log_calls[-1]["week_start"] is None
+
+
+def test_validate_dayfirst_reads_ambiguous_dates(tmp_path, capsys):
+    path = write_csv(tmp_path, AMBIGUOUS)
+    code, _, err = run(capsys, "validate", str(path))
+    assert code == 2 and "dayfirst=True" in err
+    for flag in ("--dayfirst", "--monthfirst"):
+        code, out, err = run(capsys, "validate", flag, str(path))
+        assert code == 0 and err == "" and "2 rows read, 2 kept" in out
+
+
+def test_validate_format_names_the_layout(tmp_path, capsys):
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    code, out, err = run(capsys, "validate", "--format", "daylio", str(path))  # not a Daylio export
+    assert code == 2 and out == "" and err.startswith("bactivate: cannot read the log: ")
+
+
+@pytest.mark.parametrize("argv", [["--format", "word"], ["--week-start", "2 March"],
+                                  ["--dayfirst", "--monthfirst"]])
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_bad_reading_options_are_usage_errors(tmp_path, capsys, command, argv):
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    with pytest.raises(SystemExit) as exc:
+        main([command, *argv, str(path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and "Traceback" not in err
+
+
+def test_report_passes_the_reading_options_to_the_notebook(tmp_path, capsys, monkeypatch):
+    import bactivate.report
+
+    seen = {}
+
+    def fake(log, output, **kw):
+        seen.update(kw, log=log, output=output)
+        return output
+
+    monkeypatch.setattr(bactivate.report, "render_report", fake)
+    path = write_csv(tmp_path, AMBIGUOUS)
+    code, out, _ = run(capsys, "report", str(path), "--format", "grid", "--week-start", "2026-03-02",
+                       "--dayfirst", "--client", "Sam")
+    assert code == 0 and out.startswith("report written to ")
+    assert seen["client"] == "Sam" and seen["output"] == tmp_path / "log-report.html"
+    assert seen["parameters"] == {"log_format": "grid", "week_start": "2026-03-02", "dayfirst": True}
+    run(capsys, "report", str(path))
+    assert seen["parameters"] == {"log_format": "auto", "week_start": None, "dayfirst": None}
+    assert seen["client"] is None
+
+
+def test_the_notebook_takes_every_parameter_the_command_passes():
+    from bactivate.report import notebook_path
+
+    nb = json.loads(notebook_path("client-report").read_text())
+    names = {t.id for node in ast.parse("".join(nb["cells"][0]["source"])).body
+             if isinstance(node, ast.Assign) for t in node.targets}
+    assert {"log_path", "client", "log_format", "week_start", "dayfirst"} <= names
+
+
+# --------------------------------------------------------------------------- report (runs the notebook)
+
+
+def test_report_stops_with_the_loader_message(tmp_path, capsys):
+    """The notebook reads the log (once); its LogError is the command's one-line exit-2 message."""
+    path = write_csv(tmp_path, AMBIGUOUS)
+    out = tmp_path / "r.html"
+    code, _, err = run(capsys, "report", str(path), "-o", str(out))
+    last = err.splitlines()[-1]  # after the progress bar
+    assert code == 2 and last.startswith("bactivate: cannot read the log: ") and "dayfirst=True" in last
+    assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("target", ["missing.csv", "."])
+def test_report_missing_file_or_folder(tmp_path, capsys, target):
+    code, out, err = run(capsys, "report", str(tmp_path / target), "-o", str(tmp_path / "r.html"))
+    assert code == 2 and out == "" and err.startswith("bactivate: cannot read the log:")
+    assert err.count("\n") == 1
+
+
+def test_report_dayfirst_reaches_the_notebook(tmp_path, capsys):
+    """Three weeks of the sample client, every date written dd/mm/yyyy with days up to 12."""
+    tidy = pd.read_csv(ROOT / "data/sample/client-alex-tidy.csv", parse_dates=["start"])
+    tidy = tidy[tidy["start"].dt.day <= 12]
+    columns = ("activity", "category", "mastery", "pleasure", "mood", "planned", "done", "avoidance")
+    log = pd.DataFrame({"Date": tidy["start"].dt.strftime("%d/%m/%Y"),
+                        "Time": tidy["start"].dt.strftime("%H:%M"),
+                        **{c.capitalize(): tidy[c] for c in columns}})
+    path = tmp_path / "alex.csv"
+    log.to_csv(path, index=False)
+    out = tmp_path / "alex.html"
+    code, _, err = run(capsys, "report", str(path), "--dayfirst", "-o", str(out))
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "3 Mar 2026 to 12 Apr 2026" in html  # the log read as March and April, not the other way round
