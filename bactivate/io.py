@@ -26,7 +26,7 @@ from bactivate import headers, values
 from bactivate.errors import LogError, LogWarning
 from bactivate.scales import settle_scale, to_0_10
 from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
-from bactivate.sources import Sheet, column_letter, read_sheets
+from bactivate.sources import Sheet, _coded, column_letter, read_sheets
 
 #: Daylio's five default mood labels, mapped onto 0-10.
 DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
@@ -135,6 +135,8 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         sheets = read_sheets(path, sheet)
         file = Path(path).name
     chosen, why = formats.detect(sheets, file) if format == "auto" else (format, None)
+    if chosen in formats.FORMATS:  # the app exports and paper forms read grids of cells
+        sheets = [sh.grid() for sh in sheets]
     reader = _LongReader(file, columns=columns, client=client, scales=scales or {},
                          mood_map=mood_map, dayfirst=dayfirst,
                          format=format if chosen in ("long", "tidy") else chosen,
@@ -226,11 +228,9 @@ def summarise_rejected(rej: pd.DataFrame) -> str:
 
 
 def _frame_sheet(df: pd.DataFrame) -> Sheet:
-    cells = pd.concat(
-        [pd.DataFrame([list(map(str, df.columns))]), pd.DataFrame(df.astype(object).to_numpy())],
-        ignore_index=True,
-    )
-    return Sheet("<DataFrame>", None, cells, typed_header=True)
+    cells = pd.DataFrame({j: _coded(df.iloc[:, j]) for j in range(df.shape[1])})
+    cells.index = pd.RangeIndex(1, len(df) + 1)
+    return Sheet("<DataFrame>", None, cells, typed_header=True, head=list(map(str, df.columns)))
 
 
 class _LongReader:
@@ -300,7 +300,7 @@ class _LongReader:
         if h is None:
             self.notes.append(f"skipped {label}: it holds no log (no header row naming log columns)")
             return None
-        head = raw.iloc[h].tolist()
+        head = raw.iloc[h].tolist() if sh.head is None else list(sh.head)
         texts = [str(c).strip() if isinstance(c, str) else "" for c in head]
         self.tidy_headers.append(texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS))
         if h:
@@ -308,7 +308,7 @@ class _LongReader:
             m = _TITLE_CLIENT.search(title)
             if m and self.title_client is None:
                 self.title_client = m.group(1).strip(" -–—:")
-        body = raw.iloc[h + 1:]
+        body = raw.iloc[h + 1:] if sh.head is None else raw
         blank = _blank_frame(body)
         out: dict[str, pd.Series] = {}
         taken: dict[str, tuple[int, int]] = {}

@@ -48,6 +48,23 @@ class Sheet:
     # what the user should know about the file that the cells cannot say (hidden sheets read,
     # formulas with no saved result); read_log puts them in attrs["notes"] and in its one warning
     notices: list[str] = field(default_factory=list)
+    # a typed table (Parquet): its header, kept apart so that the typed columns below it stay
+    # typed; ``cells`` then holds only the rows below the header (index i is row i + 1)
+    head: list | None = None
+
+    def grid(self) -> Sheet:
+        """This sheet with the header as the first row of ``cells`` (object cells), as read from a file."""
+        if self.head is None:
+            return self
+        cells = pd.concat([pd.DataFrame([self.head]),
+                           pd.DataFrame(self.cells.astype(object).to_numpy())], ignore_index=True)
+        return Sheet(self.file, self.name, cells, typed_header=True, notices=self.notices)
+
+    def preview(self, rows: int = 50) -> pd.DataFrame:
+        """The first *rows* rows of the grid (header included), for telling layouts apart."""
+        if self.head is None:
+            return self.cells
+        return Sheet(self.file, self.name, self.cells.iloc[:rows], head=self.head).grid().cells
 
 
 def file_kind(path: Path) -> str:
@@ -212,11 +229,25 @@ def _parquet(path: Path) -> Sheet:
         df = pd.read_parquet(path)
     except Exception as exc:
         raise LogError(f"{path.name} could not be read as Parquet ({exc})") from None
-    cells = pd.concat(
-        [pd.DataFrame([list(map(str, df.columns))]), pd.DataFrame(df.astype(object).to_numpy())],
-        ignore_index=True,
-    )
-    return Sheet(path.name, None, cells, typed_header=True)
+    cells = pd.DataFrame({j: _coded(df[c]) for j, c in enumerate(df.columns)})
+    cells.index = pd.RangeIndex(1, len(df) + 1)
+    return Sheet(path.name, None, cells, typed_header=True, head=[str(c) for c in df.columns])
+
+
+def _coded(s: pd.Series) -> pd.Series:
+    """A typed column as the loader reads it: text and yes/no as codes into their distinct cells.
+
+    Numbers and dates stay as they are (their parsers are vectorised already); text and
+    booleans become ``category``, so that each distinct cell is parsed once. A column of
+    mixed Python objects stays as it is: ``1``, ``1.0`` and ``True`` would share a code.
+    """
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return s.astype("category")
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("category")
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "string":
+        return s.astype("category")
+    return s
 
 
 _CONTROL = np.array([b not in (9, 10, 13) and b < 32 for b in range(256)])  # not tab, LF, CR

@@ -47,7 +47,7 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
     found: dict[str, list[str]] = {}
     partly: dict[str, list[str]] = {}
     for sh in sheets:  # a loop over sheets
-        raw = sh.cells
+        raw = sh.preview()
         if raw.empty:
             continue
         for name, sign in _SPECIFIC.items():
@@ -91,7 +91,7 @@ def saw(sheets) -> str:
     """What the top of each sheet holds, on one line, for messages that ask for format=."""
     parts = []
     for sh in sheets[:6]:
-        raw = sh.cells
+        raw = sh.preview()
         text = "empty"
         for pos in range(min(15, len(raw))):
             cells = [str(c).replace("\ufeff", "").strip() for c in raw.iloc[pos].tolist() if key(c)]
