@@ -40,7 +40,15 @@ from scipy import stats as _st
 
 from bactivate import stats
 from bactivate.cohort import _natural_codes
-from bactivate.common import bare, day_numbers, flags, happened, require, with_calendar
+from bactivate.common import (
+    bare,
+    day_numbers,
+    flags,
+    happened,
+    one_blas_thread,
+    require,
+    with_calendar,
+)
 
 NOT_ENOUGH = "not enough data"
 TESTED = "tested"
@@ -294,27 +302,28 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
     hi = np.full(est.shape, np.nan)
     # ------------------------------------------------------------ bootstrap, one product per resample plan
     xy, xx = x * y[:, None], x * x
-    for (n, b) in sorted(set(zip(n_days.tolist(), block.tolist(), strict=True))):
-        members = np.flatnonzero((n_days == n) & (block == b))
-        ci_rows, ci_cols = np.nonzero(tested[members])
-        if not len(ci_rows):
-            continue
-        owner = members[ci_rows]
-        rng = np.random.default_rng(seed)
-        idx = stats._resample_index(rng, n, n_boot, b or None)
-        counts = np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n * n_boot)
-        counts_t = counts.reshape(n_boot, n).T.astype("float64")  # days x resamples
-        rows = cstart[owner][:, None] + np.arange(n)[None, :]
-        for s in range(0, len(owner), _BOOT_CHUNK):
-            sl = slice(s, s + _BOOT_CHUNK)
-            r, c = rows[sl], ci_cols[sl][:, None]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                boot = (xy[r, c] @ counts_t) / (xx[r, c] @ counts_t)  # columns x resamples
-            q_lo, q_hi, p_boot = _boot_summary(boot, alpha, bool(b))
-            lo[owner[sl], ci_cols[sl]] = q_lo
-            hi[owner[sl], ci_cols[sl]] = q_hi
-            if b:
-                p[owner[sl], ci_cols[sl]] = p_boot
+    with one_blas_thread():
+        for (n, b) in sorted(set(zip(n_days.tolist(), block.tolist(), strict=True))):
+            members = np.flatnonzero((n_days == n) & (block == b))
+            ci_rows, ci_cols = np.nonzero(tested[members])
+            if not len(ci_rows):
+                continue
+            owner = members[ci_rows]
+            rng = np.random.default_rng(seed)
+            idx = stats._resample_index(rng, n, n_boot, b or None)
+            counts = np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n * n_boot)
+            counts_t = counts.reshape(n_boot, n).T.astype("float64")  # days x resamples
+            rows = cstart[owner][:, None] + np.arange(n)[None, :]
+            for s in range(0, len(owner), _BOOT_CHUNK):
+                sl = slice(s, s + _BOOT_CHUNK)
+                r, c = rows[sl], ci_cols[sl][:, None]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    boot = (xy[r, c] @ counts_t) / (xx[r, c] @ counts_t)  # columns x resamples
+                q_lo, q_hi, p_boot = _boot_summary(boot, alpha, bool(b))
+                lo[owner[sl], ci_cols[sl]] = q_lo
+                hi[owner[sl], ci_cols[sl]] = q_hi
+                if b:
+                    p[owner[sl], ci_cols[sl]] = p_boot
     # ------------------------------------------------------------ Cliff's delta from ranks
     ranks = _ranks_within(dmood, crow, cstart)
     with np.errstate(invalid="ignore", divide="ignore"):
