@@ -9,11 +9,11 @@ row per client -- the unit of analysis for between-client questions -- and
 >>> import bactivate as ba
 >>> cohort = ba.read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
 >>> summary = ba.client_summary(cohort)
->>> len(summary), summary["arm"].value_counts().to_dict()
-(12, {'BA': 6, 'control': 6})
+>>> len(summary), summary["arm"].value_counts().sort_index().to_dict()
+(40, {'BA': 20, 'control': 20})
 >>> ba.compare_groups(summary, "arm", "mood_change")[["group_a", "group_b", "n_a", "n_b"]]
   group_a  group_b  n_a  n_b
-0      BA  control    6    6
+0      BA  control   20   20
 
 Weeks are counted per client from the client's first logged day (week 1 = the
 first 7 days), because a BA week starts when monitoring starts. See
