@@ -309,6 +309,11 @@ class _LongReader:
             if m and self.title_client is None:
                 self.title_client = m.group(1).strip(" -–—:")
         body = raw.iloc[h + 1:] if sh.head is None else raw
+        coded = [j for j in range(body.shape[1]) if values.coded(body.iloc[:, j])]
+        if coded:  # the distinct cells of the rows below the header (not the header's, say)
+            body = body.copy()
+            for j in coded:
+                body.isetitem(j, body.iloc[:, j].cat.remove_unused_categories())
         blank = _blank_frame(body)
         out: dict[str, pd.Series] = {}
         taken: dict[str, tuple[int, int]] = {}
@@ -488,15 +493,18 @@ class _LongReader:
                 lo, hi = scale
                 reasons = pd.Series(pd.NA, index=idx, dtype="str")
                 wrong_den = den.notna() & (den != hi)
-                reasons[wrong_den] = ("'" + cells.loc[wrong_den, f].astype("str").str.strip()
-                                      + f"' is not on this column's {_fmt_scale(scale)} scale: "
-                                      + f"write the rating as a number from {_n(lo)} to {_n(hi)}")
+                if wrong_den.any():
+                    reasons[wrong_den] = ("'" + cells.loc[wrong_den, f].astype("str").str.strip()
+                                          + f"' is not on this column's {_fmt_scale(scale)} scale: "
+                                          + f"write the rating as a number from {_n(lo)} to {_n(hi)}")
                 out_of = ~labelled & vals.notna() & ((vals < lo) | (vals > hi)) & ~wrong_den
-                reasons[out_of] = (vals[out_of].map(_n).astype("str")
-                                   + f" is outside this column's {_fmt_scale(scale)} scale: write a "
-                                   + f"rating from {_n(lo)} to {_n(hi)} (if the column uses another "
-                                   + f"scale, pass scales={{'{f}': (low, high)}})")
-                report(reasons, f)
+                if out_of.any():
+                    reasons[out_of] = (vals[out_of].map(_n).astype("str")
+                                       + f" is outside this column's {_fmt_scale(scale)} scale: write a "
+                                       + f"rating from {_n(lo)} to {_n(hi)} (if the column uses another "
+                                       + f"scale, pass scales={{'{f}': (low, high)}})")
+                if wrong_den.any() or out_of.any():
+                    report(reasons, f)
                 mapped = pd.Series(to_0_10(vals.to_numpy(), scale), index=idx)
                 out[f] = mapped.where(~labelled, vals)
         # --- yes/no
@@ -526,12 +534,8 @@ class _LongReader:
         out["client"] = out["client"].astype("str")
 
         # --- source
-        sheet = cells["_sheet"]
-        has_sheet = sheet.notna()
-        where = pd.Series(self.file, index=idx, dtype="str")
-        where[has_sheet] = self.file + ":" + sheet[has_sheet].astype("str")
-        where = where + ":" + (cells["_cell"].astype("str") if "_cell" in cells.columns
-                               else cells["_row"].astype("str"))
+        where = _locations(self.file, cells["_sheet"],
+                           cells["_cell"] if "_cell" in cells.columns else cells["_row"])
         if "_problem" in cells.columns:  # the cell as written is in _value, its column in _column
             report(cells["_problem"].astype("str"), "_value" if "_value" in cells.columns else "_problem")
         if tidy_mode and "source" in cells.columns:
@@ -677,7 +681,7 @@ class _LongReader:
             report(reasons, "date")
             # blank (or merged) date cells take the date above, within a sheet
             blank = values.blank(cells["date"])
-            carried = d.groupby(cells["_sheet"].fillna(""), sort=False).ffill()
+            carried = d.groupby(cells["_sheet"].fillna(""), sort=False).ffill() if blank.any() else d
             filled = blank & carried.notna()
             if filled.any():
                 self.notes.append(f"{_plural(int(filled.sum()), 'row')} left the date blank and took the date "
@@ -798,6 +802,25 @@ class _LongReader:
             self.dayfirst_info = info
             self.notes.append(f"dates read as {'day/month' if info['dayfirst'] else 'month/day'}: "
                               + info["dayfirst_how"])
+
+
+def _locations(file: str, sheet: pd.Series, place: pd.Series) -> pd.Series:
+    """``file:sheet:row`` (or ``file:row`` where there is no sheet) for every row, built in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pd.api.types.is_integer_dtype(place.dtype):
+        tail = pa.array(place.to_numpy()).cast(pa.string())
+    else:
+        tail = pa.array(place.astype("str").to_numpy(dtype=object), type=pa.string())
+    if sheet.isna().all():
+        joined = pc.binary_join_element_wise(file, tail, ":")
+    else:
+        sheets = pa.array(sheet.astype(object).where(sheet.notna(), None).to_numpy(dtype=object),
+                          type=pa.string())
+        with_sheet = pc.binary_join_element_wise(file, sheets, tail, ":")
+        joined = pc.if_else(pc.is_null(sheets), pc.binary_join_element_wise(file, tail, ":"), with_sheet)
+    return pd.Series(pd.array(joined, dtype="str"), index=sheet.index)
 
 
 def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:

@@ -69,23 +69,20 @@ def per_value(func):
 
     A parser whose result for a cell depends only on that cell (and on the set of distinct
     values, as day/month order does) gives the same answer this way, at the cost of the
-    distinct values. Columns that are not coded are parsed as they are.
+    distinct values. The categories should be the values in use (the loader drops the
+    header's once per column), as a parser may decide from all of them (is every cell a
+    number?). Columns that are not coded are parsed as they are.
     """
     @functools.wraps(func)
     def run(s, *args, **kwargs):
         if not coded(s):
             return func(s, *args, **kwargs)
         cats = s.cat.categories
-        codes = s.cat.codes.to_numpy().astype(np.intp)
-        codes = np.where(codes < 0, len(cats), codes)  # the last distinct value is the blank one
-        u = pd.Series(cats).reindex(range(len(cats) + 1))
-        used = np.bincount(codes, minlength=len(u)) > 0
-        if not used.all():  # only the values of these rows: not a header above them, say
-            keep = np.flatnonzero(used)
-            renumber = np.zeros(len(u), dtype=np.intp)
-            renumber[keep] = np.arange(len(keep))
-            codes = renumber[codes]
-            u = u.iloc[keep].reset_index(drop=True)
+        codes = s.cat.codes.to_numpy()
+        u = pd.Series(cats)
+        if codes.min(initial=0) < 0:  # missing cells: a last distinct value, the missing one
+            codes = np.where(codes < 0, len(cats), codes)
+            u = u.reindex(range(len(cats) + 1))
         return _spread(func(u, *args, **kwargs), codes, s.index)
     return run
 
