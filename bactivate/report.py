@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -101,6 +102,8 @@ def _execute(km, params: dict, progress: bool):
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    # this process waits while the kernel works: meanwhile, another thread readies the HTML export
+    threading.Thread(target=_exporter, daemon=True, name="bactivate-html").start()
     try:
         # no output path: papermill keeps the executed notebook in memory instead of
         # rewriting the whole file (every figure so far) before and after each cell
@@ -128,14 +131,32 @@ _COMMENTS = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)
 
 def notebook_html(nb) -> str:
     """HTML of an executed notebook: outputs only, images inline, no external resources."""
-    from nbconvert import HTMLExporter
-
-    templates = Path(__file__).parent / "templates"
-    exporter = HTMLExporter(template_name="bactivate_report", extra_template_basedirs=[str(templates)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
-    html, _ = exporter.from_notebook_node(nb)
+    exporter = _exporter()
+    with _EXPORTING:  # the exporter keeps state while it works: one export at a time
+        html, _ = exporter.from_notebook_node(nb)
     # comments in the inlined theme CSS cite web pages; a report carries no addresses at all
     return _COMMENTS.sub("", html)
+
+
+_EXPORTING, _MAKING = threading.Lock(), threading.Lock()
+_EXPORTERS: list = []
+
+
+def _exporter():
+    """The HTML exporter, made once, its templates compiled (by converting an empty notebook)."""
+    with _MAKING:
+        if not _EXPORTERS:
+            import nbformat
+            from nbconvert import HTMLExporter
+
+            templates = Path(__file__).parent / "templates"
+            exporter = HTMLExporter(template_name="bactivate_report",
+                                    extra_template_basedirs=[str(templates)])
+            exporter.exclude_input = True
+            exporter.exclude_input_prompt = True
+            exporter.exclude_output_prompt = True
+            exporter.embed_images = True
+            with _EXPORTING:
+                exporter.from_notebook_node(nbformat.v4.new_notebook())
+            _EXPORTERS.append(exporter)
+        return _EXPORTERS[0]
