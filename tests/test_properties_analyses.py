@@ -40,6 +40,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,7 +82,7 @@ def synth_logs(draw, client: str = "C01") -> pd.DataFrame:
 @st.composite
 def built_logs(draw, client: str = "C01") -> pd.DataFrame:
     """A small tidy log drawn cell by cell: entries of 1-3 activities sharing time and mood."""
-    n_entries = draw(st.integers(1, 12))
+    n_entries = draw(st.integers(1, 10))
     span_days = draw(st.integers(0, 24))
     base = dt.datetime(2026, 3, 2)
     rows = []
@@ -90,7 +91,7 @@ def built_logs(draw, client: str = "C01") -> pd.DataFrame:
             minutes=draw(st.integers(0, span_days * 1440 + 1439)))
         minutes = draw(st.one_of(st.none(), st.integers(0, 240)))
         mood = draw(RATING)
-        for _ in range(draw(st.integers(1, 3))):
+        for _ in range(draw(st.sampled_from([1, 1, 2, 3]))):
             rows.append({
                 "client": client, "entry": entry, "start": start,
                 "end": None if start is None or minutes is None else start + dt.timedelta(minutes=minutes),
@@ -155,9 +156,8 @@ def subsets(draw, logs=LOGS) -> tuple[str, pd.DataFrame]:
         out = log.iloc[:0]
     else:
         out = log
-    out = conform(out.copy())
+    out = out.copy()  # every cut above keeps the tidy columns and dtypes (check_log in test_generators)
     out.attrs = {}
-    check_log(out)
     return how, out
 
 
@@ -173,6 +173,21 @@ def cohorts(draw) -> pd.DataFrame:
     out = conform(pd.concat(parts, ignore_index=True))
     out.attrs = {}
     return out
+
+
+@examples(20)
+@given(case=subsets(), cohort=cohorts())
+def test_generators_give_valid_tidy_logs(case, cohort):
+    """The generators and every cut make valid tidy logs (what read_log returns), so a failure
+    below is the analysis's, not the generator's."""
+    how, log = case
+    check_log(log)
+    check_log(cohort)
+    assert cohort["client"].nunique() <= 3
+    # rows of one entry share its time and mood
+    for df in (log, cohort):
+        g = df.groupby(["client", "entry"])
+        assert (g["start"].nunique(dropna=False) == 1).all() and (g["mood"].nunique(dropna=False) == 1).all()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -224,7 +239,7 @@ def quiet(fn, *args, **kw):
 # --------------------------------------------------------------------------- balance
 
 
-@examples(60)
+@examples(40)
 @given(case=subsets(), by=st.sampled_from(["activity", "category", "week", "day"]))
 def test_balance_properties(case, by):
     how, log = case
@@ -269,10 +284,10 @@ def test_balance_properties(case, by):
 
 @examples(40)
 @given(case=subsets(), unit=st.sampled_from(["day", "entry"]), adjust=st.sampled_from(["week", None]),
-       min_days=st.integers(2, 3))
-def test_mood_by_activity_properties(case, unit, adjust, min_days):
+       min_days=st.integers(2, 3), by=st.sampled_from(["activity", "category"]))
+def test_mood_by_activity_properties(case, unit, adjust, min_days, by):
     how, log = case
-    res = quiet(ba.mood_by_activity, log, unit=unit, adjust=adjust, min_days=min_days, n_boot=200)
+    res = quiet(ba.mood_by_activity, log, unit=unit, adjust=adjust, min_days=min_days, n_boot=200, by=by)
     assert res["n_with"].dtype == "int64" and res["n_without"].dtype == "int64"
     assert_scale(res, ["mood_with", "mood_without"])
     assert_scale(res, ["diff"], -10, 10)
@@ -281,7 +296,9 @@ def test_mood_by_activity_properties(case, unit, adjust, min_days):
     assert res["status"].isin(["tested", "not enough data"]).all()
     tested = res[res["status"] == "tested"]
     assert tested[["diff", "ci_low", "ci_high", "p", "q"]].notna().all().all(), tested.to_string()
-    assert (tested["ci_low"] <= tested["ci_high"] + EPS).all()
+    assert_ci_brackets(tested, "diff", "ci_low", "ci_high")
+    # the interval itself can pass -10..10 (analysis-bugs.md #1): checked by
+    # test_mood_by_activity_interval_stays_on_the_scale; add it here once that is fixed
     assert (tested["q"] >= tested["p"] - EPS).all()
     assert (tested[["n_with", "n_without"]] >= min_days).all().all()
     # a mean over >= 1 day (entry) is a number
@@ -294,10 +311,10 @@ def test_mood_by_activity_properties(case, unit, adjust, min_days):
         assert ((res["n_with"] + res["n_without"]) == len(mood_days)).all()
         did = log[happened(log).to_numpy() & day.isin(mood_days).to_numpy()]
         for _, r in res.iterrows():
-            assert r["n_with"] == did.loc[did["activity"] == r["activity"], "start"].dt.normalize().nunique()
+            assert r["n_with"] == did.loc[did[by] == r[by], "start"].dt.normalize().nunique()
 
 
-@examples(40)
+@examples(30)
 @given(case=subsets(), measure=st.sampled_from(["mood", "mastery", "pleasure", "effort", "avoidance",
                                                  "activities"]),
        baseline=st.sampled_from([1, [1, 2], 2]))
@@ -319,7 +336,11 @@ def test_phase_effect_properties(case, measure, baseline):
     assert res[["mean_a", "mean_b"]].notna().all().all()
     est = res.set_index("effect")
     assert in_range(est.loc["NAP", ["estimate", "ci_low", "ci_high"]], 0, 1)
-    assert in_range(est.loc[["Tau", "Tau-U"], ["estimate"]].stack(), -1, 1)
+    assert in_range([est.loc["Tau", "estimate"]], -1, 1)
+    # Tau-U = (S_AB - S_A) / (n_a n_b) (SingleCaseES's denominator, documented in stats.tau_u) can
+    # pass 1: |S_AB| <= n_a n_b and |S_A| <= n_a (n_a - 1) / 2
+    n_a, n_b = est.loc["Tau-U", "n_a"], est.loc["Tau-U", "n_b"]
+    assert abs(est.loc["Tau-U", "estimate"]) <= 1 + (n_a - 1) / (2 * n_b) + EPS
     assert est.loc[["NAP", "Tau"], "estimate"].notna().all()
     assert_ci_brackets(res, "estimate", "ci_low", "ci_high")
 
@@ -327,7 +348,7 @@ def test_phase_effect_properties(case, measure, baseline):
 # --------------------------------------------------------------------------- avoidance
 
 
-@examples(60)
+@examples(30)
 @given(case=subsets(), min_entries=st.integers(1, 3))
 def test_avoidance_properties(case, min_entries):
     how, log = case
@@ -378,7 +399,7 @@ def test_avoidance_properties(case, min_entries):
 # --------------------------------------------------------------------------- progress
 
 
-@examples(60)
+@examples(40)
 @given(case=subsets(), freq=st.sampled_from(["W", "D"]))
 def test_progress_properties(case, freq):
     how, log = case
@@ -412,7 +433,7 @@ def test_progress_properties(case, freq):
         assert_ci_brackets(trend, "slope", "slope_ci_low", "slope_ci_high")
 
 
-@examples(40)
+@examples(25)
 @given(case=subsets())
 def test_progress_trend_properties(case):
     how, log = case
@@ -434,7 +455,7 @@ def test_progress_trend_properties(case):
     assert_scale(trend[means], ["first", "last"])
 
 
-@examples(50)
+@examples(35)
 @given(case=subsets(), high=st.sampled_from([0.0, 7.0, 10.0]))
 def test_small_wins_properties(case, high):
     how, log = case
@@ -455,7 +476,7 @@ def test_small_wins_properties(case, high):
 # --------------------------------------------------------------------------- suggestions
 
 
-@examples(30)
+@examples(20)
 @given(case=subsets(), n=st.integers(1, 6))
 def test_suggest_next_properties(case, n):
     how, log = case
@@ -468,7 +489,7 @@ def test_suggest_next_properties(case, n):
     assert res["score"].notna().all()
     assert res["score"].is_monotonic_decreasing
     assert_scale(res, ["mastery", "pleasure", "effort"])
-    assert_scale(res, ["mood_diff"], -10, 10)
+    assert_scale(res, ["mood_diff", "mood_ci_low", "mood_ci_high"], -10, 10)
     assert res["suggestion"].isin(["schedule more", "graded first step"]).all()
     assert (res["reason"].str.len() > 0).all(), res[["activity", "reason"]].to_string()
     assert (res["per_week"] > 0).all()
@@ -485,7 +506,7 @@ def test_suggest_next_properties(case, n):
 # --------------------------------------------------------------------------- cohorts
 
 
-@examples(30)
+@examples(20)
 @given(cohort=cohorts())
 def test_client_summary_and_weeks_properties(cohort):
     dated = cohort[cohort["start"].notna() & cohort["client"].notna()]
@@ -541,7 +562,7 @@ def _plots(log):
     }
 
 
-@examples(25)
+@examples(10)
 @given(case=subsets())
 def test_plots_never_crash(case):
     how, log = case
@@ -553,5 +574,63 @@ def test_plots_never_crash(case):
                 assert_clear(exc)
             except Exception as exc:
                 raise AssertionError(f"plot {name} on subset {how!r}: {type(exc).__name__}: {exc}") from exc
+    finally:
+        plt.close("all")
+
+
+# --------------------------------------------------------------------------- known bugs (deterministic)
+# Found by the properties above; recorded in /work/notes/analysis-bugs.md and plot-bugs.md for the
+# owners of mood.py, progress.py, stats.py and plot.py. strict: a fix makes these XPASS, which fails
+# the run -- then drop the mark.
+
+
+@pytest.mark.xfail(strict=True, reason="see analysis-bugs.md #1")
+def test_mood_by_activity_interval_stays_on_the_scale():
+    log = ba.synth.client(weeks=3, entries_per_day=1, seed=114)
+    res = quiet(ba.mood_by_activity, log, adjust=None, min_days=2)
+    walk = res.set_index("activity").loc["Walk in the park"]
+    assert walk["n_with"] == 2 and walk["diff"] == pytest.approx(7.0 - 3.578947, abs=1e-5)
+    assert -10 <= walk["ci_low"] <= walk["diff"] <= walk["ci_high"] <= 10, walk[["ci_low", "ci_high"]]
+
+
+def _unnamed_avoidance_row() -> pd.DataFrame:
+    return conform(pd.DataFrame({
+        "client": ["A", "A"], "entry": [1, 2],
+        "start": pd.to_datetime(["2026-03-02 10:00", "2026-03-02 12:00"]),
+        "activity": ["Walk", None], "avoidance": pd.array([False, True], dtype="boolean"),
+        "mood": [5.0, 3.0]}))
+
+
+@pytest.mark.xfail(strict=True, reason="see analysis-bugs.md #2")
+def test_progress_avoidance_share_is_a_share_of_its_activities():
+    log = _unnamed_avoidance_row()
+    week = ba.progress(log).iloc[0]
+    cw = ba.cohort.client_weeks(log).iloc[0]
+    assert week["activities"] == cw["activities"]
+    # the share times the count is a whole number of avoidance rows
+    assert (week["avoidance_share"] * week["activities"]) == pytest.approx(
+        round(week["avoidance_share"] * week["activities"]))
+
+
+@pytest.mark.xfail(strict=True, reason="see analysis-bugs.md #3")
+def test_tau_u_interval_within_attainable_range():
+    a, b = [5, 4, 3, 2], [6, 6, 6]
+    res = ba.stats.tau_u(a, b).loc["Tau-U"]
+    bound = 1 + (len(a) - 1) / (2 * len(b))
+    assert res["estimate"] == pytest.approx(bound)
+    assert -bound <= res["ci_low"] <= res["ci_high"] <= bound, res[["ci_low", "ci_high"]]
+
+
+@pytest.mark.xfail(strict=True, reason="see plot-bugs.md #1")
+def test_plot_phase_effect_tau_u_range_label():
+    log = ba.synth.client(weeks=2, entries_per_day=1, seed=0)
+    day = (log["start"].dt.normalize() - log["start"].dt.normalize().min()).dt.days
+    log["mood"] = np.where(day < 7, 6 - day * 0.5, 9.0)
+    try:
+        ax = ba.plot.phase_effect(log)
+        est = ba.phase_effect(log).set_index("effect").loc["Tau-U", "estimate"]
+        assert est > 1
+        label = next(t.get_text() for t in ax.get_yticklabels() if t.get_text().startswith("Tau-U"))
+        assert "-1 to 1)" not in label, label  # the row says the index cannot pass 1, its dot is at 1.5
     finally:
         plt.close("all")
