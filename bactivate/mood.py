@@ -251,7 +251,7 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
     block = np.where(dependent, np.maximum(2, np.round(n_days ** (1 / 3)).astype("int64")), 0)
 
     # ------------------------------------------------------------ presence: days x activities
-    planned, done, did = flags(df)
+    did = flags(df)[2]
     names_col = df[by]
     use = did & names_col.notna().to_numpy(dtype=bool)
     acodes, anames = pd.factorize(names_col[use], sort=True)
