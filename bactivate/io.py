@@ -233,6 +233,10 @@ def _frame_sheet(df: pd.DataFrame) -> Sheet:
     return Sheet("<DataFrame>", None, cells, typed_header=True, head=list(map(str, df.columns)))
 
 
+class FilesDiffer(Exception):
+    """Many files read as one need reading one by one (their scales or dates differ)."""
+
+
 class _LongReader:
     """Reads long-layout sheets (one row per entry) into the tidy log."""
 
@@ -258,6 +262,10 @@ class _LongReader:
         self.tidy_mode = False
         # field -> how its scale was known, when a format reader sets self.hints (e.g. Bearable)
         self.scale_how: dict[str, str] = {}
+        # many files read as one (bactivate.folder): each row's file is files[_file]; the client
+        # of a row with no client column is stems[_file]
+        self.files: list[str] | None = None
+        self.stems: list[str] | None = None
 
     # ----------------------------------------------------------------- sheets -> cells
     def read(self, sheets: list[Sheet]) -> pd.DataFrame:
@@ -268,6 +276,10 @@ class _LongReader:
             part = self._sheet(sh)
             if part is not None:
                 parts.append(part)
+        return self.finish(parts, sheets)
+
+    def finish(self, parts: list[pd.DataFrame], sheets=()) -> pd.DataFrame:
+        """The tidy log of the rows of every sheet read (see :meth:`_sheet`)."""
         if not parts and self.header_only:
             raise LogError(
                 f"{self.file}: {', '.join(self.header_only)} "
@@ -275,7 +287,7 @@ class _LongReader:
                 "below it: fill in at least one row (date, activity, ratings) and read it again"
             )
         if not parts:
-            where = f"{self.file}" + (f" (sheets {[s.name for s in sheets]})" if sheets[0].name else "")
+            where = f"{self.file}" + (f" (sheets {[s.name for s in sheets]})" if sheets and sheets[0].name else "")
             raise LogError(
                 f"no log found in {where}: no row names the columns of an activity log. "
                 "Put a header row above the entries with names such as Date, Time, Activity, "
@@ -313,7 +325,7 @@ class _LongReader:
         if coded:  # the distinct cells of the rows below the header (not the header's, say)
             body = body.copy()
             for j in coded:
-                body.isetitem(j, body.iloc[:, j].cat.remove_unused_categories())
+                body.isetitem(j, values.drop_unused(body.iloc[:, j]))
         blank = _blank_frame(body)
         out: dict[str, pd.Series] = {}
         taken: dict[str, tuple[int, int]] = {}
@@ -478,12 +490,17 @@ class _LongReader:
                     pool = np.concatenate([parsed[g][0][~not_entry & parsed[g][0].notna() & ~parsed[g][2]]
                                            .to_numpy() for g in joint])
                     dens = np.concatenate([parsed[g][1].to_numpy() for g in joint])
+                    pool_files = np.concatenate([self._file_codes(cells)[
+                        (~not_entry & parsed[g][0].notna() & ~parsed[g][2]).to_numpy()] for g in joint])
                     scale, how = self._settle(" and ".join(joint), pool, header=None, declared=None,
-                                              fractions=dens)
+                                              fractions=dens, files=pool_files,
+                                              fraction_files=np.tile(self._file_codes(cells), len(joint)))
                     how = "mastery and pleasure settled together, as one scale: " + how
                 else:
                     scale, how = self._settle(f, vals[usable].to_numpy(), header=self.hints.get(f),
-                                              declared=self.scales.get(f), fractions=den.to_numpy())
+                                              declared=self.scales.get(f), fractions=den.to_numpy(),
+                                              files=self._file_codes(cells)[usable.to_numpy()],
+                                              fraction_files=self._file_codes(cells))
                     if f in self.scale_how and f not in self.scales:
                         how = self.scale_how[f]
                 self._scales[f] = scale
@@ -526,6 +543,11 @@ class _LongReader:
             out["client"] = str(self.client)
         else:
             fallback = self.title_client or self.stem
+            if self.files is not None:
+                fallback = pd.Series(pd.Categorical.from_codes(cells["_file"].to_numpy(), self.stems),
+                                     index=idx).astype("str")
+                if "client" not in cells.columns:
+                    out["client"] = fallback
             if "client" in cells.columns:
                 cl = values.parse_text(cells["client"])
                 out["client"] = cl.fillna(fallback)
@@ -534,7 +556,7 @@ class _LongReader:
         out["client"] = out["client"].astype("str")
 
         # --- source
-        where = _locations(self.file, cells["_sheet"],
+        where = _locations(self._row_files(cells), cells["_sheet"],
                            cells["_cell"] if "_cell" in cells.columns else cells["_row"])
         if "_problem" in cells.columns:  # the cell as written is in _value, its column in _column
             report(cells["_problem"].astype("str"), "_value" if "_value" in cells.columns else "_problem")
@@ -579,6 +601,8 @@ class _LongReader:
         bad_rows = idx.isin(prob["_i"]) if len(prob) else np.zeros(n, bool)
         if "_entry" in cells.columns:
             out["_entry"] = cells["_entry"]
+        if self.files is not None:
+            out["_file"] = cells["_file"]
         kept = out[~bad_rows]
 
         # entry ids: order of time within client, file order for ties
@@ -615,7 +639,7 @@ class _LongReader:
         i = prob["_i"].to_numpy()
         rej = AttrsFrame({
             "source": where.loc[i].to_numpy(),
-            "file": self.file,
+            "file": self._row_files(cells).loc[i].to_numpy() if self.files is not None else self.file,
             "sheet": cells["_sheet"].loc[i].to_numpy(),
             "row": cells["_row"].loc[i].to_numpy().astype("int64"),
             "column": prob["column"].to_numpy(),
@@ -632,11 +656,41 @@ class _LongReader:
         return rej.iloc[order].drop_duplicates(["source", "column", "value", "reason"]).reset_index(
             drop=True)
 
-    def _settle(self, column, vals, **kw):
+    def _settle(self, column, vals, *, files=None, fraction_files=None, **kw):
         try:
-            return settle_scale(column, vals, **kw)
+            if self.files is None or kw.get("declared") is not None:
+                return settle_scale(column, vals, **kw)
+            # many files read as one: each file's scale is settled from its own cells, as if
+            # it were read alone; they must agree (else the files are read one by one)
+            fractions = kw.pop("fractions")
+            got = set()
+            first = None
+            for k in range(len(self.files)):  # a loop over files, each on its own cells
+                mine = fractions[fraction_files == k] if fractions is not None else None
+                one = settle_scale(column, vals[files == k], fractions=mine, **kw)
+                got.add(one[0])
+                first = first or one
+            if len(got) > 1:
+                raise FilesDiffer(f"{column}: the files are on different scales")
+            return first
         except LogError as exc:
+            if self.files is not None:
+                raise FilesDiffer(str(exc)) from None
             raise LogError(f"{self.file}: {exc}") from None
+
+    def _row_files(self, cells):
+        """The file of each row: the file name, or a Series of them when many files are read as one."""
+        if self.files is None:
+            return self.file
+        return pd.Series(pd.Categorical.from_codes(cells["_file"].to_numpy(), self.files), index=cells.index)
+
+    def _sheet_key(self, cells) -> list:
+        """Group keys for 'the same sheet' (and the same file, when many are read as one)."""
+        key = [cells["_sheet"].fillna("").astype("str")]
+        return key if self.files is None else [cells["_file"], *key]
+
+    def _file_codes(self, cells) -> np.ndarray:
+        return cells["_file"].to_numpy() if self.files is not None else np.zeros(len(cells), dtype=np.intp)
 
     def _number(self, col: pd.Series, field: str, report):
         """Parse a rating column; mood labels (Daylio or mood_map) become 0-10 values."""
@@ -681,7 +735,7 @@ class _LongReader:
             report(reasons, "date")
             # blank (or merged) date cells take the date above, within a sheet
             blank = values.blank(cells["date"])
-            carried = d.groupby(cells["_sheet"].fillna(""), sort=False).ffill() if blank.any() else d
+            carried = d.groupby(self._sheet_key(cells), sort=False).ffill() if blank.any() else d
             filled = blank & carried.notna()
             if filled.any():
                 self.notes.append(f"{_plural(int(filled.sum()), 'row')} left the date blank and took the date "
@@ -783,7 +837,7 @@ class _LongReader:
             r"[ap]\.?m\b", case=False, regex=True).fillna(False).astype(bool), missing=False)
         if (hours.ge(13) & ~marked).any():
             return t, t_end  # the column uses the 24-hour clock: 9:00 is nine in the morning
-        key = [cells["_sheet"].fillna("").astype("str"), day]
+        key = [*self._sheet_key(cells), day]
         above = hours.groupby(key, dropna=False).cummax().groupby(key, dropna=False).shift()
         pm = bare & hours.notna() & above.notna() & (hours < above) & (hours + 12 >= above)
         if pm.any():
@@ -798,17 +852,27 @@ class _LongReader:
         return t, t_end
 
     def _note_dayfirst(self, info: dict):
+        if info.get("dayfirst") is not None and self.files is not None:
+            raise FilesDiffer("day/month order is settled file by file")
         if info.get("dayfirst") is not None:
             self.dayfirst_info = info
             self.notes.append(f"dates read as {'day/month' if info['dayfirst'] else 'month/day'}: "
                               + info["dayfirst_how"])
 
 
-def _locations(file: str, sheet: pd.Series, place: pd.Series) -> pd.Series:
-    """``file:sheet:row`` (or ``file:row`` where there is no sheet) for every row, built in Arrow."""
+def _locations(file, sheet: pd.Series, place: pd.Series) -> pd.Series:
+    """``file:sheet:row`` (or ``file:row`` where there is no sheet) for every row, built in Arrow.
+
+    *file* is one name, or a (categorical) Series with each row's file.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(file, pd.Series):
+        cat = pd.Categorical(file)
+        file = pc.cast(pa.DictionaryArray.from_arrays(pa.array(cat.codes.astype("int32")),
+                                                      pa.array(cat.categories.astype(str).tolist(),
+                                                               type=pa.string())), pa.string())
     if pd.api.types.is_integer_dtype(place.dtype):
         tail = pa.array(place.to_numpy()).cast(pa.string())
     else:
