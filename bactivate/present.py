@@ -63,7 +63,7 @@ def _views() -> dict:
             "Skipped": _pct(d["skipped_share"]),
         }),
         "progress": lambda d: pd.DataFrame({
-            "Week": d[d.columns[0]], "From": d["start_day"].dt.strftime("%d %b"),
+            "Week": d[d.columns[0]], "From": pd.to_datetime(d["start_day"]).dt.strftime("%d %b"),  # (object when empty)
             "Activities": d["activities"], "Planned": d["planned"], "Done": d["done"],
             "Completion": _pct(d["completion"]),
             "Mastery": d["mastery"].round(1), "Pleasure": d["pleasure"].round(1), "Mood": d["mood"].round(1),
