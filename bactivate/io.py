@@ -889,7 +889,15 @@ def _locations(file, sheet: pd.Series, place: pd.Series) -> pd.Series:
 
 def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
     """Rows that repeat the header (copied with each week's block, say)."""
-    keys = [headers.header_key(h) for h in head]
+    keys = np.array([headers.header_key(h) for h in head], dtype=object)
+    named = keys != ""
+    if not named.any() or body.empty:
+        return np.zeros(len(body), dtype=bool)
+    if _all_objects(body):  # a worksheet's cells: all of them at once
+        norm = _per_cell(body, lambda u: u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+                         .where(u.notna(), ""), missing="")
+        hits = ((norm == keys[None, :]) & named[None, :]).sum(axis=1)
+        return hits >= 2
     hits = np.zeros(len(body), dtype=int)
     for j, key in enumerate(keys):
         if key:
@@ -903,11 +911,23 @@ def _same_key(col: pd.Series, key: str) -> np.ndarray:
     return hit.to_numpy(dtype=int)
 
 
+def _all_objects(frame: pd.DataFrame) -> bool:
+    return bool(frame.shape[1]) and all(dt == np.dtype(object) for dt in frame.dtypes)
+
+
+def _per_cell(frame: pd.DataFrame, func, missing) -> np.ndarray:
+    """*func* on the distinct cells of a whole frame of object cells, as a 2-D array of its shape."""
+    flat = pd.Series(frame.to_numpy(dtype=object).ravel(), dtype=object)
+    return values.distinct(flat, func, missing=missing).to_numpy().reshape(frame.shape)
+
+
 def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    if _all_objects(frame) and len(frame):
+        got = _per_cell(frame, values.blank, missing=True)
+        return pd.DataFrame(got.astype(bool), index=frame.index, columns=frame.columns)
     return pd.DataFrame({c: values.blank(frame[c]) for c in frame.columns}, index=frame.index)
 
 
-@values.per_value
 def _extra(col: pd.Series) -> pd.Series:
     """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
     blank = values.blank(col)
