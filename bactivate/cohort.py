@@ -503,11 +503,12 @@ def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
     Weeks count from each client's first logged day (week 1 = days 1-7).
     Columns: ``client``, ``week``, ``week_start`` (its first day), ``days``
     (days of the client's span in that week: 7, or fewer in the last week),
-    ``days_logged``, ``entries``, ``activities`` (rows that happened: skipped
-    plans left out), ``planned``, ``done`` (planned and carried out),
+    ``days_logged``, ``entries``, ``activities`` (rows that happened with an
+    activity name: skipped plans and mood-only rows left out), ``planned``,
+    ``done`` (planned and carried out),
     ``completion`` (done / planned), ``mastery``, ``pleasure``, ``effort``
     (means over activities that happened), ``mood`` (mean over entries: one
-    mood per entry), ``avoidance_share`` (of activities that happened), then
+    mood per entry), ``avoidance_share`` (of those activities), then
     the means of any numeric columns named in *extra*. Counts are as logged;
     :func:`client_summary` and ``bactivate.trajectory.weekly`` scale a short last week
     to 7 days.
@@ -542,6 +543,9 @@ class _Prepared:
         self.rel = self.day - first[self.codes] if len(df) else self.day  # days since the client's first
         self.week = self.rel // 7 + 1
         self.planned, self.done, self.happened = flags(df)
+        # activities: rows that happened with an activity name (not skipped plans, not mood-only rows)
+        self.named = self.happened & (df["activity"].notna().to_numpy(dtype=bool) if "activity" in df.columns
+                                      else True)
         entry = df["entry"]
         if pd.api.types.is_integer_dtype(entry.dtype) and not entry.hasnans and len(df):
             e = entry.to_numpy(dtype="int64")
@@ -584,7 +588,7 @@ def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
         "week": week, "week_start": start, "days": days,
         "days_logged": count(p.first_of_day),
         "entries": count(p.first_row),
-        "activities": count(p.happened),
+        "activities": count(p.named),
         "planned": planned, "done": done,
     })
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -593,7 +597,7 @@ def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
     out["pleasure"] = mean("pleasure", p.happened)
     out["effort"] = mean("effort", p.happened)
     out["mood"] = mean("mood", p.first_row)
-    out["avoidance_share"] = group_mean(key, avoid.astype("float64"), size, p.happened)[gkey]
+    out["avoidance_share"] = group_mean(key, avoid.astype("float64"), size, p.named)[gkey]
     for c in extra:
         if c in out.columns:
             continue
@@ -632,13 +636,13 @@ _SUMMARY_DOC = {
     "days_logged": "days with at least one entry",
     "adherence": "days_logged / span_days",
     "entries": "logged entries (an entry can list several activities)",
-    "activities": "activities that happened (planned-and-skipped rows left out)",
+    "activities": "activities that happened (rows with an activity name; planned-and-skipped rows left out)",
     "planned": "planned activities", "done": "planned activities carried out",
     "completion": "done / planned (NaN with no plans)",
     "mastery": "mean mastery of activities that happened (0-10)",
     "pleasure": "mean pleasure of activities that happened (0-10)",
     "mood": "mean mood over entries (0-10)",
-    "avoidance_share": "share of activities that happened flagged as avoidance",
+    "avoidance_share": "share of those activities flagged as avoidance",
     "activation_slope": "change per week in planned activities carried out per week (OLS over the "
                         "client's weeks, a short last week scaled to 7 days), with its t-interval",
     "mood_slope": "change per week in the weekly mean mood (OLS over the client's weeks), with its "
@@ -718,14 +722,14 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
             "days_logged": days_logged,
             "adherence": days_logged / span,
             "entries": count(p.first_row),
-            "activities": count(p.happened),
+            "activities": count(p.named),
             "planned": planned,
             "done": done,
             "completion": np.where(planned > 0, done / np.where(planned > 0, planned, 1), np.nan),
             "mastery": mean("mastery", p.happened),
             "pleasure": mean("pleasure", p.happened),
             "mood": mean("mood", p.first_row),
-            "avoidance_share": group_mean(codes, avoid, n, p.happened),
+            "avoidance_share": group_mean(codes, avoid, n, p.named),
         }, index=pd.Index(p.names, name="client"))
 
     # weeks are in natural client order; map them to the codes of p.names

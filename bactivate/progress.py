@@ -38,9 +38,11 @@ MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure"
 def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd.DataFrame:
     """Week by week (``freq="W"``, weeks counted from the first logged day) or day by day (``"D"``).
 
-    Returns one row per period: ``activities`` (entries that happened),
+    Returns one row per period: ``activities`` (rows that happened with an
+    activity name: skipped plans and mood-only rows left out, as in
+    :func:`bactivate.client_summary`),
     ``planned``, ``done``, ``completion`` (done / planned), ``mastery``,
-    ``pleasure``, ``mood`` (means), ``avoidance_share`` (of activities),
+    ``pleasure``, ``mood`` (means), ``avoidance_share`` (of those activities),
     ``days_logged``, and the period's first day. ``attrs["trend"]`` holds
     :func:`progress_trend` of the table.
 
@@ -116,7 +118,8 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
     out[key] = (uniq % span).astype("int64") if key == "week" else start_day
     out["start_day"] = start_day
     out["days_logged"] = count(first_of_day)
-    out["activities"] = count(did & df["activity"].notna().to_numpy(dtype=bool))
+    named = did & df["activity"].notna().to_numpy(dtype=bool)
+    out["activities"] = count(named)
     out["planned"] = planned_n
     out["done"] = done_n
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -124,7 +127,7 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
     for c in ("mastery", "pleasure", "mood"):
         out[c] = mean(c)
     avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool).astype("float64")
-    out["avoidance_share"] = group_mean(gcode, avoid, n, did)
+    out["avoidance_share"] = group_mean(gcode, avoid, n, named)
     table = pd.DataFrame(out)
     x = table[key].to_numpy(dtype="float64") if key == "week" else (uniq % span) / 7
     trend = _trend(table, client_of, names if by == "client" else None, x, key, 0.95)

@@ -345,8 +345,10 @@ def tau_u(a, b, *, ci: float = 0.95) -> pd.DataFrame:
     ``(n_a, n_a - 1, ..., 1, n_a + 1, ..., n_a + 1)``; its null variance (Kendall's
     formula with ties in both variables) gives ``SD_S``. Then ``se = SD_S /
     (n_a n_b)``, ``p = 2 Phi(-|S| / SD_S)``, and the interval is the Wald interval
-    ``estimate +/- z se``. This SE is the SE *under the null of no effect*; it is
-    not a consistent SE when there is an effect, so treat the interval as rough.
+    ``estimate +/- z se``, clipped to the values Tau-U can take,
+    ``+/-(1 + (n_a - 1) / (2 n_b))`` (as :func:`nap` and :func:`tau` clip theirs).
+    This SE is the SE *under the null of no effect*; it is not a consistent SE
+    when there is an effect, so treat the interval as rough.
 
     Parameters
     ----------
@@ -389,10 +391,13 @@ def tau_u(a, b, *, ci: float = 0.95) -> pd.DataFrame:
         se = sd_s / (m * n)
         p = float(2.0 * stats.norm.sf(abs(s) / sd_s))
         half = _z(ci) * se
-        low, high = est - half, est + half
+        # clipped to the values Tau-U can take: |S_AB| <= n_a n_b, |S_A| <= n_a (n_a - 1) / 2
+        bound = 1.0 + (m - 1) / (2.0 * n)
+        low, high = max(est - half, -bound), min(est + half, bound)
     else:
         se = p = low = high = math.nan
-    method = "(S_AB - S_A)/(n_a n_b); SE: Kendall null SD of S / (n_a n_b); CI: Wald; p: normal"
+    method = ("(S_AB - S_A)/(n_a n_b); SE: Kendall null SD of S / (n_a n_b); CI: Wald, clipped to "
+              "+/-(1 + (n_a - 1)/(2 n_b)); p: normal")
     return _frame("Tau-U", (est, se, low, high, p), m, n, ci, method)
 
 

@@ -89,12 +89,13 @@ def plain_client_summary(log: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFram
     day = df["start"].dt.normalize()
     planned, done, happened = _flags(df)
     first_row = ~df.duplicated(["client", "entry"]).to_numpy()
+    named = happened & df["activity"].notna().to_numpy()
     work = pd.DataFrame({
         "client": client, "day": day, "week": _week(day, client),
-        "planned": planned, "done": done, "act": happened, "entry": first_row,
+        "planned": planned, "done": done, "act": named, "entry": first_row,
         "mastery": df["mastery"].where(happened), "pleasure": df["pleasure"].where(happened),
         "mood": df["mood"].where(first_row),
-        "avoid": df["avoidance"].fillna(False).astype("float64").where(happened),
+        "avoid": df["avoidance"].fillna(False).astype("float64").where(named),
     })
     out = work.groupby("client").agg(
         first_day=("day", "min"), last_day=("day", "max"), days_logged=("day", "nunique"),
@@ -133,15 +134,16 @@ def plain_progress(log: pd.DataFrame) -> pd.DataFrame:
     client = df["client"]
     day = df["start"].dt.normalize()
     planned, done, happened = _flags(df)
+    named = happened & df["activity"].notna().to_numpy()
     work = pd.DataFrame({
         "client": client, "week": _week(day, client), "day": day, "planned": planned, "done": done,
-        "activity": df["activity"].where(happened),
+        "act": named,
         "mastery": df["mastery"].where(happened), "pleasure": df["pleasure"].where(happened),
         "mood": df["mood"].where(happened),
-        "avoid": df["avoidance"].fillna(False).astype("float64").where(happened),
+        "avoid": df["avoidance"].fillna(False).astype("float64").where(named),
     })
     out = work.groupby(["client", "week"]).agg(
-        start_day=("day", "min"), days_logged=("day", "nunique"), activities=("activity", "count"),
+        start_day=("day", "min"), days_logged=("day", "nunique"), activities=("act", "sum"),
         planned=("planned", "sum"), done=("done", "sum"), mastery=("mastery", "mean"),
         pleasure=("pleasure", "mean"), mood=("mood", "mean"), avoidance_share=("avoid", "mean"))
     out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)

@@ -298,6 +298,7 @@ def test_client_summary_and_weeks_match_plain_groupby():
     log = log.copy()
     log.loc[log.index[::97], "start"] = pd.NaT  # undated rows are left out
     log.loc[log.index[5::101], "client"] = pd.NA  # so are rows of no client
+    log.loc[log.index[7::89], "activity"] = pd.NA  # mood-only rows: not activities
     s = ba.client_summary(log, roster=roster).set_index("client")
     wk = ba.cohort.client_weeks(log)
     df = log[log["start"].notna() & log["client"].notna()].copy()
@@ -305,14 +306,15 @@ def test_client_summary_and_weeks_match_plain_groupby():
     df["week"] = (df["day"] - df.groupby("client")["day"].transform("min")).dt.days // 7 + 1
     skipped = df["planned"].fillna(False).astype(bool) & (df["done"] == False).fillna(False)  # noqa: E712
     did = df[~skipped]
+    named = did[did["activity"].notna()]
     entries = df.drop_duplicates(["client", "entry"])
     g = df.groupby("client")
     assert (s["days_logged"] == g["day"].nunique()).all()
     assert (s["entries"] == entries.groupby("client").size()).all()
-    assert (s["activities"] == did.groupby("client").size()).all()
+    assert (s["activities"] == named.groupby("client").size()).all()
     assert np.allclose(s["mastery"], did.groupby("client")["mastery"].mean().reindex(s.index), equal_nan=True)
     assert np.allclose(s["mood"], entries.groupby("client")["mood"].mean().reindex(s.index))
-    avoid = did["avoidance"].fillna(False).astype(float).groupby(did["client"]).mean()
+    avoid = named["avoidance"].fillna(False).astype(float).groupby(named["client"]).mean()
     assert np.allclose(s["avoidance_share"], avoid.reindex(s.index))
     weekly = entries.groupby(["client", "week"])["mood"].mean()
     got = wk.set_index(["client", "week"])["mood"].dropna()
