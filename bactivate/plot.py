@@ -524,8 +524,7 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
         grid = grid * 100
         top = vmax if vmax is not None else float(np.clip(np.ceil(np.nanmax(grid.to_numpy()) / 10) * 10,
                                                           10, 100))
-        kw = {"cmap": "mako_r", "vmin": 0, "vmax": top, "fmt": ".0f",
-              "cbar_kws": {"label": "Avoidance (% of entries)"}}
+        kw = {"cmap": "mako_r", "vmin": 0, "vmax": top, "fmt": ".0f", "label": "Avoidance (% of entries)"}
         n_text = f"n = {_count(df['entries'].sum(), 'entry', 'entries')}"
         title = "Avoidance by weekday and hour (% of entries that were avoidance)"
     else:
@@ -536,17 +535,46 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
         reach = max(float(np.nanmax(np.abs(grid.to_numpy() - centre))), 0.5)
         # symmetric limits centre the diverging map (seaborn's center= uses a deprecated mpl call)
         kw = {"cmap": "vlag_r", "vmin": centre - reach, "vmax": centre + reach, "fmt": ".1f",
-              "cbar_kws": {"label": f"Mood, mean (0-10); white = client's mean {centre:.1f}"}}
+              "label": f"Mood, mean (0-10); white = client's mean {centre:.1f}"}
         title = "Mood by weekday and hour (mean, 0-10)"
         n_text = f"n = {_count(n.sum(), 'mood rating')}"
-    sns.heatmap(grid, ax=ax, annot=annot, annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
-                square=False, **kw)
-    ax.set_yticklabels(weekdays, rotation=0)
-    ax.set_xticklabels([f"{h:02d}:00" for h in hours], rotation=0 if len(hours) <= 12 else 90)
+    _heatmap(ax, grid.to_numpy(dtype="float64"), annot=annot, **kw)
+    ax.set_yticks(np.arange(len(weekdays)) + 0.5, weekdays, va="center")
+    ax.set_xticks(np.arange(len(hours)) + 0.5, [f"{h:02d}:00" for h in hours],
+                  rotation=0 if len(hours) <= 12 else 90)
     ax.set_xlabel("Hour of day (entry start)")
     ax.set_ylabel("Weekday")
     ax.set_title(f"{title}\n{n_text}; blank = no entries", fontsize=10.5)
     return ax
+
+
+def _heatmap(ax, values, *, cmap, vmin, vmax, fmt: str, label: str, annot: bool) -> None:
+    """A heat map drawn as seaborn's ``heatmap`` draws it (first row on top, white cell borders,
+    colour bar, values written in dark or white by the cell's luminance, blank where NaN).
+
+    Drawn directly: ``sns.heatmap`` draws the whole figure once more to check whether its tick
+    labels overlap, which here costs more than the rest of the plot and whose answer is not needed.
+    """
+    values = np.ma.masked_invalid(values)
+    rows, cols = values.shape
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    mesh = ax.pcolormesh(values, cmap=cmap, vmin=vmin, vmax=vmax, linewidth=0.5, edgecolor="white")
+    ax.set(xlim=(0, cols), ylim=(0, rows))
+    ax.invert_yaxis()
+    bar = ax.figure.colorbar(mesh, ax=ax, label=label)
+    bar.outline.set_linewidth(0)
+    if not annot:
+        return
+    mesh.update_scalarmappable()
+    rgb = mesh.get_facecolors()[:, :3]
+    rgb = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)  # relative luminance
+    dark = rgb @ np.array([0.2126, 0.7152, 0.0722]) > 0.408
+    for (i, j), value, on_light in zip(np.ndindex(rows, cols), values.filled(np.nan).flat, dark,
+                                       strict=True):
+        if np.isfinite(value):
+            ax.text(j + 0.5, i + 0.5, format(value, fmt), ha="center", va="center", fontsize=8,
+                    color="0.15" if on_light else "white")
 
 
 def skipped(data=None, *, ax=None, by: str = "activity"):
