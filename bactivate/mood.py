@@ -318,7 +318,15 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
                 sl = slice(s, s + _BOOT_CHUNK)
                 r, c = rows[sl], ci_cols[sl][:, None]
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    boot = (xy[r, c] @ counts_t) / (xx[r, c] @ counts_t)  # columns x resamples
+                    if adjust is None:
+                        # the same statistic as diff, a difference of the resample's own means: with
+                        # k of its n days drawn with the activity, sum(P y) - k mean(y), over k (n - k) / n
+                        ydays = y[r]
+                        k = M[r, c] @ counts_t  # whole numbers, exact
+                        num = (M[r, c] * ydays) @ counts_t - k * (ydays @ counts_t) / n
+                        boot = num / (k * (n - k) / n)  # no day with (or without) it drawn: not finite
+                    else:
+                        boot = (xy[r, c] @ counts_t) / (xx[r, c] @ counts_t)  # columns x resamples
                 q_lo, q_hi, p_boot = _boot_summary(boot, alpha, bool(b))
                 lo[owner[sl], ci_cols[sl]] = q_lo
                 hi[owner[sl], ci_cols[sl]] = q_hi

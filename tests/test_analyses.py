@@ -167,10 +167,10 @@ def test_mood_by_activity_vectorised_statistics_match_direct_ones(log8):
         on = daily.index.isin(_did(days).loc[lambda d, a=row["activity"]: d["activity"] == a, "day"].unique())
         cd = ba.stats.cliffs_delta(mood[~on], mood[on])["estimate"].iloc[0]
         assert row["cliffs_delta"] == pytest.approx(cd, abs=1e-12)
-        x = on - on.mean()
-        y = mood - mood.mean()
-        xb, yb = x[idx], y[idx]
-        boot = (xb * yb).sum(axis=1) / (xb * xb).sum(axis=1)
+        # each resample's own difference of means (resamples with no day on a side left out)
+        ob, mb = on[idx], mood[idx]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot = (mb * ob).sum(axis=1) / ob.sum(axis=1) - (mb * ~ob).sum(axis=1) / (~ob).sum(axis=1)
         lo, hi = np.quantile(boot[np.isfinite(boot)], [0.025, 0.975])
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi), rel=1e-9, abs=1e-12)
         assert row["p"] == pytest.approx(st.ttest_ind(mood[on], mood[~on]).pvalue, rel=1e-9)
