@@ -424,7 +424,7 @@ def _n_column(ax, untested, tested, unit) -> None:
 _EFFECT_SCALE = {  # reference (no effect), possible range, axis note
     "NAP": (0.5, (0, 1), "0 to 1, none = 0.5"),
     "Tau": (0.0, (-1, 1), "-1 to 1"),
-    "Tau-U": (0.0, (-1, 1), "-1 to 1"),
+    "Tau-U": (0.0, None, "0 = none, can pass ±1"),  # its range depends on n_a, n_b: _effect_scale
     "Cliff's delta": (0.0, (-1, 1), "-1 to 1"),
     "Hedges' g": (0.0, None, "SD units"),
 }
@@ -437,7 +437,8 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     NAP, Tau, Tau-U and Hedges' g live on different scales, so each row
     carries its own reference: a short dark tick at "no effect" (0.5 for
     NAP, 0 for the others) and a faint band over the values the index can
-    take (0-1 for NAP, -1 to 1 for Tau and Tau-U; Hedges' g is unbounded).
+    take (0-1 for NAP, -1 to 1 for Tau; Tau-U, whose denominator is n_a n_b, can pass ±1 and
+    its band is ±(1 + (n_a - 1) / (2 n_b)); Hedges' g is unbounded).
     The x axis is shared only for compactness; compare each dot with its own
     tick, not across rows. Each row's estimate and CI are printed at the right.
 
@@ -453,7 +454,7 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     ax = _new_ax(ax, (8.5, 1.4 + 0.65 * len(df)))
     df = df.iloc[::-1].reset_index(drop=True)  # first effect on top
     y = np.arange(len(df))
-    scales = [_EFFECT_SCALE.get(str(e), (0.0, None, "")) for e in df["effect"]]
+    scales = [_effect_scale(row) for _, row in df.iterrows()]
     for i, (ref, rng, _) in enumerate(scales):
         if rng:
             ax.plot(rng, [i, i], color="0.9", lw=9, solid_capstyle="butt", zorder=0)
@@ -475,6 +476,21 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
                        Line2D([], [], color="0.9", lw=6, label="possible range")], ncols=3)
     ax.set_title(_phase_title(df))
     return ax
+
+
+def _effect_scale(row: pd.Series):
+    """(no-effect value, possible range or None, axis note) of one row of ``ba.phase_effect``.
+
+    Tau-U divides by n_a n_b (Parker et al.), so it can pass ±1: it reaches
+    ±(1 + (n_a - 1) / (2 n_b)) (``bactivate.stats.tau_u``), the band drawn when n_a and n_b are known.
+    """
+    ref, rng, note = _EFFECT_SCALE.get(str(row["effect"]), (0.0, None, ""))
+    if str(row["effect"]) == "Tau-U" and {"n_a", "n_b"} <= set(row.index):
+        n_a, n_b = pd.to_numeric(pd.Series([row["n_a"], row["n_b"]]), errors="coerce")
+        if n_a >= 1 and n_b >= 1:
+            reach = 1 + (n_a - 1) / (2 * n_b)
+            rng, note = (-reach, reach), f"-{reach:.2f} to {reach:.2f}"
+    return ref, rng, note
 
 
 def _phase_title(df: pd.DataFrame) -> str:

@@ -192,6 +192,25 @@ def test_phase_effect(log):
     assert "pleasure" in ax2.get_title()
 
 
+def test_phase_effect_tau_u_band_reaches_past_one():
+    """Tau-U divides by n_a n_b, so it can pass 1 (notes/plot-bugs.md #1): its band and label say
+    how far, ±(1 + (n_a - 1) / (2 n_b)), and a dot at 1.5 sits inside the band, not past it."""
+    log = ba.synth.client(weeks=2, entries_per_day=1, seed=0)
+    day = (log["start"].dt.normalize() - log["start"].dt.normalize().min()).dt.days
+    log["mood"] = np.where(day < 7, 6 - day * 0.5, 9.0)
+    res = ba.phase_effect(log)
+    row = res.set_index("effect").loc["Tau-U"]
+    reach = 1 + (row["n_a"] - 1) / (2 * row["n_b"])
+    assert row["estimate"] > 1  # the case of the bug
+    ax = render(ba.plot.phase_effect, res)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert f"Tau-U\n(-{reach:.2f} to {reach:.2f})" in labels
+    assert "Tau\n(-1 to 1)" in labels
+    bands = [tuple(line.get_xdata()) for line in ax.lines if line.get_linewidth() == 9]
+    assert (-reach, reach) in bands and (-1, 1) in bands and (0, 1) in bands
+    assert row["estimate"] <= reach
+
+
 # --------------------------------------------------------------------------- avoidance
 
 
