@@ -60,6 +60,11 @@ _MEASURES = {
 
 _FAINT = "0.55"
 
+#: a label's leader line: from the middle of its left edge (labels sit right of their point) to
+#: 4 pt short of the point; given end points, matplotlib need not clip the line to the text box
+_LEADER = {"arrowstyle": "-", "lw": 0.5, "color": _FAINT, "relpos": (0, 0.5), "patchA": None,
+           "shrinkA": 0, "shrinkB": 4}
+
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -262,7 +267,7 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
     _quadrants(ax, high)
     top = df.nlargest(label_top, "entries") if label_top else df.iloc[:0]
     texts = [ax.annotate(str(n), (x, y), xytext=(7, 4), textcoords="offset points", fontsize=8.5,
-                         arrowprops={"arrowstyle": "-", "lw": 0.5, "color": _FAINT, "shrinkB": 4},
+                         arrowprops=_LEADER,
                          zorder=4)
              for n, x, y in zip(top[name], top["mastery_mean"], top["pleasure_mean"], strict=True)]
     ax.set(xlim=(-0.5, 10.5), ylim=(-0.5, 10.5), xticks=range(11), yticks=range(11),

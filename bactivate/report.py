@@ -86,6 +86,7 @@ def _start_kernel(cwd: str):
         # the kernel warns that its loopback connection is not encrypted: nothing leaves the machine
         "--IPKernelApp.log_level=ERROR",
         f"--IPKernelApp.exec_lines={[_WARM]!r}",
+        "--HistoryManager.enabled=False",  # a report's cells need no IPython history database
     ])
     return km
 
