@@ -132,8 +132,57 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     else:
         if not isinstance(path, str | PathLike):
             raise TypeError(f"path must be a file path or a DataFrame, not {type(path).__name__}")
-        sheets = read_sheets(path, sheet)
         file = Path(path).name
+        with _Stages(path, file) as stages:
+            sheets = read_sheets(path, sheet)
+            stages.next("checking every cell")
+            return _read(sheets, file, format=format, client=client, columns=columns, scales=scales,
+                         mood_map=mood_map, dayfirst=dayfirst, errors=errors, week_start=week_start)
+    return _read(sheets, file, format=format, client=client, columns=columns, scales=scales,
+                 mood_map=mood_map, dayfirst=dayfirst, errors=errors, week_start=week_start)
+
+
+#: Files larger than this (bytes) show their reading stages on a progress bar (on a terminal).
+LARGE_FILE = 50 * 1024 * 1024
+_PROGRESS_DISABLE = None  # tqdm's: None shows the bar on a terminal only
+
+
+class _Stages:
+    """A progress bar over the stages of reading a large file, so that it does not seem to hang."""
+
+    def __init__(self, path, file: str):
+        try:
+            big = Path(path).stat().st_size > LARGE_FILE
+        except OSError:
+            big = False
+        self.bar = None
+        if big:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=2, desc=f"reading {file}", unit="step", disable=_PROGRESS_DISABLE,
+                            bar_format="{desc}: {n}/{total} {postfix}")
+            self.bar.set_postfix_str("opening the file")
+
+    def next(self, what: str):
+        if self.bar is not None:
+            self.bar.update()
+            self.bar.set_postfix_str(what)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            if exc[0] is None:
+                self.bar.update()
+                self.bar.set_postfix_str("done")
+            self.bar.close()
+        return False
+
+
+def _read(sheets, file, *, format, client, columns, scales, mood_map, dayfirst, errors, week_start):
+    from bactivate import formats
+
     chosen, why = formats.detect(sheets, file) if format == "auto" else (format, None)
     if chosen in formats.FORMATS:  # the app exports and paper forms read grids of cells
         sheets = [sh.grid() for sh in sheets]
@@ -158,11 +207,11 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     notices = list(dict.fromkeys(n for sh in sheets for n in getattr(sh, "notices", ())))
     if notices:
         log.attrs["notes"] = notices + [n for n in log.attrs.get("notes", []) if n not in notices]
-    report_problems(log, file, errors, notices)
+    report_problems(log, file, errors, notices, stacklevel=4)  # warn at read_log's caller
     return log
 
 
-def report_problems(log: pd.DataFrame, file: str, errors: str, notices=()) -> None:
+def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stacklevel: int = 3) -> None:
     """Warn about, or raise for, the rows set aside in ``log.attrs["rejected"]``.
 
     With ``errors="warn"`` exactly one :class:`LogWarning` is emitted, summarising the rows set
@@ -178,7 +227,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=()) -> No
         # and attrs["notes"] says how many there were
         if notices:
             warnings.warn(" ".join(f"{n}." if not n.endswith(".") else n for n in notices),
-                          LogWarning, stacklevel=3)
+                          LogWarning, stacklevel=stacklevel)
         return
     n_bad = problems["source"].nunique()
     if errors == "raise":
@@ -196,7 +245,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=()) -> No
            f"or run `bactivate validate {file}`.")
     if notices:
         msg += " Also: " + " ".join(f"{n}." if not n.endswith(".") else n for n in notices)
-    warnings.warn(msg, LogWarning, stacklevel=3)
+    warnings.warn(msg, LogWarning, stacklevel=stacklevel)
 
 
 def _plural(n: int, word: str) -> str:
@@ -313,6 +362,15 @@ class _LongReader:
             self.notes.append(f"skipped {label}: it holds no log (no header row naming log columns)")
             return None
         head = raw.iloc[h].tolist() if sh.head is None else list(sh.head)
+        two_rows = sh.head is None and h + 1 < len(raw) and (
+            merged := _second_header_row(head, raw.iloc[h + 1].tolist(), self.columns)) is not None
+        if two_rows:
+            self.notes.append(
+                f"{label}: read rows {h + 1} and {h + 2} as one header (a header over two rows, such as "
+                + ", ".join(f"{head[j]!r} above {merged[j]!r}" for j in range(len(head))
+                            if merged[j] is not head[j] and isinstance(head[j], str) and head[j].strip())[:200]
+                + ")")
+            head = merged
         texts = [str(c).strip() if isinstance(c, str) else "" for c in head]
         self.tidy_headers.append(texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS))
         if h:
@@ -320,7 +378,7 @@ class _LongReader:
             m = _TITLE_CLIENT.search(title)
             if m and self.title_client is None:
                 self.title_client = m.group(1).strip(" -–—:")
-        body = raw.iloc[h + 1:] if sh.head is None else raw
+        body = raw.iloc[h + 1 + two_rows:] if sh.head is None else raw
         coded = [j for j in range(body.shape[1]) if values.coded(body.iloc[:, j])]
         if coded:  # the distinct cells of the rows below the header (not the header's, say)
             body = body.copy()
@@ -567,8 +625,8 @@ class _LongReader:
 
         # --- extras: numeric when every cell is a number, else text
         extras = [c for c in cells.columns if c not in headers.FIELDS and not c.startswith("_")]
-        for c in extras:
-            out[c] = _extra(cells[c])
+        if extras:  # all at once: a sheet may have a thousand of them
+            out = pd.concat([out, pd.DataFrame({c: _extra(cells[c]) for c in extras}, index=idx)], axis=1)
         if tidy_mode and not self.typed:  # undo write_log's apostrophe (see _defuse)
             for c in ("activity", "category", "note", "client", "source", *extras):
                 if pd.api.types.is_string_dtype(out[c].dtype):
@@ -696,6 +754,14 @@ class _LongReader:
         """Parse a rating column; mood labels (Daylio or mood_map) become 0-10 values."""
         vals, reasons, den, labelled = values.per_value(self._rating_cells)(col, field)
         report(reasons, field)
+        said = values.distinct(col, lambda u: u.astype("str").str.strip().str.lower().isin(values.NOT_RATED)
+                               .fillna(False).astype(bool) & u.notna(), missing=False)
+        if said.any():
+            words = col[said].astype("str").str.strip().value_counts()
+            self.notes.append(
+                f"{self.header_text.get(field, field)}: read {_plural(int(said.sum()), 'cell')} written as "
+                + ", ".join(repr(w) for w in words.index[:5])
+                + " as not rated (blank); the rows are kept")
         return vals, den, labelled
 
     def _rating_cells(self, col: pd.Series, field: str):
@@ -909,6 +975,29 @@ def _same_key(col: pd.Series, key: str) -> np.ndarray:
     hit = values.distinct(col, lambda u: (u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
                                           == key).fillna(False).astype(bool), missing=False)
     return hit.to_numpy(dtype=int)
+
+
+def _second_header_row(head: list, below: list, columns) -> list | None:
+    """The header of a sheet whose header spans two rows, or None.
+
+    A group label merged over several columns ("Ratings" over D1:E1) with the fields
+    named in the row below ("Mastery", "Pleasure"): the row below counts when every cell
+    in it is blank or names a field, and at least one of those stands under a blank cell
+    or a cell that names no field. Each column then takes the name below it, if any.
+    """
+    names = {}
+    for j, c in enumerate(below):  # a loop over the header's cells
+        if c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip()):
+            continue
+        field = headers.field_for(c, columns) if isinstance(c, str) else None
+        if field is None:
+            return None
+        names[j] = c
+    under_label = [j for j in names if j >= len(head) or not isinstance(head[j], str) or not head[j].strip()
+                   or headers.field_for(head[j], columns) is None]
+    if not names or not under_label:
+        return None
+    return [names.get(j, head[j] if j < len(head) else None) for j in range(max(len(head), len(below)))]
 
 
 def _all_objects(frame: pd.DataFrame) -> bool:

@@ -35,7 +35,7 @@ _FALSE = {"no", "n", "0", "0.0", "false", "f", "✗", "✘", "❌", "nein", "non
 #: Cells that say "no value here" on purpose; read as blank, not as a problem.
 NOT_GIVEN = frozenset({"n/a", "na", "n.a.", "nan", "null", "#n/a"})
 #: In a rating column a dash also means "not rated".
-_NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
+NOT_RATED = _NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -49,10 +49,28 @@ def coded(s) -> bool:
     return isinstance(s, pd.Series) and isinstance(s.dtype, pd.CategoricalDtype)
 
 
+def drop_unused(s: pd.Series) -> pd.Series:
+    """A coded column without the codes no row uses (e.g. the header's, once the rows are cut)."""
+    cats = s.cat.categories
+    codes = s.cat.codes.to_numpy()
+    missing = codes < 0
+    used = np.bincount(codes[~missing] if missing.any() else codes, minlength=len(cats)) > 0
+    if used.all():
+        return s
+    renumber = np.full(len(cats) + 1, -1, dtype=codes.dtype)  # the last slot maps -1 to -1
+    renumber[:-1][used] = np.arange(int(used.sum()), dtype=codes.dtype)
+    return pd.Series(pd.Categorical.from_codes(renumber[codes], categories=cats[used]), index=s.index,
+                     name=s.name)
+
+
 def _spread(got, codes: np.ndarray, index: pd.Index):
     """The result of a parser on the distinct values, spread back over the rows (by *codes*)."""
     if isinstance(got, pd.Series) and len(got) and got.isna().all():
         # e.g. no cell has a problem: a column of missing values, without spreading one
+        if got.dtype == "str":
+            import pyarrow as pa
+
+            return pd.Series(pd.array(pa.nulls(len(index), pa.large_string()), dtype="str"), index=index)
         codes = np.zeros(len(index), dtype=np.intp)
         got = got.iloc[:1]
     if isinstance(got, pd.Series | pd.DataFrame):

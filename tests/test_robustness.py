@@ -263,13 +263,38 @@ def test_merged_two_row_header_cells(tmp_path):
                                          [DAY, "09:00", "Walk", 5, 6]]},
                       "merged.xlsx", merges={"Log": ["D1:E1", "A1:A2", "B1:B2", "C1:C2"]})
     log, caught = read(path)
-    assert_accounted(log, xlsx_data_rows(path, {"Log": 1}))
-    # known limit: the header is read from row 1 only; row 2 is set aside (with its row number)
-    # and the ratings end up as extra columns, which the notes say
+    # both header rows are the header: nothing set aside, the ratings read under their own names
+    assert_accounted(log, xlsx_data_rows(path, {"Log": 2}))
     assert log["activity"].tolist() == ["Walk"]
-    assert any("Ratings" in n for n in log.attrs["notes"])
-    assert set(log.attrs["rejected"]["row"]) == {2}
-    assert len(caught) == 1 and "merged.xlsx" in str(caught[0].message)
+    assert log[["mastery", "pleasure"]].iloc[0].tolist() == [5.0, 6.0]
+    assert log.attrs["rejected"].empty and not caught
+    assert any("rows 1 and 2 as one header" in n and "'Ratings' above 'Mastery (0-10)'" in n
+               for n in log.attrs["notes"])
+
+
+def test_a_data_row_under_the_header_is_not_taken_for_a_second_header_row(tmp_path):
+    # the row below names no fields: it is data, and the header stays one row
+    log, caught = csv_case(tmp_path, [H, ["2026-03-02", "09:00", "Walk", 5, 6]], "one.csv")
+    assert len(log) == 1 and not any("one header" in n for n in log.attrs["notes"])
+
+
+def test_not_rated_words_are_blank_and_said_so(tmp_path):
+    rows = [H] + [["2026-03-02", f"{8 + i}:00", f"A{i}", v, 5] for i, v in enumerate(["N/A", "n/a", "-", "7"])]
+    log, caught = csv_case(tmp_path, rows, "na.csv")
+    assert len(log) == 4 and log["mastery"].isna().sum() == 3 and not caught
+    note = next(n for n in log.attrs["notes"] if "not rated" in n)
+    assert "3 cells" in note and "'N/A'" in note and "Mastery (0-10)" in note
+
+
+def test_large_files_show_their_reading_stages(tmp_path, monkeypatch, capsys):
+    from bactivate import io as bio
+
+    monkeypatch.setattr(bio, "LARGE_FILE", 10)
+    monkeypatch.setattr(bio, "_PROGRESS_DISABLE", False)
+    log, _ = csv_case(tmp_path, [H, ["2026-03-02", "09:00", "Walk", 5, 6]], "big.csv")
+    err = capsys.readouterr().err
+    assert len(log) == 1
+    assert "reading big.csv" in err and "checking every cell" in err and "done" in err
 
 
 def test_merged_title_above_header(tmp_path):
