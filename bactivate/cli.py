@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except (LogError, OSError) as exc:  # FileNotFoundError, PermissionError, ... are OSErrors
         msg = str(exc) if not isinstance(exc, OSError) or not exc.strerror else (
             f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
-        print(f"bactivate: cannot read the log: {msg}", file=sys.stderr)
+        print(f"bactivate: cannot read the log: {msg}{_hint(msg)}", file=sys.stderr)
         return 2
     except ReportError as exc:
         print(f"bactivate: no report written: {exc}", file=sys.stderr)
@@ -81,6 +81,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bactivate: stopped", file=sys.stderr)
         return 130
+
+
+#: read_log's keywords that a loader message may name, and this command's options for them
+_OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format",
+            "week_start=": "--week-start"}
+
+
+def _hint(msg: str) -> str:
+    """The command-line options for the read_log keywords that *msg* names, if any."""
+    named = [opt for key, opt in _OPTIONS.items() if key in msg]
+    return f" (on the command line: {'; '.join(named)})" if named else ""
 
 
 def _reading(args) -> dict:

@@ -170,7 +170,7 @@ def test_validate_passes_the_reading_options(tmp_path, capsys, read_log_calls):
 def test_validate_dayfirst_reads_ambiguous_dates(tmp_path, capsys):
     path = write_csv(tmp_path, AMBIGUOUS)
     code, _, err = run(capsys, "validate", str(path))
-    assert code == 2 and "dayfirst=True" in err
+    assert code == 2 and "dayfirst=True" in err and "(on the command line: --dayfirst or --monthfirst)" in err
     for flag in ("--dayfirst", "--monthfirst"):
         code, out, err = run(capsys, "validate", flag, str(path))
         assert code == 0 and err == "" and "2 rows read, 2 kept" in out
