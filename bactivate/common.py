@@ -3,7 +3,7 @@
 >>> import pandas as pd
 >>> from bactivate.common import mean_ci
 >>> mean_ci(pd.Series([4.0, 6.0, 8.0])).round(2).tolist()
-[6.0, 3, 1.03, 10.97]
+[6.0, 3.0, 1.03, 10.97]
 """
 
 from __future__ import annotations
