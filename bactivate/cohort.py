@@ -277,6 +277,10 @@ def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
             + "\nEach client's log should be in one file (a copied or misnamed file?). If a client's "
             "log is split over files on purpose, pass duplicate_clients='combine'."
         )
+    if len(parts) == 1:  # one long file: its log as it is (no copy)
+        cohort = pd.DataFrame(parts[0])
+        cohort.attrs = {}
+        return conform(cohort)
     frames = []
     for i, p in enumerate(parts):
         q = p.copy()

@@ -63,6 +63,19 @@ def drop_unused(s: pd.Series) -> pd.Series:
                      name=s.name)
 
 
+def _take(got: pd.Series, codes: np.ndarray):
+    """``got.take(codes)`` as an array, in NumPy or Arrow directly (pandas' take checks more)."""
+    if isinstance(got.dtype, np.dtype):
+        return got.to_numpy()[codes]
+    if got.dtype == "str" and hasattr(got.array, "_pa_array"):
+        import pyarrow as pa
+
+        chunks = got.array._pa_array
+        arr = chunks.combine_chunks() if isinstance(chunks, pa.ChunkedArray) else chunks
+        return pd.array(arr.take(pa.array(codes)), dtype="str")
+    return got.array.take(codes)
+
+
 def _spread(got, codes: np.ndarray, index: pd.Index):
     """The result of a parser on the distinct values, spread back over the rows (by *codes*)."""
     if isinstance(got, pd.Series) and len(got) and got.isna().all():
@@ -73,10 +86,11 @@ def _spread(got, codes: np.ndarray, index: pd.Index):
             return pd.Series(pd.array(pa.nulls(len(index), pa.large_string()), dtype="str"), index=index)
         codes = np.zeros(len(index), dtype=np.intp)
         got = got.iloc[:1]
-    if isinstance(got, pd.Series | pd.DataFrame):
-        out = got.take(codes)
-        out.index = index
-        return out
+    if isinstance(got, pd.Series):
+        return pd.Series(_take(got, codes), index=index, name=got.name, dtype=got.dtype)
+    if isinstance(got, pd.DataFrame):
+        return pd.DataFrame({c: pd.Series(_take(got[c], codes), index=index, dtype=got[c].dtype)
+                             for c in got.columns}, index=index)
     if isinstance(got, tuple):
         return tuple(_spread(g, codes, index) for g in got)
     return got  # a dict or flag about the column as a whole
