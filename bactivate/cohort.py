@@ -108,7 +108,7 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
     --------
     >>> cohort = read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
     >>> cohort["client"].nunique(), cohort.attrs["roster"].shape
-    (12, (12, 6))
+    (40, (40, 6))
     """
     if errors not in ("warn", "raise", "ignore"):
         raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
