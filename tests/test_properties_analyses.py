@@ -539,6 +539,35 @@ def test_suggest_next_properties(case, n):
         assert res.loc[has, m].notna().all(), m
 
 
+# --------------------------------------------------------------------------- describe, filter_weeks
+
+
+@examples(20)
+@given(case=subsets(), pick=st.integers(0, 5))
+def test_describe_and_filter_weeks(case, pick):
+    how, log = case
+    dated = log[log["start"].notna()]
+    if dated.empty and len(log):
+        return  # analysis-bugs.md #4: test_describe_of_a_log_with_no_dates
+    text = ba.describe(log)
+    assert isinstance(text, str) and text
+    if dated.empty:
+        return
+    day = dated["start"].dt.normalize()
+    week = (day - day.min()).dt.days // 7 + 1
+    assert f"{dated['start'].dt.normalize().nunique()} with entries" in text
+    w = sorted(week.unique())[pick % week.nunique()]
+    got = ba.filter_weeks(log, int(w))
+    assert len(got) == int((week == w).sum())  # every row of that week, no other
+    missing = int(week.max()) + 1
+    try:
+        ba.filter_weeks(log, missing)
+        raise AssertionError("a week after the log's last gave rows")
+    except ValueError as exc:
+        assert_clear(exc)
+        assert str(missing) in str(exc)
+
+
 # --------------------------------------------------------------------------- cohorts
 
 
@@ -707,3 +736,20 @@ def test_plot_phase_effect_tau_u_range_label():
         assert "-1 to 1)" not in label, label  # the row says the index cannot pass 1, its dot is at 1.5
     finally:
         plt.close("all")
+
+
+def _undated_log() -> pd.DataFrame:
+    return ba.synth.client(weeks=1, seed=1).iloc[:2].assign(start=pd.NaT)
+
+
+@pytest.mark.xfail(strict=True, reason="see analysis-bugs.md #4")
+def test_describe_of_a_log_with_no_dates():
+    text = ba.describe(_undated_log())
+    assert "C01" in text and "2" in text
+
+
+@pytest.mark.xfail(strict=True, reason="see analysis-bugs.md #4")
+def test_filter_weeks_of_a_log_with_no_dates():
+    with pytest.raises(ValueError) as err:
+        ba.filter_weeks(_undated_log(), 1)
+    assert_clear(err.value)
