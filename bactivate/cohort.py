@@ -379,13 +379,16 @@ def _listed(ids, limit: int = 10) -> str:
 # --------------------------------------------------------------------------- roster
 
 
-def _id_text(s: pd.Series) -> pd.Series:
-    """Client ids as text: whole numbers without '.0', whitespace trimmed, blanks missing."""
+def _id_text(s: pd.Series, strip: bool = True) -> pd.Series:
+    """Client ids as text: whole numbers without '.0'; with *strip*, whitespace trimmed and
+    blanks (and the text 'nan') missing, else text ids kept as they are (privacy.deidentify)."""
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.notna() & (s % 1 == 0)
         text = s.astype("str")
         text[whole] = s[whole].astype("int64").astype("str")
         return text.where(s.notna())
+    if not strip:
+        return s.astype("str").where(s.notna())
     out = s.astype("str").str.strip()
     return out.where(out.notna() & (out != "") & (out.str.lower() != "nan"))
 

@@ -54,6 +54,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from bactivate.cohort import _id_text
 from bactivate.schema import TIDY_COLUMNS, AttrsFrame
 
 __all__ = ["deidentify", "pseudonym"]
@@ -175,7 +176,7 @@ def _week_range(shift_days) -> tuple[int, int]:
 def _deidentify(frame, k, lo_w, hi_w, keep, drop, is_log):
     df = frame.copy(deep=True)
     df.attrs = {}
-    ids = _id_text(df["client"])
+    ids = _id_text(df["client"], strip=False)  # ids kept as written: each distinct one its pseudonym
     uniq = pd.unique(ids.dropna())
     names = {c: PREFIX + _digest(k, b"client", c).hex()[:_HEX] for c in uniq}
     if len(set(names.values())) != len(names):  # 48 bits: astronomically unlikely, but never silent
@@ -227,16 +228,6 @@ def _categorical_text(s: pd.Series, n_clients: int) -> bool:
     if not all(isinstance(v, str) for v in vals.head(1000)) and not isinstance(s.dtype, pd.CategoricalDtype):
         return False
     return vals.astype("str").nunique() <= max(2, n_clients // 2)
-
-
-def _id_text(s: pd.Series) -> pd.Series:
-    """Client ids as text (whole-number floats without '.0'), as read_cohort writes them."""
-    if pd.api.types.is_float_dtype(s.dtype):
-        whole = s.notna() & (s % 1 == 0)
-        text = s.astype("str")
-        text[whole] = s[whole].astype("int64").astype("str")
-        return text.where(s.notna())
-    return s.astype("str").where(s.notna())
 
 
 def _scrub_rejected(rej: pd.DataFrame) -> AttrsFrame:
