@@ -114,9 +114,12 @@ def _num(x):
     return None if pd.isna(x) else int(x)
 
 
-def _save_deterministic(wb: Workbook, path: Path) -> None:
-    """Save *wb* with fixed document properties and zip timestamps."""
-    wb.properties.creator = "bactivate make_samples.py"
+def save_deterministic(wb: Workbook, path: Path, creator: str = "bactivate make_samples.py") -> None:
+    """Save *wb* with fixed document properties and zip timestamps (the same bytes every run).
+
+    data/sample/formats/make_formats.py writes its workbooks with this too.
+    """
+    wb.properties.creator = creator
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     buf = io.BytesIO()
@@ -315,7 +318,7 @@ def write_alex(path: Path) -> list[dict]:
         for c, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = width
         ws.freeze_panes = "A5"
-    _save_deterministic(wb, path)
+    save_deterministic(wb, path)
 
     records = []
     for t in typos:

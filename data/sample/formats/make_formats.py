@@ -31,23 +31,30 @@ data is involved; the bytes written are the same on every run.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.writer.excel import ExcelWriter
 
 from bactivate import synth
 
 HERE = Path(__file__).resolve().parent
 SEED = 20260303
-FIXED_TIME = dt.datetime(2026, 3, 1, 12, 0, 0)
 CLIENT = "Robin"
+
+
+def _load_make_samples():
+    """data/sample/make_samples.py, loaded by path (this folder is not a package)."""
+    spec = importlib.util.spec_from_file_location("make_samples", HERE.parent / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_SAMPLES = _load_make_samples()
 
 
 def robin(weeks: int = 2, note_rate: float = 0.12) -> pd.DataFrame:
@@ -57,20 +64,8 @@ def robin(weeks: int = 2, note_rate: float = 0.12) -> pd.DataFrame:
 
 
 def _save(wb: Workbook, path: Path) -> None:
-    """Save *wb* with fixed document properties and zip timestamps (same bytes every run)."""
-    wb.properties.creator = "bactivate make_formats.py"
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    buf.seek(0)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+    """Save *wb* the way make_samples.py saves its workbook (same bytes every run)."""
+    _SAMPLES.save_deterministic(wb, path, creator="bactivate make_formats.py")
 
 
 def _ordinal(day: int) -> str:
