@@ -30,10 +30,9 @@ from bactivate import values
 from bactivate.errors import LogError
 from bactivate.formats.common import (
     body_rows,
-    bookkeeping,
     clock_text,
     columns_by_name,
-    explode_activities,
+    entry_rows,
     find_row,
     plural,
 )
@@ -134,16 +133,7 @@ def _sheet(sh, h, reader) -> pd.DataFrame | None:
     if slot.any():
         reader.notes.append("Bearable: times of day given as slots placed at " + ", ".join(
             f"{k} {v}" for k, v in SLOTS.items()) + "; the slot is kept in the column 'time_slot'")
-    frame = bookkeeping(frame, sh.name)
-    frame["_entry"] = (str(sh.name) + ":" if sh.name is not None else "") + frame["_row"].astype("str")
-    return _explode(frame, detail.where(is_act), reader)
-
-
-def _explode(frame: pd.DataFrame, acts: pd.Series, reader) -> pd.DataFrame:
-    """One row per activity; a line without activities keeps one row with none."""
-    reader.header_text.setdefault("activity", "detail")
-    out, n_multi = explode_activities(frame, acts)
-    if n_multi:
-        reader.notes.append(f"Bearable: {plural(n_multi, 'line')} with several factors became one row "
-                            "per activity, sharing the line's entry id")
-    return out
+    return entry_rows(
+        frame, sh.name, detail.where(is_act), reader, header="detail",
+        note=lambda n: (f"Bearable: {plural(n, 'line')} with several factors became one row per activity, "
+                        "sharing the line's entry id"))

@@ -107,3 +107,20 @@ def explode_activities(frame: pd.DataFrame, acts: pd.Series) -> tuple[pd.DataFra
     out = frame.loc[pieces.index].copy()
     out.insert(0, "activity", pieces.where(pieces != "").to_numpy())
     return out.reset_index(drop=True), int((named.groupby(level=0).sum() > 1).sum())
+
+
+def entry_rows(frame: pd.DataFrame, sheet_name, acts: pd.Series, reader, *, header: str, note) -> pd.DataFrame:
+    """The rows of an app export with pipe-joined activities, one row per activity.
+
+    Adds the bookkeeping columns and an ``_entry`` id per source line (``"sheet:row"``), then
+    explodes *acts* (:func:`explode_activities`); *header* is the source column shown for
+    ``activity`` in messages, and ``note(n)`` the loader note when *n* lines held several
+    activities.
+    """
+    frame = bookkeeping(frame, sheet_name)
+    frame["_entry"] = (str(sheet_name) + ":" if sheet_name is not None else "") + frame["_row"].astype("str")
+    reader.header_text.setdefault("activity", header)
+    out, n_multi = explode_activities(frame, acts)
+    if n_multi:
+        reader.notes.append(note(n_multi))
+    return out

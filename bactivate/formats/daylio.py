@@ -26,10 +26,9 @@ from bactivate import values
 from bactivate.errors import LogError
 from bactivate.formats.common import (
     body_rows,
-    bookkeeping,
     clock_text,
     columns_by_name,
-    explode_activities,
+    entry_rows,
     find_row,
     plural,
     shown,
@@ -122,19 +121,11 @@ def _sheet(sh, reader) -> pd.DataFrame | None:
             get(name))
     if others:
         reader.notes.append(f"Daylio: kept columns bactivate does not know as extra columns: {shown(others)}")
-    frame = bookkeeping(frame, sh.name)
-    frame["_entry"] = (str(sh.name) + ":" if sh.name is not None else "") + frame["_row"].astype("str")
-    return _explode(frame, get("activities"), reader)
+    return entry_rows(
+        frame, sh.name, get("activities"), reader, header="activities",
+        note=lambda n: (f"Daylio: {plural(n, 'entry')} with several activities became one row per "
+                        "activity, sharing the entry's id, time, mood and note"))
 
-
-def _explode(frame: pd.DataFrame, acts: pd.Series, reader) -> pd.DataFrame:
-    """One row per activity; a entry without activities keeps one row with none."""
-    reader.header_text.setdefault("activity", "activities")
-    out, n_multi = explode_activities(frame, acts)
-    if n_multi:
-        reader.notes.append(f"Daylio: {plural(n_multi, 'entry')} with several activities became one row "
-                            "per activity, sharing the entry's id, time, mood and note")
-    return out
 
 def _check_weekdays(dates: pd.Series, weekday: pd.Series, reader) -> None:
     d, _, _ = values.parse_date(dates)
