@@ -703,11 +703,22 @@ def _check_common(weeks, entries_per_day, baseline_weeks, missing_rate, noise):
         raise ValueError("noise must be >= 0")
 
 
-def _mood_model(level, mood_slope, activation_effect, lapse_drop, noise, baseline_weeks):
+#: The recorded arguments (``truth["params"]``) that client() and cohort() hand to _simulate alike.
+_SIMULATE_ARGS = ("weeks", "entries_per_day", "baseline_weeks", "planned_per_week", "noise", "missing_rate",
+                  "note_rate", "lapse_drop", "avoidance_growth")
+
+
+def _simulate_args(params: dict) -> dict:
+    """The model settings in *params* (as recorded in the truth) as keyword arguments of _simulate."""
+    return {k: params[k] for k in _SIMULATE_ARGS if k in params}
+
+
+def _mood_model(params: dict, activation_effect):
     # activation_effect is None for a cohort: it varies by client (truth['clients'])
+    noise, baseline_weeks = params["noise"], params["baseline_weeks"]
     return {
-        "level": level,
-        "mood_slope": mood_slope,
+        "level": params["mood_level"],
+        "mood_slope": params["mood_slope"],
         "activation_effect": activation_effect,
         "baseline_weeks": baseline_weeks,
         "phi": _PHI,
@@ -715,7 +726,7 @@ def _mood_model(level, mood_slope, activation_effect, lapse_drop, noise, baselin
         "sd_day_marginal": _SD_DAY * noise / math.sqrt(1 - _PHI**2),
         "sd_entry": _SD_ENTRY * noise,
         "sd_rating": _SD_RATING * noise,
-        "lapse_drop": lapse_drop,
+        "lapse_drop": params["lapse_drop"],
         "time_of_day": [tuple(x) for x in TIME_OF_DAY],
         "formula": (
             "mood[d] = level + mood_slope*activation_effect*max(0, d - 7*baseline_weeks + 1)/7"
@@ -889,16 +900,8 @@ def client(
         avoid=np.array([float(avoidance_tendency)]),
         lapse=np.array([lapse or 0]),
         start_day=np.array([_monday(start)]),
-        weeks=weeks,
-        entries_per_day=entries_per_day,
-        baseline_weeks=baseline_weeks,
         table=table,
-        planned_per_week=planned_per_week,
-        noise=float(noise),
-        missing_rate=float(missing_rate),
-        note_rate=float(note_rate),
-        lapse_drop=float(lapse_drop),
-        avoidance_growth=float(avoidance_growth),
+        **_simulate_args(params),
     )
     weeks_tab = weeks_tab.drop(columns="client")
     daily = daily.drop(columns="client")
@@ -911,14 +914,7 @@ def client(
         seed=used_seed,
         params=params,
         activities=table,
-        mood_model=_mood_model(
-            float(mood_level),
-            float(mood_slope),
-            float(activation_effect),
-            float(lapse_drop),
-            float(noise),
-            baseline_weeks,
-        ),
+        mood_model=_mood_model(params, float(activation_effect)),
         weeks=weeks_tab,
         planned_per_week={
             int(w): int(x) for w, x in zip(weeks_tab["week"], weeks_tab["n_planned"], strict=True)
@@ -1067,6 +1063,32 @@ def cohort(
     site = rng.choice(np.asarray(list(sites), dtype=object), n)
     phq9 = np.clip(np.round(30 - 3.2 * level + rng.normal(0, 2.5, n)), 0, 27).astype(np.int64)
 
+    params = {
+        "n_clients": n,
+        "arms": list(arms),
+        "weeks": weeks,
+        "entries_per_day": entries_per_day,
+        "baseline_weeks": baseline_weeks,
+        "arm_activation": dict(arm_activation),
+        "mood_level": float(mood_level),
+        "level_sd": float(level_sd),
+        "mood_slope": float(mood_slope),
+        "slope_sd": float(slope_sd),
+        "avoidance_tendency": float(avoidance_tendency),
+        "avoidance_sd": float(avoidance_sd),
+        "engagement_sd": float(engagement_sd),
+        "lapse_prob": float(lapse_prob),
+        "lapse_drop": float(lapse_drop),
+        "missing_rate": float(missing_rate),
+        "noise": float(noise),
+        "note_rate": float(note_rate),
+        "activity_effects": dict(activity_effects or {}),
+        "planned_per_week": None if planned_per_week is None else list(planned_per_week),
+        "start": str(pd.Timestamp(start).date()),
+        "enrol_weeks": int(enrol_weeks),
+        "sites": list(sites),
+        "prefix": prefix,
+    }
     log, weeks_tab, daily, _ = _simulate(
         rng,
         names=names,
@@ -1076,15 +1098,8 @@ def cohort(
         avoid=avoid,
         lapse=lapse,
         start_day=start_day,
-        weeks=weeks,
-        entries_per_day=entries_per_day,
-        baseline_weeks=baseline_weeks,
         table=table,
-        planned_per_week=planned_per_week,
-        noise=float(noise),
-        missing_rate=float(missing_rate),
-        note_rate=float(note_rate),
-        lapse_drop=float(lapse_drop),
+        **_simulate_args(params),
     )
     arm_names = np.asarray(arms, dtype=object)[arm_idx]
     roster = pd.DataFrame(
@@ -1133,44 +1148,11 @@ def cohort(
     arm_slope_diff = {a: mean_slope[a] - mean_slope[ref] for a in arms}
     clients_tab["weekly_slope"] = client_slope
 
-    params = {
-        "n_clients": n,
-        "arms": list(arms),
-        "weeks": weeks,
-        "entries_per_day": entries_per_day,
-        "baseline_weeks": baseline_weeks,
-        "arm_activation": dict(arm_activation),
-        "mood_level": float(mood_level),
-        "level_sd": float(level_sd),
-        "mood_slope": float(mood_slope),
-        "slope_sd": float(slope_sd),
-        "avoidance_tendency": float(avoidance_tendency),
-        "avoidance_sd": float(avoidance_sd),
-        "engagement_sd": float(engagement_sd),
-        "lapse_prob": float(lapse_prob),
-        "lapse_drop": float(lapse_drop),
-        "missing_rate": float(missing_rate),
-        "noise": float(noise),
-        "note_rate": float(note_rate),
-        "activity_effects": dict(activity_effects or {}),
-        "planned_per_week": None if planned_per_week is None else list(planned_per_week),
-        "start": str(pd.Timestamp(start).date()),
-        "enrol_weeks": int(enrol_weeks),
-        "sites": list(sites),
-        "prefix": prefix,
-    }
     truth = Truth(
         seed=used_seed,
         params=params,
         activities=table,
-        mood_model=_mood_model(
-            float(mood_level),
-            float(mood_slope),
-            None,
-            float(lapse_drop),
-            float(noise),
-            baseline_weeks,
-        )
+        mood_model=_mood_model(params, None)
         | {
             "level_sd": float(level_sd),
             "slope_sd": float(slope_sd),
