@@ -214,15 +214,7 @@ def score_bads(frame: pd.DataFrame, *, items=None) -> pd.DataFrame:
     which. ``items`` is ``None`` (find ``bads_1`` .. ``bads_25``, ``BADS item 7``
     ...), a text prefix, or the 25 column names in item order.
     """
-    cols = _find_items(frame, _BADS, items)
-    values, status, problems = _read_items(frame, cols, _BADS)
-    scores = _sum_scores(values, BADS_SUBSCALES)
-    return _assemble(frame, cols, {
-        **{k: _int_array(v) for k, v in scores.items()},
-        "bads_total": _int_array(_reversed_total(values, BADS_REVERSED, _BADS.high)),
-        "bads_items_answered": (status == _OK).sum(axis=1).astype("int64"),
-        "bads_problems": pd.array(problems, dtype="str"),
-    })
+    return _score_bads_form(frame, _BADS, BADS_SUBSCALES, BADS_REVERSED, items)
 
 
 def score_bads_sf(frame: pd.DataFrame, *, items=None) -> pd.DataFrame:
@@ -239,14 +231,22 @@ def score_bads_sf(frame: pd.DataFrame, *, items=None) -> pd.DataFrame:
     ``bads_9`` are accepted only when the frame has no ``bads_10`` or above), a
     text prefix, or the 9 column names in item order.
     """
-    cols = _find_items(frame, _BADS_SF, items)
-    values, status, problems = _read_items(frame, cols, _BADS_SF)
-    scores = _sum_scores(values, BADS_SF_SUBSCALES)
+    return _score_bads_form(frame, _BADS_SF, BADS_SF_SUBSCALES, BADS_SF_REVERSED, items)
+
+
+def _score_bads_form(frame: pd.DataFrame, inst: _Instrument, subscales: dict[str, tuple[int, ...]],
+                     reversed_items: Sequence[int], items) -> pd.DataFrame:
+    """Score the BADS or the BADS-SF: plain subscale sums (*subscales*), the total with
+    *reversed_items* keyed ``high - x``, then ``{prefix}_items_answered`` and ``{prefix}_problems``.
+    """
+    cols = _find_items(frame, inst, items)
+    values, status, problems = _read_items(frame, cols, inst)
+    scores = _sum_scores(values, subscales)
     return _assemble(frame, cols, {
         **{k: _int_array(v) for k, v in scores.items()},
-        "bads_sf_total": _int_array(_reversed_total(values, BADS_SF_REVERSED, _BADS_SF.high)),
-        "bads_sf_items_answered": (status == _OK).sum(axis=1).astype("int64"),
-        "bads_sf_problems": pd.array(problems, dtype="str"),
+        f"{inst.prefix}_total": _int_array(_reversed_total(values, reversed_items, inst.high)),
+        f"{inst.prefix}_items_answered": (status == _OK).sum(axis=1).astype("int64"),
+        f"{inst.prefix}_problems": pd.array(problems, dtype="str"),
     })
 
 
