@@ -380,7 +380,9 @@ class _LongReader:
                 self.title_client = m.group(1).strip(" -–—:")
         body = raw.iloc[h + 1 + two_rows:] if sh.head is None else raw
         coded = [j for j in range(body.shape[1]) if values.coded(body.iloc[:, j])]
-        if coded:  # the distinct cells of the rows below the header (not the header's, say)
+        if body.shape[1] >= _WIDE and body.size <= _WIDE_CELLS:
+            body = body.astype(object)  # a wide sheet of few rows: its cells are tested all at once
+        elif coded:  # the distinct cells of the rows below the header (not the header's, say)
             body = body.copy()
             for j in coded:
                 body.isetitem(j, values.drop_unused(body.iloc[:, j]))
@@ -502,10 +504,9 @@ class _LongReader:
 
         out = pd.DataFrame(index=idx)
         # --- kinds of rows that are not entries
-        content = pd.Series(False, index=idx)
-        for f in (*_CONTENT, *[c for c in cells.columns if c not in headers.FIELDS and not c.startswith("_")]):
-            if f in cells.columns:
-                content |= ~values.blank(cells[f])
+        told = [f for f in (*_CONTENT, *[c for c in cells.columns if c not in headers.FIELDS
+                                         and not c.startswith("_")]) if f in cells.columns]
+        content = ~_blank_frame(cells[told]).all(axis=1) if told else pd.Series(False, index=idx)
         totals = pd.Series(False, index=idx)
         for f, pattern in (("date", _TOTALS), ("start", _TOTALS), ("time", _TOTALS),
                            ("activity", _TOTALS_LABEL), ("category", _TOTALS_LABEL),
@@ -626,7 +627,7 @@ class _LongReader:
         # --- extras: numeric when every cell is a number, else text
         extras = [c for c in cells.columns if c not in headers.FIELDS and not c.startswith("_")]
         if extras:  # all at once: a sheet may have a thousand of them
-            out = pd.concat([out, pd.DataFrame({c: _extra(cells[c]) for c in extras}, index=idx)], axis=1)
+            out = pd.concat([out, _extras(cells[extras])], axis=1)
         if tidy_mode and not self.typed:  # undo write_log's apostrophe (see _defuse)
             for c in ("activity", "category", "note", "client", "source", *extras):
                 if pd.api.types.is_string_dtype(out[c].dtype):
@@ -959,8 +960,9 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
     named = keys != ""
     if not named.any() or body.empty:
         return np.zeros(len(body), dtype=bool)
-    if _all_objects(body):  # a worksheet's cells: all of them at once
-        norm = _per_cell(body, lambda u: u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+    cells = _cells_at_once(body)
+    if cells is not None:  # a worksheet's cells, or a wide sheet's: all of them at once
+        norm = _per_cell(cells, lambda u: u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
                          .where(u.notna(), ""), missing="")
         hits = ((norm == keys[None, :]) & named[None, :]).sum(axis=1)
         return hits >= 2
@@ -1004,6 +1006,20 @@ def _all_objects(frame: pd.DataFrame) -> bool:
     return bool(frame.shape[1]) and all(dt == np.dtype(object) for dt in frame.dtypes)
 
 
+#: A sheet this wide (and no bigger than _WIDE_CELLS cells) has its cells tested all at once.
+_WIDE, _WIDE_CELLS = 20, 2_000_000
+
+
+def _cells_at_once(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """*frame* as object cells when its cells are best tested all at once (a worksheet, or a
+    wide sheet of few rows), else None (each column is tested on its own distinct cells)."""
+    if _all_objects(frame):
+        return frame
+    if frame.shape[1] >= _WIDE and frame.size <= _WIDE_CELLS:
+        return frame.astype(object)
+    return None
+
+
 def _per_cell(frame: pd.DataFrame, func, missing) -> np.ndarray:
     """*func* on the distinct cells of a whole frame of object cells, as a 2-D array of its shape."""
     flat = pd.Series(frame.to_numpy(dtype=object).ravel(), dtype=object)
@@ -1011,12 +1027,37 @@ def _per_cell(frame: pd.DataFrame, func, missing) -> np.ndarray:
 
 
 def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    if _all_objects(frame) and len(frame):
-        got = _per_cell(frame, values.blank, missing=True)
+    cells = _cells_at_once(frame) if len(frame) else None
+    if cells is not None:
+        got = _per_cell(cells, values.blank, missing=True)
         return pd.DataFrame(got.astype(bool), index=frame.index, columns=frame.columns)
     return pd.DataFrame({c: values.blank(frame[c]) for c in frame.columns}, index=frame.index)
 
 
+def _extras(frame: pd.DataFrame) -> pd.DataFrame:
+    """The extra columns as :func:`_extra` types them; a wide sheet's cells parsed all at once."""
+    cells = _cells_at_once(frame) if frame.shape[1] >= _WIDE else None
+    if cells is None:
+        return pd.DataFrame({c: _extra(frame[c]) for c in frame.columns}, index=frame.index)
+    flat = pd.Series(cells.to_numpy(dtype=object).ravel(), dtype=object)
+    shape = cells.shape
+    blank = values.blank(flat).to_numpy().reshape(shape)
+    special = values._is_type(flat, (bool, np.bool_, dt.date, pd.Timestamp)).to_numpy().reshape(shape).any(axis=0)
+    nums = values.numeric(flat.where(~values.blank(flat))).to_numpy().reshape(shape)
+    numeric = ((~np.isnan(nums)) | blank).all(axis=0) & (~np.isnan(nums)).any(axis=0)
+    text = values.parse_text(flat).to_numpy(dtype=object).reshape(shape)
+    out = {}
+    for j, c in enumerate(frame.columns):  # a loop over columns, each already parsed
+        if special[j]:
+            out[c] = _extra(frame[c])
+        elif numeric[j]:
+            out[c] = pd.Series(nums[:, j], index=frame.index, dtype="float64")
+        else:
+            out[c] = pd.Series(text[:, j], index=frame.index, dtype="str")
+    return pd.DataFrame(out, index=frame.index)
+
+
+@values.per_value
 def _extra(col: pd.Series) -> pd.Series:
     """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
     blank = values.blank(col)
