@@ -2,12 +2,14 @@
 
 Two generators build valid tidy logs:
 
-* ``synth_logs``: ``ba.synth.client`` with drawn length, entries per day, avoidance
-  tendency, treatment strength, missing rate and seed (realistic logs);
+* ``synth_logs``: ``ba.synth.client`` with varied length, entries per day, avoidance
+  tendency, treatment strength, missing rate and seed (realistic logs; 36 built
+  once, then drawn from);
 * ``built_logs``: small frames drawn cell by cell (entries of 1-3 activities
   sharing their time and mood, ratings 0-10 or missing, flags True/False/<NA>,
   end missing or after the start, a row with no date now and then), put
-  through ``bactivate.schema.conform`` and checked with ``schema.check_log``.
+  through ``bactivate.schema.conform`` (``test_generators_give_valid_tidy_logs``
+  checks every generated log and cut with ``schema.check_log``).
 
 ``subsets`` then cuts a drawn log the way a user does (one row, one day, one
 week, one activity, only unplanned rows, only skipped plans, a rating column
@@ -21,8 +23,8 @@ on the result and must:
 * not be NaN where data exist (a mean over >= 1 rating is a number);
 * have counts that add up to the rows they count, counted here independently.
 
-The examples per test are moderate (the file runs in about 30 s on two
-cores); ``BACTIVATE_HYPOTHESIS_EXAMPLES=10`` searches ten times longer. The
+The examples per test are moderate (the file takes about 24 s of CPU on
+this two-core machine, ~25 s wall when it is otherwise idle); ``BACTIVATE_HYPOTHESIS_EXAMPLES=10`` searches ten times longer. The
 findings are in docs/robustness.md, "Properties of the analyses".
 """
 
