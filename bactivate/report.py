@@ -81,7 +81,17 @@ def _start_kernel(cwd: str):
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name="python3")
+    class Manager(AsyncKernelManager):
+        """Remembers the clients it hands out: papermill does not close them for a kernel it
+        did not start, so they are closed with the kernel."""
+
+        def client(self, **kwargs):
+            kc = super().client(**kwargs)
+            self.clients.append(kc)
+            return kc
+
+    km = Manager(kernel_name="python3")
+    km.clients = []
     run_sync(km.start_kernel)(cwd=cwd, extra_arguments=[
         # the kernel warns that its loopback connection is not encrypted: nothing leaves the machine
         "--IPKernelApp.log_level=ERROR",
@@ -94,6 +104,8 @@ def _start_kernel(cwd: str):
 def _stop_kernel(km) -> None:
     from jupyter_core.utils import run_sync
 
+    for kc in km.clients:
+        kc.stop_channels()
     if km.has_kernel:
         run_sync(km.shutdown_kernel)(now=True)  # every output is in: no need to wait for a clean exit
 
