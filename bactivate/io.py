@@ -540,26 +540,30 @@ class _LongReader:
             if not present:
                 continue
             joint = [f for f in present if f not in self.scales and f not in self.hints]
+            joint_scale = None
             for f in present:
                 vals, den, labelled = parsed[f]
                 usable = ~not_entry & vals.notna() & ~labelled
                 if tidy_mode:
                     scale, how = (0.0, 10.0), "a tidy bactivate log"
                 elif f in joint and len(joint) > 1:
-                    pool = np.concatenate([parsed[g][0][~not_entry & parsed[g][0].notna() & ~parsed[g][2]]
-                                           .to_numpy() for g in joint])
-                    dens = np.concatenate([parsed[g][1].to_numpy() for g in joint])
-                    pool_files = np.concatenate([self._file_codes(cells)[
-                        (~not_entry & parsed[g][0].notna() & ~parsed[g][2]).to_numpy()] for g in joint])
-                    scale, how = self._settle(" and ".join(joint), pool, header=None, declared=None,
-                                              fractions=dens, files=pool_files,
-                                              fraction_files=np.tile(self._file_codes(cells), len(joint)))
+                    if joint_scale is None:  # settled once for the group
+                        masks = [(~not_entry & parsed[g][0].notna() & ~parsed[g][2]).to_numpy() for g in joint]
+                        pool = np.concatenate([parsed[g][0].to_numpy()[m] for g, m in zip(joint, masks, strict=True)])
+                        dens = np.concatenate([parsed[g][1].to_numpy() for g in joint])
+                        many = self.files is not None
+                        joint_scale = self._settle(
+                            " and ".join(joint), pool, header=None, declared=None, fractions=dens,
+                            files=np.concatenate([self._file_codes(cells)[m] for m in masks]) if many else None,
+                            fraction_files=np.tile(self._file_codes(cells), len(joint)) if many else None)
+                    scale, how = joint_scale
                     how = "mastery and pleasure settled together, as one scale: " + how
                 else:
+                    many = self.files is not None
                     scale, how = self._settle(f, vals[usable].to_numpy(), header=self.hints.get(f),
                                               declared=self.scales.get(f), fractions=den.to_numpy(),
-                                              files=self._file_codes(cells)[usable.to_numpy()],
-                                              fraction_files=self._file_codes(cells))
+                                              files=self._file_codes(cells)[usable.to_numpy()] if many else None,
+                                              fraction_files=self._file_codes(cells) if many else None)
                     if f in self.scale_how and f not in self.scales:
                         how = self.scale_how[f]
                 self._scales[f] = scale

@@ -290,27 +290,27 @@ def sniff_delimiter(text: str) -> str:
     """The separator of a CSV: comma, semicolon, tab or pipe, from its first rows.
 
     Each candidate splits the first rows the way a CSV reader would (quotes
-    respected); the separator that gives the most rows of one same width (of
-    at least two cells) wins, so that a note holding ``;`` or ``"`` or a
-    decimal comma in a semicolon file does not mislead it. Comma when nothing
-    splits.
+    respected); the separator that gives the most cells in rows of one same
+    width (of at least two cells) wins, so that a note holding ``;`` or ``"``,
+    a decimal comma in a semicolon file, or tabs typed into a comma file's
+    cells do not mislead it. Comma when nothing splits.
     """
     sample = text[:65536]
-    best, best_score = ",", (0, 0)
+    best, best_score = ",", (0, 0, 0)
     for sep in (",", ";", "\t", "|"):
         if sep not in sample:
             continue
         try:
             reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
             widths = [len(row) for _, row in zip(range(50), reader, strict=False)
-                      if any(cell.strip() for cell in row)]
+                      if row and row != [""]]
         except csv.Error:
             continue
         wide = [w for w in widths if w > 1]
         if not wide:
             continue
         mode = max(set(wide), key=lambda w: (wide.count(w), w))
-        score = (wide.count(mode), mode)
+        score = (wide.count(mode) * mode, wide.count(mode), mode)  # cells in rows of one width
         if score > best_score:
             best, best_score = sep, score
     return best

@@ -1285,3 +1285,14 @@ def test_property_write_read_round_trip(tmp_path, rows, client, suffix):
         assert_frame_equal(back, log, check_exact=False, rtol=1e-14, atol=1e-300)
     else:
         assert_frame_equal(back, log, check_exact=True)
+
+
+def test_tabs_typed_into_a_comma_files_cells_do_not_make_it_a_tab_file(tmp_path):
+    # found by the property test: under tab, the lines of empty slots ("...,\t") split in two and
+    # outnumbered the comma rows; the separator now wins by cells in rows of one width
+    rows = [HEAD, ["2026-03-02", "10:00", "Walk", "9", "0", "y", "8"], [""] * 7, [""] * 6 + ["\t"],
+            [""] * 6 + ["\t"], [""] * 4 + ["\t", "\r", "\t"], [""] * 4 + ["\t", "\r", "\t"]]
+    path = write_csv(tmp_path, rows_to_csv(rows))
+    _check_no_loss(path, csv_data_lines(path, 1))
+    log, _ = read(path)
+    assert log["activity"].tolist() == ["Walk"]
