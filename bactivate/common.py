@@ -115,11 +115,18 @@ def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
     if isinstance(weeks, int):
         weeks = [weeks]
     wanted = [int(w) for w in weeks]
+    if len(log) and log["start"].isna().all():
+        raise ValueError(f"no dated entries: weeks {wanted} cannot be chosen from a log whose rows "
+                         "have no date")
     week = with_calendar(log)["week"]
     out = log[week.isin(wanted).fillna(False).to_numpy(bool)]
     if out.empty and len(log):
         raise ValueError(f"no entries in weeks {wanted}; the log covers weeks 1 to {int(week.max())}")
     return out
+
+
+def _n_of(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def describe(log: pd.DataFrame) -> str:
@@ -133,6 +140,8 @@ def describe(log: pd.DataFrame) -> str:
     if log.empty:
         return "an empty log: no entries"
     who = ", ".join(log["client"].dropna().unique()[:5]) or "unknown client"
+    if log["start"].isna().all():
+        return f"{who}: {_n_of(len(log), 'entry', 'entries')}, none dated"
     first, last = log["start"].min(), log["start"].max()
     days = log["start"].dt.normalize().nunique()
     span = (last.normalize() - first.normalize()).days + 1

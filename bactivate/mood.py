@@ -84,7 +84,8 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     -------
     DataFrame, one row per activity: ``n_with``, ``n_without`` (days or
     entries), ``mood_with``, ``mood_without``, ``diff`` (with - without, on the
-    0-10 mood scale), ``ci_low``, ``ci_high``, ``cliffs_delta`` (with vs
+    0-10 mood scale), ``ci_low``, ``ci_high`` (kept within -10..10, the range
+    of a difference of 0-10 means), ``cliffs_delta`` (with vs
     without), ``p``, ``q`` (Benjamini-Hochberg over the activities tested),
     ``status`` (``"tested"`` or ``"not enough data"``), ``method``, ``unit`` and
     ``mood_autocorr``. Tested activities come first, largest difference first.
@@ -357,7 +358,9 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
         by: pd.array(anames[pact], dtype="str"),
         "n_with": n_with[pc, pl].astype("int64"), "n_without": n_without[pc, pl].astype("int64"),
         "mood_with": mood_with[pc, pl], "mood_without": mood_without[pc, pl],
-        "diff": est[pc, pl], "ci_low": lo[pc, pl], "ci_high": hi[pc, pl],
+        # a difference of two means of 0-10 moods lies in -10..10; so does its interval (a
+        # bootstrap replicate adjusted within weeks can stray past it when days are few)
+        "diff": est[pc, pl], "ci_low": np.clip(lo[pc, pl], -10, 10), "ci_high": np.clip(hi[pc, pl], -10, 10),
         "cliffs_delta": delta[pc, pl], "p": p[pc, pl], "q": np.nan,
         "status": pd.array(status.astype(object), dtype="str"),
         "weeks_compared": weeks_compared[pc, pl].astype("int64"),
