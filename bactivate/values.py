@@ -35,7 +35,7 @@ _FALSE = {"no", "n", "0", "0.0", "false", "f", "✗", "✘", "❌", "nein", "non
 #: Cells that say "no value here" on purpose; read as blank, not as a problem.
 NOT_GIVEN = frozenset({"n/a", "na", "n.a.", "nan", "null", "#n/a"})
 #: In a rating column a dash also means "not rated".
-NOT_RATED = _NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
+NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -210,7 +210,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     values = numeric(s.where(~empty))
     left = ~empty & values.isna()
     if left.any():  # "N/A", "-": not rated, as if blank ("nan" must not become a NaN number quietly)
-        said_none = s[left].astype("str").str.strip().str.lower().isin(_NOT_RATED)
+        said_none = s[left].astype("str").str.strip().str.lower().isin(NOT_RATED)
         empty = empty | said_none.reindex(s.index, fill_value=False)
         values = values.where(~empty)
         left = ~empty & values.isna()

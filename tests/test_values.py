@@ -346,7 +346,7 @@ def test_number_and_flag_reasons_cover_every_unread_cell(cells):
     s = pd.Series(cells, dtype=object)
     num, why, _ = values.parse_number(s)
     assert np.isfinite(num.dropna()).all()
-    said_none = s.astype("str").str.strip().str.lower().isin(values._NOT_RATED)
+    said_none = s.astype("str").str.strip().str.lower().isin(values.NOT_RATED)
     assert (num.notna() | values.blank(s) | said_none | why.notna()).all()
     flag, why = values.parse_flag(s)
     assert (flag.notna() | values.blank(s) | s.astype("str").str.strip().str.lower().isin(values.NOT_GIVEN)
