@@ -6,7 +6,8 @@
 True
 
 The analysis functions are bound here when the package is imported (they need
-only pandas and scipy). Several share their module's name (``ba.balance`` is
+only pandas; SciPy's statistics are imported when first used, see
+:mod:`bactivate.lazy`). Several share their module's name (``ba.balance`` is
 the function; its module is ``bactivate.balance``), so they are bound eagerly:
 a lazy binding would be overwritten by the module as soon as anything imports
 it. Heavy, optional parts load on first use: plotting (matplotlib, seaborn),

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from bactivate.common import (
     day_numbers,
@@ -40,7 +39,10 @@ from bactivate.common import (
     require,
 )
 from bactivate.errors import LogError, LogWarning
+from bactivate.lazy import Lazy
 from bactivate.schema import AttrsFrame, conform
+
+_st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 
 __all__ = ["client_summary", "compare_groups", "read_cohort"]
 

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
+
+from bactivate.lazy import Lazy
+
+_st = Lazy("scipy.stats")
 
 #: Weekday names, Monday first, for ordered categories.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

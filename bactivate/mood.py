@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from bactivate import stats
 from bactivate.cohort import _natural_codes
@@ -49,6 +48,9 @@ from bactivate.common import (
     require,
     with_calendar,
 )
+from bactivate.lazy import Lazy
+
+_st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 
 NOT_ENOUGH = "not enough data"
 TESTED = "tested"

@@ -28,7 +28,11 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+
+from bactivate.lazy import Lazy
+
+optimize = Lazy("scipy.optimize")
+stats = Lazy("scipy.stats")
 
 __all__ = [
     "bh",
