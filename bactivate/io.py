@@ -966,8 +966,7 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
         return np.zeros(len(body), dtype=bool)
     cells = _cells_at_once(body)
     if cells is not None:  # a worksheet's cells, or a wide sheet's: all of them at once
-        norm = _per_cell(cells, lambda u: u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
-                         .where(u.notna(), ""), missing="")
+        norm = _per_cell(cells, lambda u: _cell_key(u).where(u.notna(), ""), missing="")
         hits = ((norm == keys[None, :]) & named[None, :]).sum(axis=1)
         return hits >= 2
     hits = np.zeros(len(body), dtype=int)
@@ -978,9 +977,13 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
 
 
 def _same_key(col: pd.Series, key: str) -> np.ndarray:
-    hit = values.distinct(col, lambda u: (u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
-                                          == key).fillna(False).astype(bool), missing=False)
+    hit = values.distinct(col, lambda u: (_cell_key(u) == key).fillna(False).astype(bool), missing=False)
     return hit.to_numpy(dtype=int)
+
+
+def _cell_key(u: pd.Series) -> pd.Series:
+    """Distinct cells as header keys: lower case, letters and digits only ("Mood (0-10)" -> "mood010")."""
+    return u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
 
 
 def _second_header_row(head: list, below: list, columns) -> list | None:
@@ -1045,9 +1048,10 @@ def _extras(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: _extra(frame[c]) for c in frame.columns}, index=frame.index)
     flat = pd.Series(cells.to_numpy(dtype=object).ravel(), dtype=object)
     shape = cells.shape
-    blank = values.blank(flat).to_numpy().reshape(shape)
+    empty = values.blank(flat)
+    blank = empty.to_numpy().reshape(shape)
     special = values._is_type(flat, (bool, np.bool_, dt.date, pd.Timestamp)).to_numpy().reshape(shape).any(axis=0)
-    nums = values.numeric(flat.where(~values.blank(flat))).to_numpy().reshape(shape)
+    nums = values.numeric(flat.where(~empty)).to_numpy().reshape(shape)
     numeric = ((~np.isnan(nums)) | blank).all(axis=0) & (~np.isnan(nums)).any(axis=0)
     text = values.parse_text(flat).to_numpy(dtype=object).reshape(shape)
     out = {}
