@@ -35,6 +35,8 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import offset_copy
 
+from bactivate import escape
+
 __all__ = ["avoidance", "balance", "balance_weeks", "mood_by_activity", "phase_effect", "progress",
            "skipped", "timeline"]
 
@@ -251,13 +253,21 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
         raise ValueError(f"plot.balance() maps activities or categories; for a balance by {name} "
                          "use plot.balance_weeks()")
     ax = _new_ax(ax, (9.5, 6.5))
-    hue = "category" if "category" in df.columns and df["category"].notna().any() else None
-    order = sorted(df[hue].dropna().unique()) if hue else None
+    # seaborn names the legend after the columns and writes the categories as they are: it is
+    # given a copy whose columns have the legend's names and whose categories are escaped labels
+    shown = pd.DataFrame({"mastery_mean": df["mastery_mean"], "pleasure_mean": df["pleasure_mean"],
+                          "Entries (point size)": df["entries"]})
+    hue = "Category" if "category" in df.columns and df["category"].notna().any() else None
+    order = None
+    if hue:
+        shown[hue] = df["category"].map(escape.label, na_action="ignore")
+        order = [escape.label(c) for c in sorted(df["category"].dropna().unique())]
     styles = {"hue": hue, "hue_order": order, "palette": _palette(len(order)), "style": hue,
               "style_order": order, "markers": list(_MARKERS[:len(order)]) if len(order) <= 10 else True} \
         if hue else {"color": _palette(1)[0]}  # colour and marker shape both tell categories apart
-    sns.scatterplot(data=df, x="mastery_mean", y="pleasure_mean", size="entries", sizes=(30, 420),
-                    alpha=0.75, edgecolor="white", linewidth=0.6, ax=ax, zorder=3, **styles)
+    sns.scatterplot(data=shown, x="mastery_mean", y="pleasure_mean", size="Entries (point size)",
+                    sizes=(30, 420), alpha=0.75, edgecolor="white", linewidth=0.6, ax=ax, zorder=3,
+                    **styles)
     if ci and {"mastery_ci_low", "pleasure_ci_low"} <= set(df.columns):
         m, p = df["mastery_mean"], df["pleasure_mean"]
         lo_m, hi_m = df["mastery_ci_low"].clip(0, 10), df["mastery_ci_high"].clip(0, 10)
@@ -266,7 +276,7 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
                     ecolor=_FAINT, elinewidth=0.7, zorder=2)
     _quadrants(ax, high)
     top = df.nlargest(label_top, "entries") if label_top else df.iloc[:0]
-    texts = [ax.annotate(str(n), (x, y), xytext=(7, 4), textcoords="offset points", fontsize=8.5,
+    texts = [ax.annotate(escape.label(n), (x, y), xytext=(7, 4), textcoords="offset points", fontsize=8.5,
                          arrowprops=_LEADER,
                          zorder=4)
              for n, x, y in zip(top[name], top["mastery_mean"], top["pleasure_mean"], strict=True)]
@@ -276,11 +286,7 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
     ax.set_title(f"Mastery and pleasure by {name} (n = {n_entries}, "
                  f"{_count(len(df), name, 'activities' if name == 'activity' else 'categories')})"
                  + (f"\nlines: {_ci_label(df.attrs.get('ci', 0.95))} of the means" if ci else ""))
-    legend = ax.get_legend()
-    if legend is not None:
-        names = {"entries": "Entries (point size)", "category": "Category"}
-        for t in [*legend.get_texts(), legend.get_title()]:  # seaborn uses the column names
-            t.set_text(names.get(t.get_text(), t.get_text()))
+    if ax.get_legend() is not None:
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8.5)
     _declutter(texts)
     return ax
@@ -383,7 +389,7 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
                         fmt="o", color=colour, mfc=face, mec=colour, ms=6, capsize=2.5, lw=1.4,
                         label=f"{label}, bar = {_ci_label(level)}")
     ax.axvline(0, color="0.3", lw=0.9, zorder=0)
-    labels = list(untested[name].astype(str)) + list(tested[name].astype(str))
+    labels = [escape.label(n) for n in [*untested[name].astype(str), *tested[name].astype(str)]]
     ax.set_yticks(np.arange(n_rows), labels)
     for tick, bold in zip(ax.get_yticklabels()[len(untested):], sig, strict=True):
         tick.set_fontweight("bold" if bold else "normal")
@@ -628,7 +634,7 @@ def skipped(data=None, *, ax=None, by: str = "activity"):
     ax.barh(y, share, color=colour, height=0.65, label="skipped")
     for i, (s, k, n) in enumerate(zip(share, df["skipped"], df["planned"], strict=True)):
         ax.text(s + 1.5, i, f"{k} of {n}", va="center", fontsize=8.5, color="0.2")
-    ax.set_yticks(y, df["level"].astype(str))
+    ax.set_yticks(y, [escape.label(n) for n in df["level"].astype(str)])
     ax.set_xlim(0, 118)
     ax.set_xticks(range(0, 101, 20))
     ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=0))

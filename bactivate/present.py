@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate import escape
+
 
 def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: bool = False) -> pd.Series:
     sign = "+" if signed else ""
@@ -109,7 +111,13 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
     out = views[view](frame)
     out = out.reset_index(drop=True)
     text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]
-    style = out.style.hide(axis="index").format(precision=1, na_rep="–")
+    # Styler.to_html writes cells and headers as they are: client text (activities, categories,
+    # file and sheet names, a rejected cell's raw value) is escaped once here, and is never markup
+    style = (out.style.hide(axis="index")
+             .format({c: _text for c in text}, precision=1, na_rep="–")
+             .format_index(escape.html, axis=1)
+             # a notebook's MathJax leaves "$40 ... $30" as typed (the report itself has no MathJax)
+             .set_table_attributes('class="tex2jax_ignore mathjax_ignore"'))
     if text:
         style = style.set_properties(subset=text, **{"text-align": "left"})
         style = style.set_table_styles([{"selector": f"th.col{out.columns.get_loc(c)}",
@@ -117,8 +125,20 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
     return style
 
 
-def note(text: str):
-    """A paragraph of explanation (e.g. an analysis's ``attrs["method"]``) shown as prose."""
-    from IPython.display import Markdown
+def _text(value) -> str:
+    """A cell of a text column as HTML: strings escaped, numbers at one decimal as elsewhere."""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return escape.html(value)
 
-    return Markdown(f"*{text}*")
+
+def note(text: str):
+    """A paragraph of explanation (e.g. an analysis's ``attrs["method"]``) shown as prose.
+
+    Shown as HTML, with *text* (which may name arms, activities or files) escaped: it is
+    shown as typed and is never markup. (As Markdown it was not: Markdown lets raw HTML
+    through, turns an address into a link and a ``*`` into emphasis.)
+    """
+    from IPython.display import HTML
+
+    return HTML(f'<p class="tex2jax_ignore mathjax_ignore"><em>{escape.html(text)}</em></p>')
