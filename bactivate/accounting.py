@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bactivate.escape import terminal
 from bactivate.io import NOT_A_LOG_ROW, PROBLEM
 
 
@@ -53,7 +54,12 @@ def _natural(text: str):
 
 
 def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
-    """A readable account of a read: totals, each sheet, each row set aside, and notes."""
+    """A readable account of a read: totals, each sheet, each row set aside, and notes.
+
+    Text from the log (file and sheet names, cell values, reasons quoting them)
+    is shown with control characters escaped (:func:`bactivate.escape.terminal`),
+    so the account can be printed on a terminal whatever the cells hold.
+    """
     table = accounting(log)
     rej = log.attrs.get("rejected")
     tot = table[["rows_read", "kept", "set_aside", "not_log_rows"]].sum()
@@ -87,8 +93,9 @@ def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
                 lines.append(f"  {len(rows)} × {why} (row{'s' if len(rows) > 1 else ''} {listed})")
     notes = log.attrs.get("notes") or []
     if notes:
-        lines += ["", "Notes:"] + [f"  - {n}" for n in notes]
-    return "\n".join(lines)
+        lines += ["", "Notes:"] + [f"  - {terminal(n)}" for n in notes]
+    # every line once more (tables are escaped cell by cell, to stay aligned): nothing gets through
+    return "\n".join(terminal(line) for text in lines for line in text.split("\n"))
 
 
 def _blank_text(s: pd.Series) -> pd.Series:
@@ -100,9 +107,9 @@ def _table(frame: pd.DataFrame) -> str:
     cols = {}
     for c in frame.columns:  # a loop over columns, not rows
         text = frame[c].astype("str").where(~_blank_text(frame[c]), "")
-        text = text.str.replace(r"\s+", " ", regex=True)
-        width = max(len(str(c)), int(text.str.len().max()) if len(text) else 0)
-        cols[c] = (str(c).ljust(width), text.str.ljust(width))
+        text = text.str.replace(r"\s+", " ", regex=True).map(terminal).astype("str")
+        width = max(len(terminal(c)), int(text.str.len().max()) if len(text) else 0)
+        cols[c] = (terminal(c).ljust(width), text.str.ljust(width))
     head = "  ".join(h for h, _ in cols.values()).rstrip()
     if frame.empty:
         return head

@@ -4,8 +4,19 @@
                          [--week-start YYYY-MM-DD] [--dayfirst | --monthfirst]
     bactivate validate LOG [--client NAME] [--format FORMAT] [--week-start YYYY-MM-DD]
                            [--dayfirst | --monthfirst] [--all]
+    bactivate --version                   (also: python -m bactivate ...)
 
-Both read the log locally; nothing is sent anywhere.
+Both read the log locally; nothing is sent anywhere. An output never replaces
+an input: ``-o`` naming the log itself (also through ``./``, a symlink or a hard
+link), a folder, or a place that cannot be written stops the command before any
+work, and a report is written whole or not at all. Text from the log (cells,
+file and sheet names) is printed with control characters shown as ``\\x1b``,
+so a cell cannot clear or recolour the terminal.
+
+Exit status: 0 done; 1 rows set aside with problems, listed (``validate``), or
+the report notebook stopped on this log; 2 nothing done, with one line on
+stderr: the log cannot be read, the output cannot be written, a package that
+runs the report is missing, or its Jupyter kernel did not start.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from bactivate.errors import LogError
+from bactivate.escape import terminal
 
 
 def _day(text: str) -> str:
@@ -44,15 +56,26 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
                        help="read dates like 03/04/2026 as March 4, when the data do not tell")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the arguments it quotes in its messages safe for the terminal."""
+
+    def error(self, message):
+        super().error(terminal(message))
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    from bactivate import __version__
+
+    parser = _Parser(
         prog="bactivate",
         description="Behavioral activation activity logs: client reports and row checks.",
     )
+    parser.add_argument("--version", action="version", version=f"bactivate {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="render a client's log as a self-contained HTML report")
     rep.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
-    rep.add_argument("-o", "--output", help="where to write the report (default: LOG-report.html)")
+    rep.add_argument("-o", "--output", help="where to write the report (default: LOG-report.html); "
+                                            "never the log itself")
     _reading_options(rep)
     rep.add_argument("--keep-notebook", action="store_true",
                      help="also keep the executed notebook beside the report")
@@ -61,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     _reading_options(val)
     val.add_argument("--all", action="store_true", help="list every row set aside, not the first 50")
     args = parser.parse_args(argv)
-    from bactivate.report import ReportError
+    from bactivate.outputs import OutputError
+    from bactivate.report import ReportError, SetupError
 
     try:
         if args.command == "validate":
@@ -70,17 +94,28 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was cut short (e.g. piped into `head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
         return 0
+    except OutputError as exc:  # checked before any work: nothing was written
+        _say(f"bactivate: {exc}")
+        return 2
     except (LogError, OSError) as exc:  # FileNotFoundError, PermissionError, ... are OSErrors
         msg = str(exc) if not isinstance(exc, OSError) or not exc.strerror else (
             f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
-        print(f"bactivate: cannot read the log: {msg}{_hint(msg)}", file=sys.stderr)
+        _say(f"bactivate: cannot read the log: {msg}{_hint(msg)}")
+        return 2
+    except SetupError as exc:  # a missing package, a kernel that did not start: nothing written
+        _say(f"bactivate: no report written: {exc}")
         return 2
     except ReportError as exc:
-        print(f"bactivate: no report written: {exc}", file=sys.stderr)
+        _say(f"bactivate: no report written: {exc}")
         return 1
     except KeyboardInterrupt:
         print("bactivate: stopped", file=sys.stderr)
         return 130
+
+
+def _say(message: str) -> None:
+    """One line on stderr, its text (file names, cell values) safe for the terminal."""
+    print(terminal(message), file=sys.stderr)
 
 
 #: read_log's keywords that a loader message may name, and this command's options for them
@@ -123,7 +158,7 @@ def _report(args) -> int:
     params = {"log_format": reading.pop("format"), **reading}
     path = render_report(src, out, client=client, parameters=params, keep_notebook=args.keep_notebook,
                          progress=True)
-    print(f"report written to {path}")
+    print(terminal(f"report written to {path}"))
     return 0
 
 

@@ -96,7 +96,8 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     DataFrame
         The tidy log. ``attrs["rejected"]`` lists the rows set aside, one row
         per problem; ``attrs["scales"]`` the scale each rating came on;
-        ``attrs["notes"]`` what the loader did that the user should know.
+        ``attrs["notes"]`` what the loader did that the user should know;
+        ``attrs["paths"]`` the file read, as a full path with links resolved.
 
     Examples
     --------
@@ -136,8 +137,11 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         with _Stages(path, file) as stages:
             sheets = read_sheets(path, sheet)
             stages.next("checking every cell")
-            return _read(sheets, file, format=format, client=client, columns=columns, scales=scales,
-                         mood_map=mood_map, dayfirst=dayfirst, errors=errors, week_start=week_start)
+            log = _read(sheets, file, format=format, client=client, columns=columns, scales=scales,
+                        mood_map=mood_map, dayfirst=dayfirst, errors=errors, week_start=week_start)
+        # the file read, in full (the source column names the file only): write_log never writes over it
+        log.attrs["paths"] = [str(Path(path).resolve())]
+        return log
     return _read(sheets, file, format=format, client=client, columns=columns, scales=scales,
                  mood_map=mood_map, dayfirst=dayfirst, errors=errors, week_start=week_start)
 
@@ -1118,22 +1122,33 @@ def write_log(log: pd.DataFrame, path) -> Path:
     ``read_log(write_log(log, path))`` gives back the same frame. Text that a
     spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
     ``@``) is written with a leading apostrophe, which :func:`read_log`
-    removes again. The source file a log came from is never touched.
+    removes again. The source file a log came from is never touched: a *path*
+    that is that file (also through a symlink or a hard link; the log knows it
+    from ``attrs["paths"]``) raises :class:`~bactivate.outputs.OutputError`
+    before anything is written, and the file is written whole or not at all
+    (to a temporary file beside it, then moved into place).
 
     >>> write_log(log, "alex-tidy.csv")     # doctest: +SKIP
     """
+    from bactivate.outputs import check_output, replacing
+
     path = Path(path)
     missing = [c for c in TIDY_COLUMNS if c not in log.columns]
     if missing:
         raise ValueError(f"not a tidy log: missing columns {missing}; load it with read_log()")
+    suffix = path.suffix.lower()
+    if suffix not in {".parquet", ".pq", ".csv", ".txt", ".xlsx", ".xlsm"}:
+        raise ValueError(f"write_log writes .csv, .xlsx or .parquet, not {suffix!r}")
+    sources = log.attrs.get("paths") or []
+    check_output(path, "the log", inputs=sources, source="the file the log was read from",
+                 example=f"log{suffix}",
+                 instead=f"{Path(sources[0]).stem}-tidy{suffix}" if sources else None)
     out = conform(log)
     out.attrs = {}
-    suffix = path.suffix.lower()
     if suffix in {".parquet", ".pq"}:
-        out.to_parquet(path, index=False)
+        with replacing(path, "the log") as tmp:
+            out.to_parquet(tmp, index=False)
         return path
-    if suffix not in {".csv", ".txt", ".xlsx", ".xlsm"}:
-        raise ValueError(f"write_log writes .csv, .xlsx or .parquet, not {suffix!r}")
     text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)]
     # a lone carriage return is a line break (read_log reads it as one); pandas would not
     # quote it in a CSV, which would split the row
@@ -1142,8 +1157,9 @@ def write_log(log: pd.DataFrame, path) -> Path:
     if suffix in {".csv", ".txt"}:
         times = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c].dtype)]
         fine = any((out[c].dt.microsecond.fillna(0) != 0).any() for c in times)  # NaT is not fine
-        out.to_csv(path, index=False,
-                   date_format="%Y-%m-%d %H:%M:%S.%f" if fine else "%Y-%m-%d %H:%M:%S")
+        with replacing(path, "the log") as tmp:
+            out.to_csv(tmp, index=False,
+                       date_format="%Y-%m-%d %H:%M:%S.%f" if fine else "%Y-%m-%d %H:%M:%S")
     elif suffix in {".xlsx", ".xlsm"}:
         for c in text_cols:  # Excel cannot store control characters; say so instead of crashing
             bad = out[c].str.contains(_ILLEGAL_XLSX, regex=True).fillna(False).astype(bool)
@@ -1152,5 +1168,6 @@ def write_log(log: pd.DataFrame, path) -> Path:
                     f"column {c!r} holds control characters that Excel cannot store "
                     f"(first in row {int(np.flatnonzero(bad.to_numpy())[0]) + 2} of the sheet); "
                     "remove them, or write the log as .csv or .parquet")
-        out.to_excel(path, index=False, engine="openpyxl", sheet_name="log")
+        with replacing(path, "the log") as tmp:
+            out.to_excel(tmp, index=False, engine="openpyxl", sheet_name="log")
     return path

@@ -44,33 +44,130 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     keep_notebook : also write the executed notebook beside the report.
     progress : show a progress bar while the notebook runs.
 
+    Before the notebook runs, the log is opened (and its kind told from its first
+    bytes), the outputs are checked (neither is the log, also through a link; no
+    folder in the way; a folder that can be written to) and the packages that run
+    the notebook are looked for. The report (and the notebook) are written to a
+    temporary file beside them and moved into place: whole, or not at all.
+
     Raises
     ------
     OSError : the log cannot be opened (missing, a folder, no permission).
-    LogError : the notebook could not read the log (its loader's message).
+    LogError : the log is not a kind of file bactivate reads, or the notebook
+        could not read it (its loader's message).
+    OutputError : an output cannot be written there (an ``OSError``; nothing written).
+    SetupError : a package that runs the notebook is missing, or the Jupyter
+        kernel did not start (a ``ReportError``).
     ReportError : the notebook stopped with any other error.
     """
-    log = Path(log).resolve()
+    from bactivate.outputs import OutputError, check_output, replacing, same_file
+    from bactivate.sources import file_kind
+
+    source = Path(log)
+    log = source.resolve()
     with open(log, "rb"):  # a missing or unreadable file stops here, before a kernel starts
         pass
+    file_kind(log)  # an empty, encrypted or damaged file too (a LogError)
     output = Path(output)
+    instead = source.with_name(source.stem + "-report.html").name
+    check_output(output, "the report", inputs=[log], source="the log", example="report.html",
+                 instead=instead, make_folders=True)
+    kept = output.with_suffix(".ipynb")
+    if keep_notebook:
+        if same_file(kept, output):
+            raise OutputError("the report", f"{output} is where the kept notebook goes; give the report "
+                                            "a name that ends in .html")
+        check_output(kept, "the kept notebook", inputs=[log], source="the log", example="report.ipynb",
+                     instead=Path(instead).with_suffix(".ipynb").name, make_folders=True)
+    _require()
     params = {"log_path": str(log), "client": client, **(parameters or {})}
-    with tempfile.TemporaryDirectory(prefix="bactivate-") as tmp:
-        # The kernel starts first and imports the report's packages while this process imports
-        # papermill and nbconvert (a second or two each): on two or more cores the waits overlap.
-        km = _start_kernel(tmp)
-        try:
-            nb = _execute(km, params, progress)
-        finally:
-            _stop_kernel(km)
-    html = notebook_html(nb)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bactivate-") as tmp:
+            # The kernel starts first and imports the report's packages while this process imports
+            # papermill and nbconvert (a second or two each): on two or more cores the waits overlap.
+            km = _kernel(tmp)
+            try:
+                nb = _execute(km, params, progress)
+            finally:
+                _stop_kernel(km)
+        html = notebook_html(nb)
+    except ModuleNotFoundError as exc:  # installed, but broken: one of its own packages is missing
+        raise SetupError(_missing(exc.name or str(exc))) from None
     if keep_notebook:
         import nbformat
 
-        nbformat.write(nb, output.with_suffix(".ipynb"))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
+        with replacing(kept, "the kept notebook", make_folders=True) as tmp:
+            nbformat.write(nb, str(tmp))
+    with replacing(output, "the report", make_folders=True) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return output
+
+
+class ReportError(RuntimeError):
+    """The client notebook stopped with an error other than an unreadable log."""
+
+
+class SetupError(ReportError):
+    """The report cannot run here: a package is missing, or the Jupyter kernel did not start."""
+
+
+#: the packages that run and render the notebook (all in bactivate's base install)
+_PACKAGES = ("jupyter_client", "jupyter_core", "ipykernel", "papermill", "nbclient", "nbconvert", "nbformat")
+
+
+def _require() -> None:
+    """Raise SetupError, before any work, when a package that runs the notebook is missing."""
+    import importlib.util
+
+    for name in _PACKAGES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a module set to None, or a broken one
+            found = False
+        if not found:
+            raise SetupError(_missing(name))
+
+
+def _missing(name: str) -> str:
+    return (f"the report needs the Python package {name!r}, which is missing from this installation; "
+            f"`pip install bactivate` installs it with the others (reinstall: "
+            f"pip install --force-reinstall bactivate)")
+
+
+def _kernel(cwd: str):
+    """A started kernel, or SetupError saying why it could not start (never a kernel traceback)."""
+    _loopback()
+    try:
+        return _start_kernel(cwd)
+    except ModuleNotFoundError:
+        raise
+    except Exception as exc:  # NoSuchKernel, RuntimeError, TimeoutError, OSError, zmq errors, ...
+        raise SetupError(_no_kernel(exc)) from None
+
+
+def _no_kernel(exc: BaseException) -> str:
+    why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (f"the Jupyter kernel that runs the report notebook could not start or stopped answering "
+            f"({why}); check that `python -m ipykernel --version` works and that the loopback "
+            f"network (127.0.0.1) is up, then try again")
+
+
+def _loopback() -> None:
+    """The kernel talks to this process over 127.0.0.1: check that it answers, in milliseconds,
+    instead of waiting a minute for a kernel that cannot be reached."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=5):
+                pass
+    except OSError as exc:
+        raise SetupError(
+            f"the report runs its notebook in a local Jupyter kernel, which needs the loopback "
+            f"network (127.0.0.1), and a connection to it failed ({exc.strerror or exc}); bring the "
+            f"loopback interface up (e.g. `ip link set lo up`) and try again") from None
 
 
 #: what the kernel imports while it starts; the notebook imports them again (then at no cost)
@@ -116,7 +213,7 @@ def _execute(km, params: dict, progress: bool):
     from papermill.exceptions import PapermillExecutionError
 
     # this process waits while the kernel works: meanwhile, another thread readies the HTML export
-    threading.Thread(target=_exporter, daemon=True, name="bactivate-html").start()
+    threading.Thread(target=_ready_exporter, daemon=True, name="bactivate-html").start()
     try:
         # no output path: papermill keeps the executed notebook in memory instead of
         # rewriting the whole file (every figure so far) before and after each cell
@@ -124,10 +221,21 @@ def _execute(km, params: dict, progress: bool):
                                    kernel_name="python3", progress_bar=progress, log_output=False, km=km)
     except PapermillExecutionError as exc:
         raise _stopped(exc) from None
+    except (RuntimeError, TimeoutError, ConnectionError) as exc:
+        # the kernel did not answer ("Kernel didn't respond in 60 seconds"), or died (DeadKernelError)
+        raise SetupError(_no_kernel(exc)) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("zmq"):  # a socket between here and the kernel failed
+            raise SetupError(_no_kernel(exc)) from None
+        raise
 
 
-class ReportError(RuntimeError):
-    """The client notebook stopped with an error other than an unreadable log."""
+def _ready_exporter() -> None:
+    """_exporter in the background: a failure shows when the report is exported, not as a thread's traceback."""
+    try:
+        _exporter()
+    except Exception:  # raised again, in the main thread, by notebook_html
+        pass
 
 
 def _stopped(exc) -> Exception:
