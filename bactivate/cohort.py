@@ -31,11 +31,14 @@ import numpy as np
 import pandas as pd
 
 from bactivate.common import (
+    clean_names,
     day_numbers,
     days_to_datetime,
     flags,
     group_mean,
     grouped_slopes,
+    merge_names,
+    merge_notes,
     require,
 )
 from bactivate.errors import LogError, LogWarning
@@ -72,6 +75,10 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         client column. Each file is read with :func:`bactivate.read_log`: the
         client comes from the log's client column or "Client: ..." title if
         it has one, else from the file name (``C001.csv`` -> ``"C001"``).
+        Client ids, activities and categories are read in one written form
+        (Unicode NFC, spaces collapsed, zero-width characters dropped; see
+        ``docs/data-format.md``), and names that then differ only in case are
+        one activity (category) across the files; each merge is in the notes.
     roster : str, Path or DataFrame, optional
         One row per client: a client id column (``client``, ``participant``,
         ``id``, ...), the arm or group, and any baseline columns. CSV, XLSX,
@@ -166,12 +173,19 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
     if fast is not None:
         cohort, file_rows = fast
         rejected, scales = cohort.attrs["rejected"], cohort.attrs["scales"]
-        file_notes = [f"every file: {n}" for n in cohort.attrs["notes"]]
+        file_notes = [f"every file: {n}" for n in cohort.attrs["notes"]] + _grouped_notes(
+            [(n, f) for f, ns in cohort.attrs.get("file_notes", {}).items() for n in ns], len(file_rows))
     else:
         cohort = _combine(parts, file_rows, duplicate_clients, notes)
         rejected = _concat_rejected([p.attrs.get("rejected") for p in parts])
         scales = _scales([p.attrs.get("scales", {}) for p in parts], notes)
         file_notes = _file_notes(parts)
+    if len(file_rows) > 1:  # each file's names are one already; now one name across the files
+        for field in ("activity", "category"):
+            names, merged = merge_names(cohort[field])
+            if merged:
+                cohort[field] = names
+                notes.extend(f"across files: {field}: {n}" for n in merge_notes(merged, field))
     roster_frame = _read_roster(roster, client_column) if roster is not None else None
     mismatch = _roster_mismatch(cohort, roster_frame) if roster_frame is not None else []
     notes.extend(mismatch)
@@ -241,13 +255,18 @@ def _not_a_log(exc: LogError) -> str | None:
 
 def _file_notes(parts) -> list[str]:
     """Each file's own notes, once per distinct note, with the files it concerns in front."""
+    return _grouped_notes([(n, str(p.attrs.get("file", ""))) for p in parts for n in p.attrs.get("notes", [])],
+                          len(parts))
+
+
+def _grouped_notes(pairs, n_files: int) -> list[str]:
+    """``(note, file)`` pairs as one note each, with the files it concerns in front."""
     seen: dict[str, list[str]] = {}
-    for p in parts:
-        for n in p.attrs.get("notes", []):
-            seen.setdefault(n, []).append(str(p.attrs.get("file", "")))
+    for n, f in pairs:
+        seen.setdefault(n, []).append(f)
     out = []
     for n, files in seen.items():
-        where = "every file" if len(files) == len(parts) > 1 else _listed(files, 5)
+        where = "every file" if len(files) == n_files > 1 else _listed(files, 5)
         out.append(f"{where}: {n}")
     return out
 
@@ -382,17 +401,20 @@ def _listed(ids, limit: int = 10) -> str:
 
 
 def _id_text(s: pd.Series, strip: bool = True) -> pd.Series:
-    """Client ids as text: whole numbers without '.0'; with *strip*, whitespace trimmed and
-    blanks (and the text 'nan') missing, else text ids kept as they are (privacy.deidentify)."""
+    """Client ids as text, in one written form (:func:`bactivate.common.clean_name`: Unicode
+    NFC, spaces trimmed and collapsed, zero-width characters dropped), whole numbers without
+    '.0'. With *strip*, blanks (and the text 'nan') are missing; without it (privacy.deidentify,
+    which keeps every id it is given) only missing cells are."""
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.notna() & (s % 1 == 0)
         text = s.astype("str")
         text[whole] = s[whole].astype("int64").astype("str")
         return text.where(s.notna())
+    text = s.astype("str").where(s.notna())
+    out = clean_names(text)
     if not strip:
-        return s.astype("str").where(s.notna())
-    out = s.astype("str").str.strip()
-    return out.where(out.notna() & (out != "") & (out.str.lower() != "nan"))
+        return out.where(out.notna() | s.isna(), "")
+    return out.where(out.notna() & (out.str.lower() != "nan"))
 
 
 def _read_roster(roster, client_column=None) -> AttrsFrame:
@@ -441,7 +463,8 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
     dup = r["client"][r["client"].duplicated()].unique()
     if len(dup):
         raise LogError(f"{name}: client ids appear more than once in the roster: {_listed(dup)}; "
-                       "the roster needs one row per client")
+                       "the roster needs one row per client (ids that differ only in spaces or "
+                       "Unicode form are one id)")
     for c in r.columns[1:]:  # text columns as str dtype, like the tidy log
         if r[c].dtype == object:
             types = {type(v) for v in r[c].dropna()}
@@ -488,6 +511,13 @@ def _roster_mismatch(cohort: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
         n = len(logged - listed)
         out.append(f"{_plural(n, 'client')} with a log {'is' if n == 1 else 'are'} not in the roster "
                    f"(kept, with no arm): {_listed(logged - listed)}")
+        # ids are codes: "c001" is not "C001"; but say so, as it is the likely slip
+        folded = {str(c).casefold(): c for c in listed - logged}
+        near = {c: folded[str(c).casefold()] for c in logged - listed if str(c).casefold() in folded}
+        if near:
+            out.append("ids that differ only in case (ids must match exactly, so these do not join; fix "
+                       "the file name or the roster): "
+                       + ", ".join(f"log {a!r} / roster {b!r}" for a, b in list(near.items())[:10]))
     if listed - logged:
         n = len(listed - logged)
         out.append(f"{_plural(n, 'client')} in the roster {'has' if n == 1 else 'have'} no log "

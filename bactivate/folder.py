@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate import headers
+from bactivate.common import clean_name
 from bactivate.errors import LogError
 from bactivate.sources import Sheet, _csv_arrow, file_kind
 
@@ -46,7 +47,9 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
         return None
     paths = [Path(p) for p in paths]
     stems = [p.stem for p in paths]
-    if len(set(stems)) < len(stems) or not all(file_kind(p) == "csv" for p in paths):
+    if len({clean_name(s) for s in stems}) < len(stems):  # two files, one client (say, Zoé in NFC and NFD)
+        return None
+    if not all(file_kind(p) == "csv" for p in paths):
         return None
     head_line, blobs = None, []
     files = paths
@@ -102,6 +105,8 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     clients = pd.DataFrame({"client": log["client"].to_numpy(), "file": files_of_rows}).drop_duplicates()
     if clients["client"].duplicated().any():
         return None  # a client in two files: read_cohort says so, or pools them when asked
+    # notes about one file (names written in more than one way), as read_log would give that file
+    log.attrs["file_notes"] = reader.file_notes
     return log, _file_rows(log, reader.files, files_of_rows, clients)
 
 

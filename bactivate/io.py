@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate import headers, values
+from bactivate.common import merge_names, merge_notes
 from bactivate.errors import LogError, LogWarning
 from bactivate.scales import settle_scale, to_0_10
 from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
@@ -319,6 +320,8 @@ class _LongReader:
         # of a row with no client column is stems[_file]
         self.files: list[str] | None = None
         self.stems: list[str] | None = None
+        # many files read as one: notes that concern one file (names written in more than one way)
+        self.file_notes: dict[str, list[str]] = {}
 
     # ----------------------------------------------------------------- sheets -> cells
     def read(self, sheets: list[Sheet]) -> pd.DataFrame:
@@ -620,7 +623,8 @@ class _LongReader:
                 out["client"] = cl.fillna(fallback)
             else:
                 out["client"] = fallback
-        out["client"] = out["client"].astype("str")
+        # one client id however it is written (Unicode form, spaces); case is kept: ids are codes
+        out["client"] = self._one_name(out["client"].astype("str"), "client", cells, fold_case=False)
 
         # --- source
         where = _locations(self._row_files(cells), cells["_sheet"],
@@ -671,6 +675,8 @@ class _LongReader:
         if self.files is not None:
             out["_file"] = cells["_file"]
         kept = out[~bad_rows]
+        # names that differ only in case, spacing or Unicode form are one activity (one category)
+        kept = kept.assign(**{f: self._one_name(kept[f], f, kept) for f in ("activity", "category")})
 
         # entry ids: order of time within client, file order for ties
         if tidy_mode and "entry" in cells.columns:
@@ -701,6 +707,23 @@ class _LongReader:
 
     _scales: dict
     dayfirst_info: dict
+
+    def _one_name(self, s: pd.Series, what: str, rows: pd.DataFrame, fold_case: bool = True) -> pd.Series:
+        """*s* with names that differ only in case, spacing or Unicode form as one (see
+        :func:`bactivate.common.merge_names`), within each file; the merges in the notes.
+        A tidy file (write_log's) is read back as written, so that read_log(write_log(log)) == log."""
+        if self.tidy_mode:
+            return s
+        many = self.files is not None
+        names, merged = merge_names(s, fold_case=fold_case, within=rows["_file"].to_numpy() if many else None)
+        if merged and not many:
+            self.notes.extend(f"{what}: {n}" for n in merge_notes(merged, what))
+        by_file: dict[int, list[dict]] = {}
+        for m in merged if many else ():
+            by_file.setdefault(m["group"], []).append(m)
+        for g, mine in by_file.items():
+            self.file_notes.setdefault(self.files[g], []).extend(f"{what}: {n}" for n in merge_notes(mine, what))
+        return names
 
     def _rejected(self, prob: pd.DataFrame, cells: pd.DataFrame, where: pd.Series) -> pd.DataFrame:
         i = prob["_i"].to_numpy()

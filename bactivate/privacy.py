@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.cohort import _id_text
+from bactivate.common import clean_name
 from bactivate.schema import TIDY_COLUMNS, AttrsFrame
 
 __all__ = ["deidentify", "pseudonym"]
@@ -84,8 +85,13 @@ def _digest(key: bytes, purpose: bytes, ident: str) -> bytes:
 
 
 def pseudonym(client, *, key) -> str:
-    """The keyed pseudonym of one client id: ``"P-"`` + 12 hex digits of HMAC-SHA256."""
-    return PREFIX + _digest(_key_bytes(key), b"client", str(client)).hex()[:_HEX]
+    """The keyed pseudonym of one client id: ``"P-"`` + 12 hex digits of HMAC-SHA256.
+
+    The id is taken in its one written form (:func:`bactivate.common.clean_name`), as
+    :func:`bactivate.read_cohort` reads ids: "Zoé" typed on a Mac (NFD) or with a stray
+    space has the pseudonym of "Zoé".
+    """
+    return PREFIX + _digest(_key_bytes(key), b"client", clean_name(str(client))).hex()[:_HEX]
 
 
 def _shift_weeks(key: bytes, ident: str, lo_w: int, hi_w: int) -> int:
@@ -176,7 +182,8 @@ def _week_range(shift_days) -> tuple[int, int]:
 def _deidentify(frame, k, lo_w, hi_w, keep, drop, is_log):
     df = frame.copy(deep=True)
     df.attrs = {}
-    ids = _id_text(df["client"], strip=False)  # ids kept as written: each distinct one its pseudonym
+    # every id kept (each distinct one its pseudonym), in its one written form as pseudonym() takes it
+    ids = _id_text(df["client"], strip=False)
     uniq = pd.unique(ids.dropna())
     names = {c: PREFIX + _digest(k, b"client", c).hex()[:_HEX] for c in uniq}
     if len(set(names.values())) != len(names):  # 48 bits: astronomically unlikely, but never silent
