@@ -44,6 +44,7 @@ from bactivate.common import (
 from bactivate.errors import LogError, LogWarning
 from bactivate.lazy import Lazy
 from bactivate.schema import AttrsFrame, conform
+from bactivate.sources import read_sheets
 
 _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 
@@ -92,6 +93,11 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         for the whole cohort; ``"raise"`` raises one
         :class:`~bactivate.LogError` listing every problem in every file;
         ``"ignore"`` stays quiet (``attrs["notes"]`` still says everything).
+        A file in a folder that cannot be opened at all (empty, binary junk,
+        damaged, password-protected, not a regular file) is left out and
+        listed (notes, warning, ``attrs["skipped"]``) so that the other
+        clients load; with ``"raise"`` it is a :class:`~bactivate.LogError`
+        naming it.
     client_column : str, optional
         The header of the client id column in a long file (and in the roster)
         when bactivate does not recognise it, e.g. ``"Study ID"``.
@@ -111,7 +117,9 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         columns). ``attrs``: ``rejected`` (every file's set-aside rows, one
         table), ``files`` (one row per file: clients, rows read, kept, set
         aside), ``roster`` (an :class:`~bactivate.schema.AttrsFrame`, or
-        ``None``), ``scales``, ``notes``, ``file``.
+        ``None``), ``scales``, ``notes``, ``file``, ``skipped`` (one row per
+        member of a folder not read: ``file``, ``kind`` -- ``unreadable``,
+        ``no log``, ``sub-folder``, ``not a log`` -- and ``reason``).
 
     Examples
     --------
@@ -131,8 +139,16 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         cols[client_column] = "client"
         read_log_kwargs["columns"] = cols
     roster_path = Path(roster).resolve() if isinstance(roster, str | PathLike) else None
-    sources, label, notes = _sources(paths_or_folder, roster_path)
+    sources, label, notes, left = _sources(paths_or_folder, roster_path)
     from_folder = label.endswith("/")
+    # the roster first: a roster that cannot be read fails before the logs are read
+    roster_notes: list[str] = []
+    roster_frame = _read_roster(roster, client_column, roster_notes) if roster is not None else None
+    unreadable = [(s["file"], s["reason"]) for s in left if s["kind"] == "unreadable"]
+    if unreadable and errors == "raise":
+        raise LogError(f"{label}: {_plural(len(unreadable), 'file')} could not be read: "
+                       + "; ".join(why for _, why in unreadable)
+                       + ". Move or fix them, or read with errors='warn' to read the other files")
 
     from bactivate.io import read_log  # io is heavy; cohort is imported lazily anyway
 
@@ -153,22 +169,33 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
         try:
             log = read_log(src, errors="ignore", **read_log_kwargs)
-        except LogError as exc:
-            why = _not_a_log(exc)
+        except (LogError, OSError) as exc:
+            why = _not_a_log(exc) if isinstance(exc, LogError) else None
             if from_folder and why:
                 skipped.append(f"{name} ({why})")
+                left.append({"file": name, "kind": "no log", "reason": why})
                 continue
-            if len(sources) > 1 and name not in str(exc):
-                raise LogError(f"{name}: {exc}", problems=exc.problems) from None
+            text = str(exc) if isinstance(exc, LogError) else f"{name} could not be opened ({exc.strerror or exc})"
+            text = text if name in text else f"{name}: {text}"
+            # a file that cannot be opened costs that file, not the cohort (unless errors="raise")
+            if from_folder and errors != "raise" and _unreadable(src, read_log_kwargs.get("sheet")):
+                unreadable.append((name, text))
+                left.append({"file": name, "kind": "unreadable", "reason": text})
+                continue
+            if isinstance(exc, OSError) or text != str(exc):
+                raise LogError(text, problems=getattr(exc, "problems", None)) from None
             raise
         parts.append(log)
         file_rows.append(_file_row(name, log))
     if skipped:
         notes.append(f"skipped {_plural(len(skipped), 'file')} in the folder that "
                      f"{'holds' if len(skipped) == 1 else 'hold'} no activity log: " + "; ".join(skipped))
+    if unreadable:
+        notes.append(f"could not read {_plural(len(unreadable), 'file')} in the folder (left out; the "
+                     "other files were read): " + "; ".join(why for _, why in unreadable))
     if not parts and fast is None:
-        raise LogError(f"no activity log found in {label}"
-                       + (f" (skipped: {'; '.join(skipped)})" if skipped else ""))
+        found = [*(f"skipped: {s}" for s in skipped), *(why for _, why in unreadable)]
+        raise LogError(f"no activity log found in {label}" + (f" ({'; '.join(found)})" if found else ""))
 
     if fast is not None:
         cohort, file_rows = fast
@@ -186,8 +213,8 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
             if merged:
                 cohort[field] = names
                 notes.extend(f"across files: {field}: {n}" for n in merge_notes(merged, field))
-    roster_frame = _read_roster(roster, client_column) if roster is not None else None
     mismatch = _roster_mismatch(cohort, roster_frame) if roster_frame is not None else []
+    notes.extend(roster_notes)
     notes.extend(mismatch)
     notes.extend(file_notes)
     cohort.attrs = {
@@ -197,35 +224,56 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         "scales": scales,
         "notes": list(dict.fromkeys(notes)),
         "file": label,
+        "skipped": AttrsFrame(pd.DataFrame(left, columns=["file", "kind", "reason"]).astype("str")),
     }
-    _report(cohort, label, errors, mismatch, skipped)
+    _report(cohort, label, errors, roster_notes + mismatch, skipped, unreadable)
     return cohort
 
 
 def _sources(paths_or_folder, roster_path):
-    """The logs to read, a label for messages (a folder's ends with '/'), and notes."""
+    """The logs to read, a label for messages (a folder's ends with '/'), notes, and the members
+    of a folder that are not read (one dict each: ``file``, ``kind``, ``reason``)."""
     notes: list[str] = []
+    left: list[dict] = []
     if isinstance(paths_or_folder, pd.DataFrame):
-        return [paths_or_folder], "<DataFrame>", notes
+        return [paths_or_folder], "<DataFrame>", notes, left
     if isinstance(paths_or_folder, str | PathLike):
         path = Path(paths_or_folder)
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {path}")
         if path.is_file():
-            return [path], path.name, notes
-        files, other = [], []
+            return [path], path.name, notes, left
+        files, other, folders = [], [], []
         for f in sorted(path.iterdir(), key=lambda p: _natural(p.name)):
-            if not f.is_file() or f.name.startswith((".", "~$")):
+            if f.name.startswith((".", "~$")):
                 continue
             if roster_path is not None and f.resolve() == roster_path:
                 continue
-            (files if f.suffix.lower() in LOG_SUFFIXES else other).append(f)
+            if f.is_dir():
+                folders.append(f.name)
+                left.append({"file": f.name + "/", "kind": "sub-folder",
+                             "reason": "a sub-folder: read_cohort reads the files of the folder itself"})
+            elif not f.is_file():  # a pipe, socket or device, or a link to nothing: never opened
+                what = "a link to a file that does not exist" if not f.exists() else "not a regular file"
+                if f.suffix.lower() in LOG_SUFFIXES:
+                    left.append({"file": f.name, "kind": "unreadable",
+                                 "reason": f"{f.name} is {what} (a pipe, socket or device?): save the log "
+                                           "as an ordinary file"})
+                else:
+                    other.append(f)
+            else:
+                (files if f.suffix.lower() in LOG_SUFFIXES else other).append(f)
         if other:
             notes.append("skipped files that are not logs: " + ", ".join(f.name for f in other))
-        if not files:
+            left.extend({"file": f.name, "kind": "not a log", "reason": "not a log file type (looked for "
+                         + ", ".join(sorted(LOG_SUFFIXES)) + ")"} for f in other)
+        if folders:
+            notes.append("skipped sub-folders (only the folder's own files are read): "
+                         + ", ".join(f"{d}/" for d in folders))
+        if not files and not any(s["kind"] == "unreadable" for s in left):
             raise LogError(f"no log files in the folder {path} (looked for "
                            f"{', '.join(sorted(LOG_SUFFIXES))})")
-        return files, f"{path.name}/", notes
+        return files, f"{path.name}/", notes, left
     try:
         items = list(paths_or_folder)
     except TypeError:
@@ -238,7 +286,19 @@ def _sources(paths_or_folder, roster_path):
             raise TypeError(f"read_cohort: {it!r} is not a file path or a DataFrame")
         if not isinstance(it, pd.DataFrame) and Path(it).is_dir():
             raise LogError(f"{it} is a folder; pass the folder itself, not inside a list")
-    return items, _plural(len(items), "file"), notes
+    return items, _plural(len(items), "file"), notes, left
+
+
+def _unreadable(src, sheet) -> bool:
+    """True when *src* cannot be opened as a file of cells at all (junk, damaged, encrypted,
+    not a regular file), as against a log bactivate cannot read as it is (which is reported)."""
+    if isinstance(src, pd.DataFrame):
+        return False
+    try:
+        read_sheets(Path(src), sheet)
+    except (LogError, OSError):
+        return True
+    return False
 
 
 def _not_a_log(exc: LogError) -> str | None:
@@ -355,7 +415,7 @@ def _scales(per_file: list[dict], notes: list[str]) -> dict:
     return out
 
 
-def _report(cohort, label, errors, mismatch, skipped) -> None:
+def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
     """One LogWarning (or LogError) for the whole cohort."""
     if errors == "ignore":
         return
@@ -380,6 +440,9 @@ def _report(cohort, label, errors, mismatch, skipped) -> None:
     parts.extend(mismatch)
     if skipped:
         parts.append(f"skipped {_plural(len(skipped), 'file')} with no log: {'; '.join(skipped)}")
+    if unreadable:
+        parts.append(f"could not read {_plural(len(unreadable), 'file')} (left out, see "
+                     f"cohort.attrs['skipped']): {'; '.join(why for _, why in unreadable)}")
     if parts:
         warnings.warn(f"{label}: " + "; ".join(parts) + ".", LogWarning, stacklevel=3)
 
@@ -417,8 +480,14 @@ def _id_text(s: pd.Series, strip: bool = True) -> pd.Series:
     return out.where(out.notna() & (out.str.lower() != "nan"))
 
 
-def _read_roster(roster, client_column=None) -> AttrsFrame:
-    """The roster as a frame with a text ``client`` column first; ids unique."""
+def _read_roster(roster, client_column=None, notes=None) -> AttrsFrame:
+    """The roster as a frame with a text ``client`` column first; ids unique.
+
+    A file is opened as logs are (:func:`bactivate.sources.read_sheets`), so that an empty,
+    damaged, encrypted or binary file, or one whose rows do not fit its header, is a
+    :class:`LogError` that names it and says what to fix. What was left out goes to *notes*
+    when given, else into a warning.
+    """
     if isinstance(roster, pd.DataFrame):
         r = roster.copy()
         r.attrs = {}
@@ -426,28 +495,7 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
     elif isinstance(roster, str | PathLike):
         path = Path(roster)
         name = path.name
-        if not path.is_file():
-            raise FileNotFoundError(f"no such roster file: {path}")
-        suffix = path.suffix.lower()
-        if suffix in {".parquet", ".pq"}:
-            r = pd.read_parquet(path)
-        elif suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
-            r = pd.read_excel(path, dtype=object, engine="calamine")
-            idcol = _roster_id_column(r, client_column, name)
-            r = r.apply(lambda s: s if s.name == idcol else _numeric_if_all(s))
-        else:  # text: read every cell as text so that ids such as "007" keep their zeros
-            r = None
-            for enc in ("utf-8-sig", "cp1252"):
-                try:
-                    r = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding=enc,
-                                    keep_default_na=False, na_values=[""])
-                    break
-                except UnicodeDecodeError:
-                    continue
-            if r is None:
-                raise LogError(f"{name}: the roster could not be decoded as text")
-            idcol = _roster_id_column(r, client_column, name)
-            r = r.apply(lambda s: s if s.name == idcol else _numeric_if_all(s))
+        r = _roster_file(path, client_column)
     else:
         raise TypeError(f"roster must be a file path or a DataFrame, not {type(roster).__name__}")
     r.columns = [str(c).strip() for c in r.columns]
@@ -457,8 +505,11 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
     r.insert(0, "client", ids.astype("str"))
     missing = r["client"].isna()
     if missing.any():
-        warnings.warn(f"{name}: {_plural(int(missing.sum()), 'roster row')} without a client id "
-                      "left out", LogWarning, stacklevel=3)
+        msg = f"{name}: {_plural(int(missing.sum()), 'roster row')} without a client id left out"
+        if notes is None:
+            warnings.warn(msg, LogWarning, stacklevel=3)
+        else:
+            notes.append(msg)
         r = r[~missing]
     dup = r["client"][r["client"].duplicated()].unique()
     if len(dup):
@@ -471,6 +522,95 @@ def _read_roster(roster, client_column=None) -> AttrsFrame:
             if types <= {str}:
                 r[c] = r[c].astype("str")
     return AttrsFrame(r.reset_index(drop=True))
+
+
+_ROSTER_EXAMPLE = "a header row with a client column (e.g. client,arm) and one row per client"
+
+
+def _roster_file(path: Path, client_column) -> pd.DataFrame:
+    """A roster file's table: its header row (the first row naming a client id column) and the
+    rows below it, every cell of a text file read as text (so that "007" keeps its zeros)."""
+    name = path.name
+    if not path.exists():
+        raise FileNotFoundError(f"no such roster file: {path}")
+    if path.is_dir():
+        raise LogError(f"{name} is a folder, not a roster file: pass the roster file itself "
+                       "(CSV, XLSX, ODS or Parquet) as roster=")
+    if not path.is_file():
+        raise LogError(f"the roster {name} is not a regular file (a pipe, socket or device?): save "
+                       "the roster as a CSV, XLSX, ODS or Parquet file and pass that as roster=")
+    try:
+        sheets = read_sheets(path)
+    except LogError as exc:  # the messages of the log opener, said of a roster
+        text = str(exc)
+        if "is empty" in text or "holds no text" in text:
+            raise LogError(f"{name} is empty: the roster needs {_ROSTER_EXAMPLE}") from None
+        text = text.replace("the log", "the roster").replace("one log file", "one roster file")
+        raise LogError(f"the roster file {text}" if text.startswith(name) else f"the roster {name}: {text}"
+                       ) from None
+    first_cols = None
+    for sh in sheets:  # the first sheet with a client id column (a workbook's first, usually)
+        if sh.head is not None:  # a typed table (Parquet): its header, and typed columns below it
+            body = pd.DataFrame({str(h).strip(): _typed(sh.cells[j]) for j, h in enumerate(sh.head)})
+            return body.reset_index(drop=True)
+        grid = sh.cells.astype(object)  # a roster is small: its cells one by one
+        grid = grid.where(~grid.map(lambda v: v is None or v != v or (isinstance(v, str) and not v.strip())))
+        filled = np.flatnonzero(grid.notna().any(axis=1).to_numpy())
+        head_at = None
+        for i in filled[:20]:  # a title line or two above the header is fine
+            cols = [str(v).strip() for v in grid.iloc[i].dropna()]
+            first_cols = first_cols or cols
+            if _id_header(cols, client_column) is not None:
+                head_at = i
+                break
+        if head_at is None:
+            continue
+        return _below_header(grid, head_at, name, text=sh.name is None, client_column=client_column)
+    if first_cols is None:
+        raise LogError(f"{name} is empty: the roster needs {_ROSTER_EXAMPLE}")
+    raise LogError(f"{name}: no client id column in the roster (its first row is {first_cols}); it needs "
+                   f"{_ROSTER_EXAMPLE}, or pass client_column='your header'")
+
+
+def _typed(s: pd.Series) -> pd.Series:
+    """A typed column as it was (the opener codes text and yes/no columns into categories)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return pd.Series(np.asarray(s, dtype=object)).infer_objects()
+    return s.reset_index(drop=True)
+
+
+def _below_header(grid: pd.DataFrame, head_at: int, name: str, text: bool, client_column) -> pd.DataFrame:
+    """The rows under the header row *head_at* of *grid*, as a frame named by that row."""
+    head = grid.iloc[head_at]
+    body = grid.iloc[head_at + 1:]
+    body = body[body.notna().any(axis=1)]
+    if body.empty:
+        raise LogError(f"{name} has a header row but no clients below it: the roster needs "
+                       f"{_ROSTER_EXAMPLE}")
+    named = head.notna().to_numpy()
+    width = int(np.flatnonzero(named).max()) + 1
+    beyond = body.iloc[:, width:].notna().any(axis=1)
+    if text and beyond.any():  # a ragged text file: a row with more cells than the header
+        lines = (body.index[beyond.to_numpy()] + 1).tolist()
+        cells = body.loc[beyond].iloc[0].notna().to_numpy().nonzero()[0].max() + 1
+        which = (f"line {lines[0]} has" if len(lines) == 1 else
+                 f"lines {', '.join(map(str, lines[:10]))}{', ...' if len(lines) > 10 else ''} have")
+        raise LogError(
+            f"{name}: {which} more cells than the header ({cells} in line {lines[0]}, {width} in the "
+            "header): a separator inside a name or note? Put such a cell in quotes, or give the extra "
+            "column a header")
+    keep = [j for j in range(grid.shape[1]) if named[j] or body.iloc[:, j].notna().any()]
+    cols, seen = [], {}
+    for j in keep:  # headers as pandas names them: blank -> "Unnamed: j", repeats -> "x.1"
+        h = str(head.iloc[j]).strip() if named[j] else f"Unnamed: {j}"
+        k = seen.get(h, 0)
+        seen[h] = k + 1
+        cols.append(h if k == 0 else f"{h}.{k}")
+    cells = body.iloc[:, keep].to_numpy()
+    idcol = _roster_id_column(pd.DataFrame(columns=cols), client_column, name)
+    kind = "str" if text else object  # a text file's cells are text; a workbook's are typed
+    return pd.DataFrame({c: (lambda s: s if c == idcol else _numeric_if_all(s))(pd.Series(cells[:, j], dtype=kind))
+                         for j, c in enumerate(cols)})
 
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -491,14 +631,22 @@ def _numeric_if_all(s: pd.Series) -> pd.Series:
     return s
 
 
-def _roster_id_column(r: pd.DataFrame, client_column, name: str) -> str:
-    cols = [str(c) for c in r.columns]
+def _id_header(cols: list[str], client_column) -> str | None:
+    """The header among *cols* that holds the client id, or None."""
     if client_column is not None and client_column in cols:
         return client_column
     keys = {re.sub(r"[^0-9a-z]+", "", c.lower()): c for c in cols}
     for k in _ROSTER_ID:
         if k in keys:
             return keys[k]
+    return None
+
+
+def _roster_id_column(r: pd.DataFrame, client_column, name: str) -> str:
+    cols = [str(c) for c in r.columns]
+    found = _id_header(cols, client_column)
+    if found is not None:
+        return found
     raise LogError(f"{name}: no client id column in the roster (its columns are {cols}); name it "
                    "'client' or pass client_column='your header'")
 

@@ -49,7 +49,10 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     stems = [p.stem for p in paths]
     if len({clean_name(s) for s in stems}) < len(stems):  # two files, one client (say, Zoé in NFC and NFD)
         return None
-    if not all(file_kind(p) == "csv" for p in paths):
+    try:
+        if not all(file_kind(p) == "csv" for p in paths):
+            return None
+    except (LogError, OSError):  # an empty, junk or unopenable file: read file by file, which says so
         return None
     head_line, blobs = None, []
     files = paths
@@ -58,7 +61,10 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
 
         files = tqdm(paths, desc="reading logs", unit="file", disable=None)
     for p in files:  # a loop over files: their bytes, each header line checked against the first
-        data = p.read_bytes()
+        try:
+            data = p.read_bytes()
+        except OSError:
+            return None
         if data.startswith(_BOM):
             data = data[len(_BOM):]
         nl = data.find(b"\n")
