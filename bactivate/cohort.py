@@ -553,19 +553,20 @@ def _roster_file(path: Path, client_column) -> pd.DataFrame:
         if sh.head is not None:  # a typed table (Parquet): its header, and typed columns below it
             body = pd.DataFrame({str(h).strip(): _typed(sh.cells[j]) for j, h in enumerate(sh.head)})
             return body.reset_index(drop=True)
-        grid = sh.cells.astype(object)  # a roster is small: its cells one by one
-        grid = grid.where(~grid.map(lambda v: v is None or v != v or (isinstance(v, str) and not v.strip())))
-        filled = np.flatnonzero(grid.notna().any(axis=1).to_numpy())
+        grid = sh.cells.astype(object).to_numpy()  # a roster is small: its cells one by one
+        grid[_blank_cell(grid).astype(bool)] = None
+        filled = np.flatnonzero((grid != None).any(axis=1))  # noqa: E711 (elementwise)
         head_at = None
         for i in filled[:20]:  # a title line or two above the header is fine
-            cols = [str(v).strip() for v in grid.iloc[i].dropna()]
+            cols = [str(v).strip() for v in grid[i] if v is not None]
             first_cols = first_cols or cols
             if _id_header(cols, client_column) is not None:
                 head_at = i
                 break
         if head_at is None:
             continue
-        return _below_header(grid, head_at, name, text=sh.name is None, client_column=client_column)
+        return _below_header(grid, sh.cells.index.to_numpy() + 1, head_at, name, text=sh.name is None,
+                             client_column=client_column)
     if first_cols is None:
         raise LogError(f"{name} is empty: the roster needs {_ROSTER_EXAMPLE}")
     raise LogError(f"{name}: no client id column in the roster (its first row is {first_cols}); it needs "
@@ -579,38 +580,44 @@ def _typed(s: pd.Series) -> pd.Series:
     return s.reset_index(drop=True)
 
 
-def _below_header(grid: pd.DataFrame, head_at: int, name: str, text: bool, client_column) -> pd.DataFrame:
-    """The rows under the header row *head_at* of *grid*, as a frame named by that row."""
-    head = grid.iloc[head_at]
-    body = grid.iloc[head_at + 1:]
-    body = body[body.notna().any(axis=1)]
-    if body.empty:
+_blank_cell = np.frompyfunc(lambda v: v is None or v != v or (isinstance(v, str) and not v.strip()), 1, 1)
+
+
+def _below_header(grid: np.ndarray, lines: np.ndarray, head_at: int, name: str, text: bool,
+                  client_column) -> pd.DataFrame:
+    """The rows under the header row *head_at* of *grid* (object cells, None blank), as a
+    frame named by that row; *lines* are the rows' numbers in the file."""
+    head = grid[head_at]
+    body = grid[head_at + 1:]
+    full = body != None  # noqa: E711 (elementwise)
+    rows = full.any(axis=1)
+    body, full, lines = body[rows], full[rows], lines[head_at + 1:][rows]
+    if not len(body):
         raise LogError(f"{name} has a header row but no clients below it: the roster needs "
                        f"{_ROSTER_EXAMPLE}")
-    named = head.notna().to_numpy()
+    named = head != None  # noqa: E711 (elementwise)
     width = int(np.flatnonzero(named).max()) + 1
-    beyond = body.iloc[:, width:].notna().any(axis=1)
+    beyond = full[:, width:].any(axis=1)
     if text and beyond.any():  # a ragged text file: a row with more cells than the header
-        lines = (body.index[beyond.to_numpy()] + 1).tolist()
-        cells = body.loc[beyond].iloc[0].notna().to_numpy().nonzero()[0].max() + 1
-        which = (f"line {lines[0]} has" if len(lines) == 1 else
-                 f"lines {', '.join(map(str, lines[:10]))}{', ...' if len(lines) > 10 else ''} have")
+        at = lines[beyond].tolist()
+        cells = int(np.flatnonzero(full[beyond][0]).max()) + 1
+        which = (f"line {at[0]} has" if len(at) == 1 else
+                 f"lines {', '.join(map(str, at[:10]))}{', ...' if len(at) > 10 else ''} have")
         raise LogError(
-            f"{name}: {which} more cells than the header ({cells} in line {lines[0]}, {width} in the "
+            f"{name}: {which} more cells than the header ({cells} in line {at[0]}, {width} in the "
             "header): a separator inside a name or note? Put such a cell in quotes, or give the extra "
             "column a header")
-    keep = [j for j in range(grid.shape[1]) if named[j] or body.iloc[:, j].notna().any()]
+    keep = np.flatnonzero(named | full.any(axis=0))
     cols, seen = [], {}
     for j in keep:  # headers as pandas names them: blank -> "Unnamed: j", repeats -> "x.1"
-        h = str(head.iloc[j]).strip() if named[j] else f"Unnamed: {j}"
+        h = str(head[j]).strip() if named[j] else f"Unnamed: {j}"
         k = seen.get(h, 0)
         seen[h] = k + 1
         cols.append(h if k == 0 else f"{h}.{k}")
-    cells = body.iloc[:, keep].to_numpy()
     idcol = _roster_id_column(pd.DataFrame(columns=cols), client_column, name)
     kind = "str" if text else object  # a text file's cells are text; a workbook's are typed
-    return pd.DataFrame({c: (lambda s: s if c == idcol else _numeric_if_all(s))(pd.Series(cells[:, j], dtype=kind))
-                         for j, c in enumerate(cols)})
+    return pd.DataFrame({c: (lambda s: s if c == idcol else _numeric_if_all(s))(pd.Series(body[:, j], dtype=kind))
+                         for c, j in zip(cols, keep, strict=True)})
 
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
