@@ -225,6 +225,9 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         "notes": list(dict.fromkeys(notes)),
         "file": label,
         "skipped": AttrsFrame(pd.DataFrame(left, columns=["file", "kind", "reason"]).astype("str")),
+        # every file read, as a full path: write_log refuses to write over any of them
+        "paths": [str(Path(s).resolve()) for s in sources if not isinstance(s, pd.DataFrame)]
+        + ([str(roster_path)] if roster_path is not None else []),
     }
     _report(cohort, label, errors, roster_notes + mismatch, skipped, unreadable)
     return cohort

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.cohort import _natural_codes, _read_roster
+from bactivate.common import clean_names
 from bactivate.schema import AttrsFrame
 
 __all__ = ["pre_post"]
@@ -76,7 +77,8 @@ def pre_post(scores: pd.DataFrame, value: str, by: str = "client", time: str = "
     if not (pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype)):
         raise ValueError(f"pre_post: {value!r} is not a numeric score")
     df = pd.DataFrame({
-        by: scores[by].astype("str").where(scores[by].notna()),
+        # ids in the written form the roster and the logs use (NFC, spacing): see common.clean_name
+        by: clean_names(scores[by].astype("str")).where(scores[by].notna()),
         time: scores[time],
         "_value": v.astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
     }).dropna(subset=[by])

@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from bactivate import escape
 from bactivate.cohort import _natural_codes, _roster_for, client_weeks
 from bactivate.schema import RATINGS, AttrsFrame
 
@@ -428,7 +429,7 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
         ax.fill_between(m["week"], m["m_ci_low"], m["m_ci_high"], color=colours[lev], alpha=0.25,
                         linewidth=0, zorder=2)
         ax.plot(m["week"], m["m_mean"], color=colours[lev], marker="o", lw=2.2, zorder=3,
-                label=f"{lev} (n={n})")
+                label=f"{escape.label(lev)} (n={n})")
     label = _LABELS.get(value, value.replace("_", " ").capitalize())
     ax.set_xlabel("Week")
     ax.set_ylabel(label)
@@ -438,6 +439,6 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
     ax.autoscale_view(scalex=True, scaley=value not in RATINGS)
     ax.set_title(title or f"{label.split(' (')[0]} by {group} over weeks\n"
                  f"(mean with {ci:.0%} CI; thin lines: individual clients)", fontsize=11)
-    ax.legend(title=group, frameon=False)
+    ax.legend(title=escape.label(group), frameon=False)
     ax.grid(alpha=0.3)
     return ax

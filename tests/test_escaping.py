@@ -297,3 +297,17 @@ def test_balance_legend_shows_categories_named_like_its_columns():
     log["category"] = log["category"].replace({"Leisure": "entries", "Self-care": "category"})
     _, shown = _draw(ba.plot.balance(log))
     assert {"entries", "category", "Entries (point size)", "Category"} <= shown
+
+
+def test_trajectory_plot_shows_arm_names_as_typed():
+    from bactivate.trajectory import plot_trajectory
+
+    cohort, roster = ba.synth.cohort(n_clients=8, weeks=4, seed=3)
+    arms = {a: f"{a} ${i} arm $" for i, a in enumerate(sorted(roster["arm"].unique()))}
+    roster = roster.assign(arm=roster["arm"].map(arms))
+    fig, ax = plt.subplots()
+    plot_trajectory(cohort, group="arm", value="mood", roster=roster, ax=ax)
+    fig.canvas.draw()
+    shown = sorted(_shown(t).split(" (n=")[0] for t in ax.get_legend().get_texts())
+    assert shown == sorted(arms.values())
+    plt.close(fig)

@@ -469,3 +469,20 @@ def test_python_dash_m(tmp_path):
     done = subprocess.run([sys.executable, "-m", "bactivate", "validate", str(tmp_path / "no.csv")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stderr.startswith("bactivate: cannot read the log:")
+
+
+def test_write_log_never_writes_over_a_cohort_file_or_its_roster(tmp_path):
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    for name in ("C1.csv", "C2.csv"):
+        write_csv(folder, LOG, name=name)
+    roster = folder / "roster.csv"
+    roster.write_text("client,arm\nC1,BA\nC2,control\n")
+    cohort = ba.read_cohort(folder, roster=roster)
+    assert sorted(Path(p).name for p in cohort.attrs["paths"]) == ["C1.csv", "C2.csv", "roster.csv"]
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+    for target in (folder / "C2.csv", roster):
+        with pytest.raises(OutputError, match="is the file the log was read from"):
+            ba.write_log(cohort, target)
+    assert {p: p.read_bytes() for p in folder.iterdir()} == before
+    ba.write_log(cohort, tmp_path / "cohort-tidy.csv")  # anywhere else is fine

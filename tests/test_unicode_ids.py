@@ -249,3 +249,12 @@ def test_pseudonyms_do_not_depend_on_how_an_id_is_written():
     safe_roster = ba.deidentify(roster, key=key)
     assert set(safe_roster["client"]) == set(safe_log["client"])
     assert pseudonym(ZOE, key=key) in set(safe_log["client"])
+
+
+def test_questionnaire_ids_join_the_roster_in_any_unicode_form():
+    nfd = unicodedata.normalize("NFD", "Zoé")
+    scores = pd.DataFrame({"client": [nfd, nfd + " "], "week": [1, 8], "phq9_total": [15.0, 8.0]})
+    roster = pd.DataFrame({"client": ["Zoé"], "arm": ["BA"]})
+    out = ba.pre_post(scores, "phq9_total", roster=roster)
+    assert out["client"].tolist() == ["Zoé"]  # one client, not three
+    assert out["arm"].tolist() == ["BA"] and out["change"].tolist() == [-7.0]
