@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -320,23 +321,27 @@ def one_blas_thread():
 # below works on the distinct values of a column, never row by row.
 
 #: Characters that show as nothing and only split names: zero-width space, non-joiner and
-#: joiner, word joiner, and a byte-order mark inside the text.
+#: joiner, word joiner, and a byte-order mark inside the text. (A joiner between two emoji
+#: is kept: it makes them one picture, as in a family emoji.)
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_DROP = dict.fromkeys(map(ord, INVISIBLE))
+_DROP = dict.fromkeys(map(ord, INVISIBLE.replace("\u200d", "")))
+# a joiner not between two symbols (emoji are symbols, So; a variation selector may follow one)
+_LONE_JOINER = re.compile(r"(?<![\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d"
+                          r"|\u200d(?![\U0001F000-\U0001FAFF\u2600-\u27BF])")
 
 
 def clean_name(text: str) -> str:
     """*text* in one written form: the name as it reads, whatever keyboard or app typed it.
 
     Unicode NFC (``"e\\u0301"`` is ``"é"``); zero-width characters (U+200B-U+200D,
-    U+2060, U+FEFF) dropped; every run of whitespace (tabs, line breaks, non-breaking
+    U+2060, U+FEFF) dropped, but for a joiner between two emoji; every run of whitespace (tabs, line breaks, non-breaking
     and other Unicode spaces) one space; no space at either end. Case is kept.
 
     >>> clean_name(" Cafe\\u0301\\u00a0 with\\u200b Zoe ") == "Café with Zoe"
     True
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_DROP))
+        text = unicodedata.normalize("NFC", _LONE_JOINER.sub("", text.translate(_DROP)))
     return " ".join(text.split())
 
 

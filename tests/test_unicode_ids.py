@@ -258,3 +258,10 @@ def test_questionnaire_ids_join_the_roster_in_any_unicode_form():
     out = ba.pre_post(scores, "phq9_total", roster=roster)
     assert out["client"].tolist() == ["Zoé"]  # one client, not three
     assert out["arm"].tolist() == ["BA"] and out["change"].tolist() == [-7.0]
+
+
+def test_a_joiner_inside_an_emoji_is_kept_a_lone_one_dropped():
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # one picture, three people
+    assert common.clean_name(f"Dinner {family}") == f"Dinner {family}"
+    assert common.clean_name("Caf\u200de") == "Cafe"
+    assert common.clean_name("\u200d Walk \u200d") == "Walk"
