@@ -57,9 +57,17 @@ _LOG_FIELDS = frozenset(_SYNONYMS) - {"source", "entry"}
 _CONTENT_FIELDS = frozenset({"activity", "category", "mastery", "pleasure", "mood", "effort",
                              "planned", "done", "avoidance", "note"})
 
-# "(1-5)", "1–7", "(-3 to +3)", "(−3..3)" with a typographic minus sign
-_RANGE = re.compile(r"\(?\s*([-−]?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*\+?([-−]?\d+(?:\.\d+)?)\s*\)?")
-_OUT_OF = re.compile(r"(?:/|out of)\s*(10|100)\b")
+# "(1-5)", "1–7", "(-3 to +3)", "(−3..3)" with a typographic minus sign. Linear in the length of
+# the text: a number starts only where a run of digits starts (the look-behind), and its digits
+# and the spaces after it are taken whole (possessive), so a cell of 40,000 digits or spaces is
+# scanned once, not once per starting digit (that took minutes). An opening bracket is not part
+# of the match: header_key drops it with the other punctuation.
+_RANGE = re.compile(r"([-−]?(?<!\d)\d++(?:\.\d++)?)\s*+(?:-|–|—|to|\.\.)\s*+\+?([-−]?\d++(?:\.\d++)?)\s*+\)?")
+_OUT_OF = re.compile(r"(?:/|out of)\s*+(10|100)\b")
+#: A header is a few words. Only this many characters of a cell are looked at when it is
+#: matched as a header (a pasted paragraph or a 40,000-digit cell is not a header, and is not
+#: scanned whole each time the header row is looked for).
+MAX_HEADER_CHARS = 500
 _UNIT = re.compile(r"\((?:in\s+)?(min|mins|minutes|h|hr|hrs|hours)\)|\b(min|mins|minutes|hrs|hours)\b")
 
 
@@ -67,7 +75,11 @@ def header_key(text) -> str:
     """Normalise a header: lower case, scale hints and punctuation removed."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    s = str(text).strip().lower()
+    s = str(text)
+    if len(s) > MAX_HEADER_CHARS:
+        # not a header: a key no header has (it ends in "~"), from the cell's first characters
+        return re.sub(r"[^0-9a-z]+", "", s[:MAX_HEADER_CHARS].lower()) + "~"
+    s = s.strip().lower()
     s = _RANGE.sub(" ", s)
     s = _OUT_OF.sub(" ", s)
     return re.sub(r"[^0-9a-z]+", "", s)
@@ -99,7 +111,7 @@ def scale_hint(text) -> tuple[float, float] | None:
     """The rating scale a header declares, e.g. ``"M (0-10)"`` -> ``(0, 10)``."""
     if text is None:
         return None
-    s = str(text).lower()
+    s = str(text)[:MAX_HEADER_CHARS].lower()
     m = _RANGE.search(s)
     if m:
         lo, hi = (float(g.replace("−", "-")) for g in m.groups())
@@ -113,7 +125,7 @@ def scale_hint(text) -> tuple[float, float] | None:
 
 def duration_unit(text) -> str | None:
     """``"min"`` or ``"h"`` when a duration header names its unit."""
-    m = _UNIT.search(str(text).lower())
+    m = _UNIT.search(str(text)[:MAX_HEADER_CHARS].lower())
     if not m:
         return None
     unit = m.group(1) or m.group(2)

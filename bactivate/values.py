@@ -39,6 +39,23 @@ NOT_RATED = NOT_GIVEN | {"-", "–", "—", "--"}
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
+#: A date, time of day or duration is written in at most this many characters; a longer cell is
+#: not one (it is reported as unreadable like any other) and the patterns below never scan it,
+#: so that a pasted paragraph or a 40,000-digit cell costs microseconds, not minutes.
+MAX_VALUE_CHARS = 100
+#: How much of an unreadable cell a reason quotes (the whole cell stays in attrs["rejected"]).
+SHOWN_CHARS = 60
+
+
+def _shown(text: pd.Series) -> pd.Series:
+    """Cells as quoted in a reason: long ones cut to their first characters, with their length."""
+    text = text.astype("str")
+    n = text.str.len()
+    long = n > SHOWN_CHARS
+    if not long.any():
+        return text
+    return text.where(~long, text.str.slice(0, SHOWN_CHARS) + "… (" + n.astype("str") + " characters)")
+
 
 def coded(s) -> bool:
     """True for a column held as codes into its distinct values (a ``category`` Series).
@@ -224,10 +241,10 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         bad = got.isna()
         if bad.any():
             raw = s[left][bad].astype("str").str.strip()
-            reasons.loc[raw.index] = "'" + raw + "' is not a number: write a number such as 7 or 7.5"
+            reasons.loc[raw.index] = "'" + _shown(raw) + "' is not a number: write a number such as 7 or 7.5"
     inf = np.isinf(values)
     if inf.any():
-        reasons.loc[inf] = "'" + s[inf].astype("str") + "' is not a finite number"
+        reasons.loc[inf] = "'" + _shown(s[inf]) + "' is not a finite number"
         values = values.where(~inf)
     return values, reasons, denom
 
@@ -263,7 +280,7 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad = ~empty & out.isna()
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     if bad.any():
-        reasons[bad] = ("'" + s[bad].astype("str").str.strip()
+        reasons[bad] = ("'" + _shown(s[bad].astype("str").str.strip())
                         + "' is not yes or no: write yes or no (y/n, x, ✓, 1/0), or leave it blank")
     return out, reasons
 
@@ -367,18 +384,18 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
         nodate = nums[~serial].notna()
         if nodate.any():
             idx = nodate[nodate].index
-            reasons.loc[idx] = ("'" + cells[idx].astype("str")
+            reasons.loc[idx] = ("'" + _shown(cells[idx])
                                 + "' is a number, not a date: write the date, e.g. 2026-03-12")
         if len(text):  # text is parsed once per distinct value
             parsed = distinct(text, lambda u: _date_text(u, dayfirst, info))
             out.loc[text.index] = parsed["date"].astype("datetime64[ns]")
             far.loc[text.index] = parsed["far"].fillna(False).astype(bool)
     if far.any():
-        reasons[far] = ("'" + s[far].astype("str").str.strip() + "' is not a plausible date: "
+        reasons[far] = ("'" + _shown(s[far].astype("str").str.strip()) + "' is not a plausible date: "
                         f"write a date between {FIRST_YEAR} and {LAST_YEAR}, e.g. 2026-03-12")
     bad = ~empty & out.isna() & reasons.isna()
     if bad.any():
-        reasons[bad] = ("'" + s[bad].astype("str").str.strip()
+        reasons[bad] = ("'" + _shown(s[bad].astype("str").str.strip())
                         + "' is not a date I can read: write it as 2026-03-12 (or 12/03/2026)")
     return out, reasons, info
 
@@ -388,6 +405,11 @@ def _date_text(text: pd.Series, dayfirst: bool | None, info: dict) -> pd.DataFra
 
     Settles day/month order into *info* when *dayfirst* is None (see :func:`parse_date`).
     """
+    too_long = text.str.len() > MAX_VALUE_CHARS
+    if too_long.any():  # not dates (and never scanned): NaT, which the caller reports as unreadable
+        got = _date_text(text[~too_long], dayfirst, info)
+        return pd.DataFrame({"date": got["date"].reindex(text.index),
+                             "far": got["far"].reindex(text.index, fill_value=False)})
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     far = pd.Series(False, index=text.index)
     dmy = text.str.extract(_DMY)
@@ -470,8 +492,9 @@ def _settle_dayfirst(a: pd.Series, b: pd.Series, y: pd.Series, text: pd.Series) 
 
 # --------------------------------------------------------------------------- times
 
+# (the spaces are taken whole, possessive: "1", 4,000 spaces and "x" took a minute to fail)
 _TIME = re.compile(
-    r"^\s*(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE
+    r"^\s*+(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*+([ap])?\.?\s*+m?\.?\s*+$", re.IGNORECASE
 )
 _SLOT = re.compile(r"^\s*([^-–—]+?)\s*(?:-|–|—|to)\s*([^-–—]+?)\s*$", re.IGNORECASE)
 
@@ -500,6 +523,8 @@ _MIDNIGHT = re.compile(r"\b(?:12\s*)?midnight\b")
 def _one_time(text: str) -> tuple[float, float]:
     """(start, end) hours for a time or a slot such as ``7-8am`` or ``07:00–08:00``."""
     t = text.strip().lower()
+    if len(t) > MAX_VALUE_CHARS:
+        return np.nan, np.nan
     t = _MIDNIGHT.sub("00:00", _NOON.sub("12:00", t))
     one = _clock(t)
     if not np.isnan(one):
@@ -579,7 +604,7 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         bad = start.loc[cells.index].isna()
         if bad.any():
             idx = bad[bad].index
-            reasons.loc[idx] = ("'" + s[idx].astype("str").str.strip()
+            reasons.loc[idx] = ("'" + _shown(s[idx].astype("str").str.strip())
                                 + "' is not a time of day: write it as 14:00, 2pm or 2:30 PM")
     return (
         pd.to_timedelta(start.round(6), unit="h").dt.round("s"),
@@ -597,6 +622,8 @@ _DUR = re.compile(
 def _one_duration(text: str) -> float:
     """Minutes for ``30 min``, ``1h``, ``1.5 h``, ``1h 30m``, ``1:30``; NaN if unreadable."""
     t = text.strip().lower()
+    if len(t) > MAX_VALUE_CHARS:
+        return np.nan
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", t)
     if m:
         return int(m.group(1)) * 60 + int(m.group(2))
@@ -634,7 +661,7 @@ def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series
     bad = ~empty & minutes.isna()
     neg = minutes < 0
     if bad.any():
-        reasons[bad] = "'" + s[bad].astype("str").str.strip() + "' is not a duration (write e.g. 30 min or 1.5 h)"
+        reasons[bad] = "'" + _shown(s[bad].astype("str").str.strip()) + "' is not a duration (write e.g. 30 min or 1.5 h)"
     if neg.any():
         reasons[neg] = "a duration cannot be negative"
         minutes = minutes.where(~neg)
