@@ -873,14 +873,147 @@ def _choose_sheets(names: list[str], sheet, file: str) -> list[str]:
     return out
 
 
+#: Cells (rows x columns) of one Parquet table: a few KB of Parquet can declare a billion rows of
+#: one repeated value, all of which pandas would allocate. ~100 times a large log; CSV-sized.
+MAX_TABLE_CELLS = 100_000_000
+
+
 def _parquet(path: Path) -> Sheet:
+    """A Parquet table as a typed sheet. Every schema ends in a sheet or a LogError: columns of
+    nested types (lists, records, maps) and binary columns are turned into text first (see
+    :func:`_plain_column`), each with a notice; a column that bactivate reads (an activity, a
+    rating) holding lists is a LogError unless each list holds at most one value."""
+    import pyarrow.parquet as pq
+
     try:
-        df = pd.read_parquet(path)
+        pf = pq.ParquetFile(path)
+        meta = pf.metadata
+    except Exception as exc:
+        raise LogError(f"{path.name} could not be read as Parquet ({exc})") from None
+    n_cells = meta.num_rows * max(meta.num_columns, 1)
+    if n_cells > MAX_TABLE_CELLS:
+        raise LogError(
+            f"{path.name} holds {meta.num_rows:,} rows x {meta.num_columns:,} columns = {n_cells:,} "
+            f"cells (the file itself is {_mb(path.stat().st_size)}), more than the {MAX_TABLE_CELLS:,} "
+            "bactivate reads from one table: split it into smaller files (e.g. one per client)")
+    notices: list[str] = []
+    try:
+        schema = pf.schema_arrow
+        if any(_awkward(f.type) for f in schema):
+            table = pf.read()
+            for i, f in enumerate(table.schema):
+                if _awkward(f.type):
+                    col, said = _plain_column(table.column(i), f.name, path.name)
+                    table = table.set_column(i, f.name, col)
+                    notices.extend(said)
+            df = _arrow_frame(table, path.name, notices)
+        else:
+            df = pd.read_parquet(path)
+    except LogError:
+        raise
     except Exception as exc:
         raise LogError(f"{path.name} could not be read as Parquet ({exc})") from None
     cells = pd.DataFrame({j: _coded(df[c]) for j, c in enumerate(df.columns)})
     cells.index = pd.RangeIndex(1, len(df) + 1)
-    return Sheet(path.name, None, cells, typed_header=True, head=[str(c) for c in df.columns])
+    return Sheet(path.name, None, cells, typed_header=True, head=[str(c) for c in df.columns],
+                 notices=notices)
+
+
+def _awkward(t) -> bool:
+    """True for Arrow types pandas cannot hold as cells bactivate reads: nested and binary ones."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(t):
+        return _awkward(t.value_type)
+    return (pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)
+            or pa.types.is_fixed_size_binary(t) or getattr(pa.types, "is_binary_view", lambda _: False)(t))
+
+
+def _plain_column(col, name: str, file: str):
+    """``(column, notices)``: a nested or binary Parquet column as text.
+
+    Binary cells that are UTF-8 text become that text; other binary cells a placeholder such as
+    ``<4 bytes, not text>``. Lists, records (struct) and maps become their JSON text, e.g.
+    ``["Walk", "Run"]``; except that in a column bactivate reads (its header names a field: the
+    activity, a rating, a date) lists of at most one value are unwrapped, and longer lists, records
+    and maps are a LogError (one value per row: a multi-select is written one row per value).
+    """
+    import json
+
+    import pyarrow as pa
+
+    from bactivate import headers
+
+    t = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+    values = col.to_pylist()
+    rows = lambda idx: _listed([str(i + 2) for i in idx], 8)  # noqa: E731  (row 1 is the header)
+    field = headers.field_for(name)
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t) or \
+            not pa.types.is_nested(t):
+        out, bad = [], []
+        for i, v in enumerate(values):
+            if v is None:
+                out.append(None)
+                continue
+            try:
+                out.append(bytes(v).decode("utf-8"))
+            except UnicodeDecodeError:
+                out.append(f"<{len(v)} byte{'' if len(v) == 1 else 's'}, not text>")
+                bad.append(i)
+        said = [] if not bad else [  # binary cells that are all UTF-8 text are that text
+            f"{file}: column {name!r} holds binary data that is not text in {_plural_rows(bad)} "
+            f"({rows(bad)}), shown there as <N bytes, not text>; its other cells are read as UTF-8 text"]
+        return pa.array(out, type=pa.string()), said
+    kind = ("lists (several values in one cell)" if pa.types.is_list(t) or pa.types.is_large_list(t)
+            or pa.types.is_fixed_size_list(t) or "list_view" in str(t)
+            else "key-value maps" if pa.types.is_map(t) else "records (Parquet structs)"
+            if pa.types.is_struct(t) else f"values of type {t}")
+    is_list = kind.startswith("lists")
+    if field is not None and field != "source":
+        if is_list and all(v is None or len(v) <= 1 for v in values):
+            out = [None if not v else v[0] for v in values]
+            plain = pa.array(out)
+            if _awkward(plain.type):
+                plain, _ = _plain_column(plain, name, file)
+            return plain, [f"{file}: column {name!r} holds lists of one value each; read as that value"]
+        several = [i for i, v in enumerate(values) if v is not None and (not is_list or len(v) > 1)]
+        hint = (f"write one row per value (in pandas: df.explode({name!r})) and save the file again"
+                if is_list else f"write the {field} as plain text or a number in that column")
+        raise LogError(
+            f"{file}: column {name!r} holds {kind} in {_plural_rows(several)} ({rows(several)}), and "
+            f"bactivate reads one {field} per row: {hint}")
+
+    def plain(v):
+        if isinstance(v, list) and v and all(isinstance(p, tuple) and len(p) == 2 for p in v) and \
+                pa.types.is_map(t):
+            v = {str(k): x for k, x in v}
+        return v
+
+    out = [None if v is None else json.dumps(plain(v), ensure_ascii=False, default=str) for v in values]
+    return pa.array(out, type=pa.string()), [
+        f"{file}: column {name!r} holds {kind}; kept as their JSON text (json.loads reads it back)"]
+
+
+def _plural_rows(idx) -> str:
+    return f"{len(idx)} row" + ("" if len(idx) == 1 else "s")
+
+
+def _arrow_frame(table, file: str, notices: list[str]) -> pd.DataFrame:
+    """The table as pandas reads it; a column pandas cannot hold becomes text, with a notice."""
+    try:
+        return table.to_pandas()
+    except Exception:
+        pass
+    import pyarrow as pa
+
+    for i, f in enumerate(table.schema):
+        try:
+            table.column(i).to_pandas()
+        except Exception:
+            text = pa.array([None if v is None else str(v) for v in table.column(i).to_pylist()], type=pa.string())
+            table = table.set_column(i, f.name, text)
+            notices.append(f"{file}: column {f.name!r} (of type {f.type}) is kept as text")
+    return table.to_pandas()
 
 
 def _coded(s: pd.Series) -> pd.Series:
@@ -904,30 +1037,82 @@ _CONTROL = np.array([b not in (9, 10, 13) and b < 32 for b in range(256)])  # no
 
 def decode(data: bytes, name: str) -> str:
     """Text of a CSV file: UTF-8 (with or without BOM), UTF-16, else Windows-1252/Latin-1."""
+    return _decode(data, name)[0]
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, as surrogateescape keeps them
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """``(text, notices)`` of a CSV file, its encoding told per file.
+
+    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as they say. A file that is
+    UTF-8 but for a few bytes stays UTF-8: those bytes become U+FFFD and a notice names their
+    lines (reading the whole file as Windows-1252 garbled every accent: ``CafÃ©``). A file with
+    more bytes that are not UTF-8 than UTF-8 characters beyond ASCII is read as Windows-1252
+    (else Latin-1); that, and UTF-16 without a BOM, is said in a notice naming the encoding.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return _utf8_replaced(data[3:], name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            return data.decode("utf-16", errors="replace"), [
+                f"{name}: some bytes are not UTF-16 (the encoding its first bytes name) and were "
+                "replaced by \ufffd"]
     head = np.frombuffer(data[:4096], dtype=np.uint8)
     if np.count_nonzero(head == 0) > len(head) // 10:
         # UTF-16 without a BOM (every other byte of plain text is 0), or binary junk
-        for enc in ("utf-16-le", "utf-16-be"):
+        for enc, label in (("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")):
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
             if text[:200].isprintable() or "\n" in text[:2000]:
-                return text
+                return text, [f"{name} was read as UTF-16 ({label}, without the byte-order mark that "
+                              "says so); if its text looks wrong, save it as CSV UTF-8 and read it again"]
         raise _binary(name)
     if len(head) >= 64 and np.count_nonzero(_CONTROL[head]) > len(head) // 10:
         raise _binary(name)  # text people type has next to no control characters
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    high = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80)
+    bad = sum(len(m) for m in _NOT_UTF8.findall(text))
+    utf8_chars = len(text) - (len(data) - high) - bad  # characters beyond ASCII written in UTF-8
+    if utf8_chars >= bad:
+        return _utf8_replaced(data, name, text)
+    try:
+        return data.decode("cp1252"), [
+            f"{name} is not UTF-8: it was read as Windows-1252 (the encoding Excel on Windows saves "
+            "CSV in); if accents look wrong, save it as CSV UTF-8 and read it again"]
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), [
+            f"{name} is not UTF-8: it was read as Latin-1 (ISO-8859-1); if accents look wrong, save "
+            "it as CSV UTF-8 and read it again"]
+
+
+def _utf8_replaced(data: bytes, name: str, text: str | None = None) -> tuple[str, list[str]]:
+    """UTF-8 text with the bytes that are not UTF-8 replaced by U+FFFD, and a notice naming the
+    lines they are on (lines of the file, as an editor numbers them)."""
+    if text is None:
         try:
-            return data.decode("cp1252")
+            return data.decode("utf-8"), []
         except UnicodeDecodeError:
-            return data.decode("latin-1")
+            text = data.decode("utf-8", errors="surrogateescape")
+    lines, line, prev = [], 1, 0
+    for m in _NOT_UTF8.finditer(text):
+        line += text.count("\n", prev, m.start())
+        prev = m.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    text = _NOT_UTF8.sub(lambda m: "\ufffd" * len(m.group()), text)
+    where = ("line " if len(lines) == 1 else "lines ") + _listed([str(n) for n in lines], 10)
+    return text, [f"{name}: {where}: bytes that are not UTF-8 were replaced by \ufffd (the rest of the "
+                  "file is UTF-8); retype the characters there if they matter"]
 
 
 def _binary(name: str) -> LogError:
@@ -968,9 +1153,10 @@ def sniff_delimiter(text: str) -> str:
 def _csv(path: Path) -> Sheet:
     data = path.read_bytes()
     cells = _csv_arrow(data)
+    notices: list[str] = []
     if cells is None:
-        cells = _csv_text(data, path.name)
-    return Sheet(path.name, None, cells)
+        cells = _csv_text(data, path.name, notices)
+    return Sheet(path.name, None, cells, notices=notices)
 
 
 def _csv_arrow(data: bytes) -> pd.DataFrame | None:
@@ -1037,8 +1223,10 @@ def _csv_arrow(data: bytes) -> pd.DataFrame | None:
     return cells
 
 
-def _csv_text(data: bytes, name: str) -> pd.DataFrame:
-    text = decode(data, name)
+def _csv_text(data: bytes, name: str, notices: list[str] | None = None) -> pd.DataFrame:
+    text, said = _decode(data, name)
+    if notices is not None:
+        notices.extend(said)
     if not text.strip():
         raise LogError(f"{name} holds no text: export the log again")
     sep = sniff_delimiter(text)

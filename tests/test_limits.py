@@ -458,3 +458,220 @@ def test_device_is_refused():
     # apart: reading a device that never ends filled the memory
     got = read_apart("/dev/zero", timeout=30)
     assert got.get("error") == "LogError" and "zero is not a regular file (a device)" in got["message"], got
+
+
+# --------------------------------------------------------------------------- 3. Parquet schemas
+
+
+def _parquet(tmp_path, extra: dict, name: str = "log.parquet", n: int = 2) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {"Date": pa.array([f"2026-03-{2 + i:02d}" for i in range(n)]), "Time": pa.array(["09:00"] * n),
+               "Activity": pa.array(["Walk", "Read"][:n]), "Mastery (0-10)": pa.array([5, 6][:n]),
+               "Pleasure (0-10)": pa.array([6, 7][:n])}
+    columns.update(extra)
+    path = tmp_path / name
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def _pa():
+    import pyarrow as pa
+
+    return pa
+
+
+@pytest.mark.parametrize("kind, make, expected", [
+    ("list", lambda pa: pa.array([[1, 2], None]), ["[1, 2]", None]),
+    ("list of text", lambda pa: pa.array([["a", "é"], []]), ['["a", "é"]', "[]"]),
+    ("large list", lambda pa: pa.array([[1], [2, 3]], type=pa.large_list(pa.int64())), ["[1]", "[2, 3]"]),
+    ("struct", lambda pa: pa.array([{"x": 1, "y": "a"}, None]), ['{"x": 1, "y": "a"}', None]),
+    ("map", lambda pa: pa.array([[("k", 1)], [("j", 2)]], type=pa.map_(pa.string(), pa.int64())),
+     ['{"k": 1}', '{"j": 2}']),
+    ("list of structs", lambda pa: pa.array([[{"a": 1}], None]), ['[{"a": 1}]', None]),
+])
+def test_parquet_nested_extra_columns_are_kept_as_json_text(tmp_path, kind, make, expected):
+    path = _parquet(tmp_path, {"Tags": make(_pa())})
+    log, caught = read(path)
+    assert len(log) == 2 and log.attrs["rejected"].empty
+    got = [None if pd.isna(v) else v for v in log["Tags"].tolist()]
+    assert got == expected
+    note = next(n for n in log.attrs["notes"] if "'Tags'" in n)
+    assert "kept as their JSON text" in note and len(caught) == 1
+
+
+@pytest.mark.parametrize("typ", ["binary", "large_binary", "fixed"])
+def test_parquet_binary_columns_are_text_where_they_are_text(tmp_path, typ):
+    pa = _pa()
+    t = {"binary": pa.binary(), "large_binary": pa.large_binary(), "fixed": pa.binary(4)}[typ]
+    path = _parquet(tmp_path, {"Blob": pa.array([b"Walk", b"\xff\xfe\x00\x01"], type=t)})
+    log, caught = read(path)
+    assert log["Blob"].tolist() == ["Walk", "<4 bytes, not text>"]
+    note = next(n for n in log.attrs["notes"] if "'Blob'" in n)
+    assert "1 row (3)" in note and "<N bytes, not text>" in note
+
+
+def test_parquet_binary_text_column_reads_without_a_note(tmp_path):
+    pa = _pa()
+    path = _parquet(tmp_path, {"Activity": pa.array([b"Caf\xc3\xa9", b"Read"])})
+    log, caught = read(path)
+    assert log["activity"].tolist() == ["Café", "Read"] and not caught
+
+
+def test_parquet_binary_activity_that_is_not_text(tmp_path):
+    pa = _pa()
+    path = _parquet(tmp_path, {"Activity": pa.array([b"Walk", b"\xffRead"])})
+    log, caught = read(path)
+    assert log["activity"].tolist() == ["Walk", "<5 bytes, not text>"]
+    assert any("'Activity'" in n and "1 row (3)" in n for n in log.attrs["notes"])
+
+
+def test_parquet_multi_select_activity_is_a_logerror(tmp_path):
+    pa = _pa()
+    path = _parquet(tmp_path, {"Activity": pa.array([["Walk", "Run"], ["Read"]])})
+    with pytest.raises(ba.LogError) as info:
+        ba.read_log(path)
+    msg = str(info.value)
+    assert msg.startswith("log.parquet: column 'Activity' holds lists") and "1 row (2)" in msg
+    assert "one activity per row" in msg and "df.explode('Activity')" in msg
+
+
+def test_parquet_lists_of_one_value_in_a_read_column_are_unwrapped(tmp_path):
+    pa = _pa()
+    path = _parquet(tmp_path, {"Activity": pa.array([["Walk"], ["Read"]]), "Mastery (0-10)": pa.array([[5], None])})
+    log, caught = read(path)
+    assert log["activity"].tolist() == ["Walk", "Read"]
+    assert log["mastery"].tolist()[0] == 5 and pd.isna(log["mastery"].tolist()[1])
+    assert sum("lists of one value each" in n for n in log.attrs["notes"]) == 2
+
+
+def test_parquet_record_in_a_read_column_is_a_logerror(tmp_path):
+    pa = _pa()
+    path = _parquet(tmp_path, {"Mastery (0-10)": pa.array([{"v": 5}, {"v": 6}])})
+    with pytest.raises(ba.LogError, match=r"column 'Mastery \(0-10\)' holds records \(Parquet structs\) in 2 rows"):
+        ba.read_log(path)
+
+
+def test_parquet_declaring_too_many_cells(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_TABLE_CELLS", 9)
+    path = _parquet(tmp_path, {})
+    with pytest.raises(ba.LogError, match=r"log.parquet holds 2 rows x 5 columns = 10 cells"):
+        ba.read_log(path)
+
+
+# --------------------------------------------------------------------------- 4. encodings
+
+
+def _cafe_csv(folder: Path, name: str = "log.csv") -> bytes:
+    rows = [H + ["Note"]] + [[f"2026-03-{2 + i:02d}", "09:00", f"Café {i}", 5, 6, "très bien"] for i in range(20)]
+    return rows_to_csv(rows).encode("utf-8")
+
+
+def test_one_stray_byte_keeps_the_file_utf8_and_names_its_line(tmp_path):
+    data = _cafe_csv(tmp_path).split(b"\n")
+    data[4] = data[4].replace(b"tr\xc3\xa8s bien", b"tr\xe8s bien")  # line 5: one Windows-1252 byte
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"\n".join(data))
+    log, caught = read(path)
+    assert log["activity"].tolist() == [f"Café {i}" for i in range(20)]  # not CafÃ©
+    notes = log["note"].tolist()
+    assert notes[3] == "tr\ufffds bien" and notes[:3] + notes[4:] == ["très bien"] * 19
+    note = next(n for n in log.attrs["notes"] if "UTF-8" in n)
+    assert note.startswith("log.csv: line 5: bytes that are not UTF-8 were replaced by \ufffd")
+    assert len(caught) == 1 and "line 5" in str(caught[0].message)
+    assert_accounted(log, {(None, i) for i in range(2, 22)})
+
+
+def test_stray_bytes_on_several_lines_with_a_bom(tmp_path):
+    data = _cafe_csv(tmp_path).split(b"\n")
+    for i in (2, 9, 14):
+        data[i] = data[i] + b"\x92"
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(data))
+    log, caught = read(path)
+    assert log["activity"].str.startswith("Café").all()
+    assert any(n.startswith("log.csv: lines 3, 10 and 15: bytes that are not UTF-8") for n in log.attrs["notes"])
+
+
+def test_a_windows_1252_file_reads_with_a_note(tmp_path):
+    rows = [H + ["Note"]] + [[f"2026-03-{2 + i:02d}", "09:00", f"Café {i}", 5, 6, "it’s fine"] for i in range(5)]
+    path = tmp_path / "log.csv"
+    path.write_bytes(rows_to_csv(rows).encode("cp1252"))
+    log, caught = read(path)
+    assert log["activity"].tolist() == [f"Café {i}" for i in range(5)]
+    assert log["note"].tolist() == ["it’s fine"] * 5
+    assert any("read as Windows-1252" in n for n in log.attrs["notes"])
+    assert len(caught) == 1 and "Windows-1252" in str(caught[0].message)
+
+
+def test_latin1_bytes_windows_1252_lacks_read_as_latin1(tmp_path):
+    text = rows_to_csv([H, ["2026-03-02", "09:00", "Café\x81", 5, 6]])
+    path = tmp_path / "log.csv"
+    path.write_bytes(text.encode("latin-1"))
+    log, caught = read(path)
+    assert log["activity"].tolist() == ["Café\x81"]
+    assert any("read as Latin-1" in n for n in log.attrs["notes"])
+
+
+def test_utf16_without_a_bom_is_named(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(rows_to_csv([H, ["2026-03-02", "09:00", "Café", 5, 6]]).encode("utf-16-le"))
+    log, caught = read(path)
+    assert log["activity"].tolist() == ["Café"]
+    assert any("read as UTF-16 (little-endian" in n for n in log.attrs["notes"])
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b"")])
+def test_files_that_say_their_encoding_read_without_a_note(tmp_path, encoding, bom):
+    path = tmp_path / "log.csv"
+    path.write_bytes(bom + rows_to_csv([H, ["2026-03-02", "09:00", "Café", 5, 6]]).encode(encoding))
+    log, caught = read(path)
+    assert log["activity"].tolist() == ["Café"] and not caught
+
+
+# --------------------------------------------------------------------------- 5. hidden rows and columns
+
+
+def test_hidden_rows_and_columns_are_named(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Week 2"
+    ws.append(H + ["Note"])
+    for i in range(20):
+        ws.append([DAY + dt.timedelta(days=i), "09:00", f"Walk {i}", 5, 6, "ok"])
+    for r in (14, 15, 16, 30):  # row 30 holds nothing: not named
+        ws.row_dimensions[r].hidden = True
+    ws.column_dimensions["F"].hidden = True
+    ws.column_dimensions["K"].hidden = True  # holds nothing: not named
+    path = tmp_path / "log.xlsx"
+    wb.save(path)
+    log, caught = read(path)
+    assert len(log) == 20
+    assert_accounted(log, xlsx_data_rows(path, {"Week 2": 1}))
+    note = "log.xlsx: sheet 'Week 2': rows 14-16 and column F are hidden in the workbook and were read like the others"
+    assert note in log.attrs["notes"]
+    assert len(caught) == 1 and note in str(caught[0].message)
+
+
+def test_one_hidden_row_is_named(tmp_path):
+    path = write_xlsx(tmp_path, {"Log": week_rows(5)}, "log.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Log"].row_dimensions[3].hidden = True
+    wb.save(path)
+    log, caught = read(path)
+    assert "log.xlsx: sheet 'Log': row 3 is hidden in the workbook and was read like the others" in log.attrs["notes"]
+
+
+def test_hidden_rows_in_ods_are_named(tmp_path):
+    body = ods_rows(4, 0).replace("<table:table-row>", '<table:table-row table:visibility="collapse">', 3)
+    body = body.replace('<table:table-row table:visibility="collapse">', "<table:table-row>", 1)  # not the header
+    path = write_ods(tmp_path, body)
+    log, caught = read(path)
+    assert len(log) == 4
+    assert "log.ods: sheet 'Week 1': rows 2-3 are hidden in the workbook and were read like the others" in log.attrs["notes"]
+
+
+def test_no_hidden_note_for_plain_workbooks(tmp_path):
+    log, caught = read(write_xlsx(tmp_path, {"Log": week_rows(5)}, "log.xlsx"))
+    assert not caught and not any("hidden" in n for n in log.attrs["notes"])
