@@ -310,7 +310,11 @@ def test_csv_separators_and_encodings(tmp_path, sep, encoding):
     rows = [["Date", "Activity", "M", "P", "Notes"], ["2026-03-02", "Café", "7", "8", "très bien"],
             ["2026-03-03", "Read", "2", "9", ""]]
     path = write_csv(tmp_path, rows_to_csv(rows, sep), encoding=encoding)
-    log = read_clean(path)
+    if encoding == "cp1252":  # the fallback encoding is said, once
+        with pytest.warns(ba.LogWarning, match="read as Windows-1252"):
+            log = ba.read_log(path)
+    else:
+        log = read_clean(path)
     assert log["activity"].tolist() == ["Café", "Read"]
     assert log["note"].tolist()[0] == "très bien"
     assert_accounted(log, {(None, 2), (None, 3)})
