@@ -18,32 +18,36 @@ from __future__ import annotations
 
 import importlib
 
-from bactivate.accounting import accounting
+from bactivate._log import describe, filter_weeks
 from bactivate.avoidance import avoidance
 from bactivate.balance import balance
-from bactivate.cohort import client_summary, compare_groups, read_cohort
-from bactivate.common import describe, filter_weeks
-from bactivate.errors import LogError, LogWarning
-from bactivate.io import read_log, write_log
-from bactivate.mood import mood_by_activity, phase_effect
-from bactivate.outcomes import pre_post
-from bactivate.privacy import deidentify
-from bactivate.progress import progress, progress_trend, small_wins
-from bactivate.questionnaires import (
+from bactivate.cohort.compare import compare_groups
+from bactivate.cohort.outcomes import pre_post
+from bactivate.cohort.privacy import deidentify
+from bactivate.cohort.questionnaires import (
     phq9_outcomes,
     reliable_change,
     score_bads,
     score_bads_sf,
     score_phq9,
 )
+from bactivate.cohort.summary import client_summary
+from bactivate.cohort.trajectory import trajectory
+from bactivate.errors import LogError, LogWarning
+from bactivate.io.accounting import accounting
+from bactivate.io.cohort import read_cohort
+from bactivate.io.read import read_log, write_log
+from bactivate.mood import mood_by_activity, phase_effect
+from bactivate.progress import progress, progress_trend, small_wins
 from bactivate.suggest import suggest_next
-from bactivate.trajectory import trajectory
 
 __version__ = "0.1.0"
 
 # submodules loaded on first use: ba.plot, ba.synth, ...
-_SUBMODULES = {"stats", "plot", "synth", "schema", "present", "report", "sources", "values",
-               "headers", "scales", "questionnaires", "cohort", "privacy", "common"}
+_SUBMODULES = {"stats": "bactivate.stats", "plot": "bactivate.plot", "synth": "bactivate.synth",
+               "schema": "bactivate.schema", "present": "bactivate.present", "report": "bactivate.report",
+               "io": "bactivate.io", "cohort": "bactivate.cohort",
+               "questionnaires": "bactivate.cohort.questionnaires", "privacy": "bactivate.cohort.privacy"}
 
 __all__ = [
     "LogError", "LogWarning", "__version__",
@@ -58,7 +62,7 @@ __all__ = [
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        module = importlib.import_module(f"bactivate.{name}")
+        module = importlib.import_module(_SUBMODULES[name])
         globals()[name] = module
         return module
     raise AttributeError(f"module 'bactivate' has no attribute {name!r}")

@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bactivate.common import WEEKDAYS, grouped_mean_ci, happened, require, with_calendar
+from bactivate._grouped import grouped_mean_ci
+from bactivate._log import WEEKDAYS, happened, require, with_calendar
 
 #: Parts of the day used for skipped plans (start hour, inclusive).
 DAYPARTS = (("night", 0), ("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bactivate.common import grouped_mean_ci, happened, require, with_calendar
+from bactivate._grouped import grouped_mean_ci
+from bactivate._log import happened, require, with_calendar
 
 _BY = ("activity", "category", "week", "day")
 

@@ -28,8 +28,14 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+from bactivate import __version__
 from bactivate.errors import LogError
 from bactivate.escape import terminal
+from bactivate.io.accounting import accounting_text
+from bactivate.io.formats import FORMATS
+from bactivate.io.read import read_log
+from bactivate.outputs import OutputError
+from bactivate.report import ReportError, SetupError, render_report
 
 
 def _day(text: str) -> str:
@@ -41,8 +47,6 @@ def _day(text: str) -> str:
 
 def _reading_options(parser: argparse.ArgumentParser) -> None:
     """The options that say how to read the log, shared by ``report`` and ``validate``."""
-    from bactivate.formats import FORMATS
-
     parser.add_argument("--client", help="the client's name or id, if the log does not say")
     parser.add_argument("--format", default="auto", choices=("auto", "long", "tidy", *FORMATS),
                         help="the log's layout (default: auto, told apart from the headers and cells)")
@@ -64,8 +68,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bactivate import __version__
-
     parser = _Parser(
         prog="bactivate",
         description="Behavioral activation activity logs: client reports and row checks.",
@@ -84,8 +86,6 @@ def main(argv: list[str] | None = None) -> int:
     _reading_options(val)
     val.add_argument("--all", action="store_true", help="list every row set aside, not the first 50")
     args = parser.parse_args(argv)
-    from bactivate.outputs import OutputError
-    from bactivate.report import ReportError, SetupError
 
     try:
         if args.command == "validate":
@@ -136,8 +136,6 @@ def _reading(args) -> dict:
 
 
 def _validate(args) -> int:
-    from bactivate.accounting import accounting_text
-    from bactivate.io import read_log
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -148,7 +146,6 @@ def _validate(args) -> int:
 
 
 def _report(args) -> int:
-    from bactivate.report import render_report
 
     src = Path(args.log)
     out = Path(args.output) if args.output else src.with_name(src.stem + "-report.html")

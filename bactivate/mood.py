@@ -38,16 +38,9 @@ import numpy as np
 import pandas as pd
 
 from bactivate import stats
-from bactivate.cohort import _natural_codes
-from bactivate.common import (
-    bare,
-    day_numbers,
-    flags,
-    happened,
-    one_blas_thread,
-    require,
-    with_calendar,
-)
+from bactivate._blas import one_blas_thread
+from bactivate._log import bare, day_numbers, flags, happened, require, with_calendar
+from bactivate.cohort.summary import _natural_codes
 from bactivate.lazy import Lazy
 
 _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
@@ -313,7 +306,7 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
                 continue
             owner = members[ci_rows]
             rng = np.random.default_rng(seed)
-            idx = stats._resample_index(rng, n, n_boot, b or None)
+            idx = stats.resample_index(rng, n, n_boot, b or None)
             counts = np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n * n_boot)
             counts_t = counts.reshape(n_boot, n).T.astype("float64")  # days x resamples
             rows = cstart[owner][:, None] + np.arange(n)[None, :]

@@ -36,6 +36,13 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentF
 from matplotlib.transforms import offset_copy
 
 from bactivate import escape
+from bactivate.avoidance import avoidance as _avoidance
+from bactivate.balance import balance as _balance
+from bactivate.cohort.trajectory import plot_trajectory
+from bactivate.mood import mood_by_activity as _mood_by_activity
+from bactivate.mood import phase_effect as _phase_effect
+from bactivate.progress import progress as _progress
+from bactivate.progress import small_wins as _small_wins
 
 __all__ = ["avoidance", "balance", "balance_weeks", "mood_by_activity", "phase_effect", "progress",
            "skipped", "timeline"]
@@ -79,11 +86,13 @@ def _new_ax(ax, size):
     return ax
 
 
-def _analysis(name: str):
-    """The analysis function *name* of bactivate (imported lazily, as bactivate does)."""
-    import bactivate
+_ANALYSES = {"balance": _balance, "mood_by_activity": _mood_by_activity, "phase_effect": _phase_effect,
+             "avoidance": _avoidance, "progress": _progress, "small_wins": _small_wins}
 
-    return getattr(bactivate, name)
+
+def _analysis(name: str):
+    """The analysis function *name* (balance, mood_by_activity, ...)."""
+    return _ANALYSES[name]
 
 
 def _is_log(data) -> bool:
@@ -805,7 +814,5 @@ def _stack_wins(wins: pd.DataFrame) -> pd.DataFrame:
 
 def trajectory(data=None, *, group: str = "arm", value: str = "mood", ax=None, **kwargs):
     """Mean trajectories by arm with CI bands and faint client lines (see
-    :func:`bactivate.trajectory.plot_trajectory`); takes a cohort or its weekly means."""
-    from bactivate.trajectory import plot_trajectory
-
+    :func:`bactivate.cohort.trajectory.plot_trajectory`); takes a cohort or its weekly means."""
     return plot_trajectory(data, group=group, value=value, ax=ax, **kwargs)

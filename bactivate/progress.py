@@ -18,18 +18,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bactivate.cohort import _natural_codes
-from bactivate.common import (
+from bactivate._grouped import group_mean, grouped_slopes
+from bactivate._log import (
     bare,
     day_numbers,
     days_to_datetime,
     flags,
-    group_mean,
-    grouped_slopes,
     happened,
     require,
     with_calendar,
 )
+from bactivate.cohort.summary import _natural_codes
 from bactivate.schema import AttrsFrame
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")

@@ -18,6 +18,10 @@ import threading
 from importlib import resources
 from pathlib import Path
 
+from bactivate.errors import LogError
+from bactivate.io.files import file_kind
+from bactivate.outputs import OutputError, check_output, replacing, same_file
+
 NOTEBOOKS = ("client-report", "cohort-comparison", "teaching-demo")
 
 
@@ -60,8 +64,6 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
         kernel did not start (a ``ReportError``).
     ReportError : the notebook stopped with any other error.
     """
-    from bactivate.outputs import OutputError, check_output, replacing, same_file
-    from bactivate.sources import file_kind
 
     source = Path(log)
     log = source.resolve()
@@ -240,7 +242,6 @@ def _ready_exporter() -> None:
 
 def _stopped(exc) -> Exception:
     """The error to raise when the notebook stopped: a LogError for a log it could not read."""
-    from bactivate.errors import LogError
 
     if exc.ename == "LogError":
         return LogError(exc.evalue)

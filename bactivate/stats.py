@@ -586,7 +586,7 @@ def bh(pvalues):
 # --------------------------------------------------------------------------- resampling
 
 
-def _resample_index(rng: np.random.Generator, n: int, n_boot: int, block: int | None):
+def resample_index(rng: np.random.Generator, n: int, n_boot: int, block: int | None):
     """(n_boot, n) matrix of indices: iid, or moving blocks of length ``block``."""
     if block is None or block == 1 or n == 1:
         return rng.integers(0, n, size=(n_boot, n))
@@ -660,8 +660,8 @@ def bootstrap_mean_diff(x, y, n_boot: int = 2000, ci: float = 0.95, seed=None, b
     if ys.size == 0:
         raise ValueError("y has no values (empty or all missing)")
     rng = np.random.default_rng(seed)
-    mx = xs[_resample_index(rng, xs.size, n_boot, block)].mean(axis=1)
-    my = ys[_resample_index(rng, ys.size, n_boot, block)].mean(axis=1)
+    mx = xs[resample_index(rng, xs.size, n_boot, block)].mean(axis=1)
+    my = ys[resample_index(rng, ys.size, n_boot, block)].mean(axis=1)
     diffs = my - mx
     alpha = 1.0 - ci
     low, high = np.quantile(diffs, [alpha / 2.0, 1.0 - alpha / 2.0])

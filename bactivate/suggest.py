@@ -30,9 +30,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._log import happened, require, with_calendar
 from bactivate.avoidance import avoidance as _avoidance
 from bactivate.balance import balance
-from bactivate.common import happened, require, with_calendar
 from bactivate.mood import TESTED, mood_by_activity
 
 WEIGHTS = {"mood": 0.35, "reward": 0.25, "low_effort": 0.15, "room": 0.10, "neglected": 0.15}

@@ -1244,7 +1244,7 @@ def questionnaires(log, roster=None, *, seed=None, every_weeks: int = 1,
     Each client fills in both questionnaires at the end of every
     *every_weeks*-th week of their log (weeks 1, 1 + every_weeks, ...),
     answering from the same weeks the log describes (``log.attrs["truth"]``).
-    Item numbers and scoring follow :mod:`bactivate.questionnaires`
+    Item numbers and scoring follow :mod:`bactivate.cohort.questionnaires`
     (``score_phq9``, ``score_bads_sf``); no item wording is involved.
 
     The generating model, for client ``i`` in week ``w`` (vectorised over

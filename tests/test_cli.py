@@ -142,15 +142,15 @@ AMBIGUOUS = "Date,Activity,M\n05/03/2026,Walk,9\n07/03/2026,Read,0\n"  # 5 March
 @pytest.fixture
 def read_log_calls(monkeypatch):
     """The keywords ``validate`` passes to read_log (the real loader still reads the file)."""
-    import bactivate.io
+    import bactivate.cli
 
-    calls, real = [], bactivate.io.read_log
+    calls, real = [], bactivate.cli.read_log
 
     def spy(path, **kw):
         calls.append(kw)
         return real(path, **kw)
 
-    monkeypatch.setattr(bactivate.io, "read_log", spy)
+    monkeypatch.setattr(bactivate.cli, "read_log", spy)
     return calls
 
 
@@ -195,7 +195,7 @@ def test_bad_reading_options_are_usage_errors(tmp_path, capsys, command, argv):
 
 
 def test_report_passes_the_reading_options_to_the_notebook(tmp_path, capsys, monkeypatch):
-    import bactivate.report
+    import bactivate.cli
 
     seen = {}
 
@@ -203,7 +203,7 @@ def test_report_passes_the_reading_options_to_the_notebook(tmp_path, capsys, mon
         seen.update(kw, log=log, output=output)
         return output
 
-    monkeypatch.setattr(bactivate.report, "render_report", fake)
+    monkeypatch.setattr(bactivate.cli, "render_report", fake)
     path = write_csv(tmp_path, AMBIGUOUS)
     code, out, _ = run(capsys, "report", str(path), "--format", "grid", "--week-start", "2026-03-02",
                        "--dayfirst", "--client", "Sam")

@@ -3,7 +3,7 @@
 The ground truth is not copied here: it is regenerated with the same call
 data/sample/make_samples.py makes (its ``cohort_data`` and ``questionnaire_data``),
 so the tests follow the script if the sample is ever remade with other settings.
-Also the tests of :func:`bactivate.outcomes.pre_post`.
+Also the tests of :func:`bactivate.cohort.outcomes.pre_post`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import bactivate as ba
-from bactivate.outcomes import pre_post
+from bactivate.cohort.outcomes import pre_post
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

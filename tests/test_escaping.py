@@ -300,7 +300,7 @@ def test_balance_legend_shows_categories_named_like_its_columns():
 
 
 def test_trajectory_plot_shows_arm_names_as_typed():
-    from bactivate.trajectory import plot_trajectory
+    from bactivate.cohort.trajectory import plot_trajectory
 
     cohort, roster = ba.synth.cohort(n_clients=8, weeks=4, seed=3)
     arms = {a: f"{a} ${i} arm $" for i, a in enumerate(sorted(roster["arm"].unique()))}

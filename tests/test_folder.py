@@ -1,4 +1,4 @@
-"""read_cohort's fast path (bactivate.folder): files of one CSV layout read as one table.
+"""read_cohort's fast path (bactivate.io.many): files of one CSV layout read as one table.
 
 Every test reads the same files twice, through the fast path and one by one (the fast
 path switched off), and requires the same cohort: rows, dtypes, set-aside rows with their
@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 import bactivate as ba
-from bactivate import folder
 from bactivate.errors import LogError
+from bactivate.io import cohort as io_cohort
+from bactivate.io import many as folder
 
 HEAD = "date,time,activity,category,mastery,pleasure,mood,planned,done,avoidance,note\n"
 
@@ -27,11 +28,11 @@ def both(monkeypatch, src, **kw):
         calls.append(got is not None)
         return got
 
-    monkeypatch.setattr(folder, "read_many", spy)
+    monkeypatch.setattr(io_cohort, "read_many", spy)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fast = ba.read_cohort(src, **kw)
-        monkeypatch.setattr(folder, "read_many", lambda *a, **k: None)
+        monkeypatch.setattr(io_cohort, "read_many", lambda *a, **k: None)
         slow = ba.read_cohort(src, **kw)
     return fast, slow, calls[0]
 

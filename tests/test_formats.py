@@ -202,7 +202,7 @@ def test_daylio_entry_without_activity_keeps_its_mood(tmp_path):
 
 
 def test_daylio_default_moods():
-    assert ba.io.DAYLIO_MOODS == {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
+    assert ba.io.read.DAYLIO_MOODS == {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
 
 
 def test_daylio_custom_moods_need_mood_map(tmp_path):
@@ -639,7 +639,7 @@ def test_bearable_export(tmp_path):
 
 
 def test_bearable_slots_are_documented_hours():
-    from bactivate.formats.bearable import SLOTS
+    from bactivate.io.formats.bearable import SLOTS
 
     assert SLOTS == {"pre": "06:00", "am": "09:00", "mid": "13:00", "pm": "19:00", "all day": "12:00"}
 
@@ -713,8 +713,8 @@ def test_sample_files_are_detected_and_read_cleanly(name, fmt):
                                   SAMPLES.parent / "cohort" / "C001.csv",
                                   SAMPLES.parent / "questionnaires.csv"], ids=lambda p: p.name)
 def test_the_other_samples_are_not_taken_for_a_format(path):
-    from bactivate.formats import detect
-    from bactivate.sources import read_sheets
+    from bactivate.io.detect import detect
+    from bactivate.io.files import read_sheets
 
     assert detect(read_sheets(path), path.name) == ("long", None)
 

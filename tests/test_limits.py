@@ -35,7 +35,9 @@ from conftest import (
 )
 
 import bactivate as ba
-from bactivate import headers, sources, values
+from bactivate.io import cells as values
+from bactivate.io import files as sources
+from bactivate.io import headers
 
 H = ["Date", "Time", "Activity", "Mastery (0-10)", "Pleasure (0-10)"]
 DAY = dt.datetime(2026, 3, 2)

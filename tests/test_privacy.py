@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import bactivate as ba
-from bactivate.privacy import pseudonym
+from bactivate.cohort.privacy import pseudonym
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "cohort"
 KEY = "correct horse battery staple, kept apart from the data"

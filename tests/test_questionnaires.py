@@ -1,4 +1,4 @@
-"""Tests for bactivate.questionnaires.
+"""Tests for bactivate.cohort.questionnaires.
 
 Scores are checked against hand-worked examples written out in the tests and
 against the published scoring keys (item numbers only):
@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bactivate as ba
-import bactivate.questionnaires as q
+import bactivate.cohort.questionnaires as q
 
 PHQ_EXAMPLE = [3, 2, 1, 0, 1, 2, 3, 0, 1]          # total 13
 

@@ -291,7 +291,7 @@ def test_not_rated_words_are_blank_and_said_so(tmp_path):
 
 
 def test_large_files_show_their_reading_stages(tmp_path, monkeypatch, capsys):
-    from bactivate import io as bio
+    from bactivate.io import read as bio
 
     monkeypatch.setattr(bio, "LARGE_FILE", 10)
     monkeypatch.setattr(bio, "_PROGRESS_DISABLE", False)
@@ -441,7 +441,7 @@ def test_hidden_sheet_is_read_and_named(tmp_path):
 
 
 def test_formula_scan_does_not_run_into_the_next_cell():
-    from bactivate.sources import _CACHED, _FORMULA_CELL
+    from bactivate.io.files import _CACHED, _FORMULA_CELL
 
     xml = (b'<row><c r="A2" s="1"/><c r="B2"><v>3</v></c><c r="C2"><f>A1</f><v/></c>'
            b'<c r="D2"><f>A1</f><v>4</v></c><x:c r="E2" s="2"><x:f t="shared" si="0"/><x:v></x:v></x:c></row>')

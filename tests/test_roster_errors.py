@@ -267,14 +267,15 @@ def test_a_pipe_in_the_folder_is_listed_never_opened(tmp_path):
 
 
 def test_the_fast_path_falls_back_when_a_csv_is_empty_or_junk(tmp_path, monkeypatch):
-    from bactivate import folder
+    from bactivate.io import cohort as io_cohort
+    from bactivate.io import many as folder
 
     d = logs(tmp_path, "C001.csv", "C002.csv", "C003.csv")
     (d / "C004.csv").write_bytes(b"")
     (d / "C005.csv").write_bytes(bytes(range(256)) * 20)
     got = []
     real = folder.read_many
-    monkeypatch.setattr(folder, "read_many", lambda *a, **k: got.append(real(*a, **k)) or got[-1])
+    monkeypatch.setattr(io_cohort, "read_many", lambda *a, **k: got.append(real(*a, **k)) or got[-1])
     cohort, _ = read(d)
     assert got == [None]
     assert cohort["client"].nunique() == 3

@@ -637,7 +637,7 @@ def test_bh_properties(p):
 
 def test_grouped_slopes_match_linregress_per_group():
     """common.grouped_slopes (closed form, every group at once) against scipy.stats.linregress per group."""
-    from bactivate.common import grouped_slopes
+    from bactivate._grouped import grouped_slopes
 
     rng = np.random.default_rng(4)
     groups, xs, ys = [], [], []

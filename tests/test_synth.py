@@ -519,7 +519,7 @@ def test_questionnaires_shape_names_and_ranges(trial, answers):
 
 def test_questionnaires_score_with_the_package(answers):
     """Every problem the scorers report is a planted blank; PHQ-9 prorates one or two blanks."""
-    from bactivate.questionnaires import BADS_SF_SUBSCALES, score_bads_sf, score_phq9
+    from bactivate.cohort.questionnaires import BADS_SF_SUBSCALES, score_bads_sf, score_phq9
 
     q = answers
     phq = score_phq9(q)
@@ -544,7 +544,7 @@ def test_phq9_goes_down_as_mood_goes_up(answers):
     The binomial item noise gives a total an SD of about 2.3; over 1,600
     questionnaires the mean of (observed - expected) has an SE of about 0.06.
     """
-    from bactivate.questionnaires import score_phq9
+    from bactivate.cohort.questionnaires import score_phq9
 
     truth = answers.attrs["truth"]["weeks"]
     total = score_phq9(answers)["phq9_total"].astype("float64")
@@ -567,7 +567,7 @@ def test_bads_sf_activation_rises_and_avoidance_falls_in_the_ba_arm(trial, answe
     A client's Activation score has an SD of about 4 (items plus item profile), so an arm's
     mean over 100 clients and two weeks has an SE of about 0.3-0.4.
     """
-    from bactivate.questionnaires import score_bads_sf
+    from bactivate.cohort.questionnaires import score_bads_sf
 
     log, roster = trial
     bads = score_bads_sf(answers)

@@ -18,7 +18,14 @@ import pytest
 from scipy import stats as st
 
 import bactivate as ba
-from bactivate.trajectory import OPTIMIZERS, ConvergenceError, plot_trajectory, trajectory, weekly
+from bactivate._log import happened
+from bactivate.cohort.trajectory import (
+    OPTIMIZERS,
+    ConvergenceError,
+    plot_trajectory,
+    trajectory,
+    weekly,
+)
 
 matplotlib.use("Agg")
 
@@ -66,7 +73,7 @@ def test_weekly_scales_a_short_last_week():
     w = weekly(cut, "activities")
     last = w.iloc[-1]
     assert last["days"] == 3
-    did = ba.common.happened(cut)
+    did = happened(cut)
     n_last = (did["start"] >= did["start"].min().normalize() + pd.Timedelta(days=7)).sum()
     assert last["activities"] == pytest.approx(n_last * 7 / 3)
 
@@ -245,7 +252,7 @@ def test_public_functions_survive_importing_their_modules_and_import_stays_light
         "import sys, types\n"
         "import bactivate as ba\n"
         "assert 'statsmodels' not in sys.modules and 'matplotlib' not in sys.modules\n"
-        "import bactivate.trajectory, bactivate.progress, bactivate.balance, bactivate.avoidance\n"
+        "import bactivate.cohort.trajectory, bactivate.progress, bactivate.balance, bactivate.avoidance\n"
         "assert 'statsmodels' not in sys.modules and 'matplotlib' not in sys.modules\n"
         "for f in (ba.trajectory, ba.progress, ba.balance, ba.avoidance):\n"
         "    assert isinstance(f, types.FunctionType), f\n"

@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 
 import bactivate as ba
-from bactivate import common, folder
-from bactivate.privacy import pseudonym
+from bactivate import _names as common
+from bactivate.cohort.privacy import pseudonym
+from bactivate.io import cohort as io_cohort
+from bactivate.io import many as folder
 
 NFC = "Caf\u00e9"
 NFD = unicodedata.normalize("NFD", NFC)
@@ -185,9 +187,9 @@ def both(monkeypatch, src, **kw):
         took.append(got is not None)
         return got
 
-    monkeypatch.setattr(folder, "read_many", spy)
+    monkeypatch.setattr(io_cohort, "read_many", spy)
     fast = quiet(ba.read_cohort, src, **kw)
-    monkeypatch.setattr(folder, "read_many", lambda *a, **k: None)
+    monkeypatch.setattr(io_cohort, "read_many", lambda *a, **k: None)
     slow = quiet(ba.read_cohort, src, **kw)
     assert took == [True]
     return fast, slow

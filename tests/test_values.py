@@ -1,4 +1,4 @@
-"""The cell parsers (bactivate.values), header recognition (bactivate.headers) and scales."""
+"""The cell parsers (bactivate.io.cells), header recognition (bactivate.io.headers) and scales."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bactivate import headers, values
 from bactivate.errors import LogError
-from bactivate.scales import KNOWN, settle_scale, to_0_10
+from bactivate.io import cells as values
+from bactivate.io import headers
+from bactivate.io.scales import KNOWN, settle_scale, to_0_10
 
 
 def S(*cells):
@@ -214,7 +215,7 @@ def test_parse_duration():
     ("just one line\n", ","),
 ])
 def test_sniff_delimiter(text, sep):
-    from bactivate.sources import sniff_delimiter
+    from bactivate.io.files import sniff_delimiter
 
     assert sniff_delimiter(text) == sep
 

@@ -60,7 +60,7 @@ def _shown(text: pd.Series) -> pd.Series:
 def coded(s) -> bool:
     """True for a column held as codes into its distinct values (a ``category`` Series).
 
-    The loader reads CSV and Parquet columns this way (see :mod:`bactivate.sources`), so that
+    The loader reads CSV and Parquet columns this way (see :mod:`bactivate.io.files`), so that
     every parser below works on the distinct values of a column, not on each of its rows.
     """
     return isinstance(s, pd.Series) and isinstance(s.dtype, pd.CategoricalDtype)
@@ -202,7 +202,7 @@ def numeric(s: pd.Series) -> pd.Series:
     return distinct(s, lambda u: pd.to_numeric(u, errors="coerce")).astype("float64")
 
 
-def _is_type(s: pd.Series, types) -> pd.Series:
+def is_type(s: pd.Series, types) -> pd.Series:
     """True where a cell is an instance of *types*; tested once per distinct cell, not per row.
 
     Cells that compare equal (1, 1.0, True) share one test, which is safe here:
@@ -342,7 +342,7 @@ def _from_objects(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if s.dtype != object:
         return out, far
     # a type test per cell; the parsing below works on whole columns
-    is_dt = _is_type(s, _dt.date | pd.Timestamp | np.datetime64)
+    is_dt = is_type(s, _dt.date | pd.Timestamp | np.datetime64)
     if is_dt.any():
         got, got_far = _ns(s[is_dt].astype(object))
         out[is_dt] = got
@@ -581,7 +581,7 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     cells = s[~empty]
     if len(cells):
         # datetime.time / datetime objects
-        is_obj = _is_type(cells, _dt.time | _dt.datetime | pd.Timestamp)
+        is_obj = is_type(cells, _dt.time | _dt.datetime | pd.Timestamp)
         if is_obj.any():
             objs = cells[is_obj]
             start.loc[objs.index] = _per_unique(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bactivate.escape import terminal
-from bactivate.io import NOT_A_LOG_ROW, PROBLEM
+from bactivate.io.read import NOT_A_LOG_ROW, PROBLEM
 
 
 def _part(source: pd.Series) -> pd.Series:

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from bactivate import values
+from bactivate.io import cells as values
 
 
 def key(cell) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.errors import LogError
+from bactivate.io import headers
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: legacy .xls, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -942,8 +943,6 @@ def _plain_column(col, name: str, file: str):
 
     import pyarrow as pa
 
-    from bactivate import headers
-
     t = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
     values = col.to_pylist()
     rows = lambda idx: _listed([str(i + 2) for i in idx], 8)  # noqa: E731  (row 1 is the header)
@@ -1152,20 +1151,20 @@ def sniff_delimiter(text: str) -> str:
 
 def _csv(path: Path) -> Sheet:
     data = path.read_bytes()
-    cells = _csv_arrow(data)
+    cells = read_csv_fast(data)
     notices: list[str] = []
     if cells is None:
         cells = _csv_text(data, path.name, notices)
     return Sheet(path.name, None, cells, notices=notices)
 
 
-def _csv_arrow(data: bytes) -> pd.DataFrame | None:
+def read_csv_fast(data: bytes) -> pd.DataFrame | None:
     """The cells of a plain UTF-8 CSV, read by pyarrow, each column coded into its distinct cells.
 
     This is the fast path for the common file: UTF-8, every line one record of the same
     width, no line break inside a quoted cell (so that record *i* is line *i + 1*). Each
     column comes back as a ``category`` Series whose categories are the column's distinct
-    cells as text, which the parsers in :mod:`bactivate.values` read once each. Any other
+    cells as text, which the parsers in :mod:`bactivate.io.cells` read once each. Any other
     file returns None and is read by :func:`_csv_text`, which handles every case.
     """
     if data.startswith(b"\xef\xbb\xbf"):
@@ -1297,3 +1296,10 @@ def column_letter(j: int) -> str:
         j, r = divmod(j - 1, 26)
         s = chr(65 + r) + s
     return s
+
+
+def frame_sheet(df: pd.DataFrame) -> Sheet:
+    """A DataFrame given to read_log as one sheet of typed cells, its column names the header."""
+    cells = pd.DataFrame({j: _coded(df.iloc[:, j]) for j in range(df.shape[1])})
+    cells.index = pd.RangeIndex(1, len(df) + 1)
+    return Sheet("<DataFrame>", None, cells, typed_header=True, head=list(map(str, df.columns)))

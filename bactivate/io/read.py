@@ -22,12 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bactivate import headers, values
-from bactivate.common import merge_names, merge_notes
+from bactivate._names import merge_names, merge_notes
 from bactivate.errors import LogError, LogWarning
-from bactivate.scales import settle_scale, to_0_10
+from bactivate.io import cells as values
+from bactivate.io import detect, formats, headers
+from bactivate.io.files import Sheet, column_letter, frame_sheet, read_sheets
+from bactivate.io.scales import settle_scale, to_0_10
+from bactivate.outputs import check_output, replacing
 from bactivate.schema import FLAGS, RATINGS, TIDY_COLUMNS, AttrsFrame, conform
-from bactivate.sources import Sheet, _coded, column_letter, read_sheets
 
 #: Daylio's five default mood labels, mapped onto 0-10.
 DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
@@ -45,8 +47,6 @@ _TOTALS_LABEL = re.compile(
     r"(?:\d.*|\(.*)?)?$",
     re.IGNORECASE,
 )
-_TITLE_CLIENT = re.compile(r"\b(?:client|name|participant)\s*(?:name|id)?\s*[:=][ \t]*([^()\n,;|]+)",
-                           re.IGNORECASE)
 NOT_A_LOG_ROW = "not a log row"
 PROBLEM = "problem"
 
@@ -107,7 +107,6 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     """
     if errors not in ("warn", "raise", "ignore"):
         raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
-    from bactivate import formats  # the app exports and paper forms; they build on _LongReader
 
     if format not in ("auto", "long", "tidy", *formats.FORMATS):
         raise ValueError(f"format must be one of {['auto', 'long', 'tidy', *formats.FORMATS]}, "
@@ -129,7 +128,7 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         if bad:
             raise ValueError(f"columns= maps to unknown fields {bad}; fields are {sorted(headers.FIELDS)}")
     if isinstance(path, pd.DataFrame):
-        sheets = [_frame_sheet(path)]
+        sheets = [frame_sheet(path)]
         file = "<DataFrame>"
     else:
         if not isinstance(path, str | PathLike):
@@ -186,9 +185,8 @@ class _Stages:
 
 
 def _read(sheets, file, *, format, client, columns, scales, mood_map, dayfirst, errors, week_start):
-    from bactivate import formats
 
-    chosen, why = formats.detect(sheets, file) if format == "auto" else (format, None)
+    chosen, why = detect.detect(sheets, file) if format == "auto" else (format, None)
     if chosen in formats.FORMATS:  # the app exports and paper forms read grids of cells
         sheets = [sh.grid() for sh in sheets]
     reader = _LongReader(file, columns=columns, client=client, scales=scales or {},
@@ -203,7 +201,7 @@ def _read(sheets, file, *, format, client, columns, scales, mood_map, dayfirst, 
         except LogError as exc:
             if format == "auto" and str(exc).startswith("no log found"):
                 raise LogError(f"{exc} (bactivate also looked for a Daylio or Bearable export, a weekly "
-                               f"grid and a BATD-R form: pass format= if it is one. {formats.saw(sheets)})"
+                               f"grid and a BATD-R form: pass format= if it is one. {detect.saw(sheets)})"
                                ) from None
             raise
         log.attrs["format"] = "tidy" if reader.tidy_mode else "long"
@@ -281,10 +279,6 @@ def summarise_rejected(rej: pd.DataFrame) -> str:
     return "; ".join(f"{n} × {w}" for w, n in counts.items())
 
 
-def _frame_sheet(df: pd.DataFrame) -> Sheet:
-    cells = pd.DataFrame({j: _coded(df.iloc[:, j]) for j in range(df.shape[1])})
-    cells.index = pd.RangeIndex(1, len(df) + 1)
-    return Sheet("<DataFrame>", None, cells, typed_header=True, head=list(map(str, df.columns)))
 
 
 class FilesDiffer(Exception):
@@ -316,7 +310,7 @@ class _LongReader:
         self.tidy_mode = False
         # field -> how its scale was known, when a format reader sets self.hints (e.g. Bearable)
         self.scale_how: dict[str, str] = {}
-        # many files read as one (bactivate.folder): each row's file is files[_file]; the client
+        # many files read as one (bactivate.io.many): each row's file is files[_file]; the client
         # of a row with no client column is stems[_file]
         self.files: list[str] | None = None
         self.stems: list[str] | None = None
@@ -382,7 +376,7 @@ class _LongReader:
         self.tidy_headers.append(texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS))
         if h:
             title = "\n".join(str(c) for c in raw.iloc[:h].to_numpy().ravel() if isinstance(c, str))
-            m = _TITLE_CLIENT.search(title)
+            m = headers.TITLE_CLIENT.search(title)
             if m and self.title_client is None:
                 self.title_client = m.group(1).strip(" -–—:")
         body = raw.iloc[h + 1 + two_rows:] if sh.head is None else raw
@@ -480,7 +474,7 @@ class _LongReader:
         # as a hand-made log, with its scales settled from the data
         tidy_mode = self.format == "tidy" or (self.format == "auto" and all(self.tidy_headers))
         self.tidy_mode = tidy_mode
-        # Bookkeeping columns a format reader (bactivate.formats) may add besides _row and _sheet:
+        # Bookkeeping columns a format reader (bactivate.io.formats) may add besides _row and _sheet:
         # _cell (the cell, e.g. "B5", in source instead of the row), _column (the column named
         # in rejected rows), _entry (rows with one key share one entry id), _skip (a reason the
         # row is not an entry) and _problem (a reason the row is set aside; _value its cell).
@@ -710,7 +704,7 @@ class _LongReader:
 
     def _one_name(self, s: pd.Series, what: str, rows: pd.DataFrame, fold_case: bool = True) -> pd.Series:
         """*s* with names that differ only in case, spacing or Unicode form as one (see
-        :func:`bactivate.common.merge_names`), within each file; the merges in the notes.
+        :func:`bactivate._names.merge_names`), within each file; the merges in the notes.
         A tidy file (write_log's) is read back as written, so that read_log(write_log(log)) == log."""
         if self.tidy_mode:
             return s
@@ -1077,7 +1071,7 @@ def _extras(frame: pd.DataFrame) -> pd.DataFrame:
     shape = cells.shape
     empty = values.blank(flat)
     blank = empty.to_numpy().reshape(shape)
-    special = values._is_type(flat, (bool, np.bool_, dt.date, pd.Timestamp)).to_numpy().reshape(shape).any(axis=0)
+    special = values.is_type(flat, (bool, np.bool_, dt.date, pd.Timestamp)).to_numpy().reshape(shape).any(axis=0)
     nums = values.numeric(flat.where(~empty)).to_numpy().reshape(shape)
     numeric = ((~np.isnan(nums)) | blank).all(axis=0) & (~np.isnan(nums)).any(axis=0)
     text = values.parse_text(flat).to_numpy(dtype=object).reshape(shape)
@@ -1097,7 +1091,7 @@ def _extra(col: pd.Series) -> pd.Series:
     """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
     blank = values.blank(col)
     for types, dtype in (((bool, np.bool_), "boolean"), ((dt.date, pd.Timestamp), "datetime64[ns]")):
-        is_type = values._is_type(col, types) if col.dtype == object else pd.Series(
+        is_type = values.is_type(col, types) if col.dtype == object else pd.Series(
             pd.api.types.is_bool_dtype(col.dtype) if dtype == "boolean"
             else pd.api.types.is_datetime64_any_dtype(col.dtype), index=col.index)
         if is_type.any() and (is_type | blank).all():
@@ -1153,7 +1147,6 @@ def write_log(log: pd.DataFrame, path) -> Path:
 
     >>> write_log(log, "alex-tidy.csv")     # doctest: +SKIP
     """
-    from bactivate.outputs import check_output, replacing
 
     path = Path(path)
     missing = [c for c in TIDY_COLUMNS if c not in log.columns]

@@ -54,8 +54,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from bactivate.cohort import _id_text
-from bactivate.common import clean_name
+from bactivate._names import clean_name
+from bactivate.io.roster import id_text
 from bactivate.schema import TIDY_COLUMNS, AttrsFrame
 
 __all__ = ["deidentify", "pseudonym"]
@@ -87,7 +87,7 @@ def _digest(key: bytes, purpose: bytes, ident: str) -> bytes:
 def pseudonym(client, *, key) -> str:
     """The keyed pseudonym of one client id: ``"P-"`` + 12 hex digits of HMAC-SHA256.
 
-    The id is taken in its one written form (:func:`bactivate.common.clean_name`), as
+    The id is taken in its one written form (:func:`bactivate._names.clean_name`), as
     :func:`bactivate.read_cohort` reads ids: "Zoé" typed on a Mac (NFD) or with a stray
     space has the pseudonym of "Zoé".
     """
@@ -183,7 +183,7 @@ def _deidentify(frame, k, lo_w, hi_w, keep, drop, is_log):
     df = frame.copy(deep=True)
     df.attrs = {}
     # every id kept (each distinct one its pseudonym), in its one written form as pseudonym() takes it
-    ids = _id_text(df["client"], strip=False)
+    ids = id_text(df["client"], strip=False)
     uniq = pd.unique(ids.dropna())
     names = {c: PREFIX + _digest(k, b"client", c).hex()[:_HEX] for c in uniq}
     if len(set(names.values())) != len(names):  # 48 bits: astronomically unlikely, but never silent

@@ -22,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bactivate import headers
-from bactivate.common import clean_name
+from bactivate._names import clean_name
 from bactivate.errors import LogError
-from bactivate.sources import Sheet, _csv_arrow, file_kind
+from bactivate.io import detect, headers
+from bactivate.io.files import Sheet, file_kind, read_csv_fast
+from bactivate.io.read import FilesDiffer, _LongReader
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -38,8 +39,6 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     column, ``scales``, ``notes``); *file_rows* one dict per file as
     :func:`bactivate.cohort.read_cohort` lists them in ``attrs["files"]``.
     """
-    from bactivate import formats
-    from bactivate.io import FilesDiffer, _LongReader
 
     if other or format not in ("auto", "long", "tidy") or len(paths) < 2:
         return None
@@ -79,13 +78,13 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
             return None  # a header and no entries: said file by file
         blobs.append(body if body.endswith(b"\n") else body + b"\n")
     lines = np.array([b.count(b"\n") for b in blobs])
-    cells = _csv_arrow(head_line + b"".join(blobs))
+    cells = read_csv_fast(head_line + b"".join(blobs))
     if cells is None or len(cells) != lines.sum() + 1:
         return None
     if headers.find_header(cells.iloc[:50], columns) != 0:
         return None
     sheet = Sheet(label, None, cells)
-    if format == "auto" and formats.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
+    if format == "auto" and detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
         return None
 
     reader = _LongReader(label, columns=columns, client=None, scales=scales or {}, mood_map=mood_map,

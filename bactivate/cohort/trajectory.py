@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from bactivate import escape
-from bactivate.cohort import _natural_codes, _roster_for, client_weeks
+from bactivate._grouped import grouped_mean_ci
+from bactivate.cohort.summary import _natural_codes, client_weeks
+from bactivate.io.roster import roster_for
 from bactivate.schema import RATINGS, AttrsFrame
 
 __all__ = ["ConvergenceError", "OPTIMIZERS", "plot_trajectory", "trajectory", "weekly"]
@@ -92,7 +94,7 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
     out["n_entries"] = wk["entries"]
     for v in values:
         out[v] = wk[v] * 7.0 / wk["days"] if v in _COUNTS else wk[v]
-    r = _roster_for(cohort, roster)
+    r = roster_for(cohort, roster)
     if r is not None:
         clash = [c for c in r.columns[1:] if c in out.columns]
         r = r.rename(columns={c: f"{c}_roster" for c in clash})
@@ -303,7 +305,7 @@ def _model_data(cohort, group, value, roster, covariates, weeks):
         raise TypeError(f"trajectory takes a cohort (tidy log) or a weekly frame, not {type(cohort).__name__}")
     is_log = {"entry", "start", "source"} <= set(cohort.columns)
     if is_log:
-        r = _roster_for(cohort, roster)
+        r = roster_for(cohort, roster)
         roster_cols = set(r.columns) if r is not None else set()
         measures = [value] + [c for c in covariates if c not in roster_cols]
         data = weekly(cohort, measures, roster=r)
@@ -314,7 +316,7 @@ def _model_data(cohort, group, value, roster, covariates, weeks):
         data = cohort.copy()
         data.attrs = {}
         if roster is not None:
-            r = _roster_for(cohort, roster)
+            r = roster_for(cohort, roster)
             data = data.merge(r[[c for c in r.columns if c not in data.columns or c == "client"]],
                               on="client", how="left")
     missing = [c for c in ["client", "week", group, value, *covariates] if c not in data.columns]
@@ -400,7 +402,6 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
     from matplotlib.collections import LineCollection
     from matplotlib.ticker import MaxNLocator
 
-    from bactivate.common import grouped_mean_ci
 
     data = weekly_or_cohort
     if {"entry", "start", "source"} <= set(data.columns):

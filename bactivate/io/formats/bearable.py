@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bactivate import values
 from bactivate.errors import LogError
-from bactivate.formats.common import (
+from bactivate.io import cells as values
+from bactivate.io.formats._common import (
     body_rows,
     clock_text,
     columns_by_name,

@@ -15,8 +15,8 @@ and asks for ``format=``.
 from __future__ import annotations
 
 from bactivate.errors import LogError
-from bactivate.formats import batd, bearable, daylio, grid
-from bactivate.formats.common import find_row, key, row_keys
+from bactivate.io.formats import LABELS, batd, bearable, daylio, grid
+from bactivate.io.formats._common import find_row, key, row_keys
 
 _SPECIFIC = {
     "daylio": lambda raw: _row_sign(raw, daylio.is_header, "header"),
@@ -82,8 +82,6 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
 
 
 def _name(fmt: str) -> str:
-    from bactivate.formats import LABELS
-
     return LABELS.get(fmt, fmt)
 
 

@@ -2,10 +2,10 @@
 
 ``read_log(path, format=...)`` routes here for
 
-* ``"daylio"`` -- Daylio's CSV export (:mod:`bactivate.formats.daylio`);
-* ``"bearable"`` -- Bearable's CSV export (:mod:`bactivate.formats.bearable`);
-* ``"grid"`` -- a Beck weekly activity schedule, hours by days (:mod:`bactivate.formats.grid`);
-* ``"batd"`` -- the BATD-R daily monitoring form (:mod:`bactivate.formats.batd`).
+* ``"daylio"`` -- Daylio's CSV export (:mod:`bactivate.io.formats.daylio`);
+* ``"bearable"`` -- Bearable's CSV export (:mod:`bactivate.io.formats.bearable`);
+* ``"grid"`` -- a Beck weekly activity schedule, hours by days (:mod:`bactivate.io.formats.grid`);
+* ``"batd"`` -- the BATD-R daily monitoring form (:mod:`bactivate.io.formats.batd`).
 
 Each reader turns its sheets into the canonical frame of raw cells (field
 columns plus ``_row``/``_sheet`` bookkeeping) and hands it to
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bactivate.formats import batd, bearable, daylio, grid
-from bactivate.formats.detect import detect, saw
+from bactivate.io.formats import batd, bearable, daylio, grid
 
 _MODULES = {"daylio": daylio, "bearable": bearable, "grid": grid, "batd": batd}
 #: The layouts this package reads (``format=`` values besides "auto", "long" and "tidy").
@@ -27,7 +26,7 @@ FORMATS: tuple[str, ...] = tuple(_MODULES)
 #: How each layout is named in notes and messages.
 LABELS = {name: mod.LABEL for name, mod in _MODULES.items()}
 
-__all__ = ["FORMATS", "LABELS", "detect", "read", "saw"]
+__all__ = ["FORMATS", "LABELS", "read"]
 
 
 def read(name: str, sheets, reader, *, week_start=None, why: str | None = None) -> pd.DataFrame:

@@ -150,3 +150,8 @@ def find_header(raw: pd.DataFrame, columns: dict | None = None, max_rows: int = 
         if score > best_score:
             best, best_score = pos, score
     return best
+
+
+#: "Client: Sam", "Name = Sam", "Participant ID: P07" in a title row: the client it names.
+TITLE_CLIENT = re.compile(r"\b(?:client|name|participant)\s*(?:name|id)?\s*[:=][ \t]*([^()\n,;|]+)",
+                          re.IGNORECASE)

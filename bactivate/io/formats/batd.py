@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bactivate import headers, values
 from bactivate.errors import LogError
-from bactivate.formats.common import find_row, plural
+from bactivate.io import cells as values
+from bactivate.io import headers
+from bactivate.io.formats._common import find_row, plural
 
 LABEL = "a BATD-R daily monitoring form"
 _DATE_LABEL = re.compile(r"^\s*(?:date|day|datum)\s*[:=\-–]\s*(.*\S)\s*$", re.IGNORECASE)

@@ -32,10 +32,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bactivate import values
 from bactivate.errors import LogError
-from bactivate.formats.common import plural
-from bactivate.sources import column_letter
+from bactivate.io import cells as values
+from bactivate.io.files import column_letter
+from bactivate.io.formats._common import plural
+from bactivate.io.headers import TITLE_CLIENT
 
 LABEL = "a weekly activity schedule (grid)"
 
@@ -136,8 +137,6 @@ def looks_partly(keys) -> bool:
 
 
 def cells(sheets, reader, *, week_start=None, **_) -> pd.DataFrame:
-    from bactivate.io import _TITLE_CLIENT
-
     grids = []
     for sh in sheets:  # a loop over sheets
         g = find(sh.cells)
@@ -154,7 +153,7 @@ def cells(sheets, reader, *, week_start=None, **_) -> pd.DataFrame:
     parts = []
     for (sh, g), days in zip(grids, dates, strict=True):
         title = _title(sh.cells, g)
-        m = _TITLE_CLIENT.search(title)
+        m = TITLE_CLIENT.search(title)
         if m and reader.title_client is None:  # "Client: Sam - Week starting ...": the name only
             reader.title_client = re.split(r"\s+[-–—]\s+|\s+week\b", m.group(1), flags=re.IGNORECASE)[0].strip(
                 " -–—:")

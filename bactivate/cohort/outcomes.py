@@ -21,8 +21,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bactivate.cohort import _natural_codes, _read_roster
-from bactivate.common import clean_names
+from bactivate._names import clean_names
+from bactivate.cohort.summary import _natural_codes
+from bactivate.io.roster import read_roster
 from bactivate.schema import AttrsFrame
 
 __all__ = ["pre_post"]
@@ -111,7 +112,7 @@ def pre_post(scores: pd.DataFrame, value: str, by: str = "client", time: str = "
 
     notes = []
     if roster is not None:
-        r = pd.DataFrame(_read_roster(roster)).rename(columns={"client": by})
+        r = pd.DataFrame(read_roster(roster)).rename(columns={"client": by})
         clash = [c for c in r.columns[1:] if c in out.columns]
         r = r.rename(columns={c: f"{c}_roster" for c in clash})
         only_roster = sorted(set(r[by]) - set(out[by]))

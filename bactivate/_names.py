@@ -1,0 +1,180 @@
+"""One name however it is written: Unicode form, invisible characters, spaces and case.
+
+>>> from bactivate._names import clean_name
+>>> clean_name("Caf\u0065\u0301  visit\u200b")
+'Café visit'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+#: Characters that show as nothing and only split names: zero-width space, non-joiner and
+#: joiner, word joiner, and a byte-order mark inside the text. (A joiner between two emoji
+#: is kept: it makes them one picture, as in a family emoji.)
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+_DROP = dict.fromkeys(map(ord, INVISIBLE.replace("\u200d", "")))
+
+
+# a joiner not between two symbols (emoji are symbols, So; a variation selector may follow one)
+_LONE_JOINER = re.compile(r"(?<![\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d"
+                          r"|\u200d(?![\U0001F000-\U0001FAFF\u2600-\u27BF])")
+
+
+def clean_name(text: str) -> str:
+    """*text* in one written form: the name as it reads, whatever keyboard or app typed it.
+
+    Unicode NFC (``"e\\u0301"`` is ``"é"``); zero-width characters (U+200B-U+200D,
+    U+2060, U+FEFF) dropped, but for a joiner between two emoji; every run of whitespace (tabs, line breaks, non-breaking
+    and other Unicode spaces) one space; no space at either end. Case is kept.
+
+    >>> clean_name(" Cafe\\u0301\\u00a0 with\\u200b Zoe ") == "Café with Zoe"
+    True
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _LONE_JOINER.sub("", text.translate(_DROP)))
+    return " ".join(text.split())
+
+
+def _distinct_text(s: pd.Series) -> list[str]:
+    """The distinct values of *s* as text, in order of first sight (missing left out)."""
+    return [str(u) for u in pd.unique(s) if not pd.isna(u)]
+
+
+def _factorized(s: pd.Series):
+    """Codes of *s* (-1 where missing) and its distinct values as text, in order of first sight."""
+    codes, uniq = pd.factorize(s)
+    return np.asarray(codes), [str(u) for u in uniq]
+
+
+def _spread_text(names: list, codes: np.ndarray, s: pd.Series) -> pd.Series:
+    """*names* (one per code, -1 for missing) over the rows of *s*, as text (a name '' is missing)."""
+    import pyarrow as pa
+
+    table = pa.array([x if x else None for x in names] + [None], type=pa.large_string())
+    taken = table.take(pa.array(np.where(codes < 0, len(names), codes)))
+    return pd.Series(pd.array(taken, dtype="str"), index=s.index, name=s.name)
+
+
+def clean_names(s: pd.Series) -> pd.Series:
+    """:func:`clean_name` on each distinct value of *s* (text; a name that was only
+    spaces or invisible characters is missing). *s* itself when nothing changes."""
+    text = clean = None
+    if s.dtype == "str":
+        text = _distinct_text(s)
+        clean = [clean_name(t) for t in text]
+        if all(text) and clean == text:
+            return s  # the usual column: nothing to clean, and no copy
+    codes, uniq = _factorized(s)
+    if uniq != text:
+        clean = [clean_name(t) for t in uniq]
+    return _spread_text(clean, codes, s)
+
+
+def merge_names(s: pd.Series, *, fold_case: bool = True, within=None) -> tuple[pd.Series, list[dict]]:
+    """Names that differ only in case, spacing or Unicode form read as one name.
+
+    Each name is cleaned (:func:`clean_name`); names whose clean forms differ only in
+    case (with *fold_case*) are one, shown in their most frequent clean form (by rows),
+    ties going to the form seen first. With *within* (a group code per row, e.g. the
+    file of each row) names are merged within each group only. Works on the distinct
+    values of *s*.
+
+    Returns the names (dtype ``str``) and one dict per name written in more than one
+    way: ``{"name": shown, "forms": [each form as written, first seen first],
+    "group": its *within* code or None}``.
+
+    >>> import pandas as pd
+    >>> names, merged = merge_names(pd.Series(["Walk", "walk ", "walk", "Cafe\\u0301", "Café"]))
+    >>> names.tolist() == ["walk", "walk", "walk", "Café", "Café"], len(merged)
+    (True, 2)
+    """
+    def keys(clean):
+        return [unicodedata.normalize("NFC", c.casefold()) for c in clean] if fold_case else clean
+
+    text = clean = None
+    if s.dtype == "str":
+        text = _distinct_text(s)
+        clean = [clean_name(t) for t in text]
+        if clean == text and all(clean) and len(set(keys(clean))) == len(clean):
+            return s, []  # the usual column: every name written one way, nothing to clean
+    codes, uniq = _factorized(s)
+    if uniq != text:  # (the same distinct values in the same order, unless s is not text)
+        text, clean = uniq, [clean_name(t) for t in uniq]
+    n = len(text)
+    key = keys(clean)
+    ok = codes >= 0
+    group = np.zeros(len(s), dtype="int64") if within is None else np.asarray(within, dtype="int64")
+    # each distinct (group, written form), in order of first sight, with its rows
+    pair_codes, pairs = pd.factorize(group[ok] * max(n, 1) + codes[ok])
+    rows = np.bincount(pair_codes, minlength=len(pairs))
+    pg, pc = pairs // max(n, 1), pairs % max(n, 1)
+    key_code = pd.factorize(np.asarray(key, dtype=object))[0][pc]
+    clean_code = pd.factorize(np.asarray(clean, dtype=object))
+    tab = pd.DataFrame({"g": pg, "k": key_code, "c": clean_code[0][pc], "n": rows, "form": pc})
+    per_clean = tab.groupby(["g", "k", "c"], sort=False)["n"].sum()
+    best = pd.DataFrame(per_clean.groupby(level=["g", "k"], sort=False).idxmax().tolist(),
+                        columns=["g", "k", "win"])
+    tab = tab.merge(best, on=["g", "k"], how="left", sort=False)
+    clean_uniq = list(clean_code[1])
+    shown = [clean_uniq[w] for w in tab["win"].to_numpy()]  # per (group, written form)
+    row_codes = np.full(len(s), len(shown), dtype="int64")
+    row_codes[ok] = pair_codes
+    out = _spread_text(shown, row_codes, s)
+    merged = []
+    multi = tab[tab.duplicated(["g", "k"], keep=False).to_numpy()]  # names written in several ways
+    several = multi.groupby(["g", "k"], sort=False).agg(forms=("form", list), win=("win", "first"))
+    for (g, _), forms, win in zip(several.index, several["forms"], several["win"], strict=True):
+        if clean_uniq[win]:  # a loop over the names written in more than one way only
+            merged.append({"name": clean_uniq[win], "forms": [text[f] for f in forms],
+                           "group": None if within is None else int(g)})
+    return out, merged
+
+
+def _shown(form: str) -> str:
+    """A written form with its invisible characters and unusual spaces spelled out."""
+    return "".join(c.encode("unicode_escape").decode() if c in INVISIBLE or (c.isspace() and c != " ")
+                   else c for c in form)
+
+
+def _how_written(form: str, name: str) -> str:
+    """How *form* differs from the *name* it was read as (for the notes)."""
+    how = []
+    if any(c in INVISIBLE for c in form):
+        how.append("a zero-width character")
+    if "\u00a0" in form or "\u202f" in form:
+        how.append("a non-breaking space")
+    elif any(c.isspace() and c != " " for c in form):
+        how.append("a tab, line break or other space")
+    plain = "".join(" " if c.isspace() else c for c in form.translate(_DROP))
+    if plain != plain.strip() or "  " in plain:
+        how.append("extra spaces")
+    if unicodedata.normalize("NFC", plain) != plain:
+        how.append("another Unicode form")
+    if clean_name(form) != name:
+        how.append("another case")
+    return ", ".join(how)
+
+
+def merge_notes(merged: list[dict], what: str, limit: int = 10) -> list[str]:
+    """Notes that say which written forms were read as one *what* (e.g. ``"activity"``).
+
+    >>> merge_notes([{"name": "Café", "forms": ["Café", "cafe\\u0301"], "group": None}], "activity")
+    ["'Café' and 'cafe\\u0301' (another Unicode form, another case) read as one activity 'Café'"]
+    """
+    out = []
+    for m in merged[:limit]:
+        forms = [f"'{_shown(f)}'" + (f" ({h})" if (h := _how_written(f, m["name"])) else "")
+                 for f in m["forms"]]
+        listed = ", ".join(forms[:-1]) + " and " + forms[-1]
+        out.append(f"{listed} read as one {what} '{m['name']}'")
+    if len(merged) > limit:
+        out.append(f"... and {len(merged) - limit} more names written in more than one way, each read "
+                   f"as one {what} (in its most frequent form)")
+    return out

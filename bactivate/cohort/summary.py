@@ -1,0 +1,276 @@
+"""One row per client, and one per client-week: the unit of analysis for cohort questions.
+
+>>> import bactivate as ba
+>>> summary = ba.client_summary(ba.synth.cohort(n_clients=6, weeks=4, seed=1))
+>>> len(summary)
+6
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bactivate._grouped import group_mean, grouped_slopes
+from bactivate._log import day_numbers, days_to_datetime, flags, require
+from bactivate.io.roster import _natural, roster_for, roster_mismatch
+
+
+def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
+    """One row per client and week, every week of each client's span (weeks with no entries too).
+
+    Weeks count from each client's first logged day (week 1 = days 1-7).
+    Columns: ``client``, ``week``, ``week_start`` (its first day), ``days``
+    (days of the client's span in that week: 7, or fewer in the last week),
+    ``days_logged``, ``entries``, ``activities`` (rows that happened with an
+    activity name: skipped plans and mood-only rows left out), ``planned``,
+    ``done`` (planned and carried out),
+    ``completion`` (done / planned), ``mastery``, ``pleasure``, ``effort``
+    (means over activities that happened), ``mood`` (mean over entries: one
+    mood per entry), ``avoidance_share`` (of those activities), then
+    the means of any numeric columns named in *extra*. Counts are as logged;
+    :func:`client_summary` and ``bactivate.cohort.trajectory.weekly`` scale a short last week
+    to 7 days.
+    """
+    require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_weeks()")
+    return _client_weeks(_Prepared(log), extra)
+
+
+class _Prepared:
+    """The dated rows of known clients, as the arrays every per-client aggregate needs.
+
+    Computed once and shared by :func:`client_summary` and :func:`client_weeks`:
+    client codes (``names`` in order of first appearance), day numbers, each
+    client's first day, week numbers, the plan flags, and the first row of each
+    entry (one mood per entry).
+    """
+
+    def __init__(self, log: pd.DataFrame):
+        keep = (log["start"].notna() & log["client"].notna()).to_numpy()
+        df = log if keep.all() else log[keep]
+        self.df = df
+        self.codes, names = pd.factorize(df["client"].astype("str"))
+        self.names = np.asarray(names, dtype=object)
+        self.n = len(self.names)
+        self.day = day_numbers(df["start"])
+        first = np.full(self.n, np.iinfo("int64").max)
+        last = np.full(self.n, np.iinfo("int64").min)
+        if len(df):
+            first = pd.Series(self.day).groupby(self.codes).min().to_numpy()
+            last = pd.Series(self.day).groupby(self.codes).max().to_numpy()
+        self.first, self.last = first, last
+        self.rel = self.day - first[self.codes] if len(df) else self.day  # days since the client's first
+        self.week = self.rel // 7 + 1
+        self.planned, self.done, self.happened = flags(df)
+        # activities: rows that happened with an activity name (not skipped plans, not mood-only rows)
+        self.named = self.happened & (df["activity"].notna().to_numpy(dtype=bool) if "activity" in df.columns
+                                      else True)
+        entry = df["entry"]
+        if pd.api.types.is_integer_dtype(entry.dtype) and not entry.hasnans and len(df):
+            e = entry.to_numpy(dtype="int64")
+            e = e - e.min()
+            self.first_row = ~pd.Series(self.codes * (int(e.max()) + 1) + e).duplicated().to_numpy()
+        else:
+            self.first_row = ~pd.DataFrame({"c": self.codes, "e": entry.to_numpy()}).duplicated().to_numpy()
+        span = int((self.rel.max() + 1) if len(df) else 1)
+        self.first_of_day = ~pd.Series(self.codes * span + self.rel).duplicated().to_numpy()
+        self.order = np.argsort(_natural_codes(pd.Series(self.names, dtype="str")), kind="stable")
+
+
+def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
+    df = p.df
+    n_days = p.last - p.first + 1
+    n_weeks = (n_days - 1) // 7 + 1 if p.n else np.zeros(0, "int64")
+    wmax = int(n_weeks.max()) if p.n else 1
+    key = p.codes * wmax + (p.week - 1)
+    size = p.n * wmax
+    # every week of each client's span, clients in natural order
+    reps = n_weeks[p.order]
+    client_rep = np.repeat(p.order, reps)
+    week = (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps) + 1).astype("int64")
+    gkey = client_rep * wmax + week - 1
+    p.grid_codes = client_rep
+    start = days_to_datetime(p.first[client_rep] + 7 * (week - 1), df["start"])
+    days = np.minimum(7, n_days[client_rep] - 7 * (week - 1)).astype("int64")
+
+    def count(mask):
+        return np.bincount(key, weights=mask, minlength=size)[gkey].astype("int64")
+
+    def mean(col, where=None):
+        return group_mean(key, df[col].to_numpy(dtype="float64", na_value=np.nan), size, where)[gkey]
+
+    planned = count(p.planned)
+    done = count(p.done)
+    avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool)
+    out = pd.DataFrame({
+        "client": pd.array(p.names[client_rep], dtype="str"),
+        "week": week, "week_start": start, "days": days,
+        "days_logged": count(p.first_of_day),
+        "entries": count(p.first_row),
+        "activities": count(p.named),
+        "planned": planned, "done": done,
+    })
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["completion"] = np.where(planned > 0, done / np.where(planned > 0, planned, 1), np.nan)
+    out["mastery"] = mean("mastery", p.happened)
+    out["pleasure"] = mean("pleasure", p.happened)
+    out["effort"] = mean("effort", p.happened)
+    out["mood"] = mean("mood", p.first_row)
+    out["avoidance_share"] = group_mean(key, avoid.astype("float64"), size, p.named)[gkey]
+    for c in extra:
+        if c in out.columns:
+            continue
+        if c not in df.columns:
+            raise ValueError(f"the log has no column {c!r}")
+        if not pd.api.types.is_numeric_dtype(df[c].dtype):
+            raise ValueError(f"column {c!r} is not numeric, so it has no weekly mean")
+        out[c] = mean(c)
+    return out
+
+
+def _natural_codes(s: pd.Series) -> np.ndarray:
+    uniq = sorted(pd.unique(s), key=_natural)
+    return pd.Categorical(s, categories=uniq).codes
+
+
+_SUMMARY_DOC = {
+    "first_day": "first logged day",
+    "last_day": "last logged day",
+    "span_days": "days from the first to the last logged day, both counted",
+    "weeks": "weeks spanned (week 1 = the client's first 7 days)",
+    "days_logged": "days with at least one entry",
+    "adherence": "days_logged / span_days",
+    "entries": "logged entries (an entry can list several activities)",
+    "activities": "activities that happened (rows with an activity name; planned-and-skipped rows left out)",
+    "planned": "planned activities", "done": "planned activities carried out",
+    "completion": "done / planned (NaN with no plans)",
+    "mastery": "mean mastery of activities that happened (0-10)",
+    "pleasure": "mean pleasure of activities that happened (0-10)",
+    "mood": "mean mood over entries (0-10)",
+    "avoidance_share": "share of those activities flagged as avoidance",
+    "activation_slope": "change per week in planned activities carried out per week (OLS over the "
+                        "client's weeks, a short last week scaled to 7 days), with its t-interval",
+    "mood_slope": "change per week in the weekly mean mood (OLS over the client's weeks), with its "
+                  "t-interval",
+    "mood_first_week": "mean mood in week 1",
+    "mood_last_weeks": "mean of the weekly mean moods of the last two weeks (weeks 2 and later)",
+    "mood_change": "mood_last_weeks - mood_first_week",
+}
+
+
+def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd.DataFrame:
+    """One row per client: engagement, ratings, slopes and mood change, with the roster's columns.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A tidy log of one or more clients (:func:`read_cohort`).
+    roster : str, Path or DataFrame, optional
+        The roster to join; by default ``cohort.attrs["roster"]``.
+    ci : float
+        Level of the slope intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``client``, the roster's columns (arm, baseline measures), then
+        ``first_day``, ``last_day``, ``span_days``, ``weeks``,
+        ``days_logged``, ``adherence``, ``entries``, ``activities``,
+        ``planned``, ``done``, ``completion``, ``mastery``, ``pleasure``,
+        ``mood``, ``avoidance_share``, ``activation_slope`` (+
+        ``_ci_low``/``_ci_high``), ``mood_slope`` (+ CI), ``mood_first_week``,
+        ``mood_last_weeks``, ``mood_change``. ``attrs["columns"]`` defines
+        each column; ``attrs["notes"]`` lists roster mismatches.
+
+    Notes
+    -----
+    Weeks count from each client's first logged day. **Mood change** is the
+    mean of the weekly mean moods of the last two weeks of the client's span
+    minus the mean mood of week 1 (two weeks at the end smooth a single bad
+    week; with a two-week log, only week 2; NaN with one week). Roster clients
+    with no log get a row with 0 entries and missing measures; clients with
+    a log but no roster row get missing roster columns -- nobody is dropped.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
+    >>> s = client_summary(log, roster=roster)
+    >>> s[["client", "arm", "entries"]].shape
+    (6, 3)
+    """
+    require(cohort, ("client", "entry", "start", "mastery", "pleasure", "mood", "planned", "done",
+                     "avoidance"), "client_summary()")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+    r = roster_for(cohort, roster)
+    p = _Prepared(cohort)
+    weeks = _client_weeks(p)
+    n, codes, df = p.n, p.codes, p.df
+
+    def count(mask):
+        return np.bincount(codes, weights=mask, minlength=n).astype("int64")
+
+    def mean(col, where):
+        return group_mean(codes, df[col].to_numpy(dtype="float64", na_value=np.nan), n, where)
+
+    span = (p.last - p.first + 1).astype("int64")
+    days_logged = count(p.first_of_day)
+    planned, done = count(p.planned), count(p.done)
+    avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool).astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "first_day": days_to_datetime(p.first, df["start"]),
+            "last_day": days_to_datetime(p.last, df["start"]),
+            "span_days": span,
+            "weeks": (span - 1) // 7 + 1,
+            "days_logged": days_logged,
+            "adherence": days_logged / span,
+            "entries": count(p.first_row),
+            "activities": count(p.named),
+            "planned": planned,
+            "done": done,
+            "completion": np.where(planned > 0, done / np.where(planned > 0, planned, 1), np.nan),
+            "mastery": mean("mastery", p.happened),
+            "pleasure": mean("pleasure", p.happened),
+            "mood": mean("mood", p.first_row),
+            "avoidance_share": group_mean(codes, avoid, n, p.named),
+        }, index=pd.Index(p.names, name="client"))
+
+    # weeks are in natural client order; map them to the codes of p.names
+    wcode = p.grid_codes
+    wk = weeks["week"].to_numpy(dtype="float64")
+    activation = weeks["done"].to_numpy(dtype="float64") * 7.0 / weeks["days"].to_numpy(dtype="float64")
+    wmood = weeks["mood"].to_numpy(dtype="float64")
+    for name, y in (("activation_slope", activation), ("mood_slope", wmood)):
+        fit = grouped_slopes(wcode, wk, y, n, ci)
+        out[name] = fit["slope"]
+        out[f"{name}_ci_low"] = fit["ci_low"]
+        out[f"{name}_ci_high"] = fit["ci_high"]
+    last_week = ((span - 1) // 7 + 1)[wcode]
+    first = np.full(n, np.nan)
+    w1 = weeks["week"].to_numpy() == 1
+    first[wcode[w1]] = wmood[w1]
+    tail = (wk >= last_week - 1) & (wk >= 2)
+    out["mood_first_week"] = first
+    out["mood_last_weeks"] = group_mean(wcode, wmood, n, tail)
+    out["mood_change"] = out["mood_last_weeks"] - out["mood_first_week"]
+    out = out.reset_index()
+
+    notes = []
+    if r is not None:
+        notes = roster_mismatch(cohort, r)
+        clash = [c for c in r.columns[1:] if c in out.columns]
+        if clash:
+            r = r.rename(columns={c: f"{c}_roster" for c in clash})
+            notes.append("roster columns renamed to avoid clashing with summary columns: "
+                         + ", ".join(f"{c} -> {c}_roster" for c in clash))
+        out = r.merge(out, on="client", how="outer", sort=False)
+        for c in ("days_logged", "entries", "activities", "planned", "done"):
+            out[c] = out[c].fillna(0).astype("int64")
+    out["client"] = out["client"].astype("str")
+    out = out.iloc[np.argsort(_natural_codes(out["client"]), kind="stable")].reset_index(drop=True)
+    out.attrs = {"columns": dict(_SUMMARY_DOC), "notes": notes, "ci_level": ci,
+                 "description": "one row per client; weeks count from each client's first logged day; "
+                                "mood_change = mean of the last two weeks' mean moods minus week 1"}
+    return out

@@ -1,0 +1,490 @@
+"""Reading a cohort: a folder (or list) of client logs, and its roster, into one tidy log.
+
+:func:`read_cohort` reads each client's log with :func:`bactivate.read_log` (or,
+for many files of one layout, :func:`bactivate.io.many.read_many` at once), keeps
+the roster (arm, baseline measures; :mod:`bactivate.io.roster`) in
+``attrs["roster"]``, and accounts for every file: read, skipped and why.
+
+>>> import bactivate as ba
+>>> cohort = ba.read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
+>>> cohort["client"].nunique()
+40
+"""
+
+from __future__ import annotations
+
+import warnings
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bactivate._names import merge_names, merge_notes
+from bactivate.errors import LogError, LogWarning
+from bactivate.io.files import read_sheets
+from bactivate.io.many import read_many
+from bactivate.io.read import read_log, report_problems, summarise_rejected
+from bactivate.io.roster import _listed, _natural, _plural, read_roster, roster_mismatch
+from bactivate.schema import AttrsFrame, conform, empty_rejected
+
+__all__ = ["read_cohort"]
+
+#: File endings read_cohort reads from a folder (others, e.g. README.md, are skipped).
+LOG_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods",
+                          ".parquet", ".pq"})
+_PROGRESS_BAR_FROM = 20  # files
+
+
+# =========================================================================== reading
+
+
+def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=None,
+                duplicate_clients="raise", **read_log_kwargs) -> pd.DataFrame:
+    """Read many clients' logs (and their roster) into one tidy log.
+
+    Parameters
+    ----------
+    paths_or_folder : str, Path, DataFrame, or a list of them
+        A folder of logs (one client per file: every ``.csv``, ``.tsv``,
+        ``.txt``, ``.xlsx``, ``.xls``, ``.ods``, ``.parquet`` in it, not its
+        sub-folders; other files such as ``README.md`` are skipped), a list of
+        log files, or one long file (or frame) holding every client with a
+        client column. Each file is read with :func:`bactivate.read_log`: the
+        client comes from the log's client column or "Client: ..." title if
+        it has one, else from the file name (``C001.csv`` -> ``"C001"``).
+        Client ids, activities and categories are read in one written form
+        (Unicode NFC, spaces collapsed, zero-width characters dropped; see
+        ``docs/data-format.md``), and names that then differ only in case are
+        one activity (category) across the files; each merge is in the notes.
+    roster : str, Path or DataFrame, optional
+        One row per client: a client id column (``client``, ``participant``,
+        ``id``, ...), the arm or group, and any baseline columns. CSV, XLSX,
+        ODS or Parquet. Kept as ``attrs["roster"]`` (ids as text) and joined by
+        :func:`client_summary`. Clients with a log but no roster row, and
+        roster rows with no log, are listed in ``attrs["notes"]`` and in the
+        warning; nobody is dropped.
+    errors : {"warn", "raise", "ignore"}
+        Rows that cannot be read are set aside (``attrs["rejected"]``, with a
+        ``file`` column) and summarised in *one* :class:`~bactivate.LogWarning`
+        for the whole cohort; ``"raise"`` raises one
+        :class:`~bactivate.LogError` listing every problem in every file;
+        ``"ignore"`` stays quiet (``attrs["notes"]`` still says everything).
+        A file in a folder that cannot be opened at all (empty, binary junk,
+        damaged, password-protected, not a regular file) is left out and
+        listed (notes, warning, ``attrs["skipped"]``) so that the other
+        clients load; with ``"raise"`` it is a :class:`~bactivate.LogError`
+        naming it.
+    client_column : str, optional
+        The header of the client id column in a long file (and in the roster)
+        when bactivate does not recognise it, e.g. ``"Study ID"``.
+    duplicate_clients : {"raise", "combine"}
+        Two files that hold the same client are an error (usually a copied or
+        misnamed file). Pass ``"combine"`` when a client's log is deliberately
+        split over files (e.g. one file per month): the rows are pooled and
+        that client's entry ids renumbered in time order.
+    **read_log_kwargs
+        Passed to :func:`bactivate.read_log` for every file: ``columns=``,
+        ``scales=``, ``mood_map=``, ``dayfirst=``, ``sheet=``, ``format=``.
+
+    Returns
+    -------
+    DataFrame
+        The tidy log of every client (the tidy columns, then any extra
+        columns). ``attrs``: ``rejected`` (every file's set-aside rows, one
+        table), ``files`` (one row per file: clients, rows read, kept, set
+        aside), ``roster`` (an :class:`~bactivate.schema.AttrsFrame`, or
+        ``None``), ``scales``, ``notes``, ``file``, ``skipped`` (one row per
+        member of a folder not read: ``file``, ``kind`` -- ``unreadable``,
+        ``no log``, ``sub-folder``, ``not a log`` -- and ``reason``).
+
+    Examples
+    --------
+    >>> cohort = read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
+    >>> cohort["client"].nunique(), cohort.attrs["roster"].shape
+    (40, (40, 6))
+    """
+    if errors not in ("warn", "raise", "ignore"):
+        raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
+    if duplicate_clients not in ("raise", "combine"):
+        raise ValueError(f"duplicate_clients must be 'raise' or 'combine', not {duplicate_clients!r}")
+    if "client" in read_log_kwargs:
+        raise TypeError("read_cohort takes no client=: each file's client comes from its client column, "
+                        "title or file name; for one client's file use bactivate.read_log(path, client=...)")
+    if client_column is not None:
+        cols = dict(read_log_kwargs.pop("columns", None) or {})
+        cols[client_column] = "client"
+        read_log_kwargs["columns"] = cols
+    roster_path = Path(roster).resolve() if isinstance(roster, str | PathLike) else None
+    sources, label, notes, left = _sources(paths_or_folder, roster_path)
+    from_folder = label.endswith("/")
+    # the roster first: a roster that cannot be read fails before the logs are read
+    roster_notes: list[str] = []
+    roster_frame = read_roster(roster, client_column, roster_notes) if roster is not None else None
+    unreadable = [(s["file"], s["reason"]) for s in left if s["kind"] == "unreadable"]
+    if unreadable and errors == "raise":
+        raise LogError(f"{label}: {_plural(len(unreadable), 'file')} could not be read: "
+                       + "; ".join(why for _, why in unreadable)
+                       + ". Move or fix them, or read with errors='warn' to read the other files")
+
+
+    parts: list[pd.DataFrame] = []
+    file_rows: list[dict] = []
+    skipped: list[str] = []
+    # files of one CSV layout are read as one table (the same result, far faster); else one by one
+
+    bar = len(sources) > _PROGRESS_BAR_FROM
+    fast = read_many(sources, label, progress=bar, **read_log_kwargs) if len(sources) > 1 else None
+    iterator = sources if fast is None else ()
+    if bar and fast is None:
+        from tqdm import tqdm  # plain text bar; quiet when stderr is not a terminal
+
+        iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
+    for src in iterator:
+        name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
+        try:
+            log = read_log(src, errors="ignore", **read_log_kwargs)
+        except (LogError, OSError) as exc:
+            why = _not_a_log(exc) if isinstance(exc, LogError) else None
+            if from_folder and why:
+                skipped.append(f"{name} ({why})")
+                left.append({"file": name, "kind": "no log", "reason": why})
+                continue
+            text = str(exc) if isinstance(exc, LogError) else f"{name} could not be opened ({exc.strerror or exc})"
+            text = text if name in text else f"{name}: {text}"
+            # a file that cannot be opened costs that file, not the cohort (unless errors="raise")
+            if from_folder and errors != "raise" and _unreadable(src, read_log_kwargs.get("sheet")):
+                unreadable.append((name, text))
+                left.append({"file": name, "kind": "unreadable", "reason": text})
+                continue
+            if isinstance(exc, OSError) or text != str(exc):
+                raise LogError(text, problems=getattr(exc, "problems", None)) from None
+            raise
+        parts.append(log)
+        file_rows.append(_file_row(name, log))
+    if skipped:
+        notes.append(f"skipped {_plural(len(skipped), 'file')} in the folder that "
+                     f"{'holds' if len(skipped) == 1 else 'hold'} no activity log: " + "; ".join(skipped))
+    if unreadable:
+        notes.append(f"could not read {_plural(len(unreadable), 'file')} in the folder (left out; the "
+                     "other files were read): " + "; ".join(why for _, why in unreadable))
+    if not parts and fast is None:
+        found = [*(f"skipped: {s}" for s in skipped), *(why for _, why in unreadable)]
+        raise LogError(f"no activity log found in {label}" + (f" ({'; '.join(found)})" if found else ""))
+
+    if fast is not None:
+        cohort, file_rows = fast
+        rejected, scales = cohort.attrs["rejected"], cohort.attrs["scales"]
+        file_notes = [f"every file: {n}" for n in cohort.attrs["notes"]] + _grouped_notes(
+            [(n, f) for f, ns in cohort.attrs.get("file_notes", {}).items() for n in ns], len(file_rows))
+    else:
+        cohort = _combine(parts, file_rows, duplicate_clients, notes)
+        rejected = _concat_rejected([p.attrs.get("rejected") for p in parts])
+        scales = _scales([p.attrs.get("scales", {}) for p in parts], notes)
+        file_notes = _file_notes(parts)
+    if len(file_rows) > 1:  # each file's names are one already; now one name across the files
+        for field in ("activity", "category"):
+            names, merged = merge_names(cohort[field])
+            if merged:
+                cohort[field] = names
+                notes.extend(f"across files: {field}: {n}" for n in merge_notes(merged, field))
+    mismatch = roster_mismatch(cohort, roster_frame) if roster_frame is not None else []
+    notes.extend(roster_notes)
+    notes.extend(mismatch)
+    notes.extend(file_notes)
+    cohort.attrs = {
+        "rejected": rejected,
+        "files": AttrsFrame(pd.DataFrame(file_rows)),
+        "roster": roster_frame,
+        "scales": scales,
+        "notes": list(dict.fromkeys(notes)),
+        "file": label,
+        "skipped": AttrsFrame(pd.DataFrame(left, columns=["file", "kind", "reason"]).astype("str")),
+        # every file read, as a full path: write_log refuses to write over any of them
+        "paths": [str(Path(s).resolve()) for s in sources if not isinstance(s, pd.DataFrame)]
+        + ([str(roster_path)] if roster_path is not None else []),
+    }
+    _report(cohort, label, errors, roster_notes + mismatch, skipped, unreadable)
+    return cohort
+
+
+def _sources(paths_or_folder, roster_path):
+    """The logs to read, a label for messages (a folder's ends with '/'), notes, and the members
+    of a folder that are not read (one dict each: ``file``, ``kind``, ``reason``)."""
+    notes: list[str] = []
+    left: list[dict] = []
+    if isinstance(paths_or_folder, pd.DataFrame):
+        return [paths_or_folder], "<DataFrame>", notes, left
+    if isinstance(paths_or_folder, str | PathLike):
+        path = Path(paths_or_folder)
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or folder: {path}")
+        if path.is_file():
+            return [path], path.name, notes, left
+        files, other, folders = [], [], []
+        for f in sorted(path.iterdir(), key=lambda p: _natural(p.name)):
+            if f.name.startswith((".", "~$")):
+                continue
+            if roster_path is not None and f.resolve() == roster_path:
+                continue
+            if f.is_dir():
+                folders.append(f.name)
+                left.append({"file": f.name + "/", "kind": "sub-folder",
+                             "reason": "a sub-folder: read_cohort reads the files of the folder itself"})
+            elif not f.is_file():  # a pipe, socket or device, or a link to nothing: never opened
+                what = "a link to a file that does not exist" if not f.exists() else "not a regular file"
+                if f.suffix.lower() in LOG_SUFFIXES:
+                    left.append({"file": f.name, "kind": "unreadable",
+                                 "reason": f"{f.name} is {what} (a pipe, socket or device?): save the log "
+                                           "as an ordinary file"})
+                else:
+                    other.append(f)
+            else:
+                (files if f.suffix.lower() in LOG_SUFFIXES else other).append(f)
+        if other:
+            notes.append("skipped files that are not logs: " + ", ".join(f.name for f in other))
+            left.extend({"file": f.name, "kind": "not a log", "reason": "not a log file type (looked for "
+                         + ", ".join(sorted(LOG_SUFFIXES)) + ")"} for f in other)
+        if folders:
+            notes.append("skipped sub-folders (only the folder's own files are read): "
+                         + ", ".join(f"{d}/" for d in folders))
+        if not files and not any(s["kind"] == "unreadable" for s in left):
+            raise LogError(f"no log files in the folder {path} (looked for "
+                           f"{', '.join(sorted(LOG_SUFFIXES))})")
+        return files, f"{path.name}/", notes, left
+    try:
+        items = list(paths_or_folder)
+    except TypeError:
+        raise TypeError("read_cohort takes a folder, a file, a DataFrame, or a list of files, not "
+                        f"{type(paths_or_folder).__name__}") from None
+    if not items:
+        raise ValueError("read_cohort got an empty list of files")
+    for it in items:
+        if not isinstance(it, str | PathLike | pd.DataFrame):
+            raise TypeError(f"read_cohort: {it!r} is not a file path or a DataFrame")
+        if not isinstance(it, pd.DataFrame) and Path(it).is_dir():
+            raise LogError(f"{it} is a folder; pass the folder itself, not inside a list")
+    return items, _plural(len(items), "file"), notes, left
+
+
+def _unreadable(src, sheet) -> bool:
+    """True when *src* cannot be opened as a file of cells at all (junk, damaged, encrypted,
+    not a regular file), as against a log bactivate cannot read as it is (which is reported)."""
+    if isinstance(src, pd.DataFrame):
+        return False
+    try:
+        read_sheets(Path(src), sheet)
+    except (LogError, OSError):
+        return True
+    return False
+
+
+def _not_a_log(exc: LogError) -> str | None:
+    """Why a file in a folder holds no log (so that it is skipped), or None for a real problem."""
+    text = str(exc)
+    if "no log found" in text:
+        return "no activity log in it; if it is the roster, pass it as roster="
+    if "header row but no entries" in text:
+        return "a header but no entries"
+    if "is empty" in text or "holds no text" in text:
+        return "empty file"
+    return None
+
+
+def _file_notes(parts) -> list[str]:
+    """Each file's own notes, once per distinct note, with the files it concerns in front."""
+    return _grouped_notes([(n, str(p.attrs.get("file", ""))) for p in parts for n in p.attrs.get("notes", [])],
+                          len(parts))
+
+
+def _grouped_notes(pairs, n_files: int) -> list[str]:
+    """``(note, file)`` pairs as one note each, with the files it concerns in front."""
+    seen: dict[str, list[str]] = {}
+    for n, f in pairs:
+        seen.setdefault(n, []).append(f)
+    out = []
+    for n, files in seen.items():
+        where = "every file" if len(files) == n_files > 1 else _listed(files, 5)
+        out.append(f"{where}: {n}")
+    return out
+
+
+def _file_row(name: str, log: pd.DataFrame) -> dict:
+    rej = log.attrs.get("rejected")
+    rows = rej.drop_duplicates("source") if rej is not None and len(rej) else None
+    kind = rows["kind"] if rows is not None and "kind" in rows.columns else pd.Series(dtype="str")
+    set_aside = int((kind == "problem").sum())
+    not_log = int((kind != "problem").sum()) if rows is not None else 0
+    clients = log["client"].dropna().unique().tolist()
+    return {"file": name, "clients": ", ".join(map(str, clients)), "n_clients": len(clients),
+            "rows_read": len(log) + set_aside + not_log, "kept": len(log),
+            "set_aside": set_aside, "not_log_rows": not_log}
+
+
+def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
+    owners: dict[str, list[int]] = {}
+    for i, p in enumerate(parts):
+        for c in p["client"].dropna().unique():
+            owners.setdefault(str(c), []).append(i)
+    dup = {c: idx for c, idx in owners.items() if len(idx) > 1}
+    if dup and duplicate_clients == "raise":
+        lines = [f"  {c!r}: {', '.join(file_rows[i]['file'] for i in idx)}" for c, idx in
+                 list(dup.items())[:20]]
+        raise LogError(
+            f"{_plural(len(dup), 'client')} appear{'s' if len(dup) == 1 else ''} in more than one file:\n"
+            + "\n".join(lines)
+            + "\nEach client's log should be in one file (a copied or misnamed file?). If a client's "
+            "log is split over files on purpose, pass duplicate_clients='combine'."
+        )
+    if len(parts) == 1:  # one long file: its log as it is (no copy)
+        cohort = pd.DataFrame(parts[0])
+        cohort.attrs = {}
+        return conform(cohort)
+    frames = []
+    for i, p in enumerate(parts):
+        q = p.copy()
+        q.attrs = {}
+        q["_file"] = i
+        frames.append(q)
+    cohort = pd.concat(frames, ignore_index=True, sort=False)
+    if dup:
+        notes.append("pooled clients whose log is split over files (entry ids renumbered in time "
+                     "order): " + ", ".join(f"{c} ({', '.join(file_rows[i]['file'] for i in idx)})"
+                                            for c, idx in dup.items()))
+        split = cohort["client"].isin(list(dup))
+        sub = cohort.loc[split, ["client", "_file", "entry", "start"]]
+        first = sub.groupby(["client", "_file", "entry"], sort=False)["start"].transform("min")
+        keys = sub.assign(_first=first).drop_duplicates(["client", "_file", "entry"])
+        keys = keys.sort_values(["client", "_first", "_file", "entry"], kind="stable", na_position="last")
+        keys["_new"] = keys.groupby("client", sort=False).cumcount().astype("int64") + 1
+        new = sub.merge(keys[["client", "_file", "entry", "_new"]], on=["client", "_file", "entry"],
+                        how="left")["_new"].to_numpy()
+        cohort.loc[split, "entry"] = new
+        # a pooled client's rows in entry order, each client where it first appeared
+        order = np.lexsort((np.arange(len(cohort)), cohort["entry"].to_numpy(),
+                            pd.factorize(cohort["client"])[0]))
+        cohort = cohort.iloc[order]
+    cohort = cohort.drop(columns="_file")
+    return conform(cohort.reset_index(drop=True))
+
+
+def _concat_rejected(tables) -> AttrsFrame:
+    tables = [t for t in tables if t is not None]
+    if not tables:
+
+        return empty_rejected()
+    nonempty = [pd.DataFrame(t) for t in tables if len(t)]
+    if not nonempty:
+        return AttrsFrame(pd.DataFrame(tables[0]).iloc[:0])
+    out = pd.concat(nonempty, ignore_index=True, sort=False)
+    out["row"] = out["row"].astype("int64")
+    return AttrsFrame(out)
+
+
+def _scales(per_file: list[dict], notes: list[str]) -> dict:
+    out: dict = {}
+    for col in dict.fromkeys(k for d in per_file for k in d):
+        seen = list(dict.fromkeys(tuple(d[col]) for d in per_file if col in d))
+        out[col] = seen[0] if len(seen) == 1 else seen
+        if len(seen) > 1:
+            notes.append(f"{col}: the files use different scales ({', '.join(map(str, seen))}); "
+                         "each was mapped onto 0-10")
+    return out
+
+
+def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
+    """One LogWarning (or LogError) for the whole cohort."""
+    if errors == "ignore":
+        return
+    rej = cohort.attrs["rejected"]
+    problems = rej[rej["kind"] == "problem"] if "kind" in rej.columns else rej
+    if errors == "raise" and len(problems):
+
+        report_problems(cohort, label, "raise")
+    parts = []
+    if len(problems):
+
+        files = cohort.attrs["files"]
+        n_bad = problems["source"].nunique()
+        bad_files = problems["file"].nunique() if "file" in problems.columns else "?"
+        parts.append(f"kept {len(cohort)} of {int(files['rows_read'].sum())} rows from "
+                     f"{_plural(len(files), 'file')}; set aside {_plural(n_bad, 'row')} with problems "
+                     f"in {_plural(bad_files, 'file') if isinstance(bad_files, int) else bad_files}: "
+                     f"{summarise_rejected(problems)} (see cohort.attrs['rejected'] for each cell, "
+                     "and its 'file' column)")
+    parts.extend(mismatch)
+    if skipped:
+        parts.append(f"skipped {_plural(len(skipped), 'file')} with no log: {'; '.join(skipped)}")
+    if unreadable:
+        parts.append(f"could not read {_plural(len(unreadable), 'file')} (left out, see "
+                     f"cohort.attrs['skipped']): {'; '.join(why for _, why in unreadable)}")
+    if parts:
+        warnings.warn(f"{label}: " + "; ".join(parts) + ".", LogWarning, stacklevel=3)
+
+
+
+
+
+
+
+
+# --------------------------------------------------------------------------- roster
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+# =========================================================================== client-weeks
+
+
+
+
+
+
+
+
+
+
+
+
+# =========================================================================== one row per client
+
+
+
+
+
+# =========================================================================== arms compared
+
+
+
+
+
+
+
+
+
+
+
