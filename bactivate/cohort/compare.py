@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bactivate.io.roster import _plural
+from bactivate._util import plural
 from bactivate.lazy import Lazy
 from bactivate.schema import AttrsFrame
 from bactivate.stats import bh, hedges_g
@@ -94,7 +94,7 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
                       index=summary.index)
         ok = y.notna() & summary[group].notna()
         if (~ok).any():
-            notes.append(f"{v}: {_plural(int((~ok).sum()), 'client')} left out (no {group} or no {v})")
+            notes.append(f"{v}: {plural(int((~ok).sum()), 'client')} left out (no {group} or no {v})")
         samples = {gname: y[ok & (summary[group] == gname)].to_numpy() for gname in groups}
         pair_rows = []
         for i, a in enumerate(groups):

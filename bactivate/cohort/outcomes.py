@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate._names import clean_names
-from bactivate.cohort.summary import _natural_codes
+from bactivate._util import natural_codes
 from bactivate.io.roster import read_roster
 from bactivate.schema import AttrsFrame
 
@@ -126,7 +126,7 @@ def pre_post(scores: pd.DataFrame, value: str, by: str = "client", time: str = "
         out = r.merge(out, on=by, how="outer", sort=False)
         out["n_scored"] = out["n_scored"].fillna(0).astype("int64")
     out[by] = out[by].astype("str")
-    out = out.iloc[np.argsort(_natural_codes(out[by]), kind="stable")].reset_index(drop=True)
+    out = out.iloc[np.argsort(natural_codes(out[by]), kind="stable")].reset_index(drop=True)
     no_pair = int(out["change"].isna().sum())
     if no_pair:
         notes.append(f"{no_pair} client(s) without both a pre and a post {value}: change missing")

@@ -13,7 +13,8 @@ import pandas as pd
 
 from bactivate._grouped import group_mean, grouped_slopes
 from bactivate._log import day_numbers, days_to_datetime, flags, require
-from bactivate.io.roster import _natural, roster_for, roster_mismatch
+from bactivate._util import natural_codes
+from bactivate.io.roster import roster_for, roster_mismatch
 
 
 def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
@@ -74,7 +75,7 @@ class _Prepared:
             self.first_row = ~pd.DataFrame({"c": self.codes, "e": entry.to_numpy()}).duplicated().to_numpy()
         span = int((self.rel.max() + 1) if len(df) else 1)
         self.first_of_day = ~pd.Series(self.codes * span + self.rel).duplicated().to_numpy()
-        self.order = np.argsort(_natural_codes(pd.Series(self.names, dtype="str")), kind="stable")
+        self.order = np.argsort(natural_codes(pd.Series(self.names, dtype="str")), kind="stable")
 
 
 def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
@@ -128,9 +129,8 @@ def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
     return out
 
 
-def _natural_codes(s: pd.Series) -> np.ndarray:
-    uniq = sorted(pd.unique(s), key=_natural)
-    return pd.Categorical(s, categories=uniq).codes
+# temporary: mood.py and progress.py (WP4) import it until they use bactivate._util.natural_codes
+_natural_codes = natural_codes
 
 
 _SUMMARY_DOC = {
@@ -269,7 +269,7 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
         for c in ("days_logged", "entries", "activities", "planned", "done"):
             out[c] = out[c].fillna(0).astype("int64")
     out["client"] = out["client"].astype("str")
-    out = out.iloc[np.argsort(_natural_codes(out["client"]), kind="stable")].reset_index(drop=True)
+    out = out.iloc[np.argsort(natural_codes(out["client"]), kind="stable")].reset_index(drop=True)
     out.attrs = {"columns": dict(_SUMMARY_DOC), "notes": notes, "ci_level": ci,
                  "description": "one row per client; weeks count from each client's first logged day; "
                                 "mood_change = mean of the last two weeks' mean moods minus week 1"}

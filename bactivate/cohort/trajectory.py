@@ -30,7 +30,8 @@ import pandas as pd
 
 from bactivate import escape
 from bactivate._grouped import grouped_mean_ci
-from bactivate.cohort.summary import _natural_codes, client_weeks
+from bactivate._util import natural_codes
+from bactivate.cohort.summary import client_weeks
 from bactivate.io.roster import roster_for
 from bactivate.schema import RATINGS, AttrsFrame
 
@@ -99,7 +100,7 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
         clash = [c for c in r.columns[1:] if c in out.columns]
         r = r.rename(columns={c: f"{c}_roster" for c in clash})
         out = r.merge(out, on="client", how="right", sort=False)
-        out = out.iloc[np.lexsort((out["week"].to_numpy(), _natural_codes(out["client"])))]
+        out = out.iloc[np.lexsort((out["week"].to_numpy(), natural_codes(out["client"])))]
     out = out.reset_index(drop=True)
     out.attrs = {"unit": "client-week; weeks count from each client's first logged day",
                  "value": values}

@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 
 from bactivate._names import merge_names, merge_notes
+from bactivate._util import listed, natural_key, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import read_sheets
 from bactivate.io.many import read_many
 from bactivate.io.read import read_log, report_problems, summarise_rejected
-from bactivate.io.roster import _listed, _natural, _plural, read_roster, roster_mismatch
+from bactivate.io.roster import read_roster, roster_mismatch
 from bactivate.schema import AttrsFrame, conform, empty_rejected
 
 __all__ = ["read_cohort"]
@@ -123,7 +124,7 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
     roster_frame = read_roster(roster, client_column, roster_notes) if roster is not None else None
     unreadable = [(s["file"], s["reason"]) for s in left if s["kind"] == "unreadable"]
     if unreadable and errors == "raise":
-        raise LogError(f"{label}: {_plural(len(unreadable), 'file')} could not be read: "
+        raise LogError(f"{label}: {plural(len(unreadable), 'file')} could not be read: "
                        + "; ".join(why for _, why in unreadable)
                        + ". Move or fix them, or read with errors='warn' to read the other files")
 
@@ -163,10 +164,10 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
         parts.append(log)
         file_rows.append(_file_row(name, log))
     if skipped:
-        notes.append(f"skipped {_plural(len(skipped), 'file')} in the folder that "
+        notes.append(f"skipped {plural(len(skipped), 'file')} in the folder that "
                      f"{'holds' if len(skipped) == 1 else 'hold'} no activity log: " + "; ".join(skipped))
     if unreadable:
-        notes.append(f"could not read {_plural(len(unreadable), 'file')} in the folder (left out; the "
+        notes.append(f"could not read {plural(len(unreadable), 'file')} in the folder (left out; the "
                      "other files were read): " + "; ".join(why for _, why in unreadable))
     if not parts and fast is None:
         found = [*(f"skipped: {s}" for s in skipped), *(why for _, why in unreadable)]
@@ -222,7 +223,7 @@ def _sources(paths_or_folder, roster_path):
         if path.is_file():
             return [path], path.name, notes, left
         files, other, folders = [], [], []
-        for f in sorted(path.iterdir(), key=lambda p: _natural(p.name)):
+        for f in sorted(path.iterdir(), key=lambda p: natural_key(p.name)):
             if f.name.startswith((".", "~$")):
                 continue
             if roster_path is not None and f.resolve() == roster_path:
@@ -264,7 +265,7 @@ def _sources(paths_or_folder, roster_path):
             raise TypeError(f"read_cohort: {it!r} is not a file path or a DataFrame")
         if not isinstance(it, pd.DataFrame) and Path(it).is_dir():
             raise LogError(f"{it} is a folder; pass the folder itself, not inside a list")
-    return items, _plural(len(items), "file"), notes, left
+    return items, plural(len(items), "file"), notes, left
 
 
 def _unreadable(src, sheet) -> bool:
@@ -304,7 +305,7 @@ def _grouped_notes(pairs, n_files: int) -> list[str]:
         seen.setdefault(n, []).append(f)
     out = []
     for n, files in seen.items():
-        where = "every file" if len(files) == n_files > 1 else _listed(files, 5)
+        where = "every file" if len(files) == n_files > 1 else listed(files, 5)
         out.append(f"{where}: {n}")
     return out
 
@@ -331,7 +332,7 @@ def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
         lines = [f"  {c!r}: {', '.join(file_rows[i]['file'] for i in idx)}" for c, idx in
                  list(dup.items())[:20]]
         raise LogError(
-            f"{_plural(len(dup), 'client')} appear{'s' if len(dup) == 1 else ''} in more than one file:\n"
+            f"{plural(len(dup), 'client')} appear{'s' if len(dup) == 1 else ''} in more than one file:\n"
             + "\n".join(lines)
             + "\nEach client's log should be in one file (a copied or misnamed file?). If a client's "
             "log is split over files on purpose, pass duplicate_clients='combine'."
@@ -408,15 +409,15 @@ def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
         n_bad = problems["source"].nunique()
         bad_files = problems["file"].nunique() if "file" in problems.columns else "?"
         parts.append(f"kept {len(cohort)} of {int(files['rows_read'].sum())} rows from "
-                     f"{_plural(len(files), 'file')}; set aside {_plural(n_bad, 'row')} with problems "
-                     f"in {_plural(bad_files, 'file') if isinstance(bad_files, int) else bad_files}: "
+                     f"{plural(len(files), 'file')}; set aside {plural(n_bad, 'row')} with problems "
+                     f"in {plural(bad_files, 'file') if isinstance(bad_files, int) else bad_files}: "
                      f"{summarise_rejected(problems)} (see cohort.attrs['rejected'] for each cell, "
                      "and its 'file' column)")
     parts.extend(mismatch)
     if skipped:
-        parts.append(f"skipped {_plural(len(skipped), 'file')} with no log: {'; '.join(skipped)}")
+        parts.append(f"skipped {plural(len(skipped), 'file')} with no log: {'; '.join(skipped)}")
     if unreadable:
-        parts.append(f"could not read {_plural(len(unreadable), 'file')} (left out, see "
+        parts.append(f"could not read {plural(len(unreadable), 'file')} (left out, see "
                      f"cohort.attrs['skipped']): {'; '.join(why for _, why in unreadable)}")
     if parts:
         warnings.warn(f"{label}: " + "; ".join(parts) + ".", LogWarning, stacklevel=3)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate._names import clean_names
+from bactivate._util import listed, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import read_sheets
 from bactivate.schema import AttrsFrame
@@ -68,7 +69,7 @@ def read_roster(roster, client_column=None, notes=None) -> AttrsFrame:
     r.insert(0, "client", ids.astype("str"))
     missing = r["client"].isna()
     if missing.any():
-        msg = f"{name}: {_plural(int(missing.sum()), 'roster row')} without a client id left out"
+        msg = f"{name}: {plural(int(missing.sum()), 'roster row')} without a client id left out"
         if notes is None:
             warnings.warn(msg, LogWarning, stacklevel=3)
         else:
@@ -76,7 +77,7 @@ def read_roster(roster, client_column=None, notes=None) -> AttrsFrame:
         r = r[~missing]
     dup = r["client"][r["client"].duplicated()].unique()
     if len(dup):
-        raise LogError(f"{name}: client ids appear more than once in the roster: {_listed(dup)}; "
+        raise LogError(f"{name}: client ids appear more than once in the roster: {listed(dup)}; "
                        "the roster needs one row per client (ids that differ only in spaces or "
                        "Unicode form are one id)")
     for c in r.columns[1:]:  # text columns as str dtype, like the tidy log
@@ -222,24 +223,48 @@ def _roster_id_column(r: pd.DataFrame, client_column, name: str) -> str:
 
 
 def roster_mismatch(cohort: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
+    """What does not match between a cohort's clients and its roster, as notes (nobody is dropped).
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A tidy log with a ``client`` column.
+    roster : DataFrame
+        A roster with a text ``client`` column (:func:`read_roster`).
+
+    Returns
+    -------
+    list of str
+        One note for clients with a log but no roster row, one for ids that differ only in case
+        from a roster id, one for roster clients with no log; empty when all match.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"client": ["C1", "C2", "c3"]})
+    >>> for note in roster_mismatch(log, pd.DataFrame({"client": ["C1", "C3", "C4"]})):
+    ...     print(note)
+    2 clients with a log are not in the roster (kept, with no arm): C2, c3
+    ids that differ only in case (ids must match exactly, so these do not join; fix the file name or the roster): log 'c3' / roster 'C3'
+    2 clients in the roster have no log (kept in client_summary with 0 entries): C3, C4
+    """
     logged = set(cohort["client"].dropna().unique())
-    listed = set(roster["client"])
+    rostered = set(roster["client"])
     out = []
-    if logged - listed:
-        n = len(logged - listed)
-        out.append(f"{_plural(n, 'client')} with a log {'is' if n == 1 else 'are'} not in the roster "
-                   f"(kept, with no arm): {_listed(logged - listed)}")
+    if logged - rostered:
+        n = len(logged - rostered)
+        out.append(f"{plural(n, 'client')} with a log {'is' if n == 1 else 'are'} not in the roster "
+                   f"(kept, with no arm): {listed(logged - rostered)}")
         # ids are codes: "c001" is not "C001"; but say so, as it is the likely slip
-        folded = {str(c).casefold(): c for c in listed - logged}
-        near = {c: folded[str(c).casefold()] for c in logged - listed if str(c).casefold() in folded}
+        folded = {str(c).casefold(): c for c in rostered - logged}
+        near = {c: folded[str(c).casefold()] for c in logged - rostered if str(c).casefold() in folded}
         if near:
             out.append("ids that differ only in case (ids must match exactly, so these do not join; fix "
                        "the file name or the roster): "
                        + ", ".join(f"log {a!r} / roster {b!r}" for a, b in list(near.items())[:10]))
-    if listed - logged:
-        n = len(listed - logged)
-        out.append(f"{_plural(n, 'client')} in the roster {'has' if n == 1 else 'have'} no log "
-                   f"(kept in client_summary with 0 entries): {_listed(listed - logged)}")
+    if rostered - logged:
+        n = len(rostered - logged)
+        out.append(f"{plural(n, 'client')} in the roster {'has' if n == 1 else 'have'} no log "
+                   f"(kept in client_summary with 0 entries): {listed(rostered - logged)}")
     return out
 
 
@@ -249,16 +274,3 @@ def roster_for(cohort: pd.DataFrame, roster) -> pd.DataFrame | None:
         r = cohort.attrs.get("roster")
         return None if r is None else pd.DataFrame(r)
     return pd.DataFrame(read_roster(roster))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _natural(text: str):
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(text))]
-
-
-def _listed(ids, limit: int = 10) -> str:
-    ids = sorted(map(str, ids), key=_natural)
-    return ", ".join(ids[:limit]) + (f", ... ({len(ids) - limit} more)" if len(ids) > limit else "")
