@@ -23,7 +23,7 @@ import pandas as pd
 from bactivate._names import merge_names, merge_notes
 from bactivate._util import listed, natural_key, plural
 from bactivate.errors import LogError, LogWarning
-from bactivate.io.files import read_sheets
+from bactivate.io.files import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, read_sheets
 from bactivate.io.many import read_many
 from bactivate.io.read import read_log, report_problems, summarise_rejected
 from bactivate.io.roster import read_roster, roster_mismatch
@@ -32,40 +32,41 @@ from bactivate.schema import AttrsFrame, conform, empty_rejected
 __all__ = ["read_cohort"]
 
 #: File endings read_cohort reads from a folder (others, e.g. README.md, are skipped).
-LOG_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods",
-                          ".parquet", ".pq"})
+LOG_SUFFIXES = frozenset(CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES)
 _PROGRESS_BAR_FROM = 20  # files
 
 
 # =========================================================================== reading
 
 
-def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=None,
-                duplicate_clients="raise", **read_log_kwargs) -> pd.DataFrame:
+def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_column: str | None = None,
+                duplicate_clients: str = "raise", **read_log_kwargs) -> pd.DataFrame:
     """Read many clients' logs (and their roster) into one tidy log.
 
     Parameters
     ----------
     paths_or_folder : str, Path, DataFrame, or a list of them
         A folder of logs (one client per file: every ``.csv``, ``.tsv``,
-        ``.txt``, ``.xlsx``, ``.xls``, ``.ods``, ``.parquet`` in it, not its
-        sub-folders; other files such as ``README.md`` are skipped), a list of
-        log files, or one long file (or frame) holding every client with a
-        client column. Each file is read with :func:`bactivate.read_log`: the
-        client comes from the log's client column or "Client: ..." title if
-        it has one, else from the file name (``C001.csv`` -> ``"C001"``).
-        Client ids, activities and categories are read in one written form
-        (Unicode NFC, spaces collapsed, zero-width characters dropped; see
-        ``docs/data-format.md``), and names that then differ only in case are
-        one activity (category) across the files; each merge is in the notes.
+        ``.txt``, ``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``,
+        ``.parquet``, ``.pq`` in it, not its sub-folders; other files such as
+        ``README.md`` are skipped), a list of log files, or one long file (or
+        frame) holding every client with a client column. Each file is read
+        with :func:`bactivate.read_log`: the client comes from the log's
+        client column or "Client: ..." title if it has one, else from the file
+        name (``C001.csv`` -> ``"C001"``). Client ids, activities and
+        categories are read in one written form (Unicode NFC, spaces
+        collapsed, zero-width characters dropped; see ``docs/data-format.md``),
+        and names that then differ only in case are one activity (category)
+        across the files; each merge is in the notes.
     roster : str, Path or DataFrame, optional
         One row per client: a client id column (``client``, ``participant``,
         ``id``, ...), the arm or group, and any baseline columns. CSV, XLSX,
         ODS or Parquet. Kept as ``attrs["roster"]`` (ids as text) and joined by
-        :func:`client_summary`. Clients with a log but no roster row, and
-        roster rows with no log, are listed in ``attrs["notes"]`` and in the
-        warning; nobody is dropped.
-    errors : {"warn", "raise", "ignore"}
+        :func:`bactivate.client_summary`. Clients with a log but no roster
+        row, and roster rows with no log, are listed in ``attrs["notes"]`` and
+        in the warning; nobody is dropped. A roster file inside the folder is
+        not read as a log.
+    errors : {"warn", "raise", "ignore"}, default "warn"
         Rows that cannot be read are set aside (``attrs["rejected"]``, with a
         ``file`` column) and summarised in *one* :class:`~bactivate.LogWarning`
         for the whole cohort; ``"raise"`` raises one
@@ -79,120 +80,102 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
     client_column : str, optional
         The header of the client id column in a long file (and in the roster)
         when bactivate does not recognise it, e.g. ``"Study ID"``.
-    duplicate_clients : {"raise", "combine"}
+    duplicate_clients : {"raise", "combine"}, default "raise"
         Two files that hold the same client are an error (usually a copied or
         misnamed file). Pass ``"combine"`` when a client's log is deliberately
         split over files (e.g. one file per month): the rows are pooled and
         that client's entry ids renumbered in time order.
     **read_log_kwargs
         Passed to :func:`bactivate.read_log` for every file: ``columns=``,
-        ``scales=``, ``mood_map=``, ``dayfirst=``, ``sheet=``, ``format=``.
+        ``scales=``, ``mood_map=``, ``dayfirst=``, ``sheet=``, ``format=``
+        (not ``client=``: each file's client comes from the file).
 
     Returns
     -------
     DataFrame
-        The tidy log of every client (the tidy columns, then any extra
-        columns). ``attrs``: ``rejected`` (every file's set-aside rows, one
-        table), ``files`` (one row per file: clients, rows read, kept, set
-        aside), ``roster`` (an :class:`~bactivate.schema.AttrsFrame`, or
-        ``None``), ``scales``, ``notes``, ``file``, ``skipped`` (one row per
-        member of a folder not read: ``file``, ``kind`` -- ``unreadable``,
-        ``no log``, ``sub-folder``, ``not a log`` -- and ``reason``).
+        The tidy log of every client: ``client`` (str), ``entry`` (int64,
+        numbered per client), ``start``, ``end`` (datetime64[ns]),
+        ``activity``, ``category`` (str), ``mastery``, ``pleasure``, ``mood``,
+        ``effort`` (float64, 0-10), ``planned``, ``done``, ``avoidance``
+        (boolean), ``note``, ``source`` (str), then any extra columns.
+        ``attrs``, in this order:
+
+        * ``rejected``: every file's set-aside rows, one table (``source``,
+          ``file``, ``sheet``, ``row``, ``column``, ``value``, ``reason``,
+          ``kind``);
+        * ``files``: one row per file read: ``file``, ``clients`` (its client
+          ids, comma-separated), ``n_clients``, ``rows_read``, ``kept``,
+          ``set_aside`` (rows with problems), ``not_log_rows``;
+        * ``roster``: the roster (an :class:`~bactivate.schema.AttrsFrame`,
+          ``client`` first), or ``None``;
+        * ``scales``: column -> the scale read (a list of scales when the
+          files differ);
+        * ``notes``: what was read, merged, skipped or does not match, each
+          once;
+        * ``file``: a label: the folder's name and "/", the file name, "N
+          files" or "<DataFrame>";
+        * ``skipped``: one row per member of a folder not read: ``file``,
+          ``kind`` (``unreadable``, ``no log``, ``sub-folder``, ``not a
+          log``) and ``reason``;
+        * ``paths``: every file read (the roster too) as a full path, so that
+          :func:`bactivate.write_log` never writes over one.
+
+    Raises
+    ------
+    LogError
+        When no file holds a log, a file cannot be read (see *errors*), two
+        files hold one client (see *duplicate_clients*), or the roster cannot
+        be read or has no client id column.
 
     Examples
     --------
     >>> cohort = read_cohort("data/sample/cohort", roster="data/sample/cohort/roster.csv")
     >>> cohort["client"].nunique(), cohort.attrs["roster"].shape
     (40, (40, 6))
+    >>> cohort.attrs["files"].iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'file': 'C001.csv', 'clients': 'C001', 'n_clients': 1, 'rows_read': 217, 'kept': 217,
+     'set_aside': 0, 'not_log_rows': 0}
+    >>> list(cohort.attrs)
+    ['rejected', 'files', 'roster', 'scales', 'notes', 'file', 'skipped', 'paths']
     """
-    if errors not in ("warn", "raise", "ignore"):
-        raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
-    if duplicate_clients not in ("raise", "combine"):
-        raise ValueError(f"duplicate_clients must be 'raise' or 'combine', not {duplicate_clients!r}")
-    if "client" in read_log_kwargs:
-        raise TypeError("read_cohort takes no client=: each file's client comes from its client column, "
-                        "title or file name; for one client's file use bactivate.read_log(path, client=...)")
-    if client_column is not None:
-        cols = dict(read_log_kwargs.pop("columns", None) or {})
-        cols[client_column] = "client"
-        read_log_kwargs["columns"] = cols
+    read_log_kwargs = _arguments(errors, duplicate_clients, client_column, read_log_kwargs)
     roster_path = Path(roster).resolve() if isinstance(roster, str | PathLike) else None
     sources, label, notes, left = _sources(paths_or_folder, roster_path)
-    from_folder = label.endswith("/")
     # the roster first: a roster that cannot be read fails before the logs are read
     roster_notes: list[str] = []
     roster_frame = read_roster(roster, client_column, roster_notes) if roster is not None else None
-    unreadable = [(s["file"], s["reason"]) for s in left if s["kind"] == "unreadable"]
+    unreadable = _left_of_kind(left, "unreadable")
     if unreadable and errors == "raise":
         raise LogError(f"{label}: {plural(len(unreadable), 'file')} could not be read: "
                        + "; ".join(why for _, why in unreadable)
                        + ". Move or fix them, or read with errors='warn' to read the other files")
-
-
-    parts: list[pd.DataFrame] = []
-    file_rows: list[dict] = []
-    skipped: list[str] = []
     # files of one CSV layout are read as one table (the same result, far faster); else one by one
-
     bar = len(sources) > _PROGRESS_BAR_FROM
     fast = read_many(sources, label, progress=bar, **read_log_kwargs) if len(sources) > 1 else None
-    iterator = sources if fast is None else ()
-    if bar and fast is None:
-        from tqdm import tqdm  # plain text bar; quiet when stderr is not a terminal
-
-        iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
-    for src in iterator:
-        name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
-        try:
-            log = read_log(src, errors="ignore", **read_log_kwargs)
-        except (LogError, OSError) as exc:
-            why = _not_a_log(exc) if isinstance(exc, LogError) else None
-            if from_folder and why:
-                skipped.append(f"{name} ({why})")
-                left.append({"file": name, "kind": "no log", "reason": why})
-                continue
-            text = str(exc) if isinstance(exc, LogError) else f"{name} could not be opened ({exc.strerror or exc})"
-            text = text if name in text else f"{name}: {text}"
-            # a file that cannot be opened costs that file, not the cohort (unless errors="raise")
-            if from_folder and errors != "raise" and _unreadable(src, read_log_kwargs.get("sheet")):
-                unreadable.append((name, text))
-                left.append({"file": name, "kind": "unreadable", "reason": text})
-                continue
-            if isinstance(exc, OSError) or text != str(exc):
-                raise LogError(text, problems=getattr(exc, "problems", None)) from None
-            raise
-        parts.append(log)
-        file_rows.append(_file_row(name, log))
-    if skipped:
-        notes.append(f"skipped {plural(len(skipped), 'file')} in the folder that "
-                     f"{'holds' if len(skipped) == 1 else 'hold'} no activity log: " + "; ".join(skipped))
-    if unreadable:
-        notes.append(f"could not read {plural(len(unreadable), 'file')} in the folder (left out; the "
-                     "other files were read): " + "; ".join(why for _, why in unreadable))
+    parts: list[pd.DataFrame] = []
+    if fast is None:
+        parts, file_rows, more_left = _one_by_one(sources, read_log_kwargs, from_folder=label.endswith("/"),
+                                                  errors=errors, bar=bar)
+        left.extend(more_left)
+    skipped = [f"{f} ({why})" for f, why in _left_of_kind(left, "no log")]
+    unreadable = _left_of_kind(left, "unreadable")
+    notes.extend(_left_notes(skipped, unreadable))
     if not parts and fast is None:
         found = [*(f"skipped: {s}" for s in skipped), *(why for _, why in unreadable)]
         raise LogError(f"no activity log found in {label}" + (f" ({'; '.join(found)})" if found else ""))
-
     if fast is not None:
         cohort, file_rows = fast
         rejected, scales = cohort.attrs["rejected"], cohort.attrs["scales"]
-        file_notes = [f"every file: {n}" for n in cohort.attrs["notes"]] + _grouped_notes(
-            [(n, f) for f, ns in cohort.attrs.get("file_notes", {}).items() for n in ns], len(file_rows))
+        file_notes = _table_notes(cohort.attrs, len(file_rows))
     else:
         cohort = _combine(parts, file_rows, duplicate_clients, notes)
         rejected = _concat_rejected([p.attrs.get("rejected") for p in parts])
-        scales = _scales([p.attrs.get("scales", {}) for p in parts], notes)
+        scales = _cohort_scales([p.attrs.get("scales", {}) for p in parts], notes)
         file_notes = _file_notes(parts)
     if len(file_rows) > 1:  # each file's names are one already; now one name across the files
-        for field in ("activity", "category"):
-            names, merged = merge_names(cohort[field])
-            if merged:
-                cohort[field] = names
-                notes.extend(f"across files: {field}: {n}" for n in merge_notes(merged, field))
+        notes.extend(_across_files(cohort))
     mismatch = roster_mismatch(cohort, roster_frame) if roster_frame is not None else []
-    notes.extend(roster_notes)
-    notes.extend(mismatch)
-    notes.extend(file_notes)
+    notes.extend([*roster_notes, *mismatch, *file_notes])
     cohort.attrs = {
         "rejected": rejected,
         "files": AttrsFrame(pd.DataFrame(file_rows)),
@@ -209,50 +192,156 @@ def read_cohort(paths_or_folder, *, roster=None, errors="warn", client_column=No
     return cohort
 
 
+def _arguments(errors, duplicate_clients, client_column, read_log_kwargs: dict) -> dict:
+    """The options checked; read_log's keyword arguments, with *client_column* in ``columns=``."""
+    if errors not in ("warn", "raise", "ignore"):
+        raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
+    if duplicate_clients not in ("raise", "combine"):
+        raise ValueError(f"duplicate_clients must be 'raise' or 'combine', not {duplicate_clients!r}")
+    if "client" in read_log_kwargs:
+        raise TypeError("read_cohort takes no client=: each file's client comes from its client column, "
+                        "title or file name; for one client's file use bactivate.read_log(path, client=...)")
+    if client_column is not None:
+        cols = dict(read_log_kwargs.pop("columns", None) or {})
+        cols[client_column] = "client"
+        read_log_kwargs["columns"] = cols
+    return read_log_kwargs
+
+
+def _left_of_kind(left: list[dict], kind: str) -> list[tuple[str, str]]:
+    """``(file, reason)`` of the folder members left out as *kind*, in folder order."""
+    return [(s["file"], s["reason"]) for s in left if s["kind"] == kind]
+
+
+def _left_notes(skipped: list[str], unreadable: list[tuple[str, str]]) -> list[str]:
+    """The notes on folder members that hold no log (*skipped*) or could not be opened."""
+    notes = []
+    if skipped:
+        notes.append(f"skipped {plural(len(skipped), 'file')} in the folder that "
+                     f"{'holds' if len(skipped) == 1 else 'hold'} no activity log: " + "; ".join(skipped))
+    if unreadable:
+        notes.append(f"could not read {plural(len(unreadable), 'file')} in the folder (left out; the "
+                     "other files were read): " + "; ".join(why for _, why in unreadable))
+    return notes
+
+
+def _one_by_one(sources, read_log_kwargs: dict, *, from_folder: bool, errors: str, bar: bool):
+    """Each source read with read_log: the logs, one row per log (:func:`_file_row`), and the
+    members of a folder left out (``file``, ``kind``: "no log" or "unreadable", ``reason``)."""
+    iterator = sources
+    if bar:
+        from tqdm import tqdm  # plain text bar; quiet when stderr is not a terminal
+
+        iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
+    parts: list[pd.DataFrame] = []
+    file_rows: list[dict] = []
+    left: list[dict] = []
+    for src in iterator:
+        name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
+        try:
+            log = read_log(src, errors="ignore", **read_log_kwargs)
+        except (LogError, OSError) as exc:
+            member = _left_out(exc, src, name, read_log_kwargs.get("sheet"), from_folder, errors)
+            if member is None:
+                raise
+            left.append(member)
+            continue
+        parts.append(log)
+        file_rows.append(_file_row(name, log))
+    return parts, file_rows, left
+
+
+def _left_out(exc: LogError | OSError, src, name: str, sheet, from_folder: bool, errors: str) -> dict | None:
+    """The folder member that *exc* leaves out (a file with no log, or one that cannot be opened:
+    it costs that file, not the cohort, unless errors="raise"); else raise a LogError naming the
+    file, or return None to raise *exc* as it is."""
+    why = _not_a_log(exc) if isinstance(exc, LogError) else None
+    if from_folder and why:
+        return {"file": name, "kind": "no log", "reason": why}
+    text = str(exc) if isinstance(exc, LogError) else f"{name} could not be opened ({exc.strerror or exc})"
+    text = text if name in text else f"{name}: {text}"
+    if from_folder and errors != "raise" and _unreadable(src, sheet):
+        return {"file": name, "kind": "unreadable", "reason": text}
+    if isinstance(exc, OSError) or text != str(exc):
+        raise LogError(text, problems=getattr(exc, "problems", None)) from None
+    return None
+
+
+def _table_notes(attrs: dict, n_files: int) -> list[str]:
+    """The notes of a folder read as one table (:func:`bactivate.io.many.read_many`): its own
+    notes hold for every file; each file's notes with the files they concern in front."""
+    return [f"every file: {n}" for n in attrs["notes"]] + _grouped_notes(
+        [(n, f) for f, ns in attrs.get("file_notes", {}).items() for n in ns], n_files)
+
+
+def _across_files(cohort: pd.DataFrame) -> list[str]:
+    """Activity and category names that differ only in case (or form) across files made one,
+    in place; a note for each merge."""
+    notes = []
+    for field in ("activity", "category"):
+        names, merged = merge_names(cohort[field])
+        if merged:
+            cohort[field] = names
+            notes.extend(f"across files: {field}: {n}" for n in merge_notes(merged, field))
+    return notes
+
+
 def _sources(paths_or_folder, roster_path):
     """The logs to read, a label for messages (a folder's ends with '/'), notes, and the members
     of a folder that are not read (one dict each: ``file``, ``kind``, ``reason``)."""
-    notes: list[str] = []
-    left: list[dict] = []
     if isinstance(paths_or_folder, pd.DataFrame):
-        return [paths_or_folder], "<DataFrame>", notes, left
+        return [paths_or_folder], "<DataFrame>", [], []
     if isinstance(paths_or_folder, str | PathLike):
         path = Path(paths_or_folder)
         if not path.exists():
             raise FileNotFoundError(f"no such file or folder: {path}")
         if path.is_file():
-            return [path], path.name, notes, left
-        files, other, folders = [], [], []
-        for f in sorted(path.iterdir(), key=lambda p: natural_key(p.name)):
-            if f.name.startswith((".", "~$")):
-                continue
-            if roster_path is not None and f.resolve() == roster_path:
-                continue
-            if f.is_dir():
-                folders.append(f.name)
-                left.append({"file": f.name + "/", "kind": "sub-folder",
-                             "reason": "a sub-folder: read_cohort reads the files of the folder itself"})
-            elif not f.is_file():  # a pipe, socket or device, or a link to nothing: never opened
-                what = "a link to a file that does not exist" if not f.exists() else "not a regular file"
-                if f.suffix.lower() in LOG_SUFFIXES:
-                    left.append({"file": f.name, "kind": "unreadable",
-                                 "reason": f"{f.name} is {what} (a pipe, socket or device?): save the log "
-                                           "as an ordinary file"})
-                else:
-                    other.append(f)
-            else:
-                (files if f.suffix.lower() in LOG_SUFFIXES else other).append(f)
-        if other:
-            notes.append("skipped files that are not logs: " + ", ".join(f.name for f in other))
-            left.extend({"file": f.name, "kind": "not a log", "reason": "not a log file type (looked for "
-                         + ", ".join(sorted(LOG_SUFFIXES)) + ")"} for f in other)
-        if folders:
-            notes.append("skipped sub-folders (only the folder's own files are read): "
-                         + ", ".join(f"{d}/" for d in folders))
-        if not files and not any(s["kind"] == "unreadable" for s in left):
-            raise LogError(f"no log files in the folder {path} (looked for "
-                           f"{', '.join(sorted(LOG_SUFFIXES))})")
+            return [path], path.name, [], []
+        files, notes, left = _folder_members(path, roster_path)
         return files, f"{path.name}/", notes, left
+    items = _listed_sources(paths_or_folder)
+    return items, plural(len(items), "file"), [], []
+
+
+def _folder_members(path: Path, roster_path) -> tuple[list[Path], list[str], list[dict]]:
+    """A folder's log files in natural order, notes on the rest, and one dict per member not read
+    (``file``, ``kind``, ``reason``); hidden files, Office lock files and the roster are passed over."""
+    files, other, folders, left = [], [], [], []
+    for f in sorted(path.iterdir(), key=lambda p: natural_key(p.name)):
+        if f.name.startswith((".", "~$")):
+            continue
+        if roster_path is not None and f.resolve() == roster_path:
+            continue
+        if f.is_dir():
+            folders.append(f.name)
+            left.append({"file": f.name + "/", "kind": "sub-folder",
+                         "reason": "a sub-folder: read_cohort reads the files of the folder itself"})
+        elif not f.is_file():  # a pipe, socket or device, or a link to nothing: never opened
+            what = "a link to a file that does not exist" if not f.exists() else "not a regular file"
+            if f.suffix.lower() in LOG_SUFFIXES:
+                left.append({"file": f.name, "kind": "unreadable",
+                             "reason": f"{f.name} is {what} (a pipe, socket or device?): save the log "
+                                       "as an ordinary file"})
+            else:
+                other.append(f)
+        else:
+            (files if f.suffix.lower() in LOG_SUFFIXES else other).append(f)
+    looked_for = ", ".join(sorted(LOG_SUFFIXES))
+    notes = []
+    if other:
+        notes.append("skipped files that are not logs: " + ", ".join(f.name for f in other))
+        left.extend({"file": f.name, "kind": "not a log",
+                     "reason": f"not a log file type (looked for {looked_for})"} for f in other)
+    if folders:
+        notes.append("skipped sub-folders (only the folder's own files are read): "
+                     + ", ".join(f"{d}/" for d in folders))
+    if not files and not any(s["kind"] == "unreadable" for s in left):
+        raise LogError(f"no log files in the folder {path} (looked for {looked_for})")
+    return files, notes, left
+
+
+def _listed_sources(paths_or_folder) -> list:
+    """The items of a list of log files (paths or frames), checked."""
     try:
         items = list(paths_or_folder)
     except TypeError:
@@ -265,7 +354,7 @@ def _sources(paths_or_folder, roster_path):
             raise TypeError(f"read_cohort: {it!r} is not a file path or a DataFrame")
         if not isinstance(it, pd.DataFrame) and Path(it).is_dir():
             raise LogError(f"{it} is a folder; pass the folder itself, not inside a list")
-    return items, plural(len(items), "file"), notes, left
+    return items
 
 
 def _unreadable(src, sheet) -> bool:
@@ -311,6 +400,7 @@ def _grouped_notes(pairs, n_files: int) -> list[str]:
 
 
 def _file_row(name: str, log: pd.DataFrame) -> dict:
+    """One row of ``attrs["files"]``: the file's clients and rows read, kept and set aside."""
     rej = log.attrs.get("rejected")
     rows = rej.drop_duplicates("source") if rej is not None and len(rej) else None
     kind = rows["kind"] if rows is not None and "kind" in rows.columns else pd.Series(dtype="str")
@@ -323,6 +413,7 @@ def _file_row(name: str, log: pd.DataFrame) -> dict:
 
 
 def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
+    """The logs as one (a client in two files raises, or is pooled with its entries renumbered)."""
     owners: dict[str, list[int]] = {}
     for i, p in enumerate(parts):
         for c in p["client"].dropna().unique():
@@ -370,9 +461,9 @@ def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
 
 
 def _concat_rejected(tables) -> AttrsFrame:
+    """The files' rejected-rows tables as one."""
     tables = [t for t in tables if t is not None]
     if not tables:
-
         return empty_rejected()
     nonempty = [pd.DataFrame(t) for t in tables if len(t)]
     if not nonempty:
@@ -382,7 +473,8 @@ def _concat_rejected(tables) -> AttrsFrame:
     return AttrsFrame(out)
 
 
-def _scales(per_file: list[dict], notes: list[str]) -> dict:
+def _cohort_scales(per_file: list[dict], notes: list[str]) -> dict:
+    """Each column's scale, or the list of scales when the files differ (with a note)."""
     out: dict = {}
     for col in dict.fromkeys(k for d in per_file for k in d):
         seen = list(dict.fromkeys(tuple(d[col]) for d in per_file if col in d))
@@ -400,11 +492,9 @@ def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
     rej = cohort.attrs["rejected"]
     problems = rej[rej["kind"] == "problem"] if "kind" in rej.columns else rej
     if errors == "raise" and len(problems):
-
         report_problems(cohort, label, "raise")
     parts = []
     if len(problems):
-
         files = cohort.attrs["files"]
         n_bad = problems["source"].nunique()
         bad_files = problems["file"].nunique() if "file" in problems.columns else "?"
@@ -421,71 +511,3 @@ def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
                      f"cohort.attrs['skipped']): {'; '.join(why for _, why in unreadable)}")
     if parts:
         warnings.warn(f"{label}: " + "; ".join(parts) + ".", LogWarning, stacklevel=3)
-
-
-
-
-
-
-
-
-# --------------------------------------------------------------------------- roster
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# =========================================================================== client-weeks
-
-
-
-
-
-
-
-
-
-
-
-
-# =========================================================================== one row per client
-
-
-
-
-
-# =========================================================================== arms compared
-
-
-
-
-
-
-
-
-
-
-
