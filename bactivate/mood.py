@@ -34,13 +34,15 @@ True
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from bactivate import stats
 from bactivate._blas import one_blas_thread
 from bactivate._log import bare, day_numbers, flags, happened, require, with_calendar
-from bactivate.cohort.summary import _natural_codes
+from bactivate._util import natural_codes
 from bactivate.lazy import Lazy
 
 _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
@@ -119,7 +121,7 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
             parts.append(one)
         res = pd.concat(parts, ignore_index=True) if parts else _empty(by, True)
         if len(res):
-            res = res.iloc[np.lexsort((np.arange(len(res)), _natural_codes(res["client"])))]
+            res = res.iloc[np.lexsort((np.arange(len(res)), natural_codes(res["client"])))]
         how = ("Per client: " + how) if parts else "no dated entries"
         r1 = None
     else:
@@ -173,11 +175,6 @@ def _empty(by: str, per_client: bool = False) -> pd.DataFrame:
     return out
 
 
-def _daily_mood(df: pd.DataFrame) -> pd.Series:
-    daily = df.groupby("day")["mood"].mean().dropna()
-    return daily.sort_index()
-
-
 def _demean(v: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """*v* minus its mean within each group (all one group when *codes* are all 0)."""
     sums = np.bincount(codes, weights=v)
@@ -196,112 +193,212 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
     client's daily moods. Returns ``(result, r1, how)``; with *per_client*
     ``result`` has a ``client`` column first and ``r1`` is per row.
     """
-    alpha = 1 - ci
-    # ------------------------------------------------------------ daily mean mood
+    days = _daily(df, per_client)
+    if days is None:
+        return _empty(by, per_client), np.nan, "no mood ratings in the log"
+    weeks = _within_weeks(days, adjust, threshold)
+    how = _how(adjust, weeks.r1, weeks.r1_within, weeks.dependent, threshold, min_days, per_client)
+    r1 = weeks.r1 if per_client else float(weeks.r1[0])
+    pres = _presence(df, by, days)
+    if not len(pres.puniq):
+        return _empty(by, per_client), r1, how
+    est = _estimates(days, weeks, pres, min_days)
+    lo, hi = _bootstrap(days, weeks, pres, est, 1 - ci, n_boot, seed, adjust)
+    delta = _cliffs_from_ranks(days, pres, est)
+    return _table(by, days, weeks, pres, est, lo, hi, delta, min_days, per_client), r1, how
+
+
+@dataclass
+class _Days:
+    """Daily mean mood, one row per client and day with a mood (rows: client, then day)."""
+
+    entry_key: np.ndarray  # per entry row of df: client * span + day since the client's first day
+    cnames: np.ndarray  # client names in natural order (one None for a single log)
+    duniq: np.ndarray  # per row: client * span + day
+    dmood: np.ndarray  # per row: mean mood of the day
+    dday: np.ndarray  # per row: days since the client's first day
+    dweek: np.ndarray  # per row: weeks since the client's first day
+    dclient: np.ndarray  # per row: client code
+    cstart: np.ndarray  # first row of each client with a mood
+    clients: np.ndarray  # client code of each such client
+    n_days: np.ndarray  # rows (days with mood) of each such client
+    crow: np.ndarray  # per row: index into clients
+
+
+def _daily(df: pd.DataFrame, per_client: bool) -> _Days | None:
+    """Daily mean mood of each client (pandas' grouped mean); None when no day has a mood."""
     if per_client:
         ccodes, cnames = pd.factorize(df["client"].astype("str"))
         cnames = np.asarray(cnames, dtype=object)
         rank = np.empty(len(cnames), dtype="int64")
-        rank[np.argsort(_natural_codes(cnames), kind="stable")] = np.arange(len(cnames))
+        rank[np.argsort(natural_codes(cnames), kind="stable")] = np.arange(len(cnames))
         ccodes = rank[ccodes]
         cnames = cnames[np.argsort(rank)]
     else:
         ccodes, cnames = np.zeros(len(df), dtype="int64"), np.array([None], dtype=object)
     day = day_numbers(df["start"])
-    n_clients = len(cnames)
     if len(df):
-        first = pd.Series(day).groupby(ccodes).min().reindex(range(n_clients)).to_numpy()
+        first = pd.Series(day).groupby(ccodes).min().reindex(range(len(cnames))).to_numpy()
         rel = day - first[ccodes]
     else:
         rel = day
     span = int(rel.max()) + 1 if len(df) else 1
-    dkey, duniq = pd.factorize(ccodes * span + rel, sort=True)
+    entry_key = ccodes * span + rel
+    dkey, duniq = pd.factorize(entry_key, sort=True)
     mood_all = df["mood"].to_numpy(dtype="float64", na_value=np.nan)
     # pandas' grouped mean (compensated sums), so that daily moods equal those of a plain groupby
     dmood = pd.Series(mood_all).groupby(dkey).mean().to_numpy() if len(df) else mood_all
     has = ~np.isnan(dmood)
     duniq, dmood = duniq[has], dmood[has]
     if not len(duniq):
-        return _empty(by, per_client), np.nan, "no mood ratings in the log"
+        return None
     dclient = duniq // span
     dday = duniq % span  # days since the client's first day
-    dweek = dday // 7
-    n_rows = len(duniq)
     cstart = np.flatnonzero(np.r_[True, dclient[1:] != dclient[:-1]])
-    clients = dclient[cstart]  # clients with at least one day of mood
-    n_days = np.diff(np.r_[cstart, n_rows])
-    crow = np.repeat(np.arange(len(clients)), n_days)  # row -> index into clients
-    # weeks (or the whole log) to compare within
+    n_days = np.diff(np.r_[cstart, len(duniq)])
+    return _Days(entry_key=entry_key, cnames=cnames, duniq=duniq, dmood=dmood, dday=dday, dweek=dday // 7,
+                 dclient=dclient, cstart=cstart, clients=dclient[cstart], n_days=n_days,
+                 crow=np.repeat(np.arange(len(cstart)), n_days))
+
+
+@dataclass
+class _Weeks:
+    """The groups days are compared within (weeks, or each client's whole log), and the dependence."""
+
+    wkey: np.ndarray  # per row: True where a group starts
+    wstart: np.ndarray  # first row of each group
+    wcode: np.ndarray  # per row: its group
+    wsize: np.ndarray  # rows of each group
+    n_groups: np.ndarray  # groups of each client
+    y: np.ndarray  # per row: mood minus its group's mean
+    r1: np.ndarray  # per client: lag-1 autocorrelation of daily mood
+    r1_within: np.ndarray  # per client: the same, of y
+    dependent: np.ndarray  # per client: r1_within above the threshold
+    block: np.ndarray  # per client: moving-block length (0: iid bootstrap)
+
+
+def _within_weeks(days: _Days, adjust, threshold: float) -> _Weeks:
+    """Weeks (or whole logs) to compare within, mood adjusted for them, and each client's dependence."""
+    dclient, dweek, n = days.dclient, days.dweek, len(days.cstart)
     if adjust == "week":
         wkey = np.r_[True, (dclient[1:] != dclient[:-1]) | (dweek[1:] != dweek[:-1])]
     else:
         wkey = np.r_[True, dclient[1:] != dclient[:-1]]
     wstart = np.flatnonzero(wkey)
     wcode = np.cumsum(wkey) - 1
-    wsize = np.diff(np.r_[wstart, n_rows])
-    n_groups = np.add.reduceat(wkey.astype("int64"), cstart)
-    y = dmood - (np.bincount(wcode, weights=dmood) / wsize)[wcode]
-    r1 = _lag1(dmood, crow, dday, len(clients))
-    r1_within = _lag1(y, crow, dday, len(clients))
+    wsize = np.diff(np.r_[wstart, len(dclient)])
+    y = days.dmood - (np.bincount(wcode, weights=days.dmood) / wsize)[wcode]
+    r1 = stats.lag1_within(days.dmood, days.crow, days.dday, n)
+    r1_within = stats.lag1_within(y, days.crow, days.dday, n)
     dependent = np.isfinite(r1_within) & (r1_within > threshold)
-    block = np.where(dependent, np.maximum(2, np.round(n_days ** (1 / 3)).astype("int64")), 0)
+    block = np.where(dependent, np.maximum(2, np.round(days.n_days ** (1 / 3)).astype("int64")), 0)
+    return _Weeks(wkey=wkey, wstart=wstart, wcode=wcode, wsize=wsize,
+                  n_groups=np.add.reduceat(wkey.astype("int64"), days.cstart), y=y, r1=r1,
+                  r1_within=r1_within, dependent=dependent, block=block)
 
-    # ------------------------------------------------------------ presence: days x activities
+
+@dataclass
+class _Presence:
+    """Which activities each day has: a days x columns 0/1 matrix, each client's activities in its columns."""
+
+    M: np.ndarray  # rows x width: 1.0 where the row's day has the column's activity
+    valid: np.ndarray  # clients x width: the column holds one of the client's activities
+    anames: np.ndarray  # activity (or category) names
+    puniq: np.ndarray  # one per (client, activity): client index * n_act + activity code
+    pclient: np.ndarray  # per pair: index into clients
+    pact: np.ndarray  # per pair: activity code
+    plocal: np.ndarray  # per pair: its column
+
+
+def _presence(df: pd.DataFrame, by: str, days: _Days) -> _Presence:
+    """The days x activities matrix of the activities done (planned and done, or unplanned)."""
     did = flags(df)[2]
     names_col = df[by]
     use = did & names_col.notna().to_numpy(dtype=bool)
     acodes, anames = pd.factorize(names_col[use], sort=True)
     anames = np.asarray(anames, dtype=object)
-    rowpos = np.searchsorted(duniq, (ccodes * span + rel)[use])
+    n_rows = len(days.duniq)
+    rowpos = np.searchsorted(days.duniq, days.entry_key[use])
     rowpos = np.minimum(rowpos, n_rows - 1)
-    on_day = duniq[rowpos] == (ccodes * span + rel)[use]
+    on_day = days.duniq[rowpos] == days.entry_key[use]
     rowpos, acodes = rowpos[on_day], acodes[on_day]
-    n_act = len(anames)
-    pair, puniq = pd.factorize(crow[rowpos] * max(n_act, 1) + acodes, sort=True)
-    pclient = puniq // max(n_act, 1)  # index into clients
-    pact = puniq % max(n_act, 1)
-    pfirst = np.searchsorted(pclient, np.arange(len(clients)))
+    n_act = max(len(anames), 1)
+    pair, puniq = pd.factorize(days.crow[rowpos] * n_act + acodes, sort=True)
+    pclient = puniq // n_act  # index into clients
+    pfirst = np.searchsorted(pclient, np.arange(len(days.clients)))
     plocal = np.arange(len(puniq)) - pfirst[pclient]
     width = int(plocal.max()) + 1 if len(puniq) else 1
     M = np.zeros((n_rows, width))
     M[rowpos, plocal[pair]] = 1.0
-    valid = np.zeros((len(clients), width), dtype=bool)
+    valid = np.zeros((len(days.clients), width), dtype=bool)
     valid[pclient, plocal] = True
+    return _Presence(M=M, valid=valid, anames=anames, puniq=puniq, pclient=pclient, pact=puniq % n_act,
+                     plocal=plocal)
 
-    # ------------------------------------------------------------ estimates
+
+@dataclass
+class _Estimates:
+    """Per client and column: counts, means, the within-week regression estimate and its t-test."""
+
+    n_with: np.ndarray
+    n_without: np.ndarray
+    mood_with: np.ndarray
+    mood_without: np.ndarray
+    x: np.ndarray  # rows x width: presence minus its group's mean
+    weeks_compared: np.ndarray  # groups with days both with and without the activity
+    few: np.ndarray  # fewer than min_days on a side
+    tested: np.ndarray
+    est: np.ndarray  # the difference (NaN where not tested)
+    p: np.ndarray  # t-test p (NaN for dependent clients; the bootstrap fills those in)
+
+
+def _estimates(days: _Days, weeks: _Weeks, pres: _Presence, min_days: int) -> _Estimates:
+    """Means with and without, and the regression of mood on presence within groups, with its t-test."""
+    M, cstart, wstart, wsize = pres.M, days.cstart, weeks.wstart, weeks.wsize
     n_with = np.add.reduceat(M, cstart, axis=0)
-    n_without = n_days[:, None] - n_with
+    n_without = days.n_days[:, None] - n_with
     with np.errstate(invalid="ignore", divide="ignore"):
-        sum_with = np.add.reduceat(M * dmood[:, None], cstart, axis=0)
-        sum_all = np.add.reduceat(dmood, cstart)
+        sum_with = np.add.reduceat(M * days.dmood[:, None], cstart, axis=0)
+        sum_all = np.add.reduceat(days.dmood, cstart)
         mood_with = sum_with / n_with
         mood_without = (sum_all[:, None] - sum_with) / n_without
     k_week = np.add.reduceat(M, wstart, axis=0)
-    x = M - (k_week / wsize[:, None])[wcode]
+    x = M - (k_week / wsize[:, None])[weeks.wcode]
     mixed = (k_week > 0) & (k_week < wsize[:, None])
-    wclient_start = np.searchsorted(wstart, cstart)
-    weeks_compared = np.add.reduceat(mixed.astype("int64"), wclient_start, axis=0)
+    weeks_compared = np.add.reduceat(mixed.astype("int64"), np.searchsorted(wstart, cstart), axis=0)
     sxx = np.add.reduceat(x * x, cstart, axis=0)
-    sxy = np.add.reduceat(x * y[:, None], cstart, axis=0)
+    sxy = np.add.reduceat(x * weeks.y[:, None], cstart, axis=0)
     few = np.minimum(n_with, n_without) < min_days
-    tested = valid & ~few & (sxx >= 1e-9)
+    tested = pres.valid & ~few & (sxx >= 1e-9)
     with np.errstate(invalid="ignore", divide="ignore"):
         est = np.where(tested, sxy / sxx, np.nan)
-        resid = y[:, None] - np.where(tested, est, 0.0)[crow] * x
+        resid = weeks.y[:, None] - np.where(tested, est, 0.0)[days.crow] * x
         sse = np.add.reduceat(resid * resid, cstart, axis=0)
-        dof = (n_days - n_groups - 1).astype("float64")[:, None]
+        dof = (days.n_days - weeks.n_groups - 1).astype("float64")[:, None]
         se = np.where(dof > 0, np.sqrt(sse / np.where(dof > 0, dof, np.nan) / sxx), np.nan)
         tp = 2 * _st.t.sf(np.abs(est / se), dof)
     tp = np.where(se > 0, tp, np.where(est != 0, 0.0, 1.0))
-    p = np.where(dependent[:, None], np.nan, tp)
-    lo = np.full(est.shape, np.nan)
-    hi = np.full(est.shape, np.nan)
-    # ------------------------------------------------------------ bootstrap, one product per resample plan
-    xy, xx = x * y[:, None], x * x
+    return _Estimates(n_with=n_with, n_without=n_without, mood_with=mood_with, mood_without=mood_without,
+                      x=x, weeks_compared=weeks_compared, few=few, tested=tested, est=est,
+                      p=np.where(weeks.dependent[:, None], np.nan, tp))
+
+
+def _bootstrap(days: _Days, weeks: _Weeks, pres: _Presence, est: _Estimates, alpha: float, n_boot: int,
+               seed, adjust) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap interval of each tested estimate; for dependent clients also ``est.p`` (set in place).
+
+    Clients with the same number of days and block length share one resample
+    plan (the same seed), applied to all their columns as one matrix product.
+    """
+    # speed: benchmark row W4-mood, docs/performance.md
+    n_days, block, cstart, y, M = days.n_days, weeks.block, days.cstart, weeks.y, pres.M
+    lo = np.full(est.est.shape, np.nan)
+    hi = np.full(est.est.shape, np.nan)
+    xy, xx = est.x * y[:, None], est.x * est.x
     with one_blas_thread():
         for (n, b) in sorted(set(zip(n_days.tolist(), block.tolist(), strict=True))):
             members = np.flatnonzero((n_days == n) & (block == b))
-            ci_rows, ci_cols = np.nonzero(tested[members])
+            ci_rows, ci_cols = np.nonzero(est.tested[members])
             if not len(ci_rows):
                 continue
             owner = members[ci_rows]
@@ -327,49 +424,52 @@ def _by_day(df, by, min_days, ci, n_boot, seed, threshold, adjust, per_client=Fa
                 lo[owner[sl], ci_cols[sl]] = q_lo
                 hi[owner[sl], ci_cols[sl]] = q_hi
                 if b:
-                    p[owner[sl], ci_cols[sl]] = p_boot
-    # ------------------------------------------------------------ Cliff's delta from ranks
-    ranks = _ranks_within(dmood, crow, cstart)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        u = np.add.reduceat(M * ranks[:, None], cstart, axis=0) - n_with * (n_with + 1) / 2
-        mn = n_with * n_without
-        delta = np.where(tested, (2 * u - mn) / mn, np.nan)
+                    est.p[owner[sl], ci_cols[sl]] = p_boot
+    return lo, hi
 
-    # ------------------------------------------------------------ the table
-    if not len(puniq):
-        return _empty(by, per_client), (r1 if per_client else float(r1[0])), \
-            _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client)
-    p = np.where(tested, p, np.nan)
-    pc, pl = pclient, plocal
-    status = np.where(tested[pc, pl], TESTED, NOT_ENOUGH)
+
+def _cliffs_from_ranks(days: _Days, pres: _Presence, est: _Estimates) -> np.ndarray:
+    """Cliff's delta (with vs without) of each tested column, from one ranking of each client's days."""
+    ranks = _ranks_within(days.dmood, days.crow, days.cstart)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.add.reduceat(pres.M * ranks[:, None], days.cstart, axis=0) - est.n_with * (est.n_with + 1) / 2
+        mn = est.n_with * est.n_without
+        return np.where(est.tested, (2 * u - mn) / mn, np.nan)
+
+
+def _table(by, days: _Days, weeks: _Weeks, pres: _Presence, est: _Estimates, lo, hi, delta, min_days: int,
+           per_client: bool) -> pd.DataFrame:
+    """One row per client and activity: tested first, largest difference first; q within each client."""
+    pc, pl, block = pres.pclient, pres.plocal, weeks.block
+    tested = est.tested[pc, pl]
+    p = np.where(est.tested, est.p, np.nan)
     method = np.where(
-        tested[pc, pl],
-        np.where(dependent[pc], np.char.add(np.char.add("moving-block bootstrap CI and p (blocks of ",
-                                                        block[pc].astype(str)), " days)"),
+        tested,
+        np.where(weeks.dependent[pc], np.char.add(np.char.add("moving-block bootstrap CI and p (blocks of ",
+                                                              block[pc].astype(str)), " days)"),
                  "bootstrap CI; regression t-test p"),
-        np.where(few[pc, pl], f"fewer than {min_days} days on a side",
+        np.where(est.few[pc, pl], f"fewer than {min_days} days on a side",
                  "no week has days both with and without it"))
     res = pd.DataFrame({
-        by: pd.array(anames[pact], dtype="str"),
-        "n_with": n_with[pc, pl].astype("int64"), "n_without": n_without[pc, pl].astype("int64"),
-        "mood_with": mood_with[pc, pl], "mood_without": mood_without[pc, pl],
+        by: pd.array(pres.anames[pres.pact], dtype="str"),
+        "n_with": est.n_with[pc, pl].astype("int64"), "n_without": est.n_without[pc, pl].astype("int64"),
+        "mood_with": est.mood_with[pc, pl], "mood_without": est.mood_without[pc, pl],
         # a difference of two means of 0-10 moods lies in -10..10; so does its interval (a
         # bootstrap replicate adjusted within weeks can stray past it when days are few)
-        "diff": est[pc, pl], "ci_low": np.clip(lo[pc, pl], -10, 10), "ci_high": np.clip(hi[pc, pl], -10, 10),
+        "diff": est.est[pc, pl], "ci_low": np.clip(lo[pc, pl], -10, 10), "ci_high": np.clip(hi[pc, pl], -10, 10),
         "cliffs_delta": delta[pc, pl], "p": p[pc, pl], "q": np.nan,
-        "status": pd.array(status.astype(object), dtype="str"),
-        "weeks_compared": weeks_compared[pc, pl].astype("int64"),
+        "status": pd.array(np.where(tested, TESTED, NOT_ENOUGH).astype(object), dtype="str"),
+        "weeks_compared": est.weeks_compared[pc, pl].astype("int64"),
         "method": pd.array(method.astype(object), dtype="str"),
     })
-    res["q"] = _bh_within(res["p"].to_numpy(), pc, tested[pc, pl])
-    res["mood_autocorr"] = r1[pc]
+    res["q"] = stats.bh_within(res["p"].to_numpy(), pc, tested)
+    res["mood_autocorr"] = weeks.r1[pc]
     diff = res["diff"].to_numpy()
-    order = np.lexsort((pact, np.where(np.isnan(diff), np.inf, -diff), ~tested[pc, pl], pc))
+    order = np.lexsort((pres.pact, np.where(np.isnan(diff), np.inf, -diff), ~tested, pc))
     res = res.iloc[order].reset_index(drop=True)
     if per_client:
-        res.insert(0, "client", pd.array(cnames[clients[pc[order]]], dtype="str"))
-    how = _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client)
-    return res, (r1 if per_client else float(r1[0])), how
+        res.insert(0, "client", pd.array(days.cnames[days.clients[pc[order]]], dtype="str"))
+    return res
 
 
 _BOOT_CHUNK = 1024  # activity columns per bootstrap product (n_boot x chunk doubles each)
@@ -402,18 +502,6 @@ def _boot_summary(boot: np.ndarray, alpha: float, with_p: bool):
     return lo, hi, p
 
 
-def _lag1(v: np.ndarray, crow: np.ndarray, dday: np.ndarray, n: int) -> np.ndarray:
-    """:func:`bactivate.stats.lag1_autocorrelation` of each client's daily series, gaps kept as gaps."""
-    k = np.bincount(crow, minlength=n)
-    m = np.bincount(crow, weights=v, minlength=n) / np.maximum(k, 1)
-    dev = v - m[crow]
-    denom = np.bincount(crow, weights=dev * dev, minlength=n)
-    nxt = (crow[1:] == crow[:-1]) & (dday[1:] - dday[:-1] == 1)
-    num = np.bincount(crow[1:][nxt], weights=(dev[:-1] * dev[1:])[nxt], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where((k >= 3) & (denom != 0), num / denom, np.nan)
-
-
 def _ranks_within(v: np.ndarray, crow: np.ndarray, cstart: np.ndarray) -> np.ndarray:
     """Average ranks (1 = lowest, ties share their mean rank) of *v* within each client."""
     order = np.lexsort((v, crow))
@@ -426,24 +514,6 @@ def _ranks_within(v: np.ndarray, crow: np.ndarray, cstart: np.ndarray) -> np.nda
     out = np.empty(len(v))
     out[order] = np.repeat(avg, ge - gs)
     return out
-
-
-def _bh_within(p: np.ndarray, group: np.ndarray, tested: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values of the tested rows, within each group (as :func:`stats.bh`)."""
-    q = np.full(len(p), np.nan)
-    idx = np.flatnonzero(tested & ~np.isnan(p))
-    if not len(idx):
-        return q
-    order = idx[np.lexsort((p[idx], group[idx]))]
-    g = group[order]
-    start = np.r_[True, g[1:] != g[:-1]]
-    first = np.flatnonzero(start)
-    size = np.diff(np.r_[first, len(order)])
-    rank = np.arange(len(order)) - np.repeat(first, size) + 1
-    scaled = p[order] * np.repeat(size, size) / rank
-    back = pd.Series(scaled[::-1]).groupby(g[::-1], sort=False).cummin().to_numpy()[::-1]
-    q[order] = np.minimum(back, 1.0)
-    return q
 
 
 def _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client) -> str:

@@ -583,11 +583,83 @@ def bh(pvalues):
     return out
 
 
+def bh_within(p: np.ndarray, group: np.ndarray, tested: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values of the tested rows, within each group (as :func:`bh` per group).
+
+    Not in ``__all__``: a vectorised helper of :func:`bactivate.mood_by_activity`
+    (every client of a cohort at once).
+
+    Parameters
+    ----------
+    p : numpy.ndarray of float
+        p-values in [0, 1]; NaN rows are left out (as :func:`bh` does).
+    group : numpy.ndarray of int
+        The group of each row (any order; e.g. a client code).
+    tested : numpy.ndarray of bool
+        Rows to adjust; the others get NaN.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        q-values, NaN where not tested or *p* is NaN.
+
+    Examples
+    --------
+    >>> p = np.array([0.01, 0.04, 0.03, 0.02, 0.5])
+    >>> bh_within(p, np.array([0, 0, 0, 1, 1]), np.array([True, True, True, True, False])).round(3).tolist()
+    [0.03, 0.04, 0.04, 0.02, nan]
+    """
+    q = np.full(len(p), np.nan)
+    idx = np.flatnonzero(tested & ~np.isnan(p))
+    if not len(idx):
+        return q
+    order = idx[np.lexsort((p[idx], group[idx]))]
+    g = group[order]
+    start = np.r_[True, g[1:] != g[:-1]]
+    first = np.flatnonzero(start)
+    size = np.diff(np.r_[first, len(order)])
+    rank = np.arange(len(order)) - np.repeat(first, size) + 1
+    scaled = p[order] * np.repeat(size, size) / rank
+    back = pd.Series(scaled[::-1]).groupby(g[::-1], sort=False).cummin().to_numpy()[::-1]
+    q[order] = np.minimum(back, 1.0)
+    return q
+
+
 # --------------------------------------------------------------------------- resampling
 
 
-def resample_index(rng: np.random.Generator, n: int, n_boot: int, block: int | None):
-    """(n_boot, n) matrix of indices: iid, or moving blocks of length ``block``."""
+def resample_index(rng: np.random.Generator, n: int, n_boot: int, block: int | None) -> np.ndarray:
+    """Indices of *n_boot* resamples of *n* observations: iid, or moving blocks of length *block*.
+
+    Not in ``__all__``: shared by :func:`bootstrap_mean_diff` and
+    :func:`bactivate.mood_by_activity`, whose results depend on the exact
+    draws (the same *rng* calls in the same order).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The source of the draws.
+    n : int
+        Observations in the series (at least 1).
+    n_boot : int
+        Resamples.
+    block : int or None
+        Block length of a moving-block bootstrap; None (or 1) for iid draws.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n_boot, n)
+        Row *i* holds the positions drawn for resample *i*; with *block*, runs
+        of consecutive positions (blocks glued and cut to length *n*).
+
+    Examples
+    --------
+    >>> idx = resample_index(np.random.default_rng(0), 5, 3, block=2)
+    >>> idx.shape, bool((idx >= 0).all() and (idx < 5).all())
+    ((3, 5), True)
+    >>> bool((np.diff(idx[:, :2], axis=1) == 1).all())
+    True
+    """
     if block is None or block == 1 or n == 1:
         return rng.integers(0, n, size=(n_boot, n))
     k = min(int(block), n)
@@ -695,3 +767,44 @@ def lag1_autocorrelation(x) -> float:
         return math.nan
     prod = dev[:-1] * dev[1:]
     return float(np.nansum(prod) / denom)
+
+
+def lag1_within(v: np.ndarray, group: np.ndarray, day: np.ndarray, n: int | None = None) -> np.ndarray:
+    """:func:`lag1_autocorrelation` of each group's daily series, gaps kept as gaps.
+
+    Not in ``__all__``: a vectorised helper of :func:`bactivate.mood_by_activity`
+    (every client of a cohort at once). Equals :func:`lag1_autocorrelation` of
+    each group's series with the missing days filled with NaN (up to rounding).
+
+    Parameters
+    ----------
+    v : numpy.ndarray of float
+        One value per row (no NaN), rows sorted by group and, within a group, by day.
+    group : numpy.ndarray of int
+        Group code of each row, in ``0..n-1``.
+    day : numpy.ndarray of int
+        Day number of each row; rows one day apart in the same group are a lag-1 pair.
+    n : int, optional
+        Number of groups; by default ``group.max() + 1``.
+
+    Returns
+    -------
+    numpy.ndarray of float, length *n*
+        NaN for a group with fewer than 3 values or a constant series.
+
+    Examples
+    --------
+    >>> v = np.array([1.0, 2, 3, 4, 5, 2, 1, 2])
+    >>> lag1_within(v, np.array([0, 0, 0, 0, 0, 1, 1, 1]), np.array([0, 1, 2, 3, 4, 0, 1, 3])).round(3).tolist()
+    [0.4, -0.333]
+    """
+    if n is None:
+        n = int(group.max()) + 1 if len(group) else 0
+    k = np.bincount(group, minlength=n)
+    m = np.bincount(group, weights=v, minlength=n) / np.maximum(k, 1)
+    dev = v - m[group]
+    denom = np.bincount(group, weights=dev * dev, minlength=n)
+    nxt = (group[1:] == group[:-1]) & (day[1:] - day[:-1] == 1)
+    num = np.bincount(group[1:][nxt], weights=(dev[:-1] * dev[1:])[nxt], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((k >= 3) & (denom != 0), num / denom, np.nan)

@@ -671,3 +671,47 @@ def test_grouped_slopes_match_linregress_per_group():
     flat = grouped_slopes(np.zeros(4, int), np.arange(4.0), np.full(4, 5.0), 1, flat_nan=True)
     assert flat["slope"][0] == 0 and np.isnan(flat["ci_low"][0]) and np.isnan(flat["p"][0])
     assert grouped_slopes(np.zeros(4, int), np.arange(4.0), np.full(4, 5.0), 1)["ci_low"][0] == 0
+
+
+def test_bh_within_equals_bh_per_group():
+    """stats.bh_within (every group at once) against bh on each group's tested, non-missing p-values."""
+    rng = np.random.default_rng(11)
+    for _trial in range(30):
+        n = int(rng.integers(0, 40))
+        group = rng.integers(0, 6, size=n)
+        p = rng.uniform(0, 1, size=n) ** 3
+        p[rng.uniform(size=n) < 0.1] = np.nan
+        p[rng.uniform(size=n) < 0.1] = 0.05  # ties
+        tested = rng.uniform(size=n) < 0.8
+        q = bs.bh_within(p, group, tested)
+        assert q.shape == (n,)
+        for g in np.unique(group):
+            rows = (group == g) & tested
+            ref = bs.bh(p[rows])
+            np.testing.assert_allclose(q[rows], ref, rtol=0, atol=1e-12)
+        assert np.isnan(q[~tested]).all()
+
+
+def test_lag1_within_equals_lag1_autocorrelation_on_the_gap_filled_series():
+    """stats.lag1_within against lag1_autocorrelation of each group's daily series with the gaps as NaN."""
+    rng = np.random.default_rng(12)
+    for trial in range(30):
+        sizes = rng.integers(0, 25, size=int(rng.integers(1, 6)))
+        vs, groups, days = [], [], []
+        for g, size in enumerate(sizes):
+            d = np.sort(rng.choice(40, size=size, replace=False))
+            v = np.cumsum(rng.normal(size=size)) if trial % 3 else np.full(size, 2.0)  # some constant
+            vs.append(v)
+            groups.append(np.full(size, g))
+            days.append(d)
+        v, group, day = np.concatenate(vs), np.concatenate(groups).astype("int64"), np.concatenate(days)
+        got = bs.lag1_within(v, group, day, len(sizes))
+        for g, size in enumerate(sizes):
+            rows = group == g
+            filled = np.full(int(day[rows].max()) + 1 if size else 0, np.nan)
+            filled[day[rows]] = v[rows]
+            ref = bs.lag1_autocorrelation(filled)
+            if math.isnan(ref):
+                assert math.isnan(got[g])
+            else:
+                assert abs(got[g] - ref) <= 1e-12
