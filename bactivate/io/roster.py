@@ -8,7 +8,6 @@ cohort to its roster.
 
 from __future__ import annotations
 
-import re
 import warnings
 from os import PathLike
 from pathlib import Path
@@ -20,6 +19,7 @@ from bactivate._names import clean_names
 from bactivate._util import listed, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import read_sheets
+from bactivate.io.headers import header_key
 from bactivate.schema import AttrsFrame
 
 #: Roster headers taken as the client id (lower case, letters and digits only).
@@ -206,7 +206,7 @@ def _id_header(cols: list[str], client_column) -> str | None:
     """The header among *cols* that holds the client id, or None."""
     if client_column is not None and client_column in cols:
         return client_column
-    keys = {re.sub(r"[^0-9a-z]+", "", c.lower()): c for c in cols}
+    keys = {header_key(c): c for c in cols}
     for k in _ROSTER_ID:
         if k in keys:
             return keys[k]
