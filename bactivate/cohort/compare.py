@@ -68,7 +68,31 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
     >>> res[["group_a", "group_b", "n_a", "n_b"]].to_dict("records")
     [{'group_a': 'BA', 'group_b': 'control', 'n_a': 10, 'n_b': 10}]
     """
+    values, groups = _checked(summary, group, value, correction, ci, order)
+    rows, omni, notes = [], [], []
+    for v in values:
+        pair_rows, omnibus, note = _one_value(summary, group, v, groups, ci, correction)
+        rows.extend(pair_rows)
+        omni.append(omnibus)
+        notes.extend(note)
+    out = pd.DataFrame(rows)
+    out = out.astype({"value": "str", "group_a": "str", "group_b": "str", "n_a": "int64", "n_b": "int64"})
+    out.attrs = {
+        "omnibus": AttrsFrame(pd.DataFrame(omni)),
+        "correction": "none (two groups)" if len(groups) == 2 else
+        {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "none"}[correction],
+        "groups": [str(x) for x in groups],
+        "ci_level": ci,
+        "notes": notes,
+        "description": "client = unit of analysis; diff = mean_a - mean_b with a Welch interval; "
+                       "Hedges' g (a minus b); p_welch: Welch t test; p_mannwhitney: two-sided "
+                       "Mann-Whitney U; p_adjusted: p_welch corrected over the pairs",
+    }
+    return out
 
+
+def _checked(summary, group: str, value, correction: str, ci: float, order) -> tuple[list, list]:
+    """The arguments checked: the value columns, and the groups in order."""
     if not isinstance(summary, pd.DataFrame):
         raise TypeError(f"compare_groups takes a per-client DataFrame, not {type(summary).__name__}")
     if correction not in ("holm", "bh", "none"):
@@ -86,48 +110,37 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
     groups = _group_order(summary[group], order)
     if len(groups) < 2:
         raise ValueError(f"compare_groups needs at least two groups in {group!r}; found {groups}")
-    rows, omni, notes = [], [], []
-    for v in values:
-        if not (pd.api.types.is_numeric_dtype(summary[v].dtype) or pd.api.types.is_bool_dtype(summary[v].dtype)):
-            raise ValueError(f"compare_groups: column {v!r} is not numeric")
-        y = pd.Series(summary[v].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
-                      index=summary.index)
-        ok = y.notna() & summary[group].notna()
-        if (~ok).any():
-            notes.append(f"{v}: {plural(int((~ok).sum()), 'client')} left out (no {group} or no {v})")
-        samples = {gname: y[ok & (summary[group] == gname)].to_numpy() for gname in groups}
-        pair_rows = []
-        for i, a in enumerate(groups):
-            for b in groups[i + 1:]:
-                pair_rows.append(_pair(v, a, b, samples[a], samples[b], ci, hedges_g))
-        p = np.array([r["p_welch"] for r in pair_rows], dtype="float64")
-        if len(pair_rows) == 1 or correction == "none":
-            adj = p
-        elif correction == "holm":
-            adj = _holm(p)
-        else:
-            adj = np.asarray(bh(p), dtype="float64")
-        for r_, q in zip(pair_rows, adj, strict=True):
-            r_["p_adjusted"] = float(q)
-        rows.extend(pair_rows)
-        omni.append({"value": v, **_omnibus([samples[gname] for gname in groups])})
-    out = pd.DataFrame(rows)
-    out = out.astype({"value": "str", "group_a": "str", "group_b": "str", "n_a": "int64", "n_b": "int64"})
-    out.attrs = {
-        "omnibus": AttrsFrame(pd.DataFrame(omni)),
-        "correction": "none (two groups)" if len(groups) == 2 else
-        {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "none"}[correction],
-        "groups": [str(x) for x in groups],
-        "ci_level": ci,
-        "notes": notes,
-        "description": "client = unit of analysis; diff = mean_a - mean_b with a Welch interval; "
-                       "Hedges' g (a minus b); p_welch: Welch t test; p_mannwhitney: two-sided "
-                       "Mann-Whitney U; p_adjusted: p_welch corrected over the pairs",
-    }
-    return out
+    return values, groups
+
+
+def _one_value(summary, group: str, v: str, groups: list, ci: float, correction: str):
+    """Every pair of groups compared on column *v* (p adjusted over the pairs), the omnibus
+    row, and a note on the clients left out (empty when none)."""
+    if not (pd.api.types.is_numeric_dtype(summary[v].dtype) or pd.api.types.is_bool_dtype(summary[v].dtype)):
+        raise ValueError(f"compare_groups: column {v!r} is not numeric")
+    y = pd.Series(summary[v].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+                  index=summary.index)
+    ok = y.notna() & summary[group].notna()
+    notes = []
+    if (~ok).any():
+        notes.append(f"{v}: {plural(int((~ok).sum()), 'client')} left out (no {group} or no {v})")
+    samples = {gname: y[ok & (summary[group] == gname)].to_numpy() for gname in groups}
+    pair_rows = [_pair(v, a, b, samples[a], samples[b], ci)
+                 for i, a in enumerate(groups) for b in groups[i + 1:]]
+    p = np.array([r["p_welch"] for r in pair_rows], dtype="float64")
+    if len(pair_rows) == 1 or correction == "none":
+        adj = p
+    elif correction == "holm":
+        adj = _holm(p)
+    else:
+        adj = np.asarray(bh(p), dtype="float64")
+    for r_, q in zip(pair_rows, adj, strict=True):
+        r_["p_adjusted"] = float(q)
+    return pair_rows, {"value": v, **_omnibus([samples[gname] for gname in groups])}, notes
 
 
 def _group_order(col: pd.Series, order) -> list:
+    """The groups present, in *order*, else in category order, else sorted."""
     present = pd.unique(col.dropna())
     if order is not None:
         unknown = [g for g in order if g not in set(present)]
@@ -142,7 +155,8 @@ def _group_order(col: pd.Series, order) -> list:
         return sorted(present, key=str)
 
 
-def _pair(v, a, b, xa: np.ndarray, xb: np.ndarray, ci: float, hedges_g) -> dict:
+def _pair(v, a, b, xa: np.ndarray, xb: np.ndarray, ci: float) -> dict:
+    """Groups *a* and *b* compared on *v*: means, SDs, Welch interval and test, Hedges' g, Mann-Whitney."""
     na, nb = len(xa), len(xb)
     ma = float(np.mean(xa)) if na else np.nan
     mb = float(np.mean(xb)) if nb else np.nan
