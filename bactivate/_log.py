@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._util import plural
+
 #: Weekday names, Monday first, for ordered categories.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -50,14 +52,6 @@ def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
     return log.assign(day=day, week=week, hour=start.dt.hour.astype("Int64"), weekday=weekday)
 
 
-
-
-
-
-
-
-
-
 def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
     """Only the entries in *weeks* (1 = the log's first 7 days); ``None`` keeps all.
 
@@ -81,10 +75,6 @@ def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
     return out
 
 
-def _n_of(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def describe(log: pd.DataFrame) -> str:
     """One line about a log: who, from when to when, how many days and entries.
 
@@ -97,7 +87,7 @@ def describe(log: pd.DataFrame) -> str:
         return "an empty log: no entries"
     who = ", ".join(log["client"].dropna().unique()[:5]) or "unknown client"
     if log["start"].isna().all():
-        return f"{who}: {_n_of(len(log), 'entry', 'entries')}, none dated"
+        return f"{who}: {plural(len(log), 'entry')}, none dated"
     first, last = log["start"].min(), log["start"].max()
     days = log["start"].dt.normalize().nunique()
     span = (last.normalize() - first.normalize()).days + 1
@@ -141,10 +131,6 @@ def flags(log: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return planned, done, ~skipped
 
 
-
-
-
-
 def bare(log: pd.DataFrame) -> pd.DataFrame:
     """*log* without its ``attrs`` (no copy of the data).
 
@@ -153,37 +139,3 @@ def bare(log: pd.DataFrame) -> pd.DataFrame:
     of a small analysis. The analyses work on this view and set their own attrs.
     """
     return pd.DataFrame(log)
-
-
-
-
-# --------------------------------------------------------------------------- BLAS threads
-
-
-
-
-
-
-# --------------------------------------------------------------------------- names in one form
-# "Café" typed on a phone (NFC), pasted from a Mac (NFD), with a zero-width space from a web
-# form, a non-breaking space from Word, or two spaces: one activity, one client. Everything
-# below works on the distinct values of a column, never row by row.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -27,18 +27,40 @@ import pandas as pd
 from bactivate._grouped import grouped_mean_ci
 from bactivate._log import WEEKDAYS, happened, require, with_calendar
 
-#: Parts of the day used for skipped plans (start hour, inclusive).
+#: Parts of the day used for skipped plans: (name, start hour, inclusive), from midnight. Each
+#: part lasts until the next one starts; the last runs to midnight.
 DAYPARTS = (("night", 0), ("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))
+
+#: the parts in the day's order, morning first (the categories of :func:`daypart`)
+_DAYPART_ORDER = list(dict.fromkeys(name for name, _ in DAYPARTS[1:] + DAYPARTS[:1]))
 
 
 def daypart(hour: pd.Series) -> pd.Series:
-    """Morning (5-12h), afternoon (12-17h), evening (17-22h) or night (22-5h)."""
+    """The part of the day of each hour, from :data:`DAYPARTS`.
+
+    Morning (5-12h), afternoon (12-17h), evening (17-22h) or night (22-5h).
+
+    Parameters
+    ----------
+    hour : pandas.Series
+        Hours of the day (0-23); missing hours stay missing.
+
+    Returns
+    -------
+    pandas.Series
+        An ordered categorical (morning, afternoon, evening, night) with the index of *hour*.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> daypart(pd.Series([4, 5, 12, 21, 22, None])).astype(object).tolist()
+    ['night', 'morning', 'afternoon', 'evening', 'night', nan]
+    """
     h = hour.astype("float64")
-    out = np.select([h < 5, h < 12, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
-                    default="night")
+    names = [name for name, _ in DAYPARTS]
+    out = np.select([h < start for _, start in DAYPARTS[1:]], names[:-1], default=names[-1])
     out = pd.Series(out, index=hour.index).where(h.notna())
-    return pd.Series(pd.Categorical(out, categories=["morning", "afternoon", "evening", "night"],
-                                    ordered=True), index=hour.index)
+    return pd.Series(pd.Categorical(out, categories=_DAYPART_ORDER, ordered=True), index=hour.index)
 
 
 def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> dict[str, pd.DataFrame]:

@@ -36,6 +36,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentF
 from matplotlib.transforms import offset_copy
 
 from bactivate import escape
+from bactivate._util import plural
 from bactivate.avoidance import avoidance as _avoidance
 from bactivate.balance import balance as _balance
 from bactivate.cohort.trajectory import plot_trajectory
@@ -131,12 +132,6 @@ def _palette(n: int):
         return sns.color_palette("husl", n)
     base = sns.color_palette("colorblind")
     return [base[i] for i in _CB_ORDER[:max(n, 1)]]
-
-
-def _count(n, word: str, plural: str | None = None) -> str:
-    """'1 day', '2 days', '3 activities'."""
-    n = int(n)
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _ci_label(level) -> str:
@@ -291,9 +286,9 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
              for n, x, y in zip(top[name], top["mastery_mean"], top["pleasure_mean"], strict=True)]
     ax.set(xlim=(-0.5, 10.5), ylim=(-0.5, 10.5), xticks=range(11), yticks=range(11),
            xlabel="Mastery, mean (0-10)", ylabel="Pleasure, mean (0-10)")
-    n_entries = _count(df["entries"].sum(), "entry", "entries")
+    n_entries = plural(df["entries"].sum(), "entry", "entries")
     ax.set_title(f"Mastery and pleasure by {name} (n = {n_entries}, "
-                 f"{_count(len(df), name, 'activities' if name == 'activity' else 'categories')})"
+                 f"{plural(len(df), name, 'activities' if name == 'activity' else 'categories')})"
                  + (f"\nlines: {_ci_label(df.attrs.get('ci', 0.95))} of the means" if ci else ""))
     if ax.get_legend() is not None:
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8.5)
@@ -352,7 +347,7 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
         ax.set_xlabel("Day")
         _day_axis(ax, x.min(), x.max())
     ax.set_title(f"Mastery and pleasure {key} by {key} "
-                 f"(n = {_count(df['entries'].sum(), 'entry', 'entries')})")
+                 f"(n = {plural(df['entries'].sum(), 'entry', 'entries')})")
     ax.legend(loc="upper left", ncols=2, fontsize=8.5, frameon=False)
     return ax
 
@@ -417,7 +412,7 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
     left_out = len(df) - len(tested) - len(untested)
     total = int(df["n_with"].iloc[0] + df["n_without"].iloc[0])
     ax.set_title(f"Mood {'after' if unit == 'entries' else 'on days with'} vs without each {name} "
-                 f"(n = {_count(total, 'entry' if unit == 'entries' else 'day', unit)}"
+                 f"(n = {plural(total, 'entry' if unit == 'entries' else 'day', unit)}"
                  + (f"; {left_out} not tested: too few {unit})" if left_out else ")"),
                  pad=16)
     if len(tested):
@@ -517,7 +512,7 @@ def _phase_title(df: pd.DataFrame) -> str:
     what = str(df["measure"].iloc[0]) if "measure" in df.columns else "measure"
     if not {"n_a", "n_b"} <= set(df.columns):
         return f"Daily {what}: baseline (A) vs activation (B)"
-    a, b = (f"{p}, n = {_count(df[f'n_{p.lower()}'].iloc[0], 'day')}" for p in "AB")
+    a, b = (f"{p}, n = {plural(df[f'n_{p.lower()}'].iloc[0], 'day')}" for p in "AB")
     if {"mean_a", "mean_b"} <= set(df.columns):
         a, b = f"{a}, mean {df['mean_a'].iloc[0]:.2g}", f"{b}, mean {df['mean_b'].iloc[0]:.2g}"
     return f"Daily {what}: baseline ({a}) vs activation ({b})"
@@ -561,7 +556,7 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
         top = vmax if vmax is not None else float(np.clip(np.ceil(np.nanmax(grid.to_numpy()) / 10) * 10,
                                                           10, 100))
         kw = {"cmap": "mako_r", "vmin": 0, "vmax": top, "fmt": ".0f", "label": "Avoidance (% of entries)"}
-        n_text = f"n = {_count(df['entries'].sum(), 'entry', 'entries')}"
+        n_text = f"n = {plural(df['entries'].sum(), 'entry', 'entries')}"
         title = "Avoidance by weekday and hour (% of entries that were avoidance)"
     else:
         n = df["mood_n"] if "mood_n" in df.columns else df["entries"]
@@ -573,7 +568,7 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
         kw = {"cmap": "vlag_r", "vmin": centre - reach, "vmax": centre + reach, "fmt": ".1f",
               "label": f"Mood, mean (0-10); white = client's mean {centre:.1f}"}
         title = "Mood by weekday and hour (mean, 0-10)"
-        n_text = f"n = {_count(n.sum(), 'mood rating')}"
+        n_text = f"n = {plural(n.sum(), 'mood rating')}"
     _heatmap(ax, grid.to_numpy(dtype="float64"), annot=annot, **kw)
     ax.set_yticks(np.arange(len(weekdays)) + 0.5, weekdays, va="center")
     ax.set_xticks(np.arange(len(hours)) + 0.5, [f"{h:02d}:00" for h in hours],
@@ -651,7 +646,7 @@ def skipped(data=None, *, ax=None, by: str = "activity"):
     ax.set_xlabel("Skipped (% of planned)")
     ax.set_ylabel("Activity" if by == "activity" else "Time of day")
     ax.set_title(f"Planned activities skipped, by {by} "
-                 f"(n = {_count(df['planned'].sum(), 'plan')}, {int(df['skipped'].sum())} skipped)")
+                 f"(n = {plural(df['planned'].sum(), 'plan')}, {int(df['skipped'].sum())} skipped)")
     return ax
 
 
@@ -726,7 +721,7 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
         handles.append(Line2D([], [], color=colours[1], ls="--",
                               label=f"Linear trend (OLS); title: slope [{_trend_level(trend)}]"))
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=9)
-    fig.suptitle(f"Progress {key} by {key}{', ' + span if span else ''} (n = {_count(len(df), key)})")
+    fig.suptitle(f"Progress {key} by {key}{', ' + span if span else ''} (n = {plural(len(df), key)})")
     return fig
 
 
@@ -793,7 +788,7 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
     _day_axis(ax, calendar[0], calendar[-1])
     ax.set_xlabel("Day")
     ax.set_title(f"Small wins and mood, {_date_span(calendar[0], calendar[-1])} "
-                 f"(n = {_count(len(stack), 'win')}, {_count(mood.notna().sum(), 'day')} with mood)")
+                 f"(n = {plural(len(stack), 'win')}, {plural(mood.notna().sum(), 'day')} with mood)")
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     _legend_below(ax, handles, ncols=len(handles) if ax.bbox.width / ax.figure.dpi > 8 else 3)
     return ax

@@ -28,7 +28,7 @@ from bactivate._log import (
     require,
     with_calendar,
 )
-from bactivate.cohort.summary import _natural_codes
+from bactivate._util import natural_codes
 from bactivate.schema import AttrsFrame
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")
@@ -82,7 +82,7 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
         codes, names = pd.factorize(df["client"].astype("str"))
         names = np.asarray(names, dtype=object)
         rank = np.empty(len(names), dtype="int64")
-        rank[np.argsort(_natural_codes(names), kind="stable")] = np.arange(len(names))
+        rank[np.argsort(natural_codes(names), kind="stable")] = np.arange(len(names))
         codes = rank[codes]  # codes in natural client order
         names = names[np.argsort(rank)]
     else:
