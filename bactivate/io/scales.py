@@ -18,17 +18,77 @@ from __future__ import annotations
 
 import numpy as np
 
+from bactivate._util import number
 from bactivate.errors import LogError
 
 #: Scales bactivate knows how to recognise, besides those declared.
 KNOWN = ((0.0, 10.0), (1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 100.0), (-3.0, 3.0), (-5.0, 5.0))
 
+#: Daylio's five default mood labels, mapped onto 0-10.
+DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
+
 
 def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions=None):
-    """Decide the scale of one rating column; return ``((low, high), how)``.
+    """Decide the scale of one rating column, and say how it was decided.
 
-    Raises :class:`~bactivate.LogError` when the data cannot tell.
+    The scale is the one *declared* (``scales=``), else the one named in the
+    *header*, else the one the cells' fractions share (``7/10``), else the one
+    the values leave no doubt about.
+
+    Parameters
+    ----------
+    column : str
+        The column's field (``"mood"``), or several joined by ``" and "`` when
+        they share a scale; used in messages.
+    values : numpy.ndarray
+        The column's numbers (float, NaN for blanks).
+    header : tuple of float or None
+        ``(low, high)`` as the header declares it (:func:`bactivate.io.headers.scale_hint`).
+    declared : tuple or None
+        ``(low, high)`` as the user declared it with ``scales=``.
+    fractions : numpy.ndarray, optional
+        The denominator written in each cell (``10`` for ``7/10``), NaN elsewhere.
+
+    Returns
+    -------
+    tuple
+        ``((low, high), how)``: the scale as floats, and how it was decided, in words.
+
+    Raises
+    ------
+    bactivate.LogError
+        When *declared* is not low-to-high, or when the data cannot tell the
+        scale (the message lists the scales that fit and how to declare one).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> settle_scale("mood", np.array([2.0, 9]), header=None, declared=(1, 10))
+    ((1.0, 10.0), 'declared with scales=')
+    >>> settle_scale("mood", np.array([7.0]), header=None, declared=None,
+    ...              fractions=np.array([10.0]))
+    ((0.0, 10.0), 'cells written as x/10')
+    >>> settle_scale("mood", np.array([20.0, 80]), header=None, declared=None)
+    ((0.0, 100.0), 'the values (20 to 80) are mostly above 10, so 0-100')
+    >>> settle_scale("mood", np.array([1.0, 4]), header=None, declared=None)
+    Traceback (most recent call last):
+    ...
+    bactivate.errors.LogError: cannot tell the scale of 'mood': the values (1 to 4) could be on ...
     """
+    got = _given(column, declared, header) or _from_fractions(fractions)
+    if got is not None:
+        return got
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return (0.0, 10.0), "no values; 0-10 assumed"
+    got = _from_values(column, v)
+    if got is not None:
+        return got
+    raise _cannot_tell(column, float(v.min()), float(v.max()))
+
+
+def _given(column: str, declared, header):
+    """The scale declared with ``scales=`` or named in the header, or None."""
     if declared is not None:
         lo, hi = float(declared[0]), float(declared[1])
         if not hi > lo:
@@ -36,42 +96,79 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
         return (lo, hi), "declared with scales="
     if header is not None:
         return header, "named in the header"
+    return None
+
+
+def _from_fractions(fractions):
+    """0-10 or 0-100 when every fraction in the cells is out of 10 (or every one out of 100), else None."""
     if fractions is not None and len(fractions):
         dens = set(np.unique(fractions[~np.isnan(fractions)]).tolist())
         if dens == {10.0}:
             return (0.0, 10.0), "cells written as x/10"
         if dens == {100.0}:
             return (0.0, 100.0), "cells written as x/100"
-    v = values[~np.isnan(values)]
-    if len(v) == 0:
-        return (0.0, 10.0), "no values; 0-10 assumed"
+    return None
+
+
+def _span(lo: float, hi: float) -> str:
+    """'the values (1 to 4)'."""
+    return f"the values ({number(lo)} to {number(hi)})"
+
+
+def _from_values(column: str, v: np.ndarray):
+    """The scale the values *v* (no NaN) leave no doubt about, or None."""
     lo, hi = float(v.min()), float(v.max())
-    span = f"the values ({_fmt(lo)} to {_fmt(hi)})"
     if lo >= 0 and hi <= 10 and (hi >= 8 or lo == 0 or not np.allclose(v, np.round(v * 2) / 2)):
         why = ("go above 7" if hi >= 8 else "include 0" if lo == 0 else "include fine decimals")
         one_to_ten = ", ".join(f"'{f.strip()}': (1, 10)" for f in column.split(" and "))
-        return (0.0, 10.0), (f"{span} {why}, so 0-10; if the sheet uses 1-10, declare it with "
+        return (0.0, 10.0), (f"{_span(lo, hi)} {why}, so 0-10; if the sheet uses 1-10, declare it with "
                              f"scales={{{one_to_ten}}}")
     if lo >= 0 and hi > 10 and np.mean(v > 10) >= 0.5 and hi <= 100:
-        return (0.0, 100.0), f"{span} are mostly above 10, so 0-100"
+        return (0.0, 100.0), f"{_span(lo, hi)} are mostly above 10, so 0-100"
     if lo >= 0 and hi > 10 and np.mean(v > 10) < 0.5:
-        return (0.0, 10.0), f"most values fit 0-10; {_fmt(hi)} is out of range"
+        return (0.0, 10.0), f"most values fit 0-10; {number(hi)} is out of range"
+    return None
+
+
+def _cannot_tell(column: str, lo: float, hi: float) -> LogError:
+    """The LogError for values from *lo* to *hi* that fit several scales: which fit, how to declare one."""
     fields = [f.strip() for f in column.split(" and ")]
-    fits = [_range(a, b) for a, b in KNOWN if a <= lo and hi <= b]
+    fits = [scale_text((a, b)) for a, b in KNOWN if a <= lo and hi <= b]
     could = ", ".join(fits[:-1]) + f" or {fits[-1]}" if len(fits) > 1 else (fits[0] if fits else "")
     guess = next(((a, b) for a, b in KNOWN if a <= lo and hi <= b and (a, b) != (0.0, 10.0)),
                  (1.0, 5.0))
-    example = ", ".join(f"'{f}': ({_fmt(guess[0])}, {_fmt(guess[1])})" for f in fields)
-    headers = " and ".join(f"'{f.capitalize()} ({_range(*guess)})'" for f in fields)
-    raise LogError(
-        f"cannot tell the scale of {column!r}: {span} could be on {could or 'several scales'}. "
+    example = ", ".join(f"'{f}': ({number(guess[0])}, {number(guess[1])})" for f in fields)
+    headers = " and ".join(f"'{f.capitalize()} ({scale_text(guess)})'" for f in fields)
+    return LogError(
+        f"cannot tell the scale of {column!r}: {_span(lo, hi)} could be on {could or 'several scales'}. "
         f"Declare it, e.g. read_log(..., scales={{{example}}}), "
         f"or write the scale in the header, e.g. {headers}."
     )
 
 
 def to_0_10(values: np.ndarray, scale) -> np.ndarray:
-    """Map values linearly from *scale* = (low, high) onto 0-10."""
+    """Map values linearly from *scale* onto 0-10.
+
+    Parameters
+    ----------
+    values : array_like
+        Numbers on *scale* (NaN stays NaN).
+    scale : tuple of float
+        ``(low, high)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64; a copy of *values* as given when *scale* is already 0-10, so
+        that 0.3 stays 0.3 and tidy logs round-trip.
+
+    Examples
+    --------
+    >>> to_0_10([1, 4, 7], (1, 7)).tolist()
+    [0.0, 5.0, 10.0]
+    >>> to_0_10([-3.0, 0.0, 3.0], (-3, 3)).tolist()
+    [0.0, 5.0, 10.0]
+    """
     lo, hi = float(scale[0]), float(scale[1])
     values = np.asarray(values, dtype="float64")
     if (lo, hi) == (0.0, 10.0):
@@ -79,10 +176,22 @@ def to_0_10(values: np.ndarray, scale) -> np.ndarray:
     return (values - lo) * (10.0 / (hi - lo))
 
 
-def _range(lo: float, hi: float) -> str:
-    """'1-5', or '-3 to 3' when the low end is negative."""
-    return f"{_fmt(lo)} to {_fmt(hi)}" if lo < 0 else f"{_fmt(lo)}-{_fmt(hi)}"
+def scale_text(scale) -> str:
+    """A scale as people write it: ``"1-5"``, or ``"-3 to 3"`` when the low end is negative.
 
+    Parameters
+    ----------
+    scale : tuple of float
+        ``(low, high)``.
 
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> scale_text((1.0, 5.0)), scale_text((0, 10)), scale_text((-3.0, 3.0)), scale_text((0, 7.5))
+    ('1-5', '0-10', '-3 to 3', '0-7.5')
+    """
+    lo, hi = scale
+    return f"{number(lo)} to {number(hi)}" if lo < 0 else f"{number(lo)}-{number(hi)}"
