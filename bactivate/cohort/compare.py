@@ -20,15 +20,15 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
     Parameters
     ----------
     summary : DataFrame
-        One row per client, e.g. :func:`client_summary`.
-    group : str
+        One row per client, e.g. :func:`bactivate.client_summary`.
+    group : str, default "arm"
         The column that holds the group (arm).
-    value : str or list of str
+    value : str or list of str, default "mood"
         The column(s) to compare, e.g. ``"mood"``, ``"mood_change"``,
         ``"adherence"``, ``"baseline_phq9"``.
-    ci : float
+    ci : float, default 0.95
         Confidence level of the intervals.
-    correction : {"holm", "bh", "none"}
+    correction : {"holm", "bh", "none"}, default "holm"
         Correction of the pairwise Welch p-values over the comparisons of one
         value when there are more than two groups: Holm (family-wise error,
         the default) or Benjamini-Hochberg (false discovery rate).
@@ -41,16 +41,25 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
     -------
     DataFrame
         One row per pair of groups (and value): ``value``, ``group_a``,
-        ``group_b``, ``n_a``, ``n_b``, ``mean_a``, ``mean_b``, ``sd_a``,
-        ``sd_b``, ``diff`` (``mean_a - mean_b``), ``ci_low``, ``ci_high``
-        (Welch interval of the difference), ``hedges_g`` (a minus b, pooled
-        SD, small-sample corrected) with ``g_ci_low``, ``g_ci_high``,
-        ``t`` and ``df`` (Welch), ``p_welch``, ``p_mannwhitney`` (two-sided),
-        ``p_adjusted`` (the Welch p corrected over the pairs; equal to
-        ``p_welch`` with two groups). ``attrs["omnibus"]``: one row per value
-        with Welch's one-way ANOVA (``welch_F``, ``welch_df1``, ``welch_df2``,
-        ``p_welch_anova``) and Kruskal-Wallis (``kruskal_H``,
-        ``p_kruskal``); ``attrs["correction"]`` names the correction.
+        ``group_b`` (str), ``n_a``, ``n_b`` (int64), then float64:
+        ``mean_a``, ``mean_b``, ``sd_a``, ``sd_b``, ``diff`` (``mean_a -
+        mean_b``), ``ci_low``, ``ci_high`` (Welch interval of the
+        difference), ``hedges_g`` (a minus b, pooled SD, small-sample
+        corrected) with ``g_ci_low``, ``g_ci_high``, ``t`` and ``df``
+        (Welch), ``p_welch``, ``p_mannwhitney`` (two-sided), ``p_adjusted``
+        (the Welch p corrected over the pairs; equal to ``p_welch`` with two
+        groups). ``attrs``: ``omnibus`` (one row per value: ``value``, ``k``
+        groups with data, ``n`` clients, Welch's one-way ANOVA ``welch_F``,
+        ``welch_df1``, ``welch_df2``, ``p_welch_anova`` and Kruskal-Wallis
+        ``kruskal_H``, ``p_kruskal``), ``correction`` (its name),
+        ``groups``, ``ci_level``, ``notes`` (clients left out),
+        ``description``.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing or not numeric, clients repeat, there are
+        fewer than two groups, or *order* names a group not in the data.
 
     Notes
     -----
@@ -64,9 +73,13 @@ def compare_groups(summary: pd.DataFrame, group: str = "arm", value="mood", *, c
     --------
     >>> import bactivate as ba
     >>> log, roster = ba.synth.cohort(n_clients=20, weeks=4, seed=2)
-    >>> res = compare_groups(client_summary(log, roster=roster), "arm", "mood")
-    >>> res[["group_a", "group_b", "n_a", "n_b"]].to_dict("records")
-    [{'group_a': 'BA', 'group_b': 'control', 'n_a': 10, 'n_b': 10}]
+    >>> res = compare_groups(ba.client_summary(log, roster=roster), "arm", ["mood", "adherence"])
+    >>> res[["value", "group_a", "group_b", "n_a", "n_b"]]
+           value group_a  group_b  n_a  n_b
+    0       mood      BA  control   10   10
+    1  adherence      BA  control   10   10
+    >>> res.attrs["correction"], res.attrs["omnibus"]["k"].tolist()
+    ('none (two groups)', [2, 2])
     """
     values, groups = _checked(summary, group, value, correction, ci, order)
     rows, omni, notes = [], [], []

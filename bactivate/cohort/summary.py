@@ -1,9 +1,10 @@
 """One row per client, and one per client-week: the unit of analysis for cohort questions.
 
 >>> import bactivate as ba
->>> summary = ba.client_summary(ba.synth.cohort(n_clients=6, weeks=4, seed=1))
->>> len(summary)
-6
+>>> log, roster = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
+>>> summary = ba.client_summary(log, roster=roster)
+>>> len(summary), summary["arm"].tolist()
+(6, ['BA', 'BA', 'BA', 'control', 'control', 'control'])
 """
 
 from __future__ import annotations
@@ -21,17 +22,50 @@ def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
     """One row per client and week, every week of each client's span (weeks with no entries too).
 
     Weeks count from each client's first logged day (week 1 = days 1-7).
-    Columns: ``client``, ``week``, ``week_start`` (its first day), ``days``
-    (days of the client's span in that week: 7, or fewer in the last week),
-    ``days_logged``, ``entries``, ``activities`` (rows that happened with an
-    activity name: skipped plans and mood-only rows left out), ``planned``,
-    ``done`` (planned and carried out),
-    ``completion`` (done / planned), ``mastery``, ``pleasure``, ``effort``
-    (means over activities that happened), ``mood`` (mean over entries: one
-    mood per entry), ``avoidance_share`` (of those activities), then
-    the means of any numeric columns named in *extra*. Counts are as logged;
-    :func:`client_summary` and ``bactivate.cohort.trajectory.weekly`` scale a short last week
-    to 7 days.
+    Counts are as logged: :func:`client_summary` and
+    :func:`bactivate.cohort.trajectory.weekly` scale a short last week to 7 days.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A tidy log of one or more clients (:func:`bactivate.read_cohort`);
+        rows without a start or a client are left out.
+    extra : sequence of str, default ()
+        Numeric columns of *log* whose weekly means are added.
+
+    Returns
+    -------
+    DataFrame
+        Clients in natural order (C2 before C10), weeks in order:
+        ``client`` (str), ``week`` (int64, 1 = the client's first 7 days),
+        ``week_start`` (its first day, datetime64[ns]), ``days`` (days of the
+        client's span in that week: 7, or fewer in the last week),
+        ``days_logged``, ``entries``, ``activities`` (rows that happened with
+        an activity name: skipped plans and mood-only rows left out),
+        ``planned``, ``done`` (planned and carried out) (all int64),
+        ``completion`` (done / planned; NaN with no plans), ``mastery``,
+        ``pleasure``, ``effort`` (means over activities that happened),
+        ``mood`` (mean over entries: one mood per entry),
+        ``avoidance_share`` (of those activities) (all float64), then the
+        mean of each column named in *extra*.
+
+    Raises
+    ------
+    ValueError
+        When a column in *extra* is missing or not numeric.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, _ = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
+    >>> weeks = client_weeks(log)
+    >>> len(weeks), weeks["client"].nunique()
+    (24, 6)
+    >>> weeks[["client", "week", "days", "entries", "done", "mood"]].head(3).round(2)
+      client  week  days  entries  done  mood
+    0   C001     1     7       56     0  4.36
+    1   C001     2     7       52     1  4.73
+    2   C001     3     7       55     4  6.24
     """
     require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_weeks()")
     return _client_weeks(_Prepared(log), extra)
@@ -79,6 +113,7 @@ class _Prepared:
 
 
 def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
+    """:func:`client_weeks` of prepared rows (its grid's client codes left in ``p.grid_codes``)."""
     df = p.df
     n_days = p.last - p.first + 1
     n_weeks = (n_days - 1) // 7 + 1 if p.n else np.zeros(0, "int64")
@@ -164,23 +199,28 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
     Parameters
     ----------
     cohort : DataFrame
-        A tidy log of one or more clients (:func:`read_cohort`).
+        A tidy log of one or more clients (:func:`bactivate.read_cohort`).
     roster : str, Path or DataFrame, optional
-        The roster to join; by default ``cohort.attrs["roster"]``.
-    ci : float
+        The roster to join on ``client``; by default ``cohort.attrs["roster"]``.
+    ci : float, default 0.95
         Level of the slope intervals.
 
     Returns
     -------
     DataFrame
-        ``client``, the roster's columns (arm, baseline measures), then
-        ``first_day``, ``last_day``, ``span_days``, ``weeks``,
-        ``days_logged``, ``adherence``, ``entries``, ``activities``,
-        ``planned``, ``done``, ``completion``, ``mastery``, ``pleasure``,
-        ``mood``, ``avoidance_share``, ``activation_slope`` (+
-        ``_ci_low``/``_ci_high``), ``mood_slope`` (+ CI), ``mood_first_week``,
-        ``mood_last_weeks``, ``mood_change``. ``attrs["columns"]`` defines
-        each column; ``attrs["notes"]`` lists roster mismatches.
+        One row per client, in natural order: ``client`` (str), the roster's
+        columns (arm, baseline measures; one that clashes with a summary
+        column is renamed ``{name}_roster``), then ``first_day``,
+        ``last_day`` (datetime64[ns]), ``span_days``, ``weeks``,
+        ``days_logged`` (int64), ``adherence`` (days_logged / span_days),
+        ``entries``, ``activities``, ``planned``, ``done`` (int64),
+        ``completion`` (done / planned), ``mastery``, ``pleasure``, ``mood``,
+        ``avoidance_share``, ``activation_slope``,
+        ``activation_slope_ci_low``, ``activation_slope_ci_high``,
+        ``mood_slope``, ``mood_slope_ci_low``, ``mood_slope_ci_high``,
+        ``mood_first_week``, ``mood_last_weeks``, ``mood_change`` (float64).
+        ``attrs``: ``columns`` (each summary column defined), ``notes``
+        (roster mismatches, renamed columns), ``ci_level``, ``description``.
 
     Notes
     -----
@@ -196,8 +236,18 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
     >>> import bactivate as ba
     >>> log, roster = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
     >>> s = client_summary(log, roster=roster)
-    >>> s[["client", "arm", "entries"]].shape
-    (6, 3)
+    >>> s.shape
+    (6, 31)
+    >>> s[["client", "arm", "weeks", "entries", "mood", "mood_change"]].round(2)
+      client      arm  weeks  entries  mood  mood_change
+    0   C001       BA      4      216  4.54         0.16
+    1   C002       BA      4      213  4.72         0.83
+    2   C003       BA      4      205  4.33         0.47
+    3   C004  control      4      205  3.71        -0.34
+    4   C005  control      4      201  4.45         1.52
+    5   C006  control      4      207  4.32        -1.48
+    >>> s.attrs["columns"]["mood_change"]
+    'mood_last_weeks - mood_first_week'
     """
     require(cohort, ("client", "entry", "start", "mastery", "pleasure", "mood", "planned", "done",
                      "avoidance"), "client_summary()")
