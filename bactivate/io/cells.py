@@ -613,6 +613,123 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     )
 
 
+# --------------------------------------------------------------------------- afternoon hours, HH:MM
+
+# a time cell that says which half of the day it is in: "2pm", "2 p.m.", "12 noon", "midnight"
+_MARKED = r"[ap]\.?m\b|noon|midnight"
+
+
+def afternoon(t: pd.Series, t_end: pd.Series, raw: pd.Series, key=None, *, ok: pd.Series | None = None):
+    """Hours written without am/pm that come after a later hour are afternoon hours.
+
+    In hour slots ``..., 11-12, 12-1, 1-2, 2-3`` the ``1-2`` follows ``12-1``,
+    so it is 13:00-14:00. A bare hour (:func:`bare_hours`) is moved on by 12
+    hours only when it is earlier than an hour above it (in the same group)
+    and the move does not put it before that hour. Nothing moves when the
+    column uses the 24-hour clock: an hour of 13 or later in a cell that does
+    not say am, pm, noon or midnight.
+
+    Parameters
+    ----------
+    t, t_end : Series of timedelta64
+        Start (and end, NaT where none) of each cell, as :func:`parse_time` reads *raw*.
+    raw : Series
+        The cells as written.
+    key : Series, list of Series, or None
+        What "above" means: rows of the same group (for a long log, the sheet,
+        file and day), in row order; None for one column of hours (a weekly
+        grid's), all of it one group.
+    ok : Series of bool, optional
+        Cells that may move (default: those with a time); a weekly grid passes
+        those that read without a problem.
+
+    Returns
+    -------
+    tuple of Series
+        ``(t, t_end, pm)``: the times, 12 hours later where *pm* is True.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.Series(["10-11", "11-12", "12-1", "1-2"])
+    >>> t, t_end, _ = parse_time(raw)
+    >>> t, t_end, pm = afternoon(t, t_end, raw)
+    >>> pm.tolist()
+    [False, False, False, True]
+    >>> hhmm(t).tolist(), hhmm(t_end).tolist()
+    (['10:00', '11:00', '12:00', '13:00'], ['11:00', '12:00', '13:00', '14:00'])
+    >>> raw = pd.Series(["9:00", "14:00", "3:00"])  # the 24-hour clock: 3:00 is three at night
+    >>> afternoon(*parse_time(raw)[:2], raw)[2].tolist()
+    [False, False, False]
+    """
+    none = pd.Series(False, index=t.index)
+    bare = bare_hours(raw)
+    if not bare.any():
+        return t, t_end, none
+    hours = t.dt.total_seconds() / 3600
+    marked = distinct(raw, lambda u: u.astype("str").str.contains(_MARKED, case=False, regex=True)
+                      .fillna(False).astype(bool), missing=False)
+    if (hours.ge(13) & ~marked).any():
+        return t, t_end, none  # the column uses the 24-hour clock: 9:00 is nine in the morning
+    if key is None:
+        above = hours.cummax().shift()
+    else:
+        above = hours.groupby(key, dropna=False).cummax().groupby(key, dropna=False).shift()
+    pm = bare & (hours.notna() if ok is None else ok) & above.notna() & (hours < above) & (hours + 12 >= above)
+    if not pm.any():
+        return t, t_end, none
+    half = pd.Timedelta(hours=12)
+    return t.where(~pm, t + half), t_end.where(~pm, t_end + half), pm.astype(bool)
+
+
+def hhmm(t: pd.Series) -> pd.Series:
+    """Times of day as ``HH:MM`` text on the 24-hour clock, with a leading zero.
+
+    Parameters
+    ----------
+    t : Series of timedelta64
+        Time since midnight (seconds are dropped).
+
+    Returns
+    -------
+    Series of str
+        ``"<NA>:<NA>"`` where *t* is NaT: callers keep only the cells they read.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hhmm(pd.to_timedelta(pd.Series([6.5, 14.25, 0]), unit="h")).tolist()
+    ['06:30', '14:15', '00:00']
+    """
+    secs = t.dt.total_seconds()
+    hh = (secs // 3600).astype("Int64").astype("str").str.zfill(2)
+    mm = ((secs % 3600) // 60).astype("Int64").astype("str").str.zfill(2)
+    return hh + ":" + mm
+
+
+def blank_cell(c) -> bool:
+    """True for one empty cell: None, NaN, or text that is only whitespace.
+
+    The scalar form of :func:`blank`, for the few cells looked at one by one
+    (a header row, the cells above a grid).
+
+    Parameters
+    ----------
+    c : object
+        One cell as read.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> [blank_cell(c) for c in (None, float("nan"), "  ", "x", 0)]
+    [True, True, True, False, False]
+    """
+    return c is None or (isinstance(c, float) and c != c) or (isinstance(c, str) and not c.strip())
+
+
 _DUR = re.compile(
     r"^\s*(?:(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hour|hours)\b)?\s*(?:(\d+(?:[.,]\d+)?)\s*(m|min|mins|minute|minutes)\b)?\s*$",
     re.IGNORECASE,

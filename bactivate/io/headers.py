@@ -19,6 +19,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from bactivate.io.cells import distinct
+
 # tidy field (or helper field) -> accepted header keys (lower case, letters and digits only)
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "client": ("client", "clientid", "clientname", "participant", "participantid", "pid",
@@ -155,3 +157,102 @@ def find_header(raw: pd.DataFrame, columns: dict | None = None, max_rows: int = 
 #: "Client: Sam", "Name = Sam", "Participant ID: P07" in a title row: the client it names.
 TITLE_CLIENT = re.compile(r"\b(?:client|name|participant)\s*(?:name|id)?\s*[:=][ \t]*([^()\n,;|]+)",
                           re.IGNORECASE)
+
+
+def client_in_title(text: str, *, cut_week: bool = False) -> str | None:
+    """The client a title names (``"Client: Sam"``, ``"Participant ID = P07"``), or None.
+
+    Parameters
+    ----------
+    text : str
+        The text above a header (several cells joined by line breaks).
+    cut_week : bool, default False
+        Keep only the name when more follows it after a dash or the word
+        "week" (``"Client: Sam - Week starting 2 March"`` -> ``"Sam"``), as
+        a weekly grid's title reads.
+
+    Returns
+    -------
+    str or None
+        The name, with dashes, colons and spaces around it removed (it may then
+        be ""); None when no title names a client.
+
+    Examples
+    --------
+    >>> client_in_title("Activity log\\nClient: Sam")
+    'Sam'
+    >>> client_in_title("Client: Sam - Week starting 2 March", cut_week=True)
+    'Sam'
+    >>> client_in_title("Client: Sam - Week starting 2 March")
+    'Sam - Week starting 2 March'
+    >>> client_in_title("Week 1") is None
+    True
+    """
+    m = TITLE_CLIENT.search(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    if cut_week:
+        name = re.split(r"\s+[-–—]\s+|\s+week\b", name, flags=re.IGNORECASE)[0]
+    return name.strip(" -–—:")
+
+
+def plain_key(cell) -> str:
+    """A header cell as the layout readers match it: lower case, byte-order mark and outer
+    spaces removed, inner runs of spaces as one space, punctuation kept.
+
+    Parameters
+    ----------
+    cell : object
+        One cell as read; None and NaN give "".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plain_key("\\ufeff Full_Date"), plain_key("Rating / Amount"), plain_key(None)
+    ('full_date', 'rating / amount', '')
+    """
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    return re.sub(r"\s+", " ", str(cell).replace("\ufeff", "").strip().lower())
+
+
+def _letters_digits(u: pd.Series) -> pd.Series:
+    """Distinct cells in lower case, letters and digits only ("Mood (0-10)" -> "mood010"); "" for missing."""
+    return u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True).where(u.notna(), "")
+
+
+def header_keys(cells: pd.Series, *, drop_hints: bool = False) -> pd.Series:
+    """Every cell of a column as a header key, computed once per distinct cell.
+
+    Parameters
+    ----------
+    cells : Series
+        Cells as read (object, text, numbers, or a coded ``category`` column).
+    drop_hints : bool, default False
+        Apply :func:`header_key` to each cell (scale hints and units dropped,
+        long cells cut). By default the key keeps them: lower case, letters
+        and digits only, so ``"Mood (0-10)"`` is ``"mood010"``; this is how
+        rows that repeat the header are found.
+
+    Returns
+    -------
+    Series of str
+        One key per cell, on the index of *cells*; "" for missing cells.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells = pd.Series(["Mood (0-10)", "Activity", None, "Mood (0-10)"])
+    >>> header_keys(cells).tolist()
+    ['mood010', 'activity', '', 'mood010']
+    >>> header_keys(cells, drop_hints=True).tolist()
+    ['mood', 'activity', '', 'mood']
+    """
+    if drop_hints:
+        return distinct(cells, lambda u: pd.Series([header_key(c) for c in u], index=u.index, dtype=object),
+                        missing="")
+    return distinct(cells, _letters_digits, missing="")
