@@ -55,8 +55,31 @@ def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
 def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
     """Only the entries in *weeks* (1 = the log's first 7 days); ``None`` keeps all.
 
+    Weeks count from the log's first logged day, as in the analyses.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The tidy log of one client.
+    weeks : int, list of int, range or None, default None
+        The weeks to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of *log* in those weeks (its columns and attrs unchanged).
+
+    Raises
+    ------
+    ValueError
+        When no entry is in those weeks, or no row of the log has a date.
+
+    Examples
+    --------
     >>> import bactivate as ba
     >>> log = ba.synth.client(weeks=4, seed=1)
+    >>> len(log), len(ba.filter_weeks(log, [3, 4]))
+    (212, 106)
     >>> sorted(ba.filter_weeks(log, [3, 4])["start"].dt.isocalendar().week.unique().tolist())
     [12, 13]
     """
@@ -78,9 +101,23 @@ def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
 def describe(log: pd.DataFrame) -> str:
     """One line about a log: who, from when to when, how many days and entries.
 
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        A tidy log (one client's or a cohort's; up to five clients are named).
+
+    Returns
+    -------
+    str
+        "<client>: <first day> to <last day> (<n> days, <n> with entries,
+        <n> entries)", with ", <n> rows" when entries span several rows (a
+        Daylio entry with three activities).
+
+    Examples
+    --------
     >>> import bactivate as ba
-    >>> ba.describe(ba.synth.client(weeks=2, seed=1, client="Alex"))[:28]
-    'Alex: 2 Mar 2026 to 15 Mar 2'
+    >>> ba.describe(ba.synth.client(weeks=2, seed=1, client="Alex"))
+    'Alex: 2 Mar 2026 to 15 Mar 2026 (14 days, 14 with entries, 110 entries)'
     """
     require(log, ("client", "start"), "describe()")
     if log.empty:

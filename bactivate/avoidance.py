@@ -66,23 +66,54 @@ def daypart(hour: pd.Series) -> pd.Series:
 def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> dict[str, pd.DataFrame]:
     """Avoidance share, skipped plans, low-mood hours and what precedes avoidance.
 
+    Avoidance is the ``avoidance`` column; entries with it missing count as
+    not avoidance. Skipped plans (planned, not done) did not happen: they are
+    counted only in ``"skipped"``.
+
     Parameters
     ----------
-    log : the tidy log.
-    ci : confidence level for the mood intervals.
-    min_entries : hours/weekdays with fewer mood ratings are left out of ``low_mood``.
+    log : pandas.DataFrame
+        The tidy log of one client.
+    ci : float, default 0.95
+        Confidence level for the mood intervals.
+    min_entries : int, default 3
+        Hours and weekdays with fewer mood ratings are left out of ``"low_mood"``.
 
     Returns
     -------
-    dict of DataFrames (see the module docstring). Avoidance is the
-    ``avoidance`` column; entries with it missing count as not avoidance.
+    dict of str to pandas.DataFrame
+        * ``"by_week"``, one row per week (1 = the log's first 7 days): ``week``,
+          ``entries``, ``avoidance_entries`` (int64), ``hours``,
+          ``avoidance_hours`` (summed where start and end are known),
+          ``avoidance_share`` (of entries), ``avoidance_hours_share`` (of hours);
+        * ``"by_hour"``, one row per weekday and hour with entries: ``weekday``
+          (ordered categorical, Mon first), ``hour`` (int64), ``entries``,
+          ``avoidance_share``, ``mood_mean``, ``mood_n`` (ratings);
+        * ``"skipped"``, planned activities by ``activity`` and by ``time of day``
+          (:data:`DAYPARTS`): ``by``, ``level``, ``planned``, ``skipped`` (int64),
+          ``skipped_share``; most often skipped first;
+        * ``"low_mood"``, by ``hour`` ("09:00") and by ``weekday``: ``by``,
+          ``level``, ``mood_n``, ``mood_mean``, ``mood_ci_low``, ``mood_ci_high``
+          (t-interval clipped to 0-10), ``vs_average`` (mean minus the client's
+          mean mood), ``below_average`` (the interval lies below that mean);
+          lowest mood first;
+        * ``"before"``, the activity of the entry just before each avoidance
+          entry on the same day: ``activity_before``, ``followed_by_avoidance``,
+          ``times`` (int64), ``share_followed_by_avoidance``, ``vs_average``
+          (that share minus the avoidance share of all entries that follow
+          another on the same day); activities never followed by avoidance left out.
 
     Examples
     --------
     >>> import bactivate as ba
     >>> res = ba.avoidance(ba.synth.client(weeks=6, seed=1))
-    >>> res["by_week"][["week", "entries", "avoidance_share"]].shape[1]
-    3
+    >>> {name: frame.shape for name, frame in res.items()}
+    {'by_week': (6, 7), 'by_hour': (56, 6), 'skipped': (16, 5), 'low_mood': (15, 8), 'before': (15, 5)}
+    >>> res["by_week"][["week", "entries", "avoidance_share"]].head(3).round(2)
+       week  entries  avoidance_share
+    0     1       46             0.17
+    1     2       52             0.12
+    2     3       53             0.00
     """
     require(log, ("start", "end", "activity", "mood", "avoidance", "planned", "done"), "avoidance()")
     df = with_calendar(log[log["start"].notna()])
@@ -115,6 +146,7 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> d
 
 
 def _skipped(df: pd.DataFrame) -> pd.DataFrame:
+    """Planned activities and how often they were skipped, by activity and by part of the day."""
     plans = df[df["planned"].fillna(False).astype(bool)]
     plans = plans.assign(skipped=(plans["done"] == False).fillna(False).astype(bool),  # noqa: E712
                          part=daypart(plans["hour"]))
@@ -135,6 +167,7 @@ def _skipped(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _low_mood(df: pd.DataFrame, ci: float, min_entries: int) -> pd.DataFrame:
+    """Mean mood by hour and by weekday, with CIs, against the client's average."""
     rated = df[df["mood"].notna()]
     overall = rated["mood"].mean() if len(rated) else np.nan
     parts = []

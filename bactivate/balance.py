@@ -33,29 +33,52 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: f
 
     Parameters
     ----------
-    log : the tidy log.
-    by : ``"activity"``, ``"category"``, ``"week"`` (1 = first 7 days of the log) or ``"day"``.
-    high : an entry rated at least *high* (0-10) counts as high in mastery or pleasure.
-    ci : level of the confidence intervals (t-based, over entries).
-    min_entries : leave out groups with fewer entries.
+    log : pandas.DataFrame
+        The tidy log (from :func:`bactivate.read_log`).
+    by : {"activity", "category", "week", "day"}, default "activity"
+        The groups: ``"week"`` counts from the log's first day (1 = its first 7 days).
+    high : float, default 6.0
+        An entry rated at least *high* (0-10) counts as high in mastery or pleasure.
+    ci : float, default 0.95
+        Level of the confidence intervals (t-based, over entries).
+    min_entries : int, default 1
+        Leave out groups with fewer entries.
 
     Returns
     -------
-    DataFrame, one row per group, most frequent first (weeks and days in order):
-    ``entries``, ``hours`` (summed where start and end are known),
-    ``entries_per_week``, ``mastery_mean`` with ``mastery_ci_low/high``,
-    ``pleasure_mean`` with its CI (t-intervals over entries, clipped to the
-    0-10 rating scale: with few, spread ratings the raw interval can pass 0 or
-    10, where no mean can lie), ``share_both``, ``share_mastery_only``,
-    ``share_pleasure_only``, ``share_neither`` (of entries rated on both),
-    ``obtained_reward`` (entries per week x mean pleasure) and ``rated``
-    (entries with both ratings). Skipped plans (planned, not done) are not
-    counted: they did not happen.
+    pandas.DataFrame
+        One row per group, most frequent first (weeks and days in order).
+        Skipped plans (planned, not done) are not counted: they did not happen.
+
+        * *by* (the group: activity or category as str, week as int64, day as datetime);
+        * ``entries`` (int64): entries in the group;
+        * ``hours``: hours summed where start and end are known (NaN if none);
+        * ``entries_per_week``: entries over the weeks the log spans (at least
+          one); for ``by="week"`` the week's entries, for ``by="day"`` the
+          day's entries x 7;
+        * ``mastery_mean``, ``mastery_ci_low``, ``mastery_ci_high``: mean mastery
+          and its t-interval over entries, clipped to the 0-10 rating scale
+          (with few, spread ratings the raw interval can pass 0 or 10, where no
+          mean can lie);
+        * ``pleasure_mean``, ``pleasure_ci_low``, ``pleasure_ci_high``: the same for pleasure;
+        * ``share_both``, ``share_mastery_only``, ``share_pleasure_only``,
+          ``share_neither``: shares of the entries rated on both that are high
+          in both, in mastery only, in pleasure only, in neither (NaN when none is rated);
+        * ``obtained_reward``: entries per week x mean pleasure;
+        * ``rated`` (int64): entries with both ratings.
+
+        ``attrs``: ``by``, ``high``, ``ci`` and a ``description`` in words.
 
     Examples
     --------
     >>> import bactivate as ba
-    >>> log = ba.synth.client(weeks=4, seed=1)
+    >>> log = ba.synth.client(weeks=2, seed=1)
+    >>> res = ba.balance(log, by="category")
+    >>> res[["category", "entries", "mastery_mean", "pleasure_mean"]].head(3).round(1)
+             category  entries  mastery_mean  pleasure_mean
+    0       Self-care       38           2.7            4.5
+    1         Leisure       27           1.5            4.5
+    2  Work/Education       24           4.7            2.5
     >>> top = ba.balance(log).head(3)
     >>> bool((top["share_both"] + top["share_mastery_only"] + top["share_pleasure_only"]
     ...       + top["share_neither"]).round(6).isin([1.0]).all())

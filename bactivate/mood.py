@@ -60,39 +60,70 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
 
     Parameters
     ----------
-    log : the tidy log.
-    unit : ``"day"`` (mean mood per day; days with the activity vs days without)
-        or ``"entry"`` (mood at the entry right after the activity, same day,
-        vs mood at every other entry that follows another entry).
-    by : ``"activity"`` or ``"category"``.
-    min_days : fewest days (entries, for ``unit="entry"``) on each side to test.
-    adjust : ``"week"`` (default) compares days with and without the activity
-        within the same week, so that mood improving over the weeks of
-        treatment (while the activity also becomes more frequent) is not
-        credited to the activity; ``None`` compares all days at once. For
-        ``unit="entry"`` the comparison is within the same day.
-    ci : confidence level of the interval for ``diff``.
-    n_boot : bootstrap resamples for the interval.
-    seed : for reproducible intervals.
-    autocorr_threshold : lag-1 autocorrelation of daily mood above which days
-        are treated as dependent (moving-block bootstrap).
+    log : pandas.DataFrame
+        The tidy log (from :func:`bactivate.read_log`), or a cohort's with *by* per client.
+    unit : {"day", "entry"}, default "day"
+        ``"day"``: mean mood per day, days with the activity vs days without.
+        ``"entry"``: mood at the entry right after the activity (same day) vs
+        mood at every other entry that follows another entry.
+    by : str or list of str, default "activity"
+        ``"activity"`` or ``"category"``; ``["client", "activity"]`` (or
+        ``["client", "category"]``) analyses every client of a cohort in one
+        call, each client's rows equal to a call on that client's log alone.
+    min_days : int, default 3
+        Fewest days (entries, for ``unit="entry"``) on each side to test; at least 2.
+    adjust : {"week", None}, default "week"
+        ``"week"`` compares days with and without the activity within the same
+        week, so that mood improving over the weeks of treatment (while the
+        activity also becomes more frequent) is not credited to the activity;
+        ``None`` compares all days at once. For ``unit="entry"`` the comparison
+        is within the same day.
+    ci : float, default 0.95
+        Confidence level of the interval for ``diff``.
+    n_boot : int, default 2000
+        Bootstrap resamples for the interval.
+    seed : int or None, default 0
+        For reproducible intervals (every client of a cohort uses the same seed).
+    autocorr_threshold : float, default 0.2
+        Lag-1 autocorrelation of daily mood above which days are treated as
+        dependent (moving-block bootstrap).
 
     Returns
     -------
-    DataFrame, one row per activity: ``n_with``, ``n_without`` (days or
-    entries), ``mood_with``, ``mood_without``, ``diff`` (with - without, on the
-    0-10 mood scale), ``ci_low``, ``ci_high`` (kept within -10..10, the range
-    of a difference of 0-10 means), ``cliffs_delta`` (with vs
-    without), ``p``, ``q`` (Benjamini-Hochberg over the activities tested),
-    ``status`` (``"tested"`` or ``"not enough data"``), ``method``, ``unit`` and
-    ``mood_autocorr``. Tested activities come first, largest difference first.
-    ``attrs["method"]`` explains the method in words.
+    pandas.DataFrame
+        One row per activity (per client and activity with ``by=["client", ...]``,
+        clients in natural order). Tested activities come first, largest
+        difference first.
+
+        * ``client`` (str; only per client);
+        * ``activity`` or ``category`` (str);
+        * ``n_with``, ``n_without`` (int64): days (or entries) with and without it;
+        * ``mood_with``, ``mood_without``: mean mood on them (0-10);
+        * ``diff``: the difference with - without, adjusted within weeks (or days) when *adjust* says so;
+        * ``ci_low``, ``ci_high``: its interval, kept within -10..10 (the range
+          of a difference of 0-10 means);
+        * ``cliffs_delta``: Cliff's delta, with vs without;
+        * ``p``, ``q``: the p-value and its Benjamini-Hochberg q-value over the
+          activities tested (of each client);
+        * ``status`` (str): ``"tested"`` or ``"not enough data"``;
+        * ``weeks_compared`` (int64): weeks with days both with and without it
+          (``unit="day"``; NaN for entries);
+        * ``method`` (str): how the interval and p were computed, or why not tested;
+        * ``unit`` (str): ``"days"`` or ``"entries"``;
+        * ``mood_autocorr``: lag-1 autocorrelation of daily mood (of each client).
+
+        ``attrs``: ``method`` (the method in words), ``ci``, ``min_days``, ``unit``.
 
     Examples
     --------
     >>> import bactivate as ba
     >>> log = ba.synth.client(weeks=8, seed=3)
-    >>> res = ba.mood_by_activity(log, min_days=4)
+    >>> res = ba.mood_by_activity(log)
+    >>> res[["activity", "n_with", "n_without", "diff", "q", "status"]].head(3).round(2)
+               activity  n_with  n_without  diff    q  status
+    0     Call a friend      17         39  0.61  0.4  tested
+    1  Walk in the park      20         36  0.57  0.4  tested
+    2      Read a novel      18         38  0.52  0.4  tested
     >>> bool((res["ci_low"] <= res["diff"]).where(res["status"] == "tested", True).all())
     True
     """
@@ -660,28 +691,47 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     share of entries that were avoidance; for ``"activities"`` the number of
     activities done), and the days of the baseline phase are compared with
     the days of the treatment phase by NAP, Tau, Tau-U (A vs B with the
-    baseline trend removed) and Hedges' g. Positive = higher in treatment.
+    baseline trend removed) and Hedges' g (see :mod:`bactivate.stats`).
+    Positive = higher in treatment.
 
     Parameters
     ----------
-    baseline, treatment : week numbers (1 = the log's first 7 days), e.g.
-        ``1`` or ``[1, 2]``, or a ``(first_day, last_day)`` pair of dates.
-        *treatment* defaults to every week after the baseline.
-    measure : ``"mood"``, ``"mastery"``, ``"pleasure"``, ``"effort"``,
-        ``"avoidance"`` or ``"activities"``.
+    log : pandas.DataFrame
+        The tidy log of one client.
+    baseline : int, list of int, range or tuple of two dates, default 1
+        Week numbers (1 = the log's first 7 days), e.g. ``1`` or ``[1, 2]``,
+        or a ``(first_day, last_day)`` pair of dates.
+    treatment : same as *baseline*, optional
+        Defaults to every day after the baseline.
+    measure : {"mood", "mastery", "pleasure", "effort", "avoidance", "activities"}, default "mood"
+        What is compared, per day.
+    ci : float, default 0.95
+        Confidence level of the intervals.
 
     Returns
     -------
-    DataFrame with one row per effect size: ``effect``, ``measure``,
-    ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p``, ``n_a``, ``n_b`` (days),
-    ``mean_a``, ``mean_b``, ``method``.
+    pandas.DataFrame
+        One row per effect size (NAP, Tau, Tau-U, Hedges' g):
+
+        * ``effect`` (its name), ``measure``;
+        * ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p``;
+        * ``n_a``, ``n_b``: days in the baseline (A) and the treatment (B);
+        * ``mean_a``, ``mean_b``: the measure's mean over those days;
+        * ``method``: the formulas used.
+
+        ``attrs["description"]`` says what was compared.
 
     Examples
     --------
     >>> import bactivate as ba
     >>> log = ba.synth.client(weeks=6, seed=2)
-    >>> ba.phase_effect(log, baseline=1)["effect"].tolist()
-    ['NAP', 'Tau', 'Tau-U', "Hedges' g"]
+    >>> res = ba.phase_effect(log, baseline=1)
+    >>> res[["effect", "estimate", "ci_low", "ci_high", "n_a", "n_b"]].round(2)
+          effect  estimate  ci_low  ci_high  n_a  n_b
+    0        NAP      0.75    0.51     0.89    7   35
+    1        Tau      0.49    0.02     0.77    7   35
+    2      Tau-U      0.57    0.09     1.05    7   35
+    3  Hedges' g      0.80   -0.02     1.61    7   35
     """
     measures = ("mood", "mastery", "pleasure", "effort", "avoidance", "activities")
     if measure not in measures:

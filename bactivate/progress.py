@@ -37,28 +37,52 @@ MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure"
 def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd.DataFrame:
     """Week by week (``freq="W"``, weeks counted from the first logged day) or day by day (``"D"``).
 
-    Returns one row per period: ``activities`` (rows that happened with an
-    activity name: skipped plans and mood-only rows left out, as in
-    :func:`bactivate.client_summary`),
-    ``planned``, ``done``, ``completion`` (done / planned), ``mastery``,
-    ``pleasure``, ``mood`` (means), ``avoidance_share`` (of those activities),
-    ``days_logged``, and the period's first day. ``attrs["trend"]`` holds
-    :func:`progress_trend` of the table.
-
     With ``by="client"`` a cohort is analysed in one call: one row per client
-    and period, ``client`` first, weeks counted from *each client's* first
-    logged day (as :func:`bactivate.cohort.client_weeks` does), clients in
-    natural order (C2 before C10). ``attrs["trend"]`` then has one row per
-    client and measure, ``client`` first. The numbers are those of
-    ``progress(one_client_log)`` for each client; this is the way to run it on
-    a cohort (a loop of single-client calls gives the same rows, much slower).
+    and period, weeks counted from *each client's* first logged day (as
+    :func:`bactivate.cohort.client_weeks` does), clients in natural order (C2
+    before C10). The numbers are those of ``progress(one_client_log)`` for
+    each client; this is the way to run it on a cohort (a loop of
+    single-client calls gives the same rows, much slower).
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The tidy log (a cohort's with ``by="client"``).
+    freq : {"W", "D"}, default "W"
+        Weeks (1 = the first 7 days from the first logged day) or days.
+    by : {None, "client"}, default None
+        ``"client"`` for one table of every client of a cohort.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period with entries (per client and period with ``by="client"``):
+
+        * ``client`` (str; only with ``by="client"``);
+        * ``week`` (int64) or ``day`` (datetime64, the day itself);
+        * ``start_day`` (datetime64): the period's first day with an entry;
+        * ``days_logged`` (int64): days with at least one entry;
+        * ``activities`` (int64): rows that happened with an activity name
+          (skipped plans and mood-only rows left out, as in
+          :func:`bactivate.client_summary`);
+        * ``planned``, ``done`` (int64): activities planned, and planned and done;
+        * ``completion``: done / planned (NaN with no plans);
+        * ``mastery``, ``pleasure``, ``mood``: means over the rows that happened;
+        * ``avoidance_share``: share of those activities that were avoidance.
+
+        ``attrs["trend"]`` holds :func:`progress_trend` of the table (per
+        client with ``by="client"``, ``client`` first).
 
     Examples
     --------
     >>> import bactivate as ba
-    >>> weekly = ba.progress(ba.synth.client(weeks=6, seed=1))
-    >>> bool(weekly["completion"].dropna().between(0, 1).all())  # NaN in weeks with no plans
-    True
+    >>> weekly = ba.progress(ba.synth.client(weeks=4, seed=1))
+    >>> weekly[["week", "activities", "planned", "done", "completion", "mood"]].round(2)
+       week  activities  planned  done  completion  mood
+    0     1          53        0     0         NaN  3.83
+    1     2          51        3     1        0.33  4.86
+    2     3          51        5     1        0.20  1.47
+    3     4          47        7     3        0.43  4.15
     >>> log, _ = ba.synth.cohort(n_clients=3, weeks=4, seed=1)
     >>> ba.progress(log, by="client").groupby("client").size().tolist()
     [4, 4, 4]
@@ -101,9 +125,11 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
     planned, done, did = flags(df)
 
     def count(mask):
+        """Rows of each period where *mask* holds."""
         return np.bincount(gcode, weights=mask, minlength=n).astype("int64")
 
     def mean(col):
+        """Mean of *col* over each period's rows that happened."""
         return group_mean(gcode, df[col].to_numpy(dtype="float64", na_value=np.nan), n, did)
 
     first_of_day = ~pd.Series(codes * (int(rel.max()) + 1 if len(df) else 1) + rel).duplicated().to_numpy()
@@ -135,13 +161,45 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
 
 
 def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) -> pd.DataFrame:
-    """Change per week (or day) of each measure in a :func:`progress` table, OLS with CI.
+    """Change per week of each measure in a :func:`progress` table, OLS with CI.
 
-    One row per measure: ``slope`` (units per week), ``slope_ci_low``,
-    ``slope_ci_high``, ``slope_p``, ``n`` (periods), ``first`` and ``last``
-    values, and ``direction`` in words ("rising", "falling", "no clear change")
-    judged by whether the CI excludes 0. The slopes are fitted in closed form,
-    all measures at once (the same numbers as ``scipy.stats.linregress``).
+    The slopes are fitted in closed form, all measures at once (the same
+    numbers as ``scipy.stats.linregress``); a day-by-day table is fitted
+    against days / 7, so the slope is still per week.
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        A :func:`progress` table of one client.
+    per : {"week", "day"}, default "week"
+        The table's period column (``"day"`` for ``progress(log, "D")``).
+    ci : float, default 0.95
+        Confidence level of the slope intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure of :data:`MEASURES` in the table:
+
+        * ``measure`` (str);
+        * ``slope`` (units per week), ``slope_ci_low``, ``slope_ci_high``, ``slope_p``
+          (NaN with fewer than 3 periods, and interval and p for a flat line);
+        * ``n`` (int64): periods with a value;
+        * ``first``, ``last``: the first and last value;
+        * ``direction`` (str): "rising", "falling" or "no clear change",
+          by whether the interval excludes 0.
+
+        ``attrs["description"]`` says how it was fitted.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> trend = ba.progress_trend(ba.progress(ba.synth.client(weeks=4, seed=1)))
+    >>> trend[["measure", "slope", "n", "direction"]].head(3).round(2)
+          measure  slope  n        direction
+    0  activities   -1.8  4  no clear change
+    1     planned    2.3  4           rising
+    2        done    0.9  4  no clear change
     """
     x = weekly[per]
     if per == "day":
@@ -174,6 +232,7 @@ def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: st
     direction = np.where(fit["ci_low"] > 0, "rising", np.where(fit["ci_high"] < 0, "falling", "no clear change"))
 
     def flat(a):  # measures x groups -> group-major rows
+        """*a* (measures x groups) as one column, group by group."""
         return a.T.reshape(-1)
 
     out = pd.DataFrame({
@@ -192,18 +251,35 @@ def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: st
 def small_wins(log: pd.DataFrame, *, high: float = 7.0) -> pd.DataFrame:
     """The moments to celebrate, one row each, in time order.
 
-    ``kind`` is ``"planned and done"`` (a planned activity carried out),
-    ``"high mastery"`` or ``"high pleasure"`` (rated *high* or more),
-    or ``"first time"`` (an activity done for the first time after the first
-    week). Columns: ``start``, ``day``, ``activity``, ``category``, ``kind``,
-    ``mastery``, ``pleasure``, ``mood``.
+    Avoidance entries and skipped plans are never wins. An entry can be a win
+    of several kinds (one row for each).
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The tidy log of one client.
+    high : float, default 7.0
+        Mastery or pleasure rated at least *high* (0-10) is a win.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per win, by ``start`` then ``kind``:
+
+        * ``start`` (datetime64): when the entry started;
+        * ``day`` (datetime64): its day;
+        * ``activity``, ``category`` (str);
+        * ``kind`` (str): ``"planned and done"`` (a planned activity carried
+          out), ``"high mastery"``, ``"high pleasure"`` (rated *high* or more)
+          or ``"first time"`` (an activity done for the first time after the first week);
+        * ``mastery``, ``pleasure``, ``mood``: the entry's ratings.
 
     Examples
     --------
     >>> import bactivate as ba
-    >>> wins = ba.small_wins(ba.synth.client(weeks=6, seed=1))
-    >>> set(wins["kind"]) <= {"planned and done", "high mastery", "high pleasure", "first time"}
-    True
+    >>> wins = ba.small_wins(ba.synth.client(weeks=4, seed=1))
+    >>> wins["kind"].value_counts().sort_index().to_dict()
+    {'first time': 5, 'high mastery': 23, 'high pleasure': 23, 'planned and done': 5}
     """
     require(log, ("start", "activity", "mastery", "pleasure", "planned", "done", "avoidance"), "small_wins()")
     df = with_calendar(happened(log[log["start"].notna()]))

@@ -42,27 +42,55 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
                  seed: int | None = 0) -> pd.DataFrame:
     """Rank activities to schedule next, with a one-line reason drawn from the numbers.
 
+    The score and its weights are described in the module docstring
+    (:data:`WEIGHTS`); activities that were avoidance at least half the time
+    are not suggested.
+
     Parameters
     ----------
-    log : the tidy log.
-    n : how many suggestions.
-    min_days : passed to :func:`mood_by_activity`.
-    skip_share : planned activities skipped at least this often get a graded first step.
+    log : pandas.DataFrame
+        The tidy log of one client.
+    n : int, default 5
+        How many suggestions.
+    min_days : int, default 3
+        Passed to :func:`bactivate.mood_by_activity`.
+    skip_share : float, default 0.5
+        Planned activities skipped at least this often (of at least two plans)
+        get a graded first step.
+    seed : int or None, default 0
+        Passed to :func:`bactivate.mood_by_activity` (its bootstrap intervals).
 
     Returns
     -------
-    DataFrame, one row per suggestion: ``rank``, ``activity``, ``category``,
-    ``suggestion`` ("schedule more" or "graded first step"), ``reason``,
-    ``score`` (0-1), ``mood_diff`` with ``mood_ci_low``/``mood_ci_high``,
-    ``mastery``, ``pleasure``, ``effort``, ``per_week``, and for graded steps
-    ``suggested_minutes`` and ``suggested_time``.
+    pandas.DataFrame
+        One row per suggestion, best first (empty, with these columns, for a
+        log with no dated activities):
+
+        * ``rank`` (int64): 1, 2, ...;
+        * ``activity``, ``category`` (str);
+        * ``suggestion`` (str): ``"schedule more"`` or ``"graded first step"``;
+        * ``reason`` (str): one line drawn from the numbers below;
+        * ``score``: 0-1 (+0.1 for a graded first step);
+        * ``mood_diff``, ``mood_ci_low``, ``mood_ci_high``: mood on days with it
+          minus days without, with its interval (tested activities only, else NaN);
+        * ``mastery``, ``pleasure``, ``effort``: mean ratings (0-10);
+        * ``per_week``: times per week so far;
+        * ``suggested_minutes``: for a graded step, about half its usual
+          length, in 5 minutes (NaN otherwise);
+        * ``suggested_time`` (str): for a graded step, the client's
+          better-mood hour ("15:00"), else missing.
 
     Examples
     --------
     >>> import bactivate as ba
-    >>> top = ba.suggest_next(ba.synth.client(weeks=8, seed=3), n=5)
-    >>> bool(top["reason"].str.len().gt(0).all())
-    True
+    >>> top = ba.suggest_next(ba.synth.client(weeks=6, seed=1), n=3)
+    >>> top[["rank", "activity", "suggestion", "score"]].round(2)
+       rank           activity         suggestion  score
+    0     1  Lunch with family  graded first step   0.65
+    1     2           Meditate      schedule more   0.58
+    2     3       Tidy kitchen  graded first step   0.58
+    >>> top["reason"].iloc[1]
+    'Mastery 5.5, pleasure 6.0 of 10; low effort; done 0.3× a week so far; Spirituality is only 1% of your entries.'
     """
     require(log, ("start", "end", "activity", "category", "mastery", "pleasure", "effort", "mood",
                   "planned", "done", "avoidance"), "suggest_next()")
@@ -131,6 +159,7 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
 
 
 def _typed(t: pd.DataFrame) -> pd.DataFrame:
+    """*t* with the dtypes of the suggestion table."""
     return t.astype({"rank": "int64", "activity": "str", "category": "str", "suggestion": "str",
                      "reason": "str", "score": "float64", "mood_diff": "float64", "mood_ci_low": "float64",
                      "mood_ci_high": "float64", "mastery": "float64", "pleasure": "float64",
@@ -148,7 +177,9 @@ def _better_hour(low_mood: pd.DataFrame) -> int | None:
 
 
 def _reasons(t: pd.DataFrame, sk: pd.DataFrame, share: pd.Series, best_hour) -> pd.Series:
+    """The one-line reason of each candidate in *t*."""
     def fmt(x, d=1):
+        """*x* with *d* decimals."""
         return f"{x:.{d}f}"
 
     out = []
