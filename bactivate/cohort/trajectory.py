@@ -14,8 +14,9 @@ faint client lines.
 
 >>> import bactivate as ba
 >>> log, roster = ba.synth.cohort(n_clients=20, weeks=5, seed=1, entries_per_day=3)
->>> fit = ba.trajectory(log, roster=roster, reference="control")   # doctest: +SKIP
->>> fit.set_index("term").loc["week:arm[T.BA]", ["estimate", "ci_low", "ci_high"]]  # doctest: +SKIP
+>>> fit = ba.trajectory(log, roster=roster, reference="control")
+>>> fit["term"].tolist()
+['Intercept', 'arm[T.BA]', 'week', 'week:arm[T.BA]']
 
 statsmodels is imported inside :func:`trajectory`, matplotlib inside
 :func:`plot_trajectory`, so that ``import bactivate`` stays fast.
@@ -68,7 +69,7 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
     ----------
     cohort : DataFrame
         A tidy log of one or more clients (:func:`bactivate.read_cohort`).
-    value : str or list of str
+    value : str or list of str, default "mood"
         Weekly measure(s): ``"mood"`` (mean over entries), ``"mastery"``,
         ``"pleasure"``, ``"effort"`` (means over activities that happened),
         ``"activities"``, ``"planned"``, ``"done"``, ``"entries"``,
@@ -82,11 +83,27 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``client``, the roster's columns, ``week`` (1 = the client's first 7
-        days), ``week_start``, ``days`` (days of the client's span in the
-        week), ``n_entries`` (entries logged that week, unscaled), then the
-        value column(s). Every week of each
-        client's span is a row; a week without entries has a missing mean.
+        One row per client and week, clients in natural order: ``client``
+        (str), the roster's columns (one that clashes is renamed
+        ``{name}_roster``), ``week`` (int64, 1 = the client's first 7 days),
+        ``week_start`` (datetime64[ns]), ``days`` (days of the client's span
+        in the week), ``n_entries`` (entries logged that week, unscaled),
+        then the value column(s) (float64). Every week of each client's span
+        is a row; a week without entries has a missing mean. ``attrs``:
+        ``unit``, ``value`` (the value columns).
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=20, weeks=5, seed=1, entries_per_day=3)
+    >>> weeks = weekly(log, ["mood", "done"], roster=roster)
+    >>> weeks.shape
+    (100, 13)
+    >>> weeks[["client", "arm", "week", "days", "n_entries", "mood", "done"]].head(3).round(2)
+      client      arm  week  days  n_entries  mood  done
+    0   C001  control     1     7         21  3.57   0.0
+    1   C001  control     2     7         19  3.53   0.0
+    2   C001  control     3     7         21  2.05   0.0
     """
     values = [value] if isinstance(value, str) else list(dict.fromkeys(value))
     extra = [v for v in values if v not in _LABELS]
@@ -126,10 +143,10 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     cohort : DataFrame
         A cohort's tidy log, or a frame from :func:`weekly` (one row per
         client and week, with the *group* and *value* columns).
-    group : str
+    group : str, default "arm"
         The arm column (from the roster, or a per-client column of *cohort*).
-    value : str
-        The weekly measure to model (see :func:`weekly`), default mood.
+    value : str, default "mood"
+        The weekly measure to model (see :func:`weekly`).
     roster : str, Path or DataFrame, optional
         Joined on client; default ``cohort.attrs["roster"]``.
     covariates : list of str, optional
@@ -140,7 +157,7 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         the between term the association across clients. Columns constant
         within each client (roster baseline measures such as
         ``baseline_phq9``) enter as they are.
-    ci : float
+    ci : float, default 0.95
         Level of the (Wald) intervals.
     weeks : iterable of int, optional
         Only these weeks, e.g. ``range(2, 9)`` to model treatment weeks after
@@ -149,25 +166,28 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         The reference arm (default: the first category, or the first in
         sorted order); the ``week:group[T.x]`` term is arm ``x`` minus the
         reference.
-    re_formula : str
+    re_formula : str, default "~week"
         Random effects; ``"~week"`` (intercept and slope) or ``"1"``.
-    optimizers : sequence of str
+    optimizers : sequence of str, default OPTIMIZERS
         Tried in turn until a fit converges (see Notes).
-    reml : bool
+    reml : bool, default True
         REML (default) or ML.
-    return_result : bool
+    return_result : bool, default False
         Also return the statsmodels result: ``(table, result)``.
 
     Returns
     -------
-    DataFrame
-        One row per fixed effect: ``term``, ``estimate``, ``se``, ``ci_low``,
-        ``ci_high``, ``p``, ``converged``, ``optimizer``. ``attrs``:
-        ``formula``, ``re_formula``, ``optimizer``, ``converged``,
-        ``attempts`` (each optimiser tried and how it ended), ``warnings``,
-        ``random_effects`` (covariance of the random effects),
-        ``residual_variance``, ``n_clients``, ``n_obs``, ``weeks``,
-        ``reference``, ``loglike``, ``method``.
+    DataFrame or (DataFrame, MixedLMResults)
+        One row per fixed effect: ``term`` (str; ``week:{group}[T.x]`` is
+        arm ``x`` minus the reference in change per week), ``estimate``,
+        ``se``, ``ci_low``, ``ci_high``, ``p`` (float64), ``converged``
+        (bool, True), ``optimizer`` (str). ``attrs``: ``formula``,
+        ``re_formula``, ``groups`` ("client"), ``optimizer``, ``converged``,
+        ``attempts`` (each optimiser tried: ``optimizer``, ``converged``,
+        ``problem``), ``warnings``, ``random_effects`` (covariance of the
+        random effects), ``residual_variance``, ``n_clients``, ``n_obs``,
+        ``weeks``, ``reference``, ``loglike``, ``method``, ``ci_level``,
+        ``description``. With *return_result*, also the statsmodels result.
 
     Raises
     ------
@@ -183,78 +203,28 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     estimated at (or near) zero -- statsmodels' "MLE may be on the boundary"
     warning -- is a legitimate answer, not a failure; such warnings are kept
     in ``attrs["warnings"]``.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=20, weeks=5, seed=1, entries_per_day=3)
+    >>> fit = trajectory(log, roster=roster, reference="control")
+    >>> fit["term"].tolist(), bool(fit["converged"].all())
+    (['Intercept', 'arm[T.BA]', 'week', 'week:arm[T.BA]'], True)
+    >>> fit.attrs["formula"], fit.attrs["n_clients"], fit.attrs["n_obs"], fit.attrs["weeks"]
+    ('mood ~ week * arm', 20, 100, [1, 2, 3, 4, 5])
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
     covariates = [covariates] if isinstance(covariates, str) else list(covariates or [])
     data, varying = _model_data(cohort, group, value, roster, covariates, weeks)
     levels = _levels(data[group], reference)
-    data[group] = pd.Categorical(data[group].astype("str"), categories=levels)
-    data = data.sort_values(["client", "week"], kind="stable").reset_index(drop=True)
-    data["week"] = data["week"].astype("float64")
-
-    terms = [f"week * {_q(group)}"]
-    for c in covariates:
-        if c in varying:
-            mean = data.groupby("client", sort=False)[c].transform("mean")
-            data[f"{c}_between"] = mean
-            data[f"{c}_within"] = data[c] - mean
-            terms += [_q(f"{c}_within"), _q(f"{c}_between")]
-        else:
-            terms.append(_q(c))
-    formula = f"{_q(value)} ~ " + " + ".join(terms)
-
-    import statsmodels.formula.api as smf
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = smf.mixedlm(formula, data=data, groups=data["client"], re_formula=re_formula)
-    attempts, result, used, kept_warnings, start = [], None, None, [], None
-    for opt in optimizers:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                res = model.fit(method=opt, reml=reml, start_params=start)
-            except (np.linalg.LinAlgError, ValueError, FloatingPointError, ZeroDivisionError) as exc:
-                attempts.append({"optimizer": opt, "converged": False,
-                                 "problem": f"{type(exc).__name__}: {exc}"})
-                continue
-            msgs = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
-            problem = _fit_problem(res, msgs)
-        attempts.append({"optimizer": opt, "converged": problem is None, "problem": problem or ""})
-        if problem is None:
-            result, used = res, opt
-            kept_warnings = list(dict.fromkeys(msgs))
-            break
-        # the next optimiser starts where this one stopped (as statsmodels does), if that is finite
-        packed = getattr(res, "params_object", None)
-        start = packed if packed is not None and np.isfinite(
-            np.asarray(packed.get_packed(use_sqrt=False, has_fe=True), dtype="float64")).all() else None
-    if result is None:
-        listing = "\n".join(f"  {a['optimizer']}: {a['problem']}" for a in attempts)
-        raise ConvergenceError(
-            f"the mixed model {formula} (random effects {re_formula} per client; "
-            f"{data['client'].nunique()} clients, {len(data)} client-weeks) did not converge with any "
-            f"optimiser:\n{listing}\nTry a simpler model (re_formula='1': random intercepts only), "
-            "fewer covariates, or check the data (enough weeks per client? values that vary?).",
-            attempts=AttrsFrame(pd.DataFrame(attempts)),
-        )
-
-    fe = result.fe_params
-    conf = result.conf_int(alpha=1 - ci).loc[fe.index]
-    table = pd.DataFrame({
-        "term": fe.index.astype("str"),
-        "estimate": fe.to_numpy(dtype="float64"),
-        "se": result.bse_fe.loc[fe.index].to_numpy(dtype="float64"),
-        "ci_low": conf.iloc[:, 0].to_numpy(dtype="float64"),
-        "ci_high": conf.iloc[:, 1].to_numpy(dtype="float64"),
-        "p": result.pvalues.loc[fe.index].to_numpy(dtype="float64"),
-    })
+    data, formula = _design(data, group, value, levels, covariates, varying)
+    result, used, attempts, kept_warnings = _fit(data, formula, re_formula, optimizers, reml)
+    table = _fixed_effects(result, ci)
     table["converged"] = True
     table["optimizer"] = used
     table = table.astype({"term": "str", "optimizer": "str"})
-    re_cov = pd.DataFrame(result.cov_re)
     table.attrs = {
         "formula": formula,
         "re_formula": re_formula,
@@ -263,7 +233,7 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         "converged": True,
         "attempts": AttrsFrame(pd.DataFrame(attempts)),
         "warnings": kept_warnings,
-        "random_effects": AttrsFrame(re_cov),
+        "random_effects": AttrsFrame(pd.DataFrame(result.cov_re)),
         "residual_variance": float(result.scale),
         "n_clients": int(data["client"].nunique()),
         "n_obs": int(len(data)),
@@ -277,6 +247,76 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
                        "Wald intervals and p-values",
     }
     return (table, result) if return_result else table
+
+
+def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates: list, varying: set):
+    """The model's rows (group as a categorical of *levels*, sorted by client and week, week as
+    float; a varying covariate split into its within and between parts) and its formula."""
+    data[group] = pd.Categorical(data[group].astype("str"), categories=levels)
+    data = data.sort_values(["client", "week"], kind="stable").reset_index(drop=True)
+    data["week"] = data["week"].astype("float64")
+    terms = [f"week * {_q(group)}"]
+    for c in covariates:
+        if c in varying:
+            mean = data.groupby("client", sort=False)[c].transform("mean")
+            data[f"{c}_between"] = mean
+            data[f"{c}_within"] = data[c] - mean
+            terms += [_q(f"{c}_within"), _q(f"{c}_between")]
+        else:
+            terms.append(_q(c))
+    return data, f"{_q(value)} ~ " + " + ".join(terms)
+
+
+def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bool):
+    """The first converged fit over *optimizers*: the result, the optimiser used, every attempt
+    (``optimizer``, ``converged``, ``problem``) and the fit's warnings; ConvergenceError if none."""
+    import statsmodels.formula.api as smf
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = smf.mixedlm(formula, data=data, groups=data["client"], re_formula=re_formula)
+    attempts, start = [], None
+    for opt in optimizers:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                res = model.fit(method=opt, reml=reml, start_params=start)
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError, ZeroDivisionError) as exc:
+                attempts.append({"optimizer": opt, "converged": False,
+                                 "problem": f"{type(exc).__name__}: {exc}"})
+                continue
+            msgs = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+            problem = _fit_problem(res, msgs)
+        attempts.append({"optimizer": opt, "converged": problem is None, "problem": problem or ""})
+        if problem is None:
+            return res, opt, attempts, list(dict.fromkeys(msgs))
+        # the next optimiser starts where this one stopped (as statsmodels does), if that is finite
+        packed = getattr(res, "params_object", None)
+        start = packed if packed is not None and np.isfinite(
+            np.asarray(packed.get_packed(use_sqrt=False, has_fe=True), dtype="float64")).all() else None
+    listing = "\n".join(f"  {a['optimizer']}: {a['problem']}" for a in attempts)
+    raise ConvergenceError(
+        f"the mixed model {formula} (random effects {re_formula} per client; "
+        f"{data['client'].nunique()} clients, {len(data)} client-weeks) did not converge with any "
+        f"optimiser:\n{listing}\nTry a simpler model (re_formula='1': random intercepts only), "
+        "fewer covariates, or check the data (enough weeks per client? values that vary?).",
+        attempts=AttrsFrame(pd.DataFrame(attempts)),
+    )
+
+
+def _fixed_effects(result, ci: float) -> pd.DataFrame:
+    """One row per fixed effect: term, estimate, se, Wald interval, p."""
+    fe = result.fe_params
+    conf = result.conf_int(alpha=1 - ci).loc[fe.index]
+    return pd.DataFrame({
+        "term": fe.index.astype("str"),
+        "estimate": fe.to_numpy(dtype="float64"),
+        "se": result.bse_fe.loc[fe.index].to_numpy(dtype="float64"),
+        "ci_low": conf.iloc[:, 0].to_numpy(dtype="float64"),
+        "ci_high": conf.iloc[:, 1].to_numpy(dtype="float64"),
+        "p": result.pvalues.loc[fe.index].to_numpy(dtype="float64"),
+    })
 
 
 def _q(name: str) -> str:
@@ -347,6 +387,7 @@ def _model_data(cohort, group, value, roster, covariates, weeks):
 
 
 def _per_client_column(cohort: pd.DataFrame, group: str) -> pd.Series:
+    """The one value of *group* per client (NaN when none); ValueError when it changes."""
     if group not in cohort.columns:
         raise ValueError(f"trajectory: no {group!r} column; pass the roster (roster=...) that holds it")
     per = cohort.groupby("client")[group].agg(lambda s: s.dropna().unique())
@@ -356,6 +397,7 @@ def _per_client_column(cohort: pd.DataFrame, group: str) -> pd.Series:
 
 
 def _levels(col: pd.Series, reference) -> list:
+    """The groups as text, the reference first (default: the first category, or sorted)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         levels = [str(c) for c in col.cat.categories if (col == c).any()]
     else:
