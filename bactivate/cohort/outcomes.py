@@ -41,12 +41,12 @@ def pre_post(scores: pd.DataFrame, value: str, by: str = "client", time: str = "
         date) and the *value* column.
     value : str
         The score, e.g. ``"phq9_total"`` or ``"bads_sf_activation"``.
-    by, time : str
+    by, time : str, default "client", "week"
         The client and occasion columns.
     roster : str, Path or DataFrame, optional
         One row per client (as for :func:`bactivate.read_cohort`); its columns
         (arm, baseline measures) are joined on *by* and come right after it.
-    pre, post : optional
+    pre, post : scalar, optional
         By default ``pre`` is the client's **first** occasion with a score and
         ``post`` the **last** one, as NHS Talking Therapies pair scores (first
         and last available). Give an occasion (e.g. ``pre=1, post=8``) to use
@@ -55,19 +55,45 @@ def pre_post(scores: pd.DataFrame, value: str, by: str = "client", time: str = "
     Returns
     -------
     DataFrame
-        ``by``, the roster's columns, ``pre_{time}``, ``pre``, ``post_{time}``,
-        ``post``, ``change`` (post - pre; lower is better for the PHQ-9) and
-        ``n_scored`` (occasions with a score). Pre and post are two different
-        occasions: a client with a single scored occasion has no pair, and
-        ``post`` and ``change`` are missing. Clients with no score at all, and roster
-        clients with no scores, keep a row with missing values: nobody is
-        dropped. ``attrs["notes"]`` says how many clients have no pair.
+        One row per client, in natural order: ``by`` (str, ids in the one
+        written form the roster uses), the roster's columns (one that clashes
+        is renamed ``{name}_roster``), ``pre_{time}`` (the occasion; Int64
+        when *time* is an integer column), ``pre`` (float64),
+        ``post_{time}``, ``post``, ``change`` (post - pre; lower is better
+        for the PHQ-9) and ``n_scored`` (int64, occasions with a score). Pre
+        and post are two different occasions: a client with a single scored
+        occasion has no pair, and ``post`` and ``change`` are missing.
+        Clients with no score at all, and roster clients with no scores, keep
+        a row with missing values: nobody is dropped. ``attrs``: ``value``,
+        ``pre``, ``post`` (how each was chosen), ``notes`` (clients with no
+        pair, roster mismatches), ``description``, ``columns`` (each column's
+        meaning).
 
     Raises
     ------
     ValueError
         When a column is missing, *value* is not numeric, or a client has two
         rows for the same occasion.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"client": ["A", "A", "A", "B", "C"], "week": [1, 2, 3, 1, 4],
+    ...                        "phq9_total": [18, None, 11, 15, 9]})
+    >>> roster = pd.DataFrame({"client": ["A", "B", "D"], "arm": ["BA", "control", "BA"]})
+    >>> pairs = pre_post(scores, "phq9_total", roster=roster)
+    >>> pairs
+      client      arm  pre_week   pre  post_week  post  change  n_scored
+    0      A       BA         1  18.0          3  11.0    -7.0         2
+    1      B  control         1  15.0       <NA>   NaN     NaN         1
+    2      C      NaN         4   9.0       <NA>   NaN     NaN         1
+    3      D       BA      <NA>   NaN       <NA>   NaN     NaN         0
+    >>> pairs.attrs["notes"][-1]
+    '3 client(s) without both a pre and a post phq9_total: change missing'
+    >>> pre_post(scores, "phq9_total", pre=1, post=3)[["client", "pre", "post", "change"]]
+      client   pre  post  change
+    0      A  18.0  11.0    -7.0
+    1      B  15.0   NaN     NaN
+    2      C   NaN   NaN     NaN
     """
     if not isinstance(scores, pd.DataFrame):
         raise TypeError(f"pre_post takes a DataFrame of scores, not {type(scores).__name__}")

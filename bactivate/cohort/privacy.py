@@ -71,6 +71,7 @@ _IDENTIFYING = re.compile(
 
 
 def _key_bytes(key) -> bytes:
+    """The key as bytes; TypeError or ValueError when it is not a usable secret."""
     if isinstance(key, str):
         key = key.encode("utf-8")
     if not isinstance(key, bytes | bytearray):
@@ -81,6 +82,7 @@ def _key_bytes(key) -> bytes:
 
 
 def _digest(key: bytes, purpose: bytes, ident: str) -> bytes:
+    """HMAC-SHA256 of *ident* for one *purpose* (pseudonym or date shift)."""
     return hmac.new(key, purpose + b"\x00" + ident.encode("utf-8"), hashlib.sha256).digest()
 
 
@@ -90,6 +92,25 @@ def pseudonym(client, *, key) -> str:
     The id is taken in its one written form (:func:`bactivate._names.clean_name`), as
     :func:`bactivate.read_cohort` reads ids: "Zoé" typed on a Mac (NFD) or with a stray
     space has the pseudonym of "Zoé".
+
+    Parameters
+    ----------
+    client : object
+        The client id (read as text).
+    key : str or bytes
+        The secret (not empty); :func:`deidentify` with the same key gives the same pseudonym.
+
+    Returns
+    -------
+    str
+        ``"P-"`` and 12 lower-case hex digits.
+
+    Examples
+    --------
+    >>> pseudonym("C001", key="a long secret"), pseudonym(" C001 ", key="a long secret")
+    ('P-97d60680ba8f', 'P-97d60680ba8f')
+    >>> pseudonym("C001", key="another secret")
+    'P-bcf8c71d5429'
     """
     return PREFIX + _digest(_key_bytes(key), b"client", clean_name(str(client))).hex()[:_HEX]
 
@@ -116,21 +137,42 @@ def deidentify(frame: pd.DataFrame, *, key, shift_days=(-180, 180), keep=(), dro
         and version control): with it, anyone can link pseudonyms back to
         candidate ids. The same key gives the same pseudonyms and date shifts
         in every call, so de-identify the log and the roster with one key.
-    shift_days : (int, int) or None
+    shift_days : (int, int) or None, default (-180, 180)
         Range of the per-client date shift in days; the shift is a whole
         number of weeks within it (never 0 when the range allows another),
         so weekdays and times of day are kept. ``None`` keeps the dates.
-    keep : list of str
+    keep : list of str, default ()
         Columns to keep unchanged even though the rules would drop them.
-    drop : list of str
+    drop : list of str, default ()
         More columns to drop.
 
     Returns
     -------
     DataFrame
         A new frame (the input is not modified), sorted by pseudonym and time
-        so that row order reveals nothing of the original ids.
-        ``attrs["deidentified"]`` records what was done (never the key).
+        (a log: ``client``, ``start``, ``entry``; a roster: ``client``) so
+        that row order reveals nothing of the original ids. Its columns are
+        the input's in their order, less the dropped ones: ``client`` (str,
+        the pseudonym), a log's tidy columns with ``start``/``end`` shifted,
+        ``note`` missing and ``source`` "deidentified"; the extra (or roster)
+        columns the rules keep. ``attrs``: a log's ``scales``, ``rejected``
+        (scrubbed) and ``roster`` (de-identified with the same key) when it
+        has them; ``deidentified`` (``pseudonyms``, ``date_shift``,
+        ``dropped_columns``, ``emptied``, ``source``: what was done, never
+        the key).
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=4, weeks=2, seed=1)
+    >>> safe = deidentify(roster, key="a long secret")
+    >>> safe.columns.tolist(), safe.attrs["deidentified"]["dropped_columns"]
+    (['client', 'arm', 'age', 'baseline_phq9', 'start'], ['gender', 'site'])
+    >>> safe_log = deidentify(log, key="a long secret")
+    >>> set(safe_log["client"]) == set(safe["client"]), safe_log["source"].unique().tolist()
+    (True, ['deidentified'])
+    >>> pseudonym("C001", key="a long secret") in set(safe["client"])
+    True
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"deidentify takes a DataFrame (a tidy log or a roster), not {type(frame).__name__}")
@@ -165,6 +207,7 @@ def deidentify(frame: pd.DataFrame, *, key, shift_days=(-180, 180), keep=(), dro
 
 
 def _week_range(shift_days) -> tuple[int, int]:
+    """The whole weeks within *shift_days* (0, 0 for None); ValueError when there are none."""
     if shift_days is None:
         return 0, 0
     try:
@@ -180,6 +223,7 @@ def _week_range(shift_days) -> tuple[int, int]:
 
 
 def _deidentify(frame, k, lo_w, hi_w, keep, drop, is_log):
+    """The de-identified copy of *frame* (without attrs) and the columns dropped."""
     df = frame.copy(deep=True)
     df.attrs = {}
     # every id kept (each distinct one its pseudonym), in its one written form as pseudonym() takes it
