@@ -752,10 +752,22 @@ def lag1_autocorrelation(x) -> float:
     closed up. NaN when fewer than 3 values are present or the series is
     constant.
 
+    Parameters
+    ----------
+    x : array-like of float
+        The series in time order; NaN (or ``pd.NA``) marks a missing time point.
+
+    Returns
+    -------
+    float
+        ``r1`` in [-1, 1], or NaN.
+
     Examples
     --------
     >>> round(lag1_autocorrelation([1, 2, 3, 4, 5]), 3)
     0.4
+    >>> round(lag1_autocorrelation([2, 1, float("nan"), 2]), 3)
+    -0.333
     """
     arr = _as_float_array(x, "x", dropna=False)
     ok = ~np.isnan(arr)

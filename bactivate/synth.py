@@ -293,6 +293,16 @@ def activities() -> pd.DataFrame:
     (relative chance of being chosen as a planned activity; 0 = never planned)
     and ``hour`` (typical hour of day; NaN = any time).
 
+    Returns
+    -------
+    pandas.DataFrame
+        A new copy of the library, one row per activity, with the columns above.
+
+    Examples
+    --------
+    >>> tab = activities()
+    >>> tab.shape
+    (24, 11)
     >>> tab = activities()
     >>> tab.set_index("activity").loc["Walk in the park", ["mastery", "pleasure", "mood_effect"]].tolist()
     [5.0, 7.0, 1.0]
@@ -369,7 +379,23 @@ def _activity_table(activities_arg, activity_effects) -> pd.DataFrame:
 
 
 def time_of_day(hour) -> np.ndarray:
-    """Mood offset at clock time *hour* (float hours), from :data:`TIME_OF_DAY`."""
+    """Mood offset at clock time *hour* (float hours), from :data:`TIME_OF_DAY`.
+
+    Parameters
+    ----------
+    hour : float or array-like of float
+        Clock times in hours (13.5 = 13:30).
+
+    Returns
+    -------
+    numpy.ndarray
+        The offset added to mood at each time, interpolated linearly between the knots.
+
+    Examples
+    --------
+    >>> time_of_day([7, 13.5, 22]).round(2).tolist()
+    [-1.0, 0.09, 0.05]
+    """
     knots = np.array(TIME_OF_DAY)
     return np.interp(np.asarray(hour, dtype=float), knots[:, 0], knots[:, 1])
 
@@ -846,6 +872,14 @@ def client(
         ``p_unplanned`` (week x activity daily probabilities) and ``daily``
         (one row per day: level, trend, lapse, activity_effect, AR noise, the
         daily mood, and whether the day was logged at all).
+
+    Examples
+    --------
+    >>> log = client(weeks=2, seed=1)
+    >>> log.shape, log["source"].iloc[0]
+    ((110, 15), 'synth:C01:1')
+    >>> client(weeks=2, seed=1).equals(log)  # the same seed gives the same log
+    True
     """
     _check_common(weeks, entries_per_day, baseline_weeks, missing_rate, noise)
     weeks, entries_per_day, baseline_weeks = int(weeks), int(entries_per_day), int(baseline_weeks)
@@ -988,6 +1022,42 @@ def cohort(
       effect (useful as null checks); ``baseline_phq9 = round(clip(30 - 3.2 *
       level_i + N(0, 2.5^2), 0, 27))`` (lower mood, higher PHQ-9).
 
+    Parameters
+    ----------
+    n_clients : int, default 40
+        How many clients (at least 1).
+    arms : sequence of str, default ("BA", "control")
+        The arms' names, distinct; the last is the reference arm.
+    weeks : int, default 8
+        Length of each client's log in weeks.
+    seed : int, numpy Generator or None
+        As in :func:`client`: the same seed (and arguments) gives the same trial.
+    entries_per_day, baseline_weeks, missing_rate, noise, note_rate, activities, activity_effects, planned_per_week : see client
+        As in :func:`client`, for every client.
+    arm_activation : mapping of str to float, optional
+        Activation strength of each arm (>= 0); default: first arm 1.0, last
+        arm 0.0, arms between 0.5.
+    mood_level, level_sd : float, default 3.5 and 1.0
+        Mean and SD of the clients' mood levels (random intercept).
+    mood_slope, slope_sd : float, default 0.15 and 0.05
+        Direct mood gain per treatment week at activation 1, and its SD between clients.
+    avoidance_tendency, avoidance_sd : float, default 0.35 and 0.1
+        Mean and SD of the clients' baseline avoidance tendency.
+    engagement_sd : float, default 0.25
+        SD of the clients' engagement (mean 1), which scales their activation.
+    lapse_prob : float, default 0.4
+        Chance that a client has a lapse week.
+    lapse_drop : float, default 1.5
+        Daily mood drop during a lapse week.
+    start : date-like, default "2026-03-02"
+        The first day of enrolment.
+    enrol_weeks : int, default 26
+        Clients start in a random one of the first *enrol_weeks* weeks.
+    sites : sequence of str, default ("Site A", "Site B", "Site C")
+        The roster's sites (no effect on the logs).
+    prefix : str, default "C"
+        Client ids are *prefix* + a zero-padded number ("C001").
+
     Returns
     -------
     (log, roster)
@@ -1012,6 +1082,14 @@ def cohort(
         direct one, and is what a regression of weekly client mean mood on week,
         over treatment weeks, should recover (up to time-of-day, rounding and
         clipping of entry moods, and noise).
+
+    Examples
+    --------
+    >>> log, roster = cohort(n_clients=4, weeks=3, seed=1)
+    >>> log["client"].unique().tolist()
+    ['C001', 'C002', 'C003', 'C004']
+    >>> list(roster.columns), roster["arm"].value_counts().sort_index().to_dict()
+    (['client', 'arm', 'age', 'gender', 'baseline_phq9', 'site', 'start'], {'BA': 2, 'control': 2})
     """
     _check_common(weeks, entries_per_day, baseline_weeks, missing_rate, noise)
     weeks, entries_per_day, baseline_weeks = int(weeks), int(entries_per_day), int(baseline_weeks)
