@@ -135,15 +135,16 @@ def score_phq9(frame: pd.DataFrame, *, items=None, prorate: bool = True,
 
     Parameters
     ----------
-    frame
+    frame : DataFrame
         One row per completed PHQ-9, one column per item, any other columns
         (client, week, date ...) which are kept as they are.
-    items
+    items : str or list, optional
         ``None`` to find the item columns by name (``phq9_1``, ``PHQ9_1``,
         ``PHQ-9 item 1``, ``phq9_q1`` ... or ``phq1`` .. ``phq9``); a text
         prefix such as ``"q"`` for columns ``q1`` .. ``q9``; or a list of the
         9 column names in item order.
-    prorate, max_missing
+    prorate : bool, default True
+    max_missing : int, default 2
         With ``prorate=True`` a total is given when at most *max_missing*
         items (default 2) are missing or unusable: the sum of the answered
         items x 9 / number answered, rounded half up to a whole number. This is
@@ -162,6 +163,30 @@ def score_phq9(frame: pd.DataFrame, *, items=None, prorate: bool = True,
         item 9 is), ``phq9_caseness`` (total >= 10), ``phq9_items_answered``,
         ``phq9_prorated`` (the total was prorated) and ``phq9_problems`` (text
         listing the missing, out-of-range or unreadable items; empty when none).
+        The flags are nullable booleans; ``phq9_items_answered`` is int64.
+
+    Raises
+    ------
+    ValueError
+        When *max_missing* is not 0-8, or the item columns cannot be found.
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"client": ["A", "B", "C"], **{
+    ...     f"phq9_{i}": v for i, v in enumerate(zip([3, 2, 2, 1, 2, 3, 1, 2, 1],
+    ...                                              [0, "several days", 1, 0, 1, 0, 0, 1, 0],
+    ...                                              [2, 2, 2, 2, 2, 2, 1, None, None]), start=1)}})
+    >>> scored = score_phq9(answers)
+    >>> scored.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['client', 'phq9_total', 'phq9_severity', 'phq9_item9_risk', 'phq9_caseness',
+     'phq9_items_answered', 'phq9_prorated', 'phq9_problems']
+    >>> scored[["client", "phq9_total", "phq9_severity", "phq9_item9_risk", "phq9_prorated"]]
+      client  phq9_total      phq9_severity  phq9_item9_risk  phq9_prorated
+    0      A          17  moderately severe             True          False
+    1      B           4       none-minimal            False          False
+    2      C          17  moderately severe             <NA>           True
+    >>> scored.loc[2, "phq9_problems"]
+    'item 8 missing; item 9 missing'
     """
     if isinstance(max_missing, bool) or not isinstance(max_missing, (int, np.integer)) \
             or not 0 <= max_missing < 9:
@@ -211,8 +236,38 @@ def score_bads(frame: pd.DataFrame, *, items=None) -> pd.DataFrame:
 
     No prorating rule is published, so a subscale is missing when any of its
     items is, and the total when any item is; the row's ``bads_problems`` says
-    which. ``items`` is ``None`` (find ``bads_1`` .. ``bads_25``, ``BADS item 7``
-    ...), a text prefix, or the 25 column names in item order.
+    which.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per completed BADS, one column per item (numbers 0-6 or the
+        printed labels), any other columns, which are kept as they are.
+    items : str or list, optional
+        ``None`` to find the items by name (``bads_1`` .. ``bads_25``,
+        ``BADS item 7`` ...), a text prefix, or the 25 column names in item
+        order.
+
+    Returns
+    -------
+    DataFrame
+        The non-item columns (same order and index), then ``bads_activation``,
+        ``bads_avoidance_rumination``, ``bads_work_school``, ``bads_social``,
+        ``bads_total`` (Int64), ``bads_items_answered`` (int64) and
+        ``bads_problems`` (str; empty when none).
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"client": ["A", "B"],
+    ...                         **{f"bads_{i}": [i % 7, 3] for i in range(1, 26)}})
+    >>> score_bads(answers).drop(columns="bads_problems").set_index("client").T
+    client                      A   B
+    bads_activation            23  21
+    bads_avoidance_rumination  20  24
+    bads_work_school           10  15
+    bads_social                20  15
+    bads_total                 81  75
+    bads_items_answered        25  25
     """
     return _score_bads_form(frame, _BADS, BADS_SUBSCALES, BADS_REVERSED, items)
 
@@ -226,10 +281,40 @@ def score_bads_sf(frame: pd.DataFrame, *, items=None) -> pd.DataFrame:
     Avoidance items, so a **higher total means more activation**.
 
     No prorating: a score is missing when any of its items is, with the row's
-    ``bads_sf_problems`` saying which. ``items`` is ``None`` (find
-    ``bads_sf_1`` .. ``bads_sf_9``, ``BADS-SF item 3`` ...; plain ``bads_1`` ..
-    ``bads_9`` are accepted only when the frame has no ``bads_10`` or above), a
-    text prefix, or the 9 column names in item order.
+    ``bads_sf_problems`` saying which.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per completed BADS-SF, one column per item (numbers 0-6 or
+        the printed labels), any other columns, which are kept as they are.
+    items : str or list, optional
+        ``None`` to find the items by name (``bads_sf_1`` .. ``bads_sf_9``,
+        ``BADS-SF item 3`` ...; plain ``bads_1`` .. ``bads_9`` are accepted
+        only when the frame has no ``bads_10`` or above), a text prefix, or
+        the 9 column names in item order.
+
+    Returns
+    -------
+    DataFrame
+        The non-item columns (same order and index), then
+        ``bads_sf_activation``, ``bads_sf_avoidance``, ``bads_sf_total``
+        (Int64), ``bads_sf_items_answered`` (int64) and ``bads_sf_problems``
+        (str; empty when none).
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"client": ["A", "B"], **{
+    ...     f"bads_sf_{i}": [i % 7, None if i == 3 else 3] for i in range(1, 10)}})
+    >>> scored = score_bads_sf(answers)
+    >>> scored.drop(columns="bads_sf_problems").set_index("client").T
+    client                   A     B
+    bads_sf_activation      16  <NA>
+    bads_sf_avoidance        8    12
+    bads_sf_total           32  <NA>
+    bads_sf_items_answered   9     8
+    >>> scored["bads_sf_problems"].tolist()
+    ['', 'item 3 missing']
     """
     return _score_bads_form(frame, _BADS_SF, BADS_SF_SUBSCALES, BADS_SF_REVERSED, items)
 
@@ -269,14 +354,14 @@ def reliable_change(pre, post, sd: float, reliability: float, *, higher_is_bette
 
     Parameters
     ----------
-    pre, post
-        Scores before and after: scalars, arrays or Series (broadcast against
-        each other; two Series must share their index). Missing values give
-        missing results for that row.
-    sd, reliability
+    pre, post : scalar, array or Series
+        Scores before and after (broadcast against each other; two Series
+        must share their index). Missing values give missing results for that
+        row.
+    sd, reliability : float
         SD of the pre-treatment (or normative) scores and the measure's
         reliability (test-retest or Cronbach's alpha), 0 <= reliability < 1.
-    norms
+    norms : dict, optional
         ``dict(dys_mean=, dys_sd=, func_mean=, func_sd=)``: mean and SD of a
         dysfunctional (clinical) and a functional (non-clinical) population.
         Cut-off a = dys_mean -/+ 2 dys_sd (2 SD beyond the clinical mean, in
@@ -284,12 +369,14 @@ def reliable_change(pre, post, sd: float, reliability: float, *, higher_is_bette
         functional mean); c = (func_sd*dys_mean + dys_sd*func_mean) /
         (func_sd + dys_sd), the point between the two means weighted by their
         SDs. Any of a, b, c whose norms are not given is NaN.
-    cutoff
+    cutoff : {"a", "b", "c"} or float, optional
         Which cut-off decides "crossed": ``"a"``, ``"b"``, ``"c"`` or a number
         (e.g. 10 for PHQ-9 caseness). By default c when both populations are
         given (Jacobson & Truax's recommendation), else a (or b) when only one
         is, else none.
-    critical
+    higher_is_better : bool, default False
+        Whether a rise is an improvement (BADS) or a fall is (PHQ-9).
+    critical : float, default 1.96
         |RCI| above this is reliable.
 
     Returns
@@ -304,7 +391,21 @@ def reliable_change(pre, post, sd: float, reliability: float, *, higher_is_bette
         cut-off it is missing and "recovered" is not used. ``attrs`` holds
         ``se_m``, ``s_diff``, ``critical``, ``reliable_change_points``
         (critical * S_diff), the cut-offs ``a``, ``b``, ``c``, the ``cutoff``
-        used, its rule and ``higher_is_better``.
+        used, its rule and ``higher_is_better``. The index is that of the
+        Series given (else 0..n-1); ``pre``, ``post``, ``change``, ``rci``
+        are float64, the flags nullable booleans, ``category`` an ordered
+        categorical.
+
+    Examples
+    --------
+    >>> rc = reliable_change([18, 14, 12], [7, 12, 19], sd=5.0, reliability=0.84, cutoff=10)
+    >>> rc[["pre", "post", "rci", "crossed_cutoff", "category"]].round(2)
+        pre  post   rci  crossed_cutoff      category
+    0  18.0   7.0 -3.89            True     recovered
+    1  14.0  12.0 -0.71           False     unchanged
+    2  12.0  19.0  2.47           False  deteriorated
+    >>> round(rc.attrs["reliable_change_points"], 2)
+    5.54
     """
     sd, reliability = float(sd), float(reliability)
     if not (math.isfinite(sd) and sd > 0):
@@ -380,6 +481,36 @@ def phq9_outcomes(pre, post, *, caseness: float = 10, reliable_points: float = 6
     applies recovery to PHQ-9 *and* the anxiety measure together (caseness on
     either at the start, on neither at the end); this function covers the
     PHQ-9 side only. Totals must lie in 0-27; missing totals give missing rows.
+
+    Parameters
+    ----------
+    pre, post : scalar, array or Series
+        PHQ-9 totals before and after (broadcast as in :func:`reliable_change`).
+    caseness : float, default 10
+        A total at or above this is a case.
+    reliable_points : float, default 6
+        A change of at least this many points is reliable.
+
+    Returns
+    -------
+    DataFrame
+        ``pre``, ``post``, ``change`` (float64), then nullable booleans:
+        ``caseness_pre``, ``caseness_post``, ``reliable_improvement``,
+        ``reliable_deterioration``, ``recovery``, ``reliable_recovery``.
+
+    Raises
+    ------
+    ValueError
+        When a total lies outside 0-27.
+
+    Examples
+    --------
+    >>> out = phq9_outcomes([18, 14, 8], [7, 12, 15])
+    >>> out[["change", "caseness_pre", "reliable_improvement", "recovery", "reliable_recovery"]]
+       change  caseness_pre  reliable_improvement  recovery  reliable_recovery
+    0   -11.0          True                  True      True               True
+    1    -2.0          True                 False     False              False
+    2     7.0         False                 False      <NA>               <NA>
     """
     pre_s, post_s = _pair(pre, post)
     for name, s in (("pre", pre_s), ("post", post_s)):
