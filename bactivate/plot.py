@@ -14,10 +14,14 @@ label. An analysis frame with no rows raises a ``ValueError`` that says why
 there is nothing to plot; a frame with rows but nothing estimable (e.g. no
 activity with enough days to test) gives a labelled axes with a note.
 
+>>> import matplotlib
+>>> matplotlib.use("Agg")
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=8, seed=3)
->>> ax = ba.plot.balance(log)                 # doctest: +SKIP
->>> fig = ba.plot.progress(ba.progress(log))  # doctest: +SKIP
+>>> ax = ba.plot.balance(log)
+>>> fig = ba.plot.progress(ba.progress(log))
+>>> type(ax).__name__, type(fig).__name__
+('Axes', 'Figure')
 """
 
 from __future__ import annotations
@@ -128,6 +132,7 @@ _MARKERS = ("o", "s", "^", "D", "v", "p", "h", "X", "P", "*")
 
 
 def _palette(n: int):
+    """*n* colour-blind-safe colours, the most distinct first (husl beyond ten)."""
     if n > len(_CB_ORDER):
         return sns.color_palette("husl", n)
     base = sns.color_palette("colorblind")
@@ -135,6 +140,7 @@ def _palette(n: int):
 
 
 def _ci_label(level) -> str:
+    """"95% CI" for a level of 0.95."""
     return f"{float(level):.0%} CI"
 
 
@@ -227,20 +233,43 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
             ci: bool = False):
     """Mastery (x) versus pleasure (y) per activity: the BA "balance map".
 
-    Parameters
-    ----------
-    data : the frame of ``ba.balance(log, by="activity")`` (or ``by="category"``),
-        or the tidy log (the balance is computed, and each activity coloured by
-        its most frequent category). A ``category`` column, when present,
-        colours the points.
-    by : ``"activity"`` or ``"category"`` when *data* is the log.
-    high : where the quadrant guide lines are drawn (the balance's ``high``).
-    label_top : label the most frequent activities, this many.
-    ci : also draw each point's CI of mean mastery and pleasure as thin crosshairs.
-
     Point area is the number of entries. The four quadrants are labelled
     "both", "mastery only", "pleasure only" and "neither" (high = rated at
     least *high* of 10 on average).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The frame of ``ba.balance(log, by="activity")`` (or ``by="category"``),
+        or the tidy log (the balance is computed, and each activity coloured by
+        its most frequent category). A ``category`` column, when present,
+        colours the points.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    by : {"activity", "category"}, default "activity"
+        The groups, when *data* is the log.
+    high : float, default 6
+        Where the quadrant guide lines are drawn (the balance's ``high``).
+    label_top : int, default 12
+        Label the most frequent activities, this many.
+    ci : bool, default False
+        Also draw each point's CI of mean mastery and pleasure as thin crosshairs.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.balance(log)
+    >>> ax.get_title()
+    'Mastery and pleasure by activity (n = 419 entries, 24 activities)'
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('Mastery, mean (0-10)', 'Pleasure, mean (0-10)')
     """
     if by not in ("activity", "category"):
         raise ValueError("plot.balance() maps activities or categories: by='activity' or 'category'")
@@ -297,6 +326,7 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
 
 
 def _quadrants(ax, high: float) -> None:
+    """The guide lines at *high* and the four quadrant labels of the balance map."""
     ax.axvline(high, color=_FAINT, lw=0.8, ls="--", zorder=1)
     ax.axhline(high, color=_FAINT, lw=0.8, ls="--", zorder=1)
     style = {"color": _FAINT, "fontsize": 9, "style": "italic", "zorder": 1}
@@ -317,8 +347,26 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
 
     Parameters
     ----------
-    data : the frame of ``ba.balance(log, by="week")`` (or ``by="day"``), or the tidy log.
-    high_line : also draw the balance's ``high`` threshold as a faint line.
+    data : pandas.DataFrame
+        The frame of ``ba.balance(log, by="week")`` (or ``by="day"``), or the tidy log.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    high_line : bool, default False
+        Also draw the balance's ``high`` threshold as a faint line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.balance_weeks(log)
+    >>> ax.get_title()
+    'Mastery and pleasure week by week (n = 419 entries)'
     """
     df = _frame(data, "balance_weeks", ("mastery_mean", "pleasure_mean", "entries"),
                 lambda log: _analysis("balance")(log, by="week"), source="balance")
@@ -369,7 +417,28 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
 
     Parameters
     ----------
-    data : the frame of ``ba.mood_by_activity(log)`` or the tidy log.
+    data : pandas.DataFrame
+        The frame of ``ba.mood_by_activity(log)`` or the tidy log.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    show_untested : bool, default False
+        List the activities not tested under the others.
+    alpha : float, default 0.05
+        q-values below it are drawn as clear differences.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.mood_by_activity(log)
+    >>> ax.get_title()
+    'Mood on days with vs without each activity (n = 56 days; 1 not tested: too few days)'
     """
     df = _frame(data, "mood_by_activity", ("diff", "ci_low", "ci_high", "n_with", "n_without"),
                 _analysis("mood_by_activity"), "no activities in the log")
@@ -459,9 +528,29 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
 
     Parameters
     ----------
-    data : the frame of ``ba.phase_effect(log, ...)`` or the tidy log (then
+    data : pandas.DataFrame
+        The frame of ``ba.phase_effect(log, ...)`` or the tidy log (then
         *baseline*, *treatment*, *measure* and *ci* are passed on).
-    ci : the CI level, when *data* does not record it in ``attrs["ci"]``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    baseline, treatment, measure
+        As in :func:`bactivate.phase_effect`, when *data* is the log.
+    ci : float, default 0.95
+        The CI level, when *data* does not record it in ``attrs["ci"]``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.phase_effect(log, baseline=1)
+    >>> ax.get_title()
+    'Daily mood: baseline (A, n = 7 days, mean 5.1) vs activation (B, n = 49 days, mean 4.8)'
     """
     df = _frame(data, "phase_effect", ("effect", "estimate", "ci_low", "ci_high"),
                 lambda log: _analysis("phase_effect")(log, baseline=baseline, treatment=treatment,
@@ -509,6 +598,7 @@ def _effect_scale(row: pd.Series):
 
 
 def _phase_title(df: pd.DataFrame) -> str:
+    """The title of the phase plot: the measure, and each phase's days and mean."""
     what = str(df["measure"].iloc[0]) if "measure" in df.columns else "measure"
     if not {"n_a", "n_b"} <= set(df.columns):
         return f"Daily {what}: baseline (A) vs activation (B)"
@@ -525,19 +615,40 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
               vmax: float | None = None):
     """Weekday x hour heat map of avoidance share (%) or mean mood (0-10).
 
+    Weekdays Mon..Sun are the rows (always all seven); the columns are the
+    hours that have any entry; cells without entries stay blank.
+
     Parameters
     ----------
-    data : ``ba.avoidance(log)["by_hour"]``, the dict ``ba.avoidance(log)``, or the tidy log.
-    value : ``"avoidance_share"`` (share of entries that were avoidance, %,
+    data : pandas.DataFrame or dict
+        ``ba.avoidance(log)["by_hour"]``, the dict ``ba.avoidance(log)``, or the tidy log.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    value : {"avoidance_share", "mood_mean"}, default "avoidance_share"
+        ``"avoidance_share"`` (share of entries that were avoidance, %,
         sequential ``mako_r``: darker = more avoidance) or ``"mood_mean"``
         (mean mood 0-10, diverging ``vlag_r`` centred on the client's own mean
         mood: red below it, blue above).
-    annot : write the value in each cell (default: when there are at most 16 hour columns).
-    vmax : top of the avoidance colour scale in % (default: the largest share, rounded up
-        to 10; give 100 to compare clients on one scale).
+    annot : bool, optional
+        Write the value in each cell (default: when there are at most 16 hour columns).
+    vmax : float, optional
+        Top of the avoidance colour scale in % (default: the largest share,
+        rounded up to 10; give 100 to compare clients on one scale).
 
-    Weekdays Mon..Sun are the rows (always all seven); the columns are the
-    hours that have any entry; cells without entries stay blank.
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The heat map's axes (its colour bar is another axes of the figure).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.avoidance(log)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('Hour of day (entry start)', 'Weekday')
     """
     if value not in ("avoidance_share", "mood_mean"):
         raise ValueError("value must be 'avoidance_share' or 'mood_mean'")
@@ -611,13 +722,31 @@ def _heatmap(ax, values, *, cmap, vmin, vmax, fmt: str, label: str, annot: bool)
 def skipped(data=None, *, ax=None, by: str = "activity"):
     """Bars: share of planned activities that were skipped, per activity or time of day.
 
-    Parameters
-    ----------
-    data : ``ba.avoidance(log)["skipped"]``, the dict ``ba.avoidance(log)``, or the tidy log.
-    by : ``"activity"`` or ``"time of day"`` (morning, afternoon, evening, night).
-
     Each bar is annotated "skipped of planned" ("2 of 5"); plans never
     skipped show as an empty bar with "0 of n", which is good news.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict
+        ``ba.avoidance(log)["skipped"]``, the dict ``ba.avoidance(log)``, or the tidy log.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    by : {"activity", "time of day"}, default "activity"
+        Per activity, or per part of the day (morning, afternoon, evening, night).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.skipped(log)
+    >>> ax.get_title()
+    'Planned activities skipped, by activity (n = 65 plans, 16 skipped)'
     """
     if isinstance(data, dict):
         data = data.get("skipped")
@@ -654,6 +783,7 @@ def skipped(data=None, *, ax=None, by: str = "activity"):
 
 
 def _trend_level(trend: pd.DataFrame) -> str:
+    """The CI level of a trend table, from its description ("95% CI")."""
     found = re.search(r"(\d+(?:\.\d+)?)% CI", str(trend.attrs.get("description", "")))
     return f"{found.group(1)}% CI" if found else "95% CI"
 
@@ -662,7 +792,8 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
                                      "avoidance_share"), ncols: int = 3, height: float = 2.8):
     """Small multiples over weeks, one panel per measure, with the fitted trend.
 
-    Figure-level: returns the ``Figure`` (its axes are ``fig.axes``).
+    Figure-level: returns the ``Figure`` (its axes are ``fig.axes``), not an
+    ``Axes`` like the other plots, and takes no ``ax=``.
 
     Each panel shows the weekly (or daily) value as dots joined by a line and,
     when ``data.attrs["trend"]`` (from ``ba.progress``) holds the measure's
@@ -673,8 +804,31 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
 
     Parameters
     ----------
-    data : the frame of ``ba.progress(log)`` (weekly or daily) or the tidy log.
-    measures : columns to show, any of ``bactivate.progress.MEASURES``.
+    data : pandas.DataFrame
+        The frame of ``ba.progress(log)`` (weekly or daily) or the tidy log.
+    measures : sequence of str
+        Columns to show, any of ``bactivate.progress.MEASURES``.
+    ncols : int, default 3
+        Panels per row.
+    height : float, default 2.8
+        Height of each row of panels, in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; one axes per measure in ``fig.axes``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> fig = ba.plot.progress(ba.progress(log))
+    >>> type(fig).__name__, len(fig.axes)
+    ('Figure', 6)
+    >>> fig.axes[0].get_ylabel()
+    'Activities done (count)'
     """
     df = _frame(data, "progress", list(measures), _analysis("progress"), "the log has no dated entries")
     key = "week" if "week" in df.columns else "day"
@@ -726,6 +880,7 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
 
 
 def _panel_title(m, trend, factor, unit, xw, y) -> str:
+    """A progress panel's title: the measure and its slope per week with the CI."""
     name = m.replace("_share", "").replace("_", " ").capitalize()
     if trend is None or m not in trend.index:
         return name
@@ -749,11 +904,29 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
 
     Parameters
     ----------
-    data : the tidy log.
-    wins : the frame of ``ba.small_wins`` to show instead of computing it.
-    high : rating that counts as high mastery or pleasure when computing wins.
+    data : pandas.DataFrame
+        The tidy log.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    wins : pandas.DataFrame, optional
+        The frame of ``ba.small_wins`` to show instead of computing it.
+    high : float, default 7
+        Rating that counts as high mastery or pleasure when computing wins.
 
-    Returns the mood axes; the wins live on its twin (``ax.figure.axes``).
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The mood axes; the wins live on its twin (``ax.figure.axes``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> ax = ba.plot.timeline(log)
+    >>> ax.get_ylabel(), len(ax.figure.axes)
+    ('Mood, daily mean (0-10)', 2)
     """
     if not _is_log(data):
         raise TypeError("plot.timeline() takes the tidy log as data= (a DataFrame from bactivate.read_log)")
@@ -808,6 +981,35 @@ def _stack_wins(wins: pd.DataFrame) -> pd.DataFrame:
 
 
 def trajectory(data=None, *, group: str = "arm", value: str = "mood", ax=None, **kwargs):
-    """Mean trajectories by arm with CI bands and faint client lines (see
-    :func:`bactivate.cohort.trajectory.plot_trajectory`); takes a cohort or its weekly means."""
+    """Mean trajectories by arm with CI bands and faint client lines.
+
+    See :func:`bactivate.cohort.trajectory.plot_trajectory`, which draws it.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A cohort's tidy log (with ``roster=``) or its weekly means.
+    group : str, default "arm"
+        The arm column (of the roster, or of the weekly frame).
+    value : str, default "mood"
+        The weekly measure to draw.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure.
+    **kwargs
+        Passed on (``roster``, ``ci``, ``clients``, ``title``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
+    >>> ax = ba.plot.trajectory(log, roster=roster)
+    >>> ax.get_ylabel()
+    'Mood (0-10)'
+    """
     return plot_trajectory(data, group=group, value=value, ax=ax, **kwargs)

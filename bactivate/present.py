@@ -7,7 +7,8 @@ brackets), returning a pandas ``Styler`` without the index.
 
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=4, seed=1)
->>> ba.present.table(ba.progress(log), "progress")    # doctest: +SKIP
+>>> ba.present.table(ba.progress(log), "progress").data.columns.tolist()
+['Week', 'From', 'Activities', 'Planned', 'Done', 'Completion', 'Mastery', 'Pleasure', 'Mood', 'Avoidance']
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bactivate import escape
 
 
 def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: bool = False) -> pd.Series:
+    """Estimates with their intervals as text ("4.1 [3.2, 5.0]"), the estimate alone without one."""
     sign = "+" if signed else ""
     text = (est.map(lambda v: f"{v:{sign}.{digits}f}" if pd.notna(v) else "")
             + " [" + lo.map(lambda v: f"{v:.{digits}f}" if pd.notna(v) else "") + ", "
@@ -27,10 +29,12 @@ def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: b
 
 
 def _pct(s: pd.Series) -> pd.Series:
+    """Shares as whole percentages ("33%"), missing as a dash."""
     return s.map(lambda v: f"{v:.0%}" if pd.notna(v) else "–")
 
 
 def _views() -> dict:
+    """Each view's function from an analysis frame to its readable frame."""
     return {
         "accounting": lambda d: d.rename(columns={"part": "File and sheet", "rows_read": "Rows read",
                                                   "kept": "Used", "set_aside": "Set aside (to fix)",
@@ -95,12 +99,35 @@ VIEWS = tuple(_views())
 def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
     """A readable table of an analysis frame, as a Styler without the index.
 
+    Text cells (activity names, file names, a rejected cell's value) are
+    HTML-escaped once and never read as markup; numbers are shown with one
+    decimal, shares as percentages, intervals as "4.1 [3.2, 5.0]".
+
     Parameters
     ----------
-    frame : the frame an analysis returned.
-    view : which analysis it came from: one of :data:`VIEWS` (``"balance"``,
-        ``"mood"``, ``"progress"``, ``"trend"``, ``"suggest"``, ...).
-    rows : show only the first *rows* rows.
+    frame : pandas.DataFrame
+        The frame an analysis returned.
+    view : str
+        Which analysis it came from: one of :data:`VIEWS` (``"accounting"``,
+        ``"problems"``, ``"balance"``, ``"mood"``, ``"low_mood"``,
+        ``"skipped"``, ``"progress"``, ``"trend"``, ``"suggest"``, ``"phase"``).
+    rows : int, optional
+        Show only the first *rows* rows.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        The readable table (``.data`` holds it as a frame), without the index.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> weekly = ba.progress(ba.synth.client(weeks=4, seed=1))
+    >>> shown = ba.present.table(weekly, "progress")
+    >>> shown.data.iloc[1].astype(str).tolist()
+    ['2', '09 Mar', '51', '3', '1', '33%', '4.1', '4.7', '4.9', '18%']
+    >>> ba.present.table(ba.balance(ba.synth.client(weeks=4, seed=1)), "balance", rows=3).data.shape
+    (3, 5)
     """
     views = _views()
     if view not in views:
@@ -138,6 +165,22 @@ def note(text: str):
     Shown as HTML, with *text* (which may name arms, activities or files) escaped: it is
     shown as typed and is never markup. (As Markdown it was not: Markdown lets raw HTML
     through, turns an address into a link and a ``*`` into emphasis.)
+
+    Parameters
+    ----------
+    text : str
+        The explanation, as plain text.
+
+    Returns
+    -------
+    IPython.display.HTML
+        One italic paragraph, for a notebook cell's output.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> ba.present.note("Days with <walks> & without").data
+    '<p class="tex2jax_ignore mathjax_ignore"><em>Days with &lt;walks&gt; &amp; without</em></p>'
     """
     from IPython.display import HTML
 

@@ -26,7 +26,23 @@ NOTEBOOKS = ("client-report", "cohort-comparison", "teaching-demo")
 
 
 def notebook_path(name: str = "client-report") -> Path:
-    """Path of a template notebook shipped with bactivate."""
+    """Path of a template notebook shipped with bactivate.
+
+    Parameters
+    ----------
+    name : {"client-report", "cohort-comparison", "teaching-demo"}, default "client-report"
+        The template.
+
+    Returns
+    -------
+    pathlib.Path
+        The installed copy, or ``notebooks/<name>.ipynb`` in a source checkout.
+
+    Examples
+    --------
+    >>> notebook_path().name
+    'client-report.ipynb'
+    """
     if name not in NOTEBOOKS:
         raise ValueError(f"no notebook {name!r}; the templates are {NOTEBOOKS}")
     try:
@@ -41,12 +57,23 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
 
     Parameters
     ----------
-    log : path of the activity log.
-    output : path of the HTML file to write.
-    client : the client's name or id, when the log does not say.
-    parameters : further notebook parameters (e.g. ``{"weeks": 6}``).
-    keep_notebook : also write the executed notebook beside the report.
-    progress : show a progress bar while the notebook runs.
+    log : str or os.PathLike
+        Path of the activity log.
+    output : str or os.PathLike
+        Path of the HTML file to write (its folders are made if need be).
+    client : str, optional
+        The client's name or id, when the log does not say.
+    parameters : dict, optional
+        Further notebook parameters (e.g. ``{"weeks": 6}``).
+    keep_notebook : bool, default False
+        Also write the executed notebook beside the report (*output* with ``.ipynb``).
+    progress : bool, default False
+        Show a progress bar while the notebook runs.
+
+    Returns
+    -------
+    pathlib.Path
+        *output*, as a ``Path``.
 
     Before the notebook runs, the log is opened (and its kind told from its first
     bytes), the outputs are checked (neither is the log, also through a link; no
@@ -63,6 +90,15 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     SetupError : a package that runs the notebook is missing, or the Jupyter
         kernel did not start (a ``ReportError``).
     ReportError : the notebook stopped with any other error.
+
+    Examples
+    --------
+    The example starts a Jupyter kernel and runs the whole notebook (several
+    seconds), so it is not run as a doctest:
+
+    >>> from bactivate.report import render_report
+    >>> render_report("data/sample/client-alex.xlsx", "alex.html")  # doctest: +SKIP
+    PosixPath('alex.html')
     """
 
     source = Path(log)
@@ -252,7 +288,26 @@ _COMMENTS = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)
 
 
 def notebook_html(nb) -> str:
-    """HTML of an executed notebook: outputs only, images inline, no external resources."""
+    """HTML of an executed notebook: outputs only, images inline, no external resources.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+
+    Returns
+    -------
+    str
+        One self-contained HTML page (no code cells, no prompts, no comments or addresses).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Alex")])
+    >>> html = notebook_html(nb)
+    >>> html.startswith("<!DOCTYPE html>"), "Alex" in html, "http" in html
+    (True, True, False)
+    """
     exporter = _exporter()
     with _EXPORTING:  # the exporter keeps state while it works: one export at a time
         html, _ = exporter.from_notebook_node(nb)
