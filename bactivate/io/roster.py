@@ -28,10 +28,35 @@ _ROSTER_ID = ("client", "clientid", "clientname", "participant", "participantid"
 
 
 def id_text(s: pd.Series, strip: bool = True) -> pd.Series:
-    """Client ids as text, in one written form (:func:`bactivate._names.clean_name`: Unicode
-    NFC, spaces trimmed and collapsed, zero-width characters dropped), whole numbers without
-    '.0'. With *strip*, blanks (and the text 'nan') are missing; without it (privacy.deidentify,
-    which keeps every id it is given) only missing cells are."""
+    """Client ids as text, in one written form.
+
+    Text ids are taken as :func:`bactivate._names.clean_name` writes them (Unicode NFC, spaces
+    trimmed and collapsed, zero-width characters dropped); a float column's whole numbers are
+    written without '.0'.
+
+    Parameters
+    ----------
+    s : Series
+        The ids, of any dtype.
+    strip : bool, default True
+        Blanks (and the text 'nan') become missing; without it
+        (:func:`bactivate.cohort.privacy.deidentify`, which keeps every id it is given) only
+        missing cells are missing, and a blank id is "".
+
+    Returns
+    -------
+    Series
+        The ids as text (object or str dtype), missing where described, same index.
+
+    Examples
+    --------
+    >>> id_text(pd.Series([7.0, float("nan"), 12.0])).tolist()
+    ['7', nan, '12']
+    >>> id_text(pd.Series([" C 01 ", None, "nan"])).tolist()
+    ['C 01', nan, nan]
+    >>> id_text(pd.Series(["C1", None, "  "]), strip=False).tolist()
+    ['C1', nan, '']
+    """
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.notna() & (s % 1 == 0)
         text = s.astype("str")
@@ -44,13 +69,51 @@ def id_text(s: pd.Series, strip: bool = True) -> pd.Series:
     return out.where(out.notna() & (out.str.lower() != "nan"))
 
 
-def read_roster(roster, client_column=None, notes=None) -> AttrsFrame:
+def read_roster(roster, client_column: str | None = None, notes: list | None = None) -> AttrsFrame:
     """The roster as a frame with a text ``client`` column first; ids unique.
 
     A file is opened as logs are (:func:`bactivate.io.files.read_sheets`), so that an empty,
     damaged, encrypted or binary file, or one whose rows do not fit its header, is a
-    :class:`LogError` that names it and says what to fix. What was left out goes to *notes*
-    when given, else into a warning.
+    :class:`LogError` that names it and says what to fix. The header row is the first of the
+    first 20 filled rows that names a client id column (a title line above it is fine); the
+    first sheet with one is used.
+
+    Parameters
+    ----------
+    roster : str, Path or DataFrame
+        A CSV, XLSX, ODS or Parquet file, or a frame, with one row per client.
+    client_column : str, optional
+        The id column's header, when it is not one of those recognised (in any case, spacing
+        or punctuation): client, client id, client name, participant, participant id, pid,
+        subject, subject id, patient, patient id, id, record id, study id.
+    notes : list, optional
+        Rows left out (no client id) are noted here when given, else in a
+        :class:`~bactivate.LogWarning`.
+
+    Returns
+    -------
+    AttrsFrame
+        ``client`` (str, in one written form: :func:`id_text`), then the other columns in
+        order: a text file's cells as text, columns of whole numbers as int64, of other
+        numbers as float64, of ISO dates as datetime64[ns]; text columns as str.
+
+    Raises
+    ------
+    LogError
+        When the file cannot be read as a table, has no client id column or no rows under
+        its header, a text line has more cells than the header, or an id appears twice.
+
+    Examples
+    --------
+    >>> r = read_roster("data/sample/cohort/roster.csv")
+    >>> r.shape, r.columns.tolist()
+    ((40, 6), ['client', 'arm', 'age', 'gender', 'baseline_phq9', 'site'])
+    >>> notes = []
+    >>> read_roster(pd.DataFrame({"Participant ID": ["007", None], "Arm": ["BA", "BA"]}), notes=notes)
+      client Arm
+    0    007  BA
+    >>> notes
+    ['the roster: 1 roster row without a client id left out']
     """
     if isinstance(roster, pd.DataFrame):
         r = roster.copy()
@@ -214,6 +277,7 @@ def _id_header(cols: list[str], client_column) -> str | None:
 
 
 def _roster_id_column(r: pd.DataFrame, client_column, name: str) -> str:
+    """The header of *r* that holds the client id; LogError naming *name* when none does."""
     cols = [str(c) for c in r.columns]
     found = _id_header(cols, client_column)
     if found is not None:
@@ -269,7 +333,31 @@ def roster_mismatch(cohort: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
 
 
 def roster_for(cohort: pd.DataFrame, roster) -> pd.DataFrame | None:
-    """The roster to use: *roster* (path or frame) if given, else ``cohort.attrs["roster"]``."""
+    """The roster to use: *roster* (path or frame) if given, else ``cohort.attrs["roster"]``.
+
+    Parameters
+    ----------
+    cohort : DataFrame
+        A tidy log (:func:`bactivate.read_cohort`).
+    roster : str, Path, DataFrame or None
+        Read with :func:`read_roster` when given.
+
+    Returns
+    -------
+    DataFrame or None
+        A plain frame (``client`` first, as :func:`read_roster` returns it), or None when
+        there is no roster.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"client": ["C1"]})
+    >>> roster_for(log, None) is None
+    True
+    >>> roster_for(log, pd.DataFrame({"id": [1, 2], "arm": ["BA", "control"]}))
+      client      arm
+    0      1       BA
+    1      2  control
+    """
     if roster is None:
         r = cohort.attrs.get("roster")
         return None if r is None else pd.DataFrame(r)
