@@ -164,10 +164,6 @@ def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
     return out
 
 
-# temporary: mood.py and progress.py (WP4) import it until they use bactivate._util.natural_codes
-_natural_codes = natural_codes
-
-
 _SUMMARY_DOC = {
     "first_day": "first logged day",
     "last_day": "last logged day",

@@ -424,27 +424,37 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
     weekly_or_cohort : DataFrame
         A cohort's tidy log (made weekly with :func:`weekly`) or a
         :func:`weekly` frame.
-    group, value : str
+    group, value : str, default "arm", "mood"
         The arm column and the weekly measure.
     ax : matplotlib Axes, optional
         Where to draw; a new figure otherwise.
     roster : optional
         As in :func:`weekly`.
-    ci : float
+    ci : float, default 0.95
         Level of the bands (t-interval of the client means in each week).
-    clients : bool
+    clients : bool, default True
         Draw each client's weekly values as a thin line.
     title : str, optional
+        Default: the measure by group over weeks, and what the band shows.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import bactivate as ba
+    >>> log, roster = ba.synth.cohort(n_clients=6, weeks=4, seed=1)
+    >>> ax = plot_trajectory(log, roster=roster)
+    >>> ax.get_xlabel(), ax.get_ylabel(), [t.get_text() for t in ax.get_legend().get_texts()]
+    ('Week', 'Mood (0-10)', ['BA (n=3)', 'control (n=3)'])
+    >>> plt.close("all")
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
     from matplotlib.collections import LineCollection
     from matplotlib.ticker import MaxNLocator
-
 
     data = weekly_or_cohort
     if {"entry", "start", "source"} <= set(data.columns):
