@@ -37,7 +37,7 @@ from conftest import (
 import bactivate as ba
 from bactivate.io import cells as values
 from bactivate.io import files as sources
-from bactivate.io import headers
+from bactivate.io import headers, parquet, workbook
 
 H = ["Date", "Time", "Activity", "Mastery (0-10)", "Pleasure (0-10)"]
 DAY = dt.datetime(2026, 3, 2)
@@ -206,7 +206,7 @@ def test_cells_without_addresses_are_placed_as_the_reader_places_them(tmp_path):
 
 
 def test_a_sheet_larger_than_the_limit_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_CELLS", 100)
+    monkeypatch.setattr(workbook, "MAX_CELLS", 100)
     path = write_xlsx(tmp_path, {"Week 1": week_rows(39)}, "log.xlsx")  # 40 x 5 = 200 cells
     with pytest.raises(ba.LogError) as info:
         ba.read_log(path)
@@ -215,7 +215,7 @@ def test_a_sheet_larger_than_the_limit_says_so(tmp_path, monkeypatch):
 
 
 def test_part_too_large_once_unpacked(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_PART_BYTES", 200_000)
+    monkeypatch.setattr(workbook, "MAX_PART_BYTES", 200_000)
     path = write_xlsx(tmp_path, {"Week 1": week_rows(3000)}, "log.xlsx")
     with zipfile.ZipFile(path) as zf:
         size = zf.getinfo(SHEET1).file_size
@@ -227,7 +227,7 @@ def test_part_too_large_once_unpacked(tmp_path, monkeypatch):
 
 
 def test_whole_package_too_large_once_unpacked(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_BOOK_BYTES", 100_000)
+    monkeypatch.setattr(workbook, "MAX_BOOK_BYTES", 100_000)
     path = write_xlsx(tmp_path, {f"Week {i}": week_rows(300) for i in range(1, 4)}, "log.xlsx")
     with pytest.raises(ba.LogError, match=r"log.xlsx is .* once unpacked .* more than"):
         ba.read_log(path)
@@ -556,7 +556,7 @@ def test_parquet_record_in_a_read_column_is_a_logerror(tmp_path):
 
 
 def test_parquet_declaring_too_many_cells(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_TABLE_CELLS", 9)
+    monkeypatch.setattr(parquet, "MAX_TABLE_CELLS", 9)
     path = _parquet(tmp_path, {})
     with pytest.raises(ba.LogError, match=r"log.parquet holds 2 rows x 5 columns = 10 cells"):
         ba.read_log(path)
