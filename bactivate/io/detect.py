@@ -14,6 +14,7 @@ and asks for ``format=``.
 
 from __future__ import annotations
 
+from bactivate._util import plural
 from bactivate.errors import LogError
 from bactivate.io.formats import LABELS, batd, bearable, daylio, grid
 from bactivate.io.formats._common import find_row, key, row_keys
@@ -35,35 +36,44 @@ def _row_sign(raw, test, what: str) -> str | None:
     return f"the {what} in row {pos + 1} names " + ", ".join(names[:9])
 
 
-def _label(sh) -> str:
-    return f"sheet {sh.name!r}" if sh.name is not None else sh.file
-
-
 def detect(sheets, file: str) -> tuple[str, str | None]:
-    """``(format, why)``: the layout of *sheets*, ``("long", None)`` when none of the others.
+    """The layout a file's sheets are in, for ``read_log(..., format="auto")``.
 
-    Raises :class:`~bactivate.LogError` when two layouts are seen, or only part of one.
+    Parameters
+    ----------
+    sheets : list of bactivate.io.files.Sheet
+        The sheets to be read (their first rows are looked at).
+    file : str
+        The file's name, for messages.
+
+    Returns
+    -------
+    tuple
+        ``(format, why)``: ``"daylio"``, ``"bearable"``, ``"batd"`` or
+        ``"grid"`` and what showed it (the first sheet that did, and how many
+        more); ``("long", None)`` when none of them.
+
+    Raises
+    ------
+    bactivate.LogError
+        When two layouts are seen, or a distinctive part of one without the
+        rest; the message lists what was seen and asks for ``format=``.
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> detect(read_sheets("data/sample/client-alex.xlsx"), "client-alex.xlsx")
+    ('long', None)
     """
     found: dict[str, list[str]] = {}
     partly: dict[str, list[str]] = {}
     for sh in sheets:  # a loop over sheets
         raw = sh.preview()
-        if raw.empty:
-            continue
-        for name, sign in _SPECIFIC.items():
-            got = sign(raw)
-            if got:
-                found.setdefault(name, []).append(f"{_label(sh)}: {got}")
-        top = set()
-        for pos in range(min(5, len(raw))):
-            top |= set(row_keys(raw, pos)) - {""}
-        for name, test in _PARTLY.items():
-            if test(top):
-                partly.setdefault(name, []).append(_label(sh))
+        if not raw.empty:
+            _signs(sh, raw, found, partly)
     if len(found) == 1:
         (name, where), = found.items()
-        return name, where[0] + (f" (and {len(where) - 1} more sheet{'s' if len(where) > 2 else ''})"
-                                 if len(where) > 1 else "")
+        return name, where[0] + (f" (and {plural(len(where) - 1, 'more sheet')})" if len(where) > 1 else "")
     if len(found) > 1:
         seen = "; ".join(f"{_name(n)} ({w[0]})" for n, w in found.items())
         raise LogError(
@@ -81,12 +91,44 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
     return "long", None
 
 
+def _signs(sh, raw, found: dict, partly: dict) -> None:
+    """Add to *found* each layout whose signs the sheet shows, and to *partly* each one it shows part of."""
+    for name, sign in _SPECIFIC.items():
+        got = sign(raw)
+        if got:
+            found.setdefault(name, []).append(f"{sh.label}: {got}")
+    top = set()
+    for pos in range(min(5, len(raw))):
+        top |= set(row_keys(raw, pos)) - {""}
+    for name, test in _PARTLY.items():
+        if test(top):
+            partly.setdefault(name, []).append(sh.label)
+
+
 def _name(fmt: str) -> str:
     return LABELS.get(fmt, fmt)
 
 
 def saw(sheets) -> str:
-    """What the top of each sheet holds, on one line, for messages that ask for format=."""
+    """What the top of each sheet holds, on one line, for messages that ask for ``format=``.
+
+    Parameters
+    ----------
+    sheets : list of bactivate.io.files.Sheet
+        The file's sheets; the first six are described, the rest counted.
+
+    Returns
+    -------
+    str
+        One sentence: the first non-empty row among the top 15 of each sheet
+        (up to ten cells, each cut to 30 characters).
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> saw(read_sheets("data/sample/client-alex.xlsx", sheet="Week 1"))[:58]
+    "bactivate saw sheet 'Week 1': row 1 holds 'Activity log — "
+    """
     parts = []
     for sh in sheets[:6]:
         raw = sh.preview()
@@ -96,6 +138,6 @@ def saw(sheets) -> str:
             if cells:
                 text = f"row {pos + 1} holds " + ", ".join(repr(c[:30]) for c in cells[:10])
                 break
-        parts.append(f"{_label(sh)}: {text}")
+        parts.append(f"{sh.label}: {text}")
     more = f"; and {len(sheets) - 6} more sheets" if len(sheets) > 6 else ""
     return "bactivate saw " + "; ".join(parts) + more + "."
