@@ -11,6 +11,7 @@ _st = Lazy("scipy.stats")
 
 
 def _half_width(sd, n, ci):
+    """Half the width of the t-interval of a mean (NaN for fewer than 2 values)."""
     n = np.asarray(n, dtype="float64")
     with np.errstate(invalid="ignore", divide="ignore"):
         t = _st.t.ppf(0.5 + ci / 2, np.where(n > 1, n - 1, np.nan))

@@ -96,6 +96,7 @@ def merge_names(s: pd.Series, *, fold_case: bool = True, within=None) -> tuple[p
     (True, 2)
     """
     def keys(clean):
+        """The keys that decide which cleaned names are one (case folded when asked)."""
         return [unicodedata.normalize("NFC", c.casefold()) for c in clean] if fold_case else clean
 
     text = clean = None

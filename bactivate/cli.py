@@ -39,6 +39,7 @@ from bactivate.report import ReportError, SetupError, render_report
 
 
 def _day(text: str) -> str:
+    """*text* as an ISO date (YYYY-MM-DD), or argparse's error naming it."""
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
@@ -64,10 +65,33 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with the arguments it quotes in its messages safe for the terminal."""
 
     def error(self, message):
+        """argparse's error, with *message* made safe for the terminal."""
         super().error(terminal(message))
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``bactivate`` command: ``report`` (a client's HTML report) and ``validate`` (row checks).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name; by default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 done; 1 ``validate`` set rows aside with problems, or
+        the report's notebook stopped; 2 the log cannot be read, an output
+        cannot be written, or the report cannot run here; 130 interrupted.
+
+    Examples
+    --------
+    >>> status = main(["validate", "data/sample/client-alex.xlsx"])  # doctest: +ELLIPSIS
+    client-alex.xlsx: 235 rows read, 232 kept, 2 set aside with problems, 1 not log entries
+    ...
+    >>> status
+    1
+    """
     parser = _Parser(
         prog="bactivate",
         description="Behavioral activation activity logs: client reports and row checks.",
@@ -136,7 +160,7 @@ def _reading(args) -> dict:
 
 
 def _validate(args) -> int:
-
+    """``bactivate validate``: print how each row was read; 1 if any was set aside with a problem."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         log = read_log(args.log, errors="warn", **_reading(args))
@@ -146,7 +170,7 @@ def _validate(args) -> int:
 
 
 def _report(args) -> int:
-
+    """``bactivate report``: render the report beside the log (or at ``-o``)."""
     src = Path(args.log)
     out = Path(args.output) if args.output else src.with_name(src.stem + "-report.html")
     # the notebook reads the log once; a log it cannot read stops the report with the loader's message

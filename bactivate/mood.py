@@ -197,6 +197,7 @@ def _one_entry_table(df, by, min_days, ci, adjust):
 
 
 def _empty(by: str, per_client: bool = False) -> pd.DataFrame:
+    """The result with no rows, its columns typed."""
     out = pd.DataFrame({by: pd.Series(dtype="str")})
     if per_client:
         out.insert(0, "client", pd.Series(dtype="str"))
@@ -548,6 +549,7 @@ def _ranks_within(v: np.ndarray, crow: np.ndarray, cstart: np.ndarray) -> np.nda
 
 
 def _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client) -> str:
+    """``attrs["method"]`` of the day unit: the comparison and the dependence found, in words."""
     within = ("compared within the same week (days with vs without it in one week, pooled over weeks), so "
               "that a general change over the weeks is not counted as the activity's" if adjust == "week"
               else "compared over the whole log (no adjustment for change over the weeks)")
@@ -573,6 +575,7 @@ def _how(adjust, r1, r1_within, dependent, threshold, min_days, per_client) -> s
 
 
 def _by_entry(df, by, min_days, ci, adjust):
+    """Mood at the entry after each activity vs other entries, of one log: ``(result, r1, how)``."""
     # one row per entry (an entry may hold several activities): its mood and its activities
     df = df.sort_values(["client", "start", "entry"], kind="stable")
     entries = df.groupby(["client", "entry"], sort=False).agg(day=("day", "first"), mood=("mood", "first"),
@@ -653,6 +656,7 @@ def _cluster_ols(y, mask, groups, ci, within=False):
 
 
 def _frame(rows, by) -> pd.DataFrame:
+    """The entry-unit rows as the result frame, its columns typed."""
     if not rows:
         return _empty(by)
     out = pd.DataFrame(rows)

@@ -192,12 +192,14 @@ class _Declutter(Artist):
     """An invisible artist, drawn just before *texts*, that moves them apart."""
 
     def __init__(self, texts, rounds: int):
+        """Move *texts* apart in up to *rounds* rounds."""
         super().__init__()
         self._texts, self._rounds = list(texts), rounds
         self.set_zorder(min(t.get_zorder() for t in texts) - 0.01)
         self.set_in_layout(False)
 
     def draw(self, renderer) -> None:
+        """Move the texts apart (drawing nothing itself)."""
         if not self.get_visible():
             return
         texts, to_pt = self._texts, 72 / self.figure.dpi
@@ -275,6 +277,7 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
         raise ValueError("plot.balance() maps activities or categories: by='activity' or 'category'")
 
     def compute(log):
+        """The balance of a log, each activity with its most frequent category."""
         out = _analysis("balance")(log, by=by, high=high)
         if by == "activity" and "category" in log.columns:
             out["category"] = out["activity"].map(_activity_category(log))

@@ -167,6 +167,7 @@ def _require() -> None:
 
 
 def _missing(name: str) -> str:
+    """The message for a missing package *name*."""
     return (f"the report needs the Python package {name!r}, which is missing from this installation; "
             f"`pip install bactivate` installs it with the others (reinstall: "
             f"pip install --force-reinstall bactivate)")
@@ -184,6 +185,7 @@ def _kernel(cwd: str):
 
 
 def _no_kernel(exc: BaseException) -> str:
+    """The message for a kernel that did not start or stopped answering."""
     why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return (f"the Jupyter kernel that runs the report notebook could not start or stopped answering "
             f"({why}); check that `python -m ipykernel --version` works and that the loopback "
@@ -213,6 +215,7 @@ _WARM = "import matplotlib.pyplot, bactivate, bactivate.plot"
 
 
 def _start_kernel(cwd: str):
+    """A kernel manager with its kernel started in *cwd*."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
@@ -221,6 +224,7 @@ def _start_kernel(cwd: str):
         did not start, so they are closed with the kernel."""
 
         def client(self, **kwargs):
+            """A kernel client, remembered to be closed with the kernel."""
             kc = super().client(**kwargs)
             self.clients.append(kc)
             return kc
@@ -237,6 +241,7 @@ def _start_kernel(cwd: str):
 
 
 def _stop_kernel(km) -> None:
+    """Close the kernel's clients and shut it down at once."""
     from jupyter_core.utils import run_sync
 
     for kc in km.clients:

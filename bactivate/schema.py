@@ -118,14 +118,17 @@ class AttrsFrame(pd.DataFrame):
 
     @property
     def _constructor(self):
+        """Frames derived from this one are AttrsFrames too."""
         return AttrsFrame
 
     def __eq__(self, other):
+        """Two AttrsFrames are equal when their contents are (one bool, so attrs compare)."""
         if isinstance(other, AttrsFrame):
             return self.equals(other)
         return super().__eq__(other)
 
     def __ne__(self, other):
+        """The negation of :meth:`__eq__`."""
         if isinstance(other, AttrsFrame):
             return not self.equals(other)
         return super().__ne__(other)

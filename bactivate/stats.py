@@ -73,6 +73,7 @@ def _as_float_array(x, name: str, *, dropna: bool = True) -> np.ndarray:
 
 
 def _phases(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Both phases as float arrays without missing values; each must have a value."""
     a = _as_float_array(a, "phase A")
     b = _as_float_array(b, "phase B")
     if a.size == 0:
@@ -83,6 +84,7 @@ def _phases(a, b) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_level(ci: float) -> float:
+    """*ci* as a float strictly between 0 and 1, or a ``ValueError``."""
     ci = float(ci)
     if not 0.0 < ci < 1.0:
         raise ValueError(f"ci must be strictly between 0 and 1, got {ci}")
@@ -90,6 +92,7 @@ def _check_level(ci: float) -> float:
 
 
 def _z(ci: float) -> float:
+    """The two-sided normal quantile of level *ci* (1.96 for 0.95)."""
     return float(stats.norm.ppf(0.5 + ci / 2.0))
 
 
@@ -166,9 +169,11 @@ def _newcombe_ci(est: float, m: int, n: int, ci: float) -> tuple[float, float]:
     mn = float(m * n)
 
     def k(t):
+        """The variance factor of Newcombe's Method 5 at *t*."""
         return 2.0 + h + (1.0 + 2.0 * h) * t * (1.0 - t)
 
     def f(t):
+        """The score equation whose roots are the interval's ends."""
         return mn * (est - t) ** 2 * (2.0 - t) * (1.0 + t) - z2 * t * (1.0 - t) * k(t)
 
     if est <= 0.0:
@@ -191,6 +196,7 @@ def _newcombe_ci(est: float, m: int, n: int, ci: float) -> tuple[float, float]:
 
 
 def _nap_core(a: np.ndarray, b: np.ndarray, ci: float) -> dict:
+    """NAP, its SE, Newcombe interval and Mann-Whitney p, as a dict."""
     c = _pair_counts(a, b)
     m, n = c["m"], c["n"]
     mn = float(m * n)
