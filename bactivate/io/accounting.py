@@ -1,14 +1,18 @@
 """Row accounting: how many rows of each sheet were read, kept and set aside, and why.
 
->>> import bactivate as ba
->>> log = ba.read_log("data/sample/client-alex.xlsx")   # doctest: +SKIP
->>> ba.accounting(log)                                   # doctest: +SKIP
+>>> import warnings, bactivate as ba
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")   # the sample log's problems are shown on purpose
+...     log = ba.read_log("data/sample/client-alex.xlsx")
+>>> ba.accounting(log)[["rows_read", "kept", "set_aside", "not_log_rows"]].sum().tolist()
+[235, 232, 2, 1]
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from bactivate._util import natural_key, plural_word
 from bactivate.escape import terminal
 from bactivate.io.read import NOT_A_LOG_ROW, PROBLEM
 
@@ -24,6 +28,29 @@ def accounting(log: pd.DataFrame) -> pd.DataFrame:
     ``rows_read == kept + set_aside + not_log_rows`` on every row. Rows are the
     source's rows (or, for a weekly grid, its non-empty cells): a Daylio line
     with three activities is one row read and kept, and three rows of the log.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A log as :func:`bactivate.read_log` (or ``read_cohort``) returns it:
+        its ``source`` column and ``attrs["rejected"]`` are counted.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``part`` (``"file:sheet"``, or ``"file"`` for a CSV or Parquet
+        file; in natural order, "Week 2" before "Week 10", upper case before
+        lower), ``rows_read``, ``kept``, ``set_aside`` and ``not_log_rows``
+        (int64).
+
+    Examples
+    --------
+    >>> import warnings, bactivate as ba
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     log = ba.read_log("data/sample/client-alex.xlsx")
+    >>> ba.accounting(log).iloc[3:5].values.tolist()
+    [['client-alex.xlsx:Week 4', 38, 37, 0, 1], ['client-alex.xlsx:Week 5', 41, 39, 2, 0]]
     """
     rej = log.attrs.get("rejected")
     # source rows kept: the tidy rows of one source entry (a Daylio entry's activities) share it
@@ -43,14 +70,8 @@ def accounting(log: pd.DataFrame) -> pd.DataFrame:
     out = out.reset_index()
     order = pd.unique(pd.concat([_part(log["source"]), _part(rej["source"]) if rej is not None
                                  else pd.Series(dtype="str")]))
-    out["part"] = pd.Categorical(out["part"], categories=sorted(order, key=_natural))
+    out["part"] = pd.Categorical(out["part"], categories=sorted(order, key=lambda t: natural_key(t, fold_case=False)))
     return out.sort_values("part").astype({"part": "str"}).reset_index(drop=True)
-
-
-def _natural(text: str):
-    import re
-
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(text))]
 
 
 def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
@@ -59,6 +80,32 @@ def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
     Text from the log (file and sheet names, cell values, reasons quoting them)
     is shown with control characters escaped (:func:`bactivate.escape.terminal`),
     so the account can be printed on a terminal whatever the cells hold.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A log as :func:`bactivate.read_log` returns it.
+    limit : int or None, default 50
+        How many rows set aside to list (the rest are counted); None for all.
+
+    Returns
+    -------
+    str
+        Lines: the totals, the table of :func:`accounting`, the rows set aside
+        (sheet, row, column, value, reason), the rows that are not entries
+        (one line per reason), and the read's notes.
+
+    Examples
+    --------
+    >>> import warnings, bactivate as ba
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     log = ba.read_log("data/sample/client-alex.xlsx")
+    >>> print(accounting_text(log, limit=1).split("\\n\\n")[0])
+    client-alex.xlsx: 235 rows read, 232 kept, 2 set aside with problems, 1 not log entries
+    >>> print(accounting_text(log, limit=1).split("\\n\\n")[3])
+    Rows that are not entries (nothing to fix):
+      1 × a totals or summary row, not an entry (row Week 4:42)
     """
     table = accounting(log)
     rej = log.attrs.get("rejected")
@@ -90,7 +137,7 @@ def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
             groups = where.groupby(skipped["reason"], sort=False)
             for why, rows in groups:  # one line per reason, not per row
                 listed = ", ".join(rows.head(10)) + (", ..." if len(rows) > 10 else "")
-                lines.append(f"  {len(rows)} × {why} (row{'s' if len(rows) > 1 else ''} {listed})")
+                lines.append(f"  {len(rows)} × {why} ({plural_word(len(rows), 'row')} {listed})")
     notes = log.attrs.get("notes") or []
     if notes:
         lines += ["", "Notes:"] + [f"  - {terminal(n)}" for n in notes]
@@ -99,6 +146,7 @@ def accounting_text(log: pd.DataFrame, limit: int | None = 50) -> str:
 
 
 def _blank_text(s: pd.Series) -> pd.Series:
+    """True where a text cell shows as empty ("", "nan", "None", "<NA>", or missing)."""
     return s.isna() | s.astype("str").str.strip().isin(["", "nan", "None", "<NA>"])
 
 
