@@ -727,7 +727,7 @@ def blank_cell(c) -> bool:
     >>> [blank_cell(c) for c in (None, float("nan"), "  ", "x", 0)]
     [True, True, True, False, False]
     """
-    return c is None or (isinstance(c, float) and c != c) or (isinstance(c, str) and not c.strip())
+    return bool(c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip()))
 
 
 _DUR = re.compile(

@@ -241,7 +241,9 @@ def header_keys(cells: pd.Series, *, drop_hints: bool = False) -> pd.Series:
     Returns
     -------
     Series of str
-        One key per cell, on the index of *cells*; "" for missing cells.
+        One key per cell, on the index of *cells*; "" for missing cells. Cells
+        that compare equal (``0`` and ``0.0``) are one distinct cell and share
+        the key of the first.
 
     Examples
     --------
