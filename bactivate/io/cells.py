@@ -62,12 +62,45 @@ def coded(s) -> bool:
 
     The loader reads CSV and Parquet columns this way (see :mod:`bactivate.io.files`), so that
     every parser below works on the distinct values of a column, not on each of its rows.
+
+    Parameters
+    ----------
+    s : object
+        Anything; only a categorical Series is coded.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> coded(pd.Series(["a", "b"], dtype="category")), coded(pd.Series(["a", "b"]))
+    (True, False)
     """
     return isinstance(s, pd.Series) and isinstance(s.dtype, pd.CategoricalDtype)
 
 
 def drop_unused(s: pd.Series) -> pd.Series:
-    """A coded column without the codes no row uses (e.g. the header's, once the rows are cut)."""
+    """A coded column without the codes no row uses (e.g. the header's, once the rows are cut).
+
+    Parameters
+    ----------
+    s : Series
+        A coded column (:func:`coded`).
+
+    Returns
+    -------
+    Series
+        *s* itself when every code is used.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> col = pd.Series(["Mood", "7", "8"], dtype="category").iloc[1:]
+    >>> list(drop_unused(col).cat.categories)
+    ['7', '8']
+    """
     cats = s.cat.categories
     codes = s.cat.codes.to_numpy()
     missing = codes < 0
@@ -121,6 +154,26 @@ def per_value(func):
     distinct values. The categories should be the values in use (the loader drops the
     header's once per column), as a parser may decide from all of them (is every cell a
     number?). Columns that are not coded are parsed as they are.
+
+    Parameters
+    ----------
+    func : callable
+        A column parser: a Series (and more arguments) to a Series, a
+        DataFrame, a tuple of them, or something about the whole column.
+
+    Returns
+    -------
+    callable
+        *func* run on distinct values, with its signature.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> @per_value
+    ... def shout(s):
+    ...     return s.str.upper()
+    >>> shout(pd.Series(["a", "b", "a", None], dtype="category")).tolist()
+    ['A', 'B', 'A', nan]
     """
     @functools.wraps(func)
     def run(s, *args, **kwargs):
@@ -138,7 +191,23 @@ def per_value(func):
 
 @per_value
 def blank(s: pd.Series) -> pd.Series:
-    """True where a cell is empty: missing, or text that is only whitespace."""
+    """True where a cell is empty: missing, or text that is only whitespace.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    Series of bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> blank(pd.Series(["x", "  ", None, 0])).tolist()
+    [False, True, True, False]
+    """
     isna = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         text = s.where(~isna).astype("str")
@@ -183,6 +252,26 @@ def distinct(s: pd.Series, func, missing=np.nan):
 
     A log of 100 000 rows holds a few hundred distinct ratings, dates or times; regular
     expressions and parsers then run on those few hundred.
+
+    Parameters
+    ----------
+    s : Series
+        Cells (a coded column uses its codes; other columns are factorised).
+    func : callable
+        A Series of the distinct values to a Series or DataFrame of the same length.
+    missing : object, default NaN
+        The result for missing cells.
+
+    Returns
+    -------
+    Series or DataFrame
+        On the index of *s*.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> distinct(pd.Series(["a", "bb", "a", None]), lambda u: u.str.len(), missing=0).tolist()
+    [1, 2, 1, 0]
     """
     if coded(s):
         codes, uniq = s.cat.codes.to_numpy(), s.cat.categories
@@ -196,7 +285,23 @@ def distinct(s: pd.Series, func, missing=np.nan):
 
 @per_value
 def numeric(s: pd.Series) -> pd.Series:
-    """Cells that are numbers, or text that is one, as float (NaN otherwise); per distinct value."""
+    """Cells that are numbers, or text that is one, as float (NaN otherwise); per distinct value.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    Series of float64
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> numeric(pd.Series(["7", 7.5, "seven", None])).tolist()
+    [7.0, 7.5, nan, nan]
+    """
     if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:
         return s.astype("float64")
     return distinct(s, lambda u: pd.to_numeric(u, errors="coerce")).astype("float64")
@@ -207,6 +312,23 @@ def is_type(s: pd.Series, types) -> pd.Series:
 
     Cells that compare equal (1, 1.0, True) share one test, which is safe here:
     they are all of the types tested for or all not.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read (only object columns hold Python objects).
+    types : type or tuple of types
+        As for ``isinstance``.
+
+    Returns
+    -------
+    Series of bool
+
+    Examples
+    --------
+    >>> import datetime as dt, pandas as pd
+    >>> is_type(pd.Series([dt.time(9), "9:00", None], dtype=object), dt.time).tolist()
+    [True, False, False]
     """
     if s.dtype != object:
         return pd.Series(False, index=s.index)
@@ -221,6 +343,24 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     blanks and unreadable cells), a reason for each unreadable cell, and the
     denominator written in fractions such as ``7/10`` (NaN otherwise) so that
     the caller can check it against the column's scale.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    tuple of Series
+        ``(values, reasons, denominators)``: float64, str (NA where fine or
+        blank), float64.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values, reasons, den = parse_number(pd.Series(["7/10", "n/a", "x"]))
+    >>> values.tolist(), den.tolist(), reasons.iloc[2]
+    ([7.0, nan, nan], [10.0, nan, nan], "'x' is not a number: write a number such as 7 or 7.5")
     """
     s = _unbool(s)
     empty = blank(s)
@@ -270,7 +410,25 @@ def _number_text(raw: pd.Series) -> pd.DataFrame:
 
 @per_value
 def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Yes/no cells: yes/no, y/n, x, ✓, 1/0, true/false (blank -> NA)."""
+    """Yes/no cells: yes/no, y/n, x, ✓, 1/0, true/false (blank -> NA).
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    tuple of Series
+        ``(flags, reasons)``: nullable boolean, and str (NA where fine or blank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flags, reasons = parse_flag(pd.Series(["yes", "✓", "no", "", "maybe"]))
+    >>> flags.tolist(), reasons.notna().tolist()
+    ([True, True, False, <NA>, <NA>], [False, False, False, False, True])
+    """
     empty = blank(s)
     text = s.where(~empty).astype("str").str.strip().str.lower()
     empty = empty | text.isin(NOT_GIVEN).fillna(False).astype(bool)
@@ -287,7 +445,23 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 @per_value
 def parse_text(s: pd.Series) -> pd.Series:
-    """Free text, whitespace trimmed, line breaks as ``\n``, blanks as missing."""
+    """Free text, whitespace trimmed, line breaks as ``\n``, blanks as missing.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    Series of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parse_text(pd.Series([" walk ", "a\\r\\nb", "  ", None])).tolist()
+    ['walk', 'a\\nb', nan, nan]
+    """
     out = s.where(~blank(s))
     text = out.astype("str").str.strip()
     if text.str.contains("\r", regex=False).any():
@@ -363,6 +537,32 @@ def parse_date(s: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, p
     Dates outside the years 1900-2199 are not read (a reason says so).
 
     Returns ``(dates, reasons, info)``; *info* says how day/month was settled.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+    dayfirst : bool or None
+        The order of ``dd/mm`` text when known; None to settle it from the data.
+
+    Returns
+    -------
+    tuple
+        ``(dates, reasons, info)``: datetime64[ns], str (NA where fine or
+        blank), and a dict (``dayfirst``, ``dayfirst_how``) when the order was
+        settled from the data.
+
+    Raises
+    ------
+    ValueError
+        When the data cannot tell day/month from month/day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dates, reasons, info = parse_date(pd.Series(["13/03/2026", "14/03/2026", "2026-03-15", "soon"]))
+    >>> dates.iloc[:3].dt.day.tolist(), info["dayfirst"], reasons.notna().tolist()
+    ([13, 14, 15], True, [False, False, False, True])
     """
     s = _unbool(s)
     empty = blank(s)
@@ -557,6 +757,21 @@ def bare_hours(s: pd.Series) -> pd.Series:
 
     In a day's hour slots (..., 11-12, 12-1, 1-2, ...) they may be afternoon
     hours; the reader decides from the order of the rows.
+
+    Parameters
+    ----------
+    s : Series
+        Time cells as read.
+
+    Returns
+    -------
+    Series of bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bare_hours(pd.Series(["2", "1:30", "1-2", "2pm", "14:00", "12"])).tolist()
+    [True, True, True, False, False, False]
     """
     s = _unbool(s)
     nums = numeric(s)
@@ -572,6 +787,24 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
     Returns ``(start, end, reasons)`` as timedeltas since midnight; *end* is
     set only for slots that give one.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    tuple of Series
+        ``(start, end, reasons)``: timedelta64 (NaT where not read), and str
+        (NA where fine or blank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> start, end, reasons = parse_time(pd.Series(["2:30 PM", "7-8am", "noon", "later"]))
+    >>> hhmm(start).tolist()[:3], hhmm(end).tolist()[1], reasons.notna().tolist()
+    (['14:30', '07:00', '12:00'], '08:00', [False, False, False, True])
     """
     s = _unbool(s)
     empty = blank(s)
@@ -758,6 +991,27 @@ def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series
 
     Returns ``(minutes, reasons, needs_unit)``; *needs_unit* is True when bare
     numbers appear and no unit was given, so the caller can ask for one.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+    unit : {"min", "h"} or None
+        The unit of bare numbers (from the header, see
+        :func:`bactivate.io.headers.duration_unit`).
+
+    Returns
+    -------
+    tuple
+        ``(minutes, reasons, needs_unit)``: float64, str (NA where fine or
+        blank), bool.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> minutes, reasons, needs_unit = parse_duration(pd.Series(["1h 30m", "45 min", "1,5"]), "h")
+    >>> minutes.tolist(), needs_unit
+    ([90.0, 45.0, 90.0], False)
     """
     s = _unbool(s)
     empty = blank(s)

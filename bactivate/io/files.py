@@ -69,7 +69,19 @@ class Sheet:
     head: list | None = None
 
     def grid(self) -> Sheet:
-        """This sheet with the header as the first row of ``cells`` (object cells), as read from a file."""
+        """This sheet with the header as the first row of ``cells`` (object cells), as read from a file.
+
+        Returns
+        -------
+        Sheet
+            *self* when the header is already the first row of ``cells``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame_sheet(pd.DataFrame({"Activity": ["Walk"], "Mood": [7]})).grid().cells.values.tolist()
+        [['Activity', 'Mood'], ['Walk', 7]]
+        """
         if self.head is None:
             return self
         cells = pd.concat([pd.DataFrame([self.head]),
@@ -89,14 +101,55 @@ class Sheet:
         return f"sheet {self.name!r}" if self.name is not None else self.file
 
     def preview(self, rows: int = 50) -> pd.DataFrame:
-        """The first *rows* rows of the grid (header included), for telling layouts apart."""
+        """The first *rows* rows of the grid (header included), for telling layouts apart.
+
+        Parameters
+        ----------
+        rows : int, default 50
+            Rows below the header, for a typed table (a sheet read from a
+            workbook or CSV is returned whole: its cells are already raw).
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame_sheet(pd.DataFrame({"Activity": ["Walk", "Read"]})).preview(rows=1).shape
+        (2, 1)
+        """
         if self.head is None:
             return self.cells
         return Sheet(self.file, self.name, self.cells.iloc[:rows], head=self.head).grid().cells
 
 
 def file_kind(path: Path) -> str:
-    """``"excel"``, ``"csv"`` or ``"parquet"``, from the file's first bytes and name."""
+    """``"excel"``, ``"csv"`` or ``"parquet"``, from the file's first bytes and name.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file on disk.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no such file.
+    bactivate.LogError
+        For a folder, a pipe or device, an empty file, an encrypted workbook, or
+        a file whose name says workbook or Parquet and whose bytes do not.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> file_kind(Path("data/sample/client-alex.xlsx"))
+    'excel'
+    """
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     mode = path.stat().st_mode
@@ -135,7 +188,33 @@ def file_kind(path: Path) -> str:
 
 
 def read_sheets(path, sheet=None) -> list[Sheet]:
-    """Every sheet of *path* (or only *sheet*: a name, a position, or a list of them)."""
+    """Every sheet of *path* (or only *sheet*: a name, a position, or a list of them).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV (or TSV, TXT), XLSX, XLSM, XLS, XLSB, ODS or Parquet file.
+    sheet : str, int, list of them, or None
+        The sheets of a workbook to read (names or positions from 0); None for all.
+
+    Returns
+    -------
+    list of Sheet
+        One per sheet read (one for a CSV or Parquet file). What the cells
+        cannot say (hidden sheets read, formulas with no saved result, the
+        encoding a CSV was read in) is in the first sheet's ``notices``.
+
+    Raises
+    ------
+    bactivate.LogError
+        For a file that cannot be read, or one beyond a limit (see
+        :mod:`bactivate.io.workbook` and :mod:`bactivate.io.parquet`).
+
+    Examples
+    --------
+    >>> [s.name for s in read_sheets("data/sample/client-alex.xlsx", sheet=[1, "Week 2"])]
+    ['Week 1', 'Week 2']
+    """
     path = Path(path)
     kind = file_kind(path)
     if kind == "excel":
@@ -213,7 +292,29 @@ _CONTROL = np.array([b not in (9, 10, 13) and b < 32 for b in range(256)])  # no
 
 
 def decode(data: bytes, name: str) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16, else Windows-1252/Latin-1."""
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16, else Windows-1252/Latin-1.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    name : str
+        Its name, for messages.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    bactivate.LogError
+        For binary data that is not text.
+
+    Examples
+    --------
+    >>> decode("Café".encode("utf-8"), "a.csv"), decode("Café".encode("cp1252"), "a.csv")
+    ('Café', 'Café')
+    """
     return _decode(data, name)[0]
 
 
@@ -305,6 +406,20 @@ def sniff_delimiter(text: str) -> str:
     width (of at least two cells) wins, so that a note holding ``;`` or ``"``,
     a decimal comma in a semicolon file, or tabs typed into a comma file's
     cells do not mislead it. Comma when nothing splits.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (its first 64 KB are read).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> sniff_delimiter("Date;Mood;Note\\n2026-03-02;7,5;ok, fine\\n")
+    ';'
     """
     sample = text[:65536]
     best, best_score = ",", (0, 0, 0)
@@ -344,6 +459,24 @@ def read_csv_fast(data: bytes) -> pd.DataFrame | None:
     column comes back as a ``category`` Series whose categories are the column's distinct
     cells as text, which the parsers in :mod:`bactivate.io.cells` read once each. Any other
     file returns None and is read by :func:`_csv_text`, which handles every case.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    DataFrame or None
+        Columns 0, 1, ...; one row per line, the header line included.
+
+    Examples
+    --------
+    >>> cells = read_csv_fast(b"Date,Mood\\n2026-03-02,7\\n2026-03-03,7\\n")
+    >>> cells.shape, list(cells[1].cat.categories)
+    ((3, 2), ['Mood', '7'])
+    >>> read_csv_fast(b'Note\\n"one line\\nand another"\\n') is None
+    True
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -463,7 +596,26 @@ def _line_numbers(cells: pd.DataFrame) -> np.ndarray:
 
 
 def frame_sheet(df: pd.DataFrame) -> Sheet:
-    """A DataFrame given to read_log as one sheet of typed cells, its column names the header."""
+    """A DataFrame given to read_log as one sheet of typed cells, its column names the header.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A log as a frame (its columns named as headers are).
+
+    Returns
+    -------
+    Sheet
+        Named ``"<DataFrame>"``, its header in ``head``, its cells typed
+        (text and yes/no columns coded into their distinct cells).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sh = frame_sheet(pd.DataFrame({"Activity": ["Walk", "Walk"], "Mood": [7, 8]}))
+    >>> sh.head, sh.cells.index.tolist(), str(sh.cells[0].dtype)
+    (['Activity', 'Mood'], [1, 2], 'category')
+    """
     cells = pd.DataFrame({j: _coded(df.iloc[:, j]) for j in range(df.shape[1])})
     cells.index = pd.RangeIndex(1, len(df) + 1)
     return Sheet("<DataFrame>", None, cells, typed_header=True, head=list(map(str, df.columns)))

@@ -74,7 +74,24 @@ _UNIT = re.compile(r"\((?:in\s+)?(min|mins|minutes|h|hr|hrs|hours)\)|\b(min|mins
 
 
 def header_key(text) -> str:
-    """Normalise a header: lower case, scale hints and punctuation removed."""
+    """Normalise a header: lower case, scale hints and punctuation removed.
+
+    Parameters
+    ----------
+    text : object
+        A header cell as read; None and NaN give "".
+
+    Returns
+    -------
+    str
+        Letters and digits only; a cell longer than ``MAX_HEADER_CHARS`` gives
+        a key no header has (it ends in "~").
+
+    Examples
+    --------
+    >>> header_key("Mood (0-10)"), header_key(" What I did? "), header_key("M /10")
+    ('mood', 'whatidid', 'm')
+    """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
     s = str(text)
@@ -92,6 +109,24 @@ def field_for(text, columns: dict | None = None) -> str | None:
 
     *columns* (the user's ``columns=`` mapping, header -> field) wins over the
     built-in synonyms; its headers are matched exactly or by :func:`header_key`.
+
+    Parameters
+    ----------
+    text : object
+        A header cell.
+    columns : dict, optional
+        The user's ``columns=`` mapping.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> field_for("Enjoyment"), field_for("Duration (min)"), field_for("Weather")
+    ('pleasure', 'duration', None)
+    >>> field_for("Weather", {"weather": "note"})
+    'note'
     """
     if columns:
         if text in columns:
@@ -110,7 +145,24 @@ def field_for(text, columns: dict | None = None) -> str | None:
 
 
 def scale_hint(text) -> tuple[float, float] | None:
-    """The rating scale a header declares, e.g. ``"M (0-10)"`` -> ``(0, 10)``."""
+    """The rating scale a header declares, e.g. ``"M (0-10)"`` -> ``(0, 10)``.
+
+    Parameters
+    ----------
+    text : object
+        A header cell (only its first ``MAX_HEADER_CHARS`` characters are read).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(low, high)``; None when the header names no scale (or a range whose
+        high end is not above its low end).
+
+    Examples
+    --------
+    >>> scale_hint("Mood (1-5)"), scale_hint("Mood (−3 to +3)"), scale_hint("P out of 100"), scale_hint("Mood")
+    ((1.0, 5.0), (-3.0, 3.0), (0.0, 100.0), None)
+    """
     if text is None:
         return None
     s = str(text)[:MAX_HEADER_CHARS].lower()
@@ -126,7 +178,22 @@ def scale_hint(text) -> tuple[float, float] | None:
 
 
 def duration_unit(text) -> str | None:
-    """``"min"`` or ``"h"`` when a duration header names its unit."""
+    """``"min"`` or ``"h"`` when a duration header names its unit.
+
+    Parameters
+    ----------
+    text : object
+        A duration header.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> duration_unit("Duration (min)"), duration_unit("Hours spent"), duration_unit("Duration")
+    ('min', 'h', None)
+    """
     m = _UNIT.search(str(text)[:MAX_HEADER_CHARS].lower())
     if not m:
         return None
@@ -142,6 +209,28 @@ def find_header(raw: pd.DataFrame, columns: dict | None = None, max_rows: int = 
     yes/no or a note). Title rows, instructions and blank rows above it are
     passed over.
     Returns ``None`` when no row looks like a log header.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        A sheet's raw cells (:attr:`bactivate.io.files.Sheet.cells`).
+    columns : dict, optional
+        The user's ``columns=`` mapping.
+    max_rows : int, default 30
+        How many rows from the top are looked at.
+
+    Returns
+    -------
+    int or None
+        The header's position (from 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame([["Activity log", None, None], [None, None, None],
+    ...                     ["Date", "Activity", "Mood (0-10)"], ["2026-03-02", "Walk", 7]])
+    >>> find_header(raw)
+    2
     """
     best, best_score = None, 1
     top = raw.iloc[:max_rows]

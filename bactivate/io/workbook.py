@@ -88,7 +88,7 @@ def scan_workbook(path: Path, sheet) -> tuple[list[str] | None, list[str], io.By
     >>> from pathlib import Path
     >>> names, notices, copy = scan_workbook(Path("data/sample/client-alex.xlsx"), "Week 1")
     >>> len(names), notices, copy
-    (6, [], None)
+    (7, [], None)
     """
     if not zipfile.is_zipfile(path):
         if path.suffix.lower() not in {".xls", ".ods"}:
