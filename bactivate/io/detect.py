@@ -17,7 +17,8 @@ from __future__ import annotations
 from bactivate._util import plural
 from bactivate.errors import LogError
 from bactivate.io.formats import LABELS, batd, bearable, daylio, grid
-from bactivate.io.formats._common import find_row, key, row_keys
+from bactivate.io.formats._common import find_row, row_keys
+from bactivate.io.headers import plain_key
 
 _SPECIFIC = {
     "daylio": lambda raw: _row_sign(raw, daylio.is_header, "header"),
@@ -134,7 +135,7 @@ def saw(sheets) -> str:
         raw = sh.preview()
         text = "empty"
         for pos in range(min(15, len(raw))):
-            cells = [str(c).replace("\ufeff", "").strip() for c in raw.iloc[pos].tolist() if key(c)]
+            cells = [str(c).replace("\ufeff", "").strip() for c in raw.iloc[pos].tolist() if plain_key(c)]
             if cells:
                 text = f"row {pos + 1} holds " + ", ".join(repr(c[:30]) for c in cells[:10])
                 break

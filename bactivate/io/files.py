@@ -272,6 +272,7 @@ def _parquet(path: Path) -> Sheet:
                  notices=notices)
 
 
+# speed: benchmark row W2-parquet, docs/performance.md
 def _coded(s: pd.Series) -> pd.Series:
     """A typed column as the loader reads it: text and yes/no as codes into their distinct cells.
 
@@ -451,6 +452,7 @@ def _csv(path: Path) -> Sheet:
     return Sheet(path.name, None, cells, notices=notices)
 
 
+# speed: benchmark rows W2-csv, W3, L-growth, docs/performance.md
 def read_csv_fast(data: bytes) -> pd.DataFrame | None:
     """The cells of a plain UTF-8 CSV, read by pyarrow, each column coded into its distinct cells.
 
