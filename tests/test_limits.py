@@ -136,7 +136,7 @@ def test_stray_cell_at_xfd1048576_is_a_logerror_not_a_crash(tmp_path):
     assert got.get("error") == "LogError", got
     msg = got["message"]
     assert msg.startswith("log.xlsx: sheet 'Week 1' has a cell at XFD1048576"), msg
-    assert "used range A1:E40 otherwise" in msg and f"{sources.MAX_CELLS:,}" in msg
+    assert "used range A1:E40 otherwise" in msg and f"{workbook.MAX_CELLS:,}" in msg
     assert "delete the stray cell" in msg
 
 
@@ -270,11 +270,11 @@ def test_long_shared_string_names_its_cell(tmp_path):
 
 
 def test_cells_up_to_the_limit_read(tmp_path):
-    note = "n" * sources.MAX_CELL_CHARS
+    note = "n" * workbook.MAX_CELL_CHARS
     rows = [H + ["Note"], [DAY, "09:00", "Walk", 5, 6, note]]
     path = write_xlsx(tmp_path, {"Week 1": rows}, "log.xlsx")
     log, caught = read(path)
-    assert log["note"].str.len().tolist() == [sources.MAX_CELL_CHARS] and not caught
+    assert log["note"].str.len().tolist() == [workbook.MAX_CELL_CHARS] and not caught
 
 
 # ODS: content.xml written the way LibreOffice writes it (trailing repeated empty cells and rows)

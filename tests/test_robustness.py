@@ -441,7 +441,8 @@ def test_hidden_sheet_is_read_and_named(tmp_path):
 
 
 def test_formula_scan_does_not_run_into_the_next_cell():
-    from bactivate.io.files import _CACHED, _FORMULA_CELL
+    from bactivate.io.workbook import CACHED as _CACHED
+    from bactivate.io.workbook import FORMULA_CELL as _FORMULA_CELL
 
     xml = (b'<row><c r="A2" s="1"/><c r="B2"><v>3</v></c><c r="C2"><f>A1</f><v/></c>'
            b'<c r="D2"><f>A1</f><v>4</v></c><x:c r="E2" s="2"><x:f t="shared" si="0"/><x:v></x:v></x:c></row>')

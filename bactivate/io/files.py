@@ -37,20 +37,9 @@ _PARQUET_MAGIC = b"PAR1"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
-
-# The limits on what bactivate reads live where they are checked; they are shown here as well
-# (docs/robustness.md lists them). To change one, set it on bactivate.io.workbook (MAX_CELLS,
-# MAX_PART_BYTES, MAX_BOOK_BYTES, MAX_PARTS, MAX_CELL_CHARS) or bactivate.io.parquet
-# (MAX_TABLE_CELLS): setting it here has no effect.
-MAX_CELLS = workbook.MAX_CELLS
-MAX_PART_BYTES = workbook.MAX_PART_BYTES
-MAX_BOOK_BYTES = workbook.MAX_BOOK_BYTES
-MAX_PARTS = workbook.MAX_PARTS
-MAX_CELL_CHARS = workbook.MAX_CELL_CHARS
-MAX_TABLE_CELLS = parquet.MAX_TABLE_CELLS
-# a formula cell and its saved result in a sheet's XML (tests look them up here)
-_FORMULA_CELL = workbook.FORMULA_CELL
-_CACHED = workbook.CACHED
+# The limits on what bactivate reads live where they are checked: bactivate.io.workbook
+# (MAX_CELLS, MAX_PART_BYTES, MAX_BOOK_BYTES, MAX_PARTS, MAX_CELL_CHARS) and bactivate.io.parquet
+# (MAX_TABLE_CELLS); docs/robustness.md lists them.
 
 
 @dataclass
