@@ -202,7 +202,7 @@ def test_daylio_entry_without_activity_keeps_its_mood(tmp_path):
 
 
 def test_daylio_default_moods():
-    assert ba.io.read.DAYLIO_MOODS == {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
+    assert ba.io.scales.DAYLIO_MOODS == {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
 
 
 def test_daylio_custom_moods_need_mood_map(tmp_path):

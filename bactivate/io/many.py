@@ -16,6 +16,7 @@ returns ``None`` and the files are read one by one.
 
 from __future__ import annotations
 
+import dataclasses
 from os import PathLike
 from pathlib import Path
 
@@ -24,9 +25,9 @@ import pandas as pd
 
 from bactivate._names import clean_name
 from bactivate.errors import LogError
-from bactivate.io import detect, headers
+from bactivate.io import detect, headers, long, tidy
+from bactivate.io.context import ReadOptions
 from bactivate.io.files import Sheet, file_kind, read_csv_fast
-from bactivate.io.read import FilesDiffer, _LongReader
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -35,11 +36,36 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
               mood_map=None, dayfirst=None, **other) -> tuple[pd.DataFrame, list[dict]] | None:
     """``(log, file_rows)`` for CSV files that share their header line, else None.
 
-    *log* is the tidy log of every file (``attrs``: ``rejected`` with a ``file``
-    column, ``scales``, ``notes``); *file_rows* one dict per file as
-    :func:`bactivate.cohort.read_cohort` lists them in ``attrs["files"]``.
-    """
+    Parameters
+    ----------
+    paths : list of str or Path
+        The files (two or more).
+    label : str
+        The name of the whole in messages (the folder's).
+    progress : bool
+        Show a progress bar over the files (on a terminal).
+    format, columns, scales, mood_map, dayfirst
+        As :func:`bactivate.read_log` takes them; any other keyword means None.
 
+    Returns
+    -------
+    tuple or None
+        *log* is the tidy log of every file (``attrs``: ``rejected`` with a
+        ``file`` column, ``scales``, ``notes``, ``file``, ``file_notes``);
+        *file_rows* one dict per file as :func:`bactivate.read_cohort` lists them
+        in ``attrs["files"]``. None when the files must be read one by one:
+        another header, a workbook, a quoted line break, scales or date orders
+        that differ between files, a client in two files, or a file that cannot
+        be read as it is (reading it alone then says why).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> paths = sorted(Path("data/sample/cohort").glob("C00*.csv"))
+    >>> log, rows = read_many(paths, "cohort", scales={"mood": (0, 10)})
+    >>> log["client"].nunique(), rows[0]["file"], rows[0]["kept"] == (log["client"] == "C001").sum()
+    (9, 'C001.csv', True)
+    """
     if other or format not in ("auto", "long", "tidy") or len(paths) < 2:
         return None
     if not all(isinstance(p, str | PathLike) for p in paths):
@@ -53,6 +79,37 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
             return None
     except (LogError, OSError):  # an empty, junk or unopenable file: read file by file, which says so
         return None
+    joined = _joined(paths, progress)
+    if joined is None:
+        return None
+    cells, lines = joined
+    if headers.find_header(cells.iloc[:50], columns) != 0:
+        return None
+    if format == "auto" and detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
+        return None
+    opts = ReadOptions(file=label, stem=stems[0], format=format, columns=columns, scales=scales or {},
+                       mood_map=mood_map, dayfirst=dayfirst)
+    # the one place a LogError is caught: a file that cannot be read as it is gets read alone,
+    # and read_log's message then names that file
+    try:
+        tidied = _tidied(Sheet(label, None, cells), lines, [p.name for p in paths], stems, opts)
+    except LogError:
+        return None
+    if tidied is None or tidied.one_by_one:
+        return None
+    log = tidied.log
+    files_of_rows = log.pop("_file").to_numpy()
+    clients = pd.DataFrame({"client": log["client"].to_numpy(), "file": files_of_rows}).drop_duplicates()
+    if clients["client"].duplicated().any():
+        return None  # a client in two files: read_cohort says so, or pools them when asked
+    # notes about one file (names written in more than one way), as read_log would give that file
+    log.attrs["file_notes"] = tidied.file_notes
+    return log, _file_rows(log, [p.name for p in paths], files_of_rows, clients)
+
+
+def _joined(paths: list[Path], progress: bool) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The files' rows under their one header line, read in one go, and each file's line count; else None."""
+    # speed: benchmark row W3, docs/performance.md (one read of all the bytes, not one per file)
     head_line, blobs = None, []
     files = paths
     if progress:
@@ -81,38 +138,25 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     cells = read_csv_fast(head_line + b"".join(blobs))
     if cells is None or len(cells) != lines.sum() + 1:
         return None
-    if headers.find_header(cells.iloc[:50], columns) != 0:
-        return None
-    sheet = Sheet(label, None, cells)
-    if format == "auto" and detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
-        return None
+    return cells, lines
 
-    reader = _LongReader(label, columns=columns, client=None, scales=scales or {}, mood_map=mood_map,
-                         dayfirst=dayfirst, format=format, stem=stems[0])
-    reader.files = [p.name for p in paths]
-    reader.stems = stems
-    reader.typed = False
+
+def _tidied(sheet: Sheet, lines: np.ndarray, files: list[str], stems: list[str],
+            opts: ReadOptions) -> tidy.Tidied | None:
+    """The joined sheet read as one log, each row knowing its file and line; None when it holds no entries."""
+    part, ctx = long.sheet_entries(sheet, opts)
+    if part is None:
+        return None
     # record r of the whole (r >= 1) is line row_of[r - 1] of file file_of[r - 1]
-    file_of = np.repeat(np.arange(len(paths)), lines)
+    file_of = np.repeat(np.arange(len(files)), lines)
     starts = np.concatenate([[0], np.cumsum(lines)[:-1]])
     row_of = np.arange(int(lines.sum())) - np.repeat(starts, lines) + 2
-    try:
-        part = reader._sheet(sheet)
-        if part is None:
-            return None
-        pos = part.index.to_numpy() - 1
-        part["_row"] = row_of[pos]
-        part["_file"] = file_of[pos]
-        log = reader.finish([part])
-    except (FilesDiffer, LogError):
-        return None
-    files_of_rows = log.pop("_file").to_numpy()
-    clients = pd.DataFrame({"client": log["client"].to_numpy(), "file": files_of_rows}).drop_duplicates()
-    if clients["client"].duplicated().any():
-        return None  # a client in two files: read_cohort says so, or pools them when asked
-    # notes about one file (names written in more than one way), as read_log would give that file
-    log.attrs["file_notes"] = reader.file_notes
-    return log, _file_rows(log, reader.files, files_of_rows, clients)
+    pos = part.index.to_numpy() - 1
+    part["_row"] = row_of[pos]
+    part["_file"] = file_of[pos]
+    entries = long.finish([part], [ctx], opts, typed=False)
+    entries = dataclasses.replace(entries, files=tuple(files), stems=tuple(stems))
+    return tidy.tidy_log(entries, opts)
 
 
 def _file_rows(log: pd.DataFrame, names: list[str], files_of_rows: np.ndarray, clients: pd.DataFrame):

@@ -7,33 +7,59 @@
 * ``"grid"`` -- a Beck weekly activity schedule, hours by days (:mod:`bactivate.io.formats.grid`);
 * ``"batd"`` -- the BATD-R daily monitoring form (:mod:`bactivate.io.formats.batd`).
 
-Each reader turns its sheets into the canonical frame of raw cells (field
-columns plus ``_row``/``_sheet`` bookkeeping) and hands it to
-:meth:`bactivate.io._LongReader._normalise`, so that dates, times, ratings,
-scales, notes and the row accounting (``attrs["rejected"]``) work exactly as
-for a long table. :func:`detect` picks the layout for ``format="auto"``.
+Each module has ``NAME``, ``LABEL``, ``sign(raw)`` (what in a sheet shows the
+layout, for :func:`bactivate.io.detect.detect`) and ``read(sheets, opts)``,
+which turns its sheets into :class:`~bactivate.io.context.Entries`: the
+canonical raw cells (field columns plus ``_row``/``_sheet`` bookkeeping) and a
+:class:`~bactivate.io.context.Context`. :func:`bactivate.io.tidy.tidy_log`
+then reads them exactly as it reads a long table (dates, times, ratings,
+scales, notes and the row accounting of ``attrs["rejected"]``). Adding a
+layout is one module and its entry in :data:`READERS`.
 """
 
 from __future__ import annotations
 
-import pandas as pd
-
+from bactivate.io.context import Entries, ReadOptions
 from bactivate.io.formats import batd, bearable, daylio, grid
 
-_MODULES = {"daylio": daylio, "bearable": bearable, "grid": grid, "batd": batd}
+#: Layout name -> its module.
+READERS = {m.NAME: m for m in (daylio, bearable, grid, batd)}
 #: The layouts this package reads (``format=`` values besides "auto", "long" and "tidy").
-FORMATS: tuple[str, ...] = tuple(_MODULES)
+FORMATS: tuple[str, ...] = tuple(READERS)
 #: How each layout is named in notes and messages.
-LABELS = {name: mod.LABEL for name, mod in _MODULES.items()}
+LABELS = {name: mod.LABEL for name, mod in READERS.items()}
 
-__all__ = ["FORMATS", "LABELS", "read"]
+__all__ = ["FORMATS", "LABELS", "READERS", "read"]
 
 
-def read(name: str, sheets, reader, *, week_start=None, why: str | None = None) -> pd.DataFrame:
-    """Read *sheets* in layout *name* into the tidy log, with *reader* (a ``_LongReader``)."""
-    cells = _MODULES[name].cells(sheets, reader, week_start=week_start)
-    log = reader._normalise(cells)
-    log.attrs["format"] = name
-    how = f"chosen automatically: {why}" if why else "as asked with format="
-    log.attrs["notes"].insert(0, f"read as {LABELS[name]} (format={name!r}, {how})")
-    return log
+def read(name: str, sheets, opts: ReadOptions) -> Entries:
+    """The raw entries of *sheets* in layout *name*.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`FORMATS`.
+    sheets : list of Sheet
+        The file's sheets as grids of cells (:meth:`bactivate.io.files.Sheet.grid`).
+    opts : ReadOptions
+        ``file``, ``mood_map``, ``dayfirst`` and ``week_start`` are used.
+
+    Returns
+    -------
+    Entries
+        ``layout`` is *name*; :func:`bactivate.io.tidy.tidy_log` reads them.
+
+    Raises
+    ------
+    LogError
+        When the sheets do not hold the layout, or it cannot be read (see each module).
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> sheets = [sh.grid() for sh in read_sheets("data/sample/formats/weekly-schedule.xlsx")]
+    >>> entries = read("grid", sheets, ReadOptions(file="weekly-schedule.xlsx"))
+    >>> entries.layout, len(entries.cells), entries.context.headers["activity"]
+    ('grid', 78, 'cell')
+    """
+    return READERS[name].read(sheets, opts)

@@ -26,63 +26,116 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bactivate._util import plural
 from bactivate.errors import LogError
-from bactivate.io import cells as values
+from bactivate.io import cells
+from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.formats._common import (
     body_rows,
     clock_text,
     columns_by_name,
     entry_rows,
     find_row,
-    plural,
 )
+from bactivate.io.long import extra_name
 
+NAME = "bearable"
 LABEL = "a Bearable export"
 #: Bearable's time-of-day slots and the hour each is placed at.
 SLOTS = {"pre": "06:00", "am": "09:00", "mid": "13:00", "pm": "19:00", "all day": "12:00"}
 #: Bearable's mood scale (bearable.app: Mood and Energy use a 1 to 10 scale).
 MOOD_SCALE = (1.0, 10.0)
 ACTIVITY_CATEGORIES = ("factors", "other factors", "activities", "activity", "exercise", "hobbies")
+_COLUMNS = {"date", "date formatted", "weekday", "time of day", "category", "rating/amount", "detail", "notes"}
 
 
 def is_header(keys: set[str]) -> bool:
+    """A Bearable header: category, rating/amount, time of day, and a date."""
     return {"category", "rating/amount"} <= keys and "time of day" in keys and bool(
         {"date", "date formatted"} & keys)
 
 
 def looks_partly(keys: set[str]) -> bool:
+    """Some of Bearable's own column names, but not a whole Bearable header."""
     return not is_header(keys) and ("rating/amount" in keys or {"time of day", "category", "detail"} <= keys)
 
 
-def cells(sheets, reader, **_) -> pd.DataFrame:
-    parts = []
-    for sh in sheets:
+def read(sheets, opts: ReadOptions) -> Entries:
+    """The raw entries of a Bearable export: mood lines, and one row per activity of a factors line.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+    opts : ReadOptions
+        ``file`` is used.
+
+    Returns
+    -------
+    Entries
+        Its context holds Bearable's 1-10 mood scale (unless a header names another).
+
+    Raises
+    ------
+    LogError
+        With no Bearable header.
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> sheets = [sh.grid() for sh in read_sheets("data/sample/formats/bearable-export.csv")]
+    >>> entries = read(sheets, ReadOptions(file="bearable-export.csv"))
+    >>> entries.context.hints["mood"], entries.context.headers["mood"]
+    ((1.0, 10.0), 'rating/amount')
+    """
+    parts, contexts = [], []
+    for sh in sheets:  # a loop over sheets
         h = find_row(sh.cells, is_header, n=5)
         if h is None:
             if sh.name is not None:
-                reader.notes.append(f"skipped sheet {sh.name!r}: no Bearable header")
+                contexts.append(Context(notes=[f"skipped sheet {sh.name!r}: no Bearable header"]))
             continue
-        part = _sheet(sh, h, reader)
+        part, ctx = _sheet(sh, h, opts)
+        contexts.append(ctx)
         if part is not None:
             parts.append(part)
     if not parts:
-        raise LogError(f"{reader.file}: no Bearable export found: it starts with a line such as "
+        raise LogError(f"{opts.file}: no Bearable export found: it starts with a line such as "
                        "'date,weekday,time of day,category,rating/amount,detail,notes'")
     out = pd.concat(parts, ignore_index=True, sort=False)
-    if "mood" not in reader.hints:
-        reader.hints["mood"] = MOOD_SCALE
-        reader.scale_how["mood"] = ("Bearable rates mood from 1 to 10; pass scales={'mood': (low, high)} "
-                                    "if your export uses another scale")
-    return out
+    ctx = Context.merge(contexts, opts.file)
+    if "mood" not in ctx.hints:
+        ctx.hints["mood"] = MOOD_SCALE
+        ctx.scale_how["mood"] = ("Bearable rates mood from 1 to 10; pass scales={'mood': (low, high)} "
+                                 "if your export uses another scale")
+    return Entries(out, ctx, NAME)
 
 
-def _sheet(sh, h, reader) -> pd.DataFrame | None:
+def _skips(category: pd.Series, is_mood, is_act, amount, detail, notes) -> tuple[pd.Series, str | None]:
+    """Why each line is not an entry (not mood or activities, or nothing logged), and the note on them."""
+    skip = pd.Series(pd.NA, index=category.index, dtype="str")
+    unused = ~is_mood & ~is_act
+    skip[unused] = ("a Bearable '" + category[unused].fillna("(no category)")
+                    + "' line: not an activity or mood, not used")
+    empty = (is_act & cells.blank(detail)) | (is_mood & cells.blank(amount) & cells.blank(detail)
+                                             & cells.blank(notes))
+    skip[empty] = "a Bearable '" + category[empty] + "' line with nothing logged"
+    note = None
+    if unused.any():
+        counts = category[unused].fillna("(no category)").value_counts()
+        note = ("Bearable: lines not used (neither mood nor activities; they stay in "
+                "attrs['rejected'] as 'not a log row'): " + ", ".join(f"{n} {c}" for c, n in counts.items()))
+    return skip, note
+
+
+def _sheet(sh, h, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
+    """One sheet's lines as raw entries (or None when it has none), and its context."""
+    ctx = Context()
     raw = sh.cells
     col = columns_by_name(raw, h)
     body = body_rows(raw, h)
     if body.empty:
-        reader.notes.append(f"{reader.file}: a Bearable header but no lines below it")
-        return None
+        ctx.notes.append(f"{opts.file}: a Bearable header but no lines below it")
+        return None, ctx
 
     def get(name):
         return body.iloc[:, col[name]] if name in col else pd.Series(pd.NA, index=body.index, dtype=object)
@@ -90,50 +143,39 @@ def _sheet(sh, h, reader) -> pd.DataFrame | None:
     frame = pd.DataFrame(index=body.index)
     if "date formatted" in col:
         d = get("date formatted")
-        frame["date"] = d.where(~values.blank(d), get("date"))
-        reader.header_text.setdefault("date", "date formatted")
+        frame["date"] = d.where(~cells.blank(d), get("date"))
+        ctx.headers.setdefault("date", "date formatted")
     else:
         frame["date"] = get("date")
-        reader.header_text.setdefault("date", "date")
+        ctx.headers.setdefault("date", "date")
     when = get("time of day")
-    key = when.astype("str").str.strip().str.lower().where(~values.blank(when))
+    key = when.astype("str").str.strip().str.lower().where(~cells.blank(when))
     slot = key.isin(list(SLOTS))
     frame["time"] = clock_text(when).where(~slot, key.map(SLOTS))
-    reader.header_text.setdefault("time", "time of day")
-    category = get("category").astype("str").str.strip().where(~values.blank(get("category")))
+    ctx.headers.setdefault("time", "time of day")
+    category = get("category").astype("str").str.strip().where(~cells.blank(get("category")))
     cat = category.str.lower()
     is_mood = (cat == "mood").fillna(False).astype(bool)
     is_act = cat.isin(ACTIVITY_CATEGORIES).fillna(False).astype(bool)
     amount = get("rating/amount")
     detail = get("detail")
     frame["mood"] = amount.where(is_mood)
-    reader.header_text.setdefault("mood", "rating/amount")
+    ctx.headers.setdefault("mood", "rating/amount")
     frame["note"] = get("notes")
-    reader.header_text.setdefault("note", "notes")
+    ctx.headers.setdefault("note", "notes")
     frame["detail"] = detail.where(is_mood)
     frame["time_slot"] = key.where(slot)
     frame["bearable_category"] = category
-    others = [c for c in col if c not in {"date", "date formatted", "weekday", "time of day", "category",
-                                          "rating/amount", "detail", "notes"}]
-    for name in others:
-        frame[reader._extra_name(str(raw.iat[h, col[name]]).strip(), frame)] = get(name)
-    skip = pd.Series(pd.NA, index=body.index, dtype="str")
-    unused = ~is_mood & ~is_act
-    skip[unused] = ("a Bearable '" + category[unused].fillna("(no category)")
-                    + "' line: not an activity or mood, not used")
-    empty = (is_act & values.blank(detail)) | (is_mood & values.blank(amount) & values.blank(detail)
-                                              & values.blank(get("notes")))
-    skip[empty] = "a Bearable '" + category[empty] + "' line with nothing logged"
-    frame["_skip"] = skip
-    if unused.any():
-        counts = category[unused].fillna("(no category)").value_counts()
-        reader.notes.append("Bearable: lines not used (neither mood nor activities; they stay in "
-                            "attrs['rejected'] as 'not a log row'): "
-                            + ", ".join(f"{n} {c}" for c, n in counts.items()))
+    for name in (c for c in col if c not in _COLUMNS):
+        frame[extra_name(str(raw.iat[h, col[name]]).strip(), frame)] = get(name)
+    frame["_skip"], note = _skips(category, is_mood, is_act, amount, detail, get("notes"))
+    if note:
+        ctx.notes.append(note)
     if slot.any():
-        reader.notes.append("Bearable: times of day given as slots placed at " + ", ".join(
+        ctx.notes.append("Bearable: times of day given as slots placed at " + ", ".join(
             f"{k} {v}" for k, v in SLOTS.items()) + "; the slot is kept in the column 'time_slot'")
-    return entry_rows(
-        frame, sh.name, detail.where(is_act), reader, header="detail",
+    out = entry_rows(
+        frame, sh.name, detail.where(is_act), ctx, header="detail",
         note=lambda n: (f"Bearable: {plural(n, 'line')} with several factors became one row per activity, "
                         "sharing the line's entry id"))
+    return out, ctx

@@ -22,21 +22,23 @@ import re
 import numpy as np
 import pandas as pd
 
+from bactivate._util import plural, plural_word
 from bactivate.errors import LogError
-from bactivate.io import cells as values
+from bactivate.io import cells
+from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.formats._common import (
     body_rows,
     clock_text,
     columns_by_name,
     entry_rows,
     find_row,
-    plural,
     shown,
 )
+from bactivate.io.long import extra_name
+from bactivate.io.scales import DAYLIO_MOODS
 
+NAME = "daylio"
 LABEL = "a Daylio export"
-#: Daylio's five default mood labels on 0-10 (also bactivate.io.DAYLIO_MOODS).
-MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
 _USED = ("full_date", "year", "date", "weekday", "time", "mood", "activities", "note", "note_title",
          "scales")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -54,105 +56,150 @@ def looks_partly(keys: set[str]) -> bool:
     return not is_header(keys) and ("full_date" in keys or {"weekday", "time", "mood", "activities"} <= keys)
 
 
-def cells(sheets, reader, **_) -> pd.DataFrame:
-    parts = []
-    for sh in sheets:
-        part = _sheet(sh, reader)
+def read(sheets, opts: ReadOptions) -> Entries:
+    """The raw entries of a Daylio export: one row per activity of each entry.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+    opts : ReadOptions
+        ``file`` and ``mood_map`` (your own mood labels, added to Daylio's five) are used.
+
+    Returns
+    -------
+    Entries
+        Its context holds the mood labels, the mood's 0-10 scale and how it is known.
+
+    Raises
+    ------
+    LogError
+        With no Daylio header, or mood labels that are not known.
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> sheets = [sh.grid() for sh in read_sheets("data/sample/formats/daylio-export.csv")]
+    >>> entries = read(sheets, ReadOptions(file="daylio-export.csv"))
+    >>> len(entries.cells), entries.context.hints["mood"]
+    (86, (0.0, 10.0))
+    """
+    parts, contexts = [], []
+    for sh in sheets:  # a loop over sheets
+        part, ctx = _sheet(sh, opts)
+        contexts.append(ctx)
         if part is not None:
             parts.append(part)
     if not parts:
-        raise LogError(f"{reader.file}: no Daylio header found: a Daylio export starts with a line such as "
+        raise LogError(f"{opts.file}: no Daylio header found: a Daylio export starts with a line such as "
                        "'full_date,date,weekday,time,mood,activities,note'")
     out = pd.concat(parts, ignore_index=True, sort=False)
-    _moods(out, reader)
-    return out
+    ctx = Context.merge(contexts, opts.file)
+    known, how = _mood_labels(out, opts)
+    ctx.mood_labels = known
+    ctx.hints["mood"] = (0.0, 10.0)
+    ctx.scale_how["mood"] = how
+    return Entries(out, ctx, NAME)
 
 
-def _sheet(sh, reader) -> pd.DataFrame | None:
+def _sheet(sh, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
+    """One sheet's entries (or None), and its context."""
+    ctx = Context()
     raw = sh.cells
     h = find_row(raw, is_header, n=5)
     if h is None:
         if sh.name is not None:
-            reader.notes.append(f"skipped sheet {sh.name!r}: no Daylio header")
-        return None
+            ctx.notes.append(f"skipped sheet {sh.name!r}: no Daylio header")
+        return None, ctx
     col = columns_by_name(raw, h)
     body = body_rows(raw, h)
     if body.empty:
-        reader.notes.append(f"{reader.file}: a Daylio header but no entries")
-        return None
+        ctx.notes.append(f"{opts.file}: a Daylio header but no entries")
+        return None, ctx
 
     def get(name):
         return body.iloc[:, col[name]] if name in col else None
 
     frame = pd.DataFrame(index=body.index)
-    if "full_date" in col:
-        frame["date"] = get("full_date")
-        reader.header_text.setdefault("date", "full_date")
-        unused = [c for c in ("date", "weekday", "year") if c in col]
-        if unused:
-            reader.notes.append("Daylio: each entry's date is its full_date; the "
-                                + " and ".join(unused) + f" column{'s' if len(unused) > 1 else ''} "
-                                "(display text) were not used")
-        if "weekday" in col:
-            _check_weekdays(frame["date"], get("weekday"), reader)
-    else:
-        # the old layout: "September 7" or "18 May" in date, the year beside it
-        year = get("year").astype("str").str.strip().str.replace(r"\.0$", "", regex=True)
-        day = get("date").astype("str").str.strip()
-        both = ~values.blank(get("year")) & ~values.blank(get("date"))
-        frame["date"] = (day + " " + year).where(both, get("date").where(~values.blank(get("date"))))
-        reader.header_text.setdefault("date", "date and year")
-        reader.notes.append("Daylio: each entry's date is its date and year columns (an older export); "
-                            "the weekday column was not used")
+    frame["date"] = _dates(col, get, ctx)
     frame["time"] = clock_text(get("time"))
-    reader.header_text.setdefault("time", "time")
+    ctx.headers.setdefault("time", "time")
     frame["mood"] = get("mood")
-    reader.header_text.setdefault("mood", "mood")
+    ctx.headers.setdefault("mood", "mood")
     if "note" in col:
         frame["note"] = get("note")
-        reader.header_text.setdefault("note", "note")
+        ctx.headers.setdefault("note", "note")
     if "note_title" in col:
         frame["note_title"] = get("note_title")
     if "scales" in col:
-        frame = frame.join(_scales(get("scales"), reader))
+        scales, notes = _scale_columns(get("scales"))
+        frame = frame.join(scales)
+        ctx.notes.extend(notes)
     others = [name for name in col if name not in _USED]
     for name in others:
-        frame[reader._extra_name(str(raw.iat[h, col[name]]).replace("\ufeff", "").strip(), frame)] = (
-            get(name))
+        frame[extra_name(str(raw.iat[h, col[name]]).replace("\ufeff", "").strip(), frame)] = get(name)
     if others:
-        reader.notes.append(f"Daylio: kept columns bactivate does not know as extra columns: {shown(others)}")
-    return entry_rows(
-        frame, sh.name, get("activities"), reader, header="activities",
+        ctx.notes.append(f"Daylio: kept columns bactivate does not know as extra columns: {shown(others)}")
+    out = entry_rows(
+        frame, sh.name, get("activities"), ctx, header="activities",
         note=lambda n: (f"Daylio: {plural(n, 'entry')} with several activities became one row per "
                         "activity, sharing the entry's id, time, mood and note"))
+    return out, ctx
 
 
-def _check_weekdays(dates: pd.Series, weekday: pd.Series, reader) -> None:
-    d, _, _ = values.parse_date(dates)
+def _dates(col: dict, get, ctx: Context) -> pd.Series:
+    """Each entry's date: full_date, or (an older export) date and year; the notes say which."""
+    if "full_date" in col:
+        date = get("full_date")
+        ctx.headers.setdefault("date", "full_date")
+        unused = [c for c in ("date", "weekday", "year") if c in col]
+        if unused:
+            ctx.notes.append("Daylio: each entry's date is its full_date; the "
+                             + " and ".join(unused) + f" {plural_word(len(unused), 'column')} "
+                             "(display text) were not used")
+        if "weekday" in col:
+            note = _check_weekdays(date, get("weekday"))
+            if note:
+                ctx.notes.append(note)
+        return date
+    # the old layout: "September 7" or "18 May" in date, the year beside it
+    year = get("year").astype("str").str.strip().str.replace(r"\.0$", "", regex=True)
+    day = get("date").astype("str").str.strip()
+    both = ~cells.blank(get("year")) & ~cells.blank(get("date"))
+    ctx.headers.setdefault("date", "date and year")
+    ctx.notes.append("Daylio: each entry's date is its date and year columns (an older export); "
+                     "the weekday column was not used")
+    return (day + " " + year).where(both, get("date").where(~cells.blank(get("date"))))
+
+
+def _check_weekdays(dates: pd.Series, weekday: pd.Series) -> str | None:
+    """The note when the weekday column disagrees with full_date, else None."""
+    d, _, _ = cells.parse_date(dates)
     said = weekday.astype("str").str.strip().str.lower().str[:3]
     true = d.dt.day_name().str.lower().str[:3]
     known = said.isin([w[:3] for w in _WEEKDAYS]) & d.notna()
     wrong = known & (said != true)
-    if wrong.any():
-        i = wrong[wrong].index[0]
-        reader.notes.append(
-            f"Daylio: the weekday column disagrees with full_date on {plural(int(wrong.sum()), 'line')} "
+    if not wrong.any():
+        return None
+    i = wrong[wrong].index[0]
+    return (f"Daylio: the weekday column disagrees with full_date on {plural(int(wrong.sum()), 'line')} "
             f"(e.g. line {i + 1}: {str(weekday[i]).strip()!r} for {d[i]:%Y-%m-%d}, a {d[i]:%A}); "
             "full_date was used")
 
 
-def _scales(col: pd.Series, reader) -> pd.DataFrame:
-    """``"Sleep Quality: 8/10 points | Sleep Time: 8:00"`` -> one extra column per scale."""
-    text = col.astype("str").where(~values.blank(col))
+def _scale_columns(col: pd.Series) -> tuple[pd.DataFrame, list[str]]:
+    """``"Sleep Quality: 8/10 points | Sleep Time: 8:00"`` -> one extra column per scale, and notes.
+
+    ("Scales" here are Daylio's own extra columns, not rating scales.)
+    """
+    text = col.astype("str").where(~cells.blank(col))
     pieces = text.dropna().str.split(r"\s*\|\s*", regex=True).explode().str.strip()
     pieces = pieces[pieces != ""]
     parts = pieces.str.extract(r"^(?P<name>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
     out = pd.DataFrame(index=col.index)
     if parts["name"].isna().any():  # not "name: value": keep the column as it was
         out["scales"] = col
-        reader.notes.append("Daylio: some scales cells are not 'name: value' pairs; the scales column "
-                            "was kept as it is")
-        return out
+        return out, ["Daylio: some scales cells are not 'name: value' pairs; the scales column "
+                     "was kept as it is"]
     points = parts["value"].str.extract(_POINTS)
     parts["number"] = points[0].str.replace(",", ".", regex=False)
     parts["of"] = points[1]
@@ -161,23 +208,21 @@ def _scales(col: pd.Series, reader) -> pd.DataFrame:
         numeric = grp["number"].notna().all()
         vals = grp["number"] if numeric else grp["value"]
         vals = vals[~vals.index.duplicated()]
-        column = reader._extra_name(str(name), out)
+        column = extra_name(str(name), out)
         out[column] = vals.reindex(col.index)
         tops = grp["of"].dropna().unique()
         described.append(f"{column!r}" + (f" (points out of {tops[0]})" if numeric and len(tops) == 1 else ""))
-    if described:
-        reader.notes.append("Daylio: scales kept as extra columns: " + ", ".join(described))
-    return out
+    return out, (["Daylio: scales kept as extra columns: " + ", ".join(described)] if described else [])
 
 
-def _moods(frame: pd.DataFrame, reader) -> None:
-    """Check every mood label is known before reading; set the label map on *reader*."""
-    known = {k: float(v) for k, v in MOODS.items()}
-    if reader.mood_map:
-        known.update({str(k).strip().lower(): float(v) for k, v in reader.mood_map.items()})
+def _mood_labels(frame: pd.DataFrame, opts: ReadOptions) -> tuple[dict[str, float], str]:
+    """Every mood label checked before reading: the label map (Daylio's and mood_map's), and how it is known."""
+    known = {k: float(v) for k, v in DAYLIO_MOODS.items()}
+    if opts.mood_map:
+        known.update({str(k).strip().lower(): float(v) for k, v in opts.mood_map.items()})
     mood = frame["mood"]
     entries = ~frame["_entry"].duplicated()
-    text = mood[entries & ~values.blank(mood)].astype("str").str.strip()
+    text = mood[entries & ~cells.blank(mood)].astype("str").str.strip()
     labels = text[text.str.contains(r"[^\W\d_]", regex=True)]
     counts = labels.str.lower().value_counts()
     unknown = [lab for lab in counts.index if lab not in known]
@@ -185,12 +230,12 @@ def _moods(frame: pd.DataFrame, reader) -> None:
         found = ", ".join(f"{lab!r} ({plural(int(n), 'entry')})" for lab, n in counts.items())
         example = ", ".join(f"{lab!r}: {v:g}" for lab, v in zip(
             unknown, np.linspace(10, 0, max(len(unknown), 2)).round(1), strict=False))
+        defaults = ", ".join(f"{lab}={v:g}" for lab, v in DAYLIO_MOODS.items())
         raise LogError(
-            f"{reader.file}: Daylio mood label{'s' if len(unknown) > 1 else ''} {shown(unknown)} "
-            f"{'are' if len(unknown) > 1 else 'is'} not known. The moods in this file are: {found}. "
-            "Daylio's five default moods are read as rad=10, good=7.5, meh=5, bad=2.5, awful=0; give each "
+            f"{opts.file}: Daylio mood {plural_word(len(unknown), 'label')} {shown(unknown)} "
+            f"{plural_word(len(unknown), 'is', 'are')} not known. The moods in this file are: {found}. "
+            f"Daylio's five default moods are read as {defaults}; give each "
             f"of your own labels its value on 0-10 (10 = best), e.g. mood_map={{{example}}}")
-    reader.mood_map = known
-    reader.hints["mood"] = (0.0, 10.0)
-    reader.scale_how["mood"] = ("Daylio mood labels: " + ", ".join(
-        f"{lab} = {known[lab]:g}" for lab in (list(counts.index) or list(MOODS))))
+    how = "Daylio mood labels: " + ", ".join(f"{lab} = {known[lab]:g}"
+                                             for lab in (list(counts.index) or list(DAYLIO_MOODS)))
+    return known, how

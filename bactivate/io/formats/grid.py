@@ -32,12 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bactivate._util import plural
 from bactivate.errors import LogError
-from bactivate.io import cells as values
+from bactivate.io import cells
+from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.files import column_letter
-from bactivate.io.formats._common import plural
-from bactivate.io.headers import TITLE_CLIENT
+from bactivate.io.headers import client_in_title
+from bactivate.io.when import dayfirst_note
 
+NAME = "grid"
 LABEL = "a weekly activity schedule (grid)"
 
 _WEEKDAY = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?\.?"
@@ -107,10 +110,10 @@ def find(raw: pd.DataFrame) -> Grid | None:
         below = raw.iloc[pos + 1: pos + 40]
         for label in range(days[0] - 1, -1, -1):  # the hours: a column left of the first day
             col = below.iloc[:, label]
-            col = col[~values.blank(col)]
+            col = col[~cells.blank(col)]
             if len(col) < 2:
                 continue
-            t, _, reasons = values.parse_time(col)
+            t, _, reasons = cells.parse_time(col)
             if (t.notna() & reasons.isna()).sum() >= 2:
                 return Grid(pos, label, days, [row[j] for j in days])
     return None
@@ -129,43 +132,64 @@ def _show(cell) -> str:
     return f"{cell:%Y-%m-%d}" if hasattr(cell, "strftime") else str(cell).strip()
 
 
-def looks_partly(keys) -> bool:
-    return False
-
-
 # --------------------------------------------------------------------------- reading
 
 
-def cells(sheets, reader, *, week_start=None, **_) -> pd.DataFrame:
-    grids = []
+def read(sheets, opts: ReadOptions) -> Entries:
+    """The raw entries of weekly grids: one entry per non-empty cell of a day column.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+    opts : ReadOptions
+        ``file``, ``dayfirst`` and ``week_start`` (the first sheet's week, when the
+        grid names only weekdays) are used.
+
+    Returns
+    -------
+    Entries
+        Each cell's date, hour, activity and M/P as written; a title's scale and
+        client, and day/month order when the dates settled it, in its context.
+
+    Raises
+    ------
+    LogError
+        With no grid, dates that cannot be read, or a week that is not said.
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> sheets = [sh.grid() for sh in read_sheets("data/sample/formats/weekly-schedule.xlsx")]
+    >>> entries = read(sheets, ReadOptions(file="weekly-schedule.xlsx"))
+    >>> len(entries.cells), entries.context.hints["mastery"], entries.context.client
+    (78, (0.0, 10.0), 'Robin')
+    """
+    grids, ctx = [], Context()
     for sh in sheets:  # a loop over sheets
         g = find(sh.cells)
         if g is None:
             if sh.name is not None:
-                reader.notes.append(f"skipped sheet {sh.name!r}: it holds no weekly grid (no row of days "
-                                    "over a column of hours)")
+                ctx.notes.append(f"skipped sheet {sh.name!r}: it holds no weekly grid (no row of days "
+                                 "over a column of hours)")
             continue
         grids.append((sh, g))
     if not grids:
-        raise LogError(f"{reader.file}: no weekly grid found: a weekly activity schedule has a row of days "
+        raise LogError(f"{opts.file}: no weekly grid found: a weekly activity schedule has a row of days "
                        "(Monday ... Sunday, or dates) over a column of hours (7am, 8-9, 13:00 ...)")
-    dates = _dates(grids, reader, week_start)
+    dates = _dates(grids, opts, ctx)
     parts = []
     for (sh, g), days in zip(grids, dates, strict=True):
         title = _title(sh.cells, g)
-        m = TITLE_CLIENT.search(title)
-        if m and reader.title_client is None:  # "Client: Sam - Week starting ...": the name only
-            reader.title_client = re.split(r"\s+[-–—]\s+|\s+week\b", m.group(1), flags=re.IGNORECASE)[0].strip(
-                " -–—:")
-        parts.append(_melt(sh, g, days, title, reader))
+        if ctx.client is None:  # "Client: Sam - Week starting ...": the name only
+            ctx.client = client_in_title(title, cut_week=True)
+        parts.append(_melt(sh, g, days, title, ctx))
     out = pd.concat(parts, ignore_index=True, sort=False)
     if out.empty:
-        raise LogError(f"{reader.file}: the weekly grid is empty: write each activity in its hour and day")
-    reader.header_text.update({"time": "hour", "date": "day", "activity": "cell", "mastery": "M",
-                               "pleasure": "P"})
-    reader.notes.append(f"weekly grid: read {plural(len(out), 'non-empty cell')} of "
-                        f"{plural(len(grids), 'sheet')}, one entry per cell (rows read are cells)")
-    return out
+        raise LogError(f"{opts.file}: the weekly grid is empty: write each activity in its hour and day")
+    ctx.headers.update({"time": "hour", "date": "day", "activity": "cell", "mastery": "M", "pleasure": "P"})
+    ctx.notes.append(f"weekly grid: read {plural(len(out), 'non-empty cell')} of "
+                     f"{plural(len(grids), 'sheet')}, one entry per cell (rows read are cells)")
+    return Entries(out, ctx, NAME)
 
 
 def _title(raw: pd.DataFrame, g: Grid) -> str:
@@ -189,122 +213,142 @@ def _week_start_in(raw: pd.DataFrame, g: Grid):
             d = _A_DATE.search(m.group(1))
             if d:
                 return d.group(0)
-            right = [c for c in grid[i, j + 1:] if not (c is None or (isinstance(c, float) and np.isnan(c))
-                                                         or (isinstance(c, str) and not c.strip()))]
+            right = [c for c in grid[i, j + 1:] if not cells.blank_cell(c)]
             if right:
                 return right[0]
     return None
 
 
-def _dates(grids, reader, week_start) -> list[list]:
-    """The date of each day column of each sheet."""
+def _date_texts(grids) -> tuple[list, list, list]:
+    """The dates written in each sheet: the day headers' kinds, the date texts, each 'week starting'."""
     texts, kinds, starts = [], [], []
     for sh, g in grids:
         ks = [_day_cell(c) for c in g.heads]
         kinds.append(ks)
         texts.extend(k[1] for k in ks if k[0] == "date")
         starts.append(None if all(k[0] == "date" for k in ks) else _week_start_in(sh.cells, g))
-    pool = pd.Series([*texts, *[s for s in starts if s is not None]], dtype=object)
+    return texts, kinds, starts
+
+
+def _parse_dates(pool: pd.Series, opts: ReadOptions, ctx: Context) -> pd.Series:
+    """The dates of *pool*, read together; day/month order, when they settle it, into *ctx*."""
     try:
-        parsed, reasons, info = values.parse_date(pool, reader.dayfirst)
+        parsed, reasons, info = cells.parse_date(pool, opts.dayfirst)
     except ValueError as exc:
-        raise LogError(f"{reader.file}: the weekly grid's dates: {exc}") from None
+        raise LogError(f"{opts.file}: the weekly grid's dates: {exc}") from None
     if info.get("dayfirst") is not None:
-        reader._note_dayfirst(info)
+        ctx.dayfirst = info
+        ctx.notes.append(dayfirst_note(info))
     if reasons.notna().any():
-        raise LogError(f"{reader.file}: the weekly grid's dates: {reasons.dropna().iloc[0]}")
+        raise LogError(f"{opts.file}: the weekly grid's dates: {reasons.dropna().iloc[0]}")
+    return parsed
+
+
+def _week_of(sh, g: Grid, explicit: list, start, given, order: int, n_grids: int, file: str):
+    """``(start, how)``: the first day of a sheet's week and how it is known (else a LogError)."""
+    if all(e is not None for e in explicit):
+        return start, "the dates in the header"
+    if start is not None:
+        return start, "'week starting' above the grid"
+    if given is not None:
+        n = _WEEK_N.search(str(sh.name or ""))
+        offset = int(n.group(1)) - 1 if n else order
+        how = "week_start=" + (f" and the sheet name {sh.name!r}" if n else
+                               (f" (sheet {order + 1} of the grids)" if n_grids > 1 else ""))
+        return given + pd.Timedelta(days=7 * offset), how
+    where = f"sheet {sh.name!r}" if sh.name is not None else file
+    raise LogError(
+        f"{file}: the weekly grid in {where} names its days ({_show(g.heads[0])} ...) but "
+        "not the week: write 'Week starting 2 March 2026' above the grid, put the dates in the "
+        "header, or pass read_log(..., week_start='2026-03-02')")
+
+
+def _column_days(ks: list, explicit: list, start) -> list:
+    """The date of each day column: its own date, else its weekday (or day number, or place) in the week."""
+    start = pd.Timestamp(start) if start is not None else None
+    days = []
+    for pos, (k, e) in enumerate(zip(ks, explicit, strict=True)):
+        if e is not None:
+            days.append(pd.Timestamp(e).normalize())
+        elif k[0] == "weekday":
+            days.append(start.normalize() + pd.Timedelta(days=(k[1] - start.weekday()) % 7))
+        elif k[0] == "dayn":
+            days.append(start.normalize() + pd.Timedelta(days=k[1] - 1))
+        else:
+            days.append(start.normalize() + pd.Timedelta(days=pos))
+    return days
+
+
+def _dates(grids, opts: ReadOptions, ctx: Context) -> list[list]:
+    """The date of each day column of each sheet; the notes say how they are known."""
+    texts, kinds, starts = _date_texts(grids)
+    pool = pd.Series([*texts, *[s for s in starts if s is not None]], dtype=object)
+    parsed = _parse_dates(pool, opts, ctx)
     header_dates = iter(parsed.iloc[: len(texts)].tolist())
     title_dates = iter(parsed.iloc[len(texts):].tolist())
-    given = None
-    if week_start is not None:
-        given = pd.Timestamp(week_start).normalize()
+    given = pd.Timestamp(opts.week_start).normalize() if opts.week_start is not None else None
     out, hows = [], []
-    order = 0
-    for (sh, g), ks, st in zip(grids, kinds, starts, strict=True):
+    for order, ((sh, g), ks, st) in enumerate(zip(grids, kinds, starts, strict=True)):
         explicit = [next(header_dates) if k[0] == "date" else None for k in ks]
         start = next(title_dates) if st is not None else None
-        how = "the dates in the header" if all(e is not None for e in explicit) else None
-        if how is None and start is not None:
-            how = "'week starting' above the grid"
-        if how is None and given is not None:
-            n = _WEEK_N.search(str(sh.name or ""))
-            offset = int(n.group(1)) - 1 if n else order
-            start = given + pd.Timedelta(days=7 * offset)
-            how = "week_start=" + (f" and the sheet name {sh.name!r}" if n else
-                                   (f" (sheet {order + 1} of the grids)" if len(grids) > 1 else ""))
-        if how is None:
-            where = f"sheet {sh.name!r}" if sh.name is not None else reader.file
-            raise LogError(
-                f"{reader.file}: the weekly grid in {where} names its days ({_show(g.heads[0])} ...) but "
-                "not the week: write 'Week starting 2 March 2026' above the grid, put the dates in the "
-                "header, or pass read_log(..., week_start='2026-03-02')")
-        order += 1
-        start = pd.Timestamp(start) if start is not None else None
-        days = []
-        for pos, (k, e) in enumerate(zip(ks, explicit, strict=True)):
-            if e is not None:
-                days.append(pd.Timestamp(e).normalize())
-            elif k[0] == "weekday":
-                days.append(start.normalize() + pd.Timedelta(days=(k[1] - start.weekday()) % 7))
-            elif k[0] == "dayn":
-                days.append(start.normalize() + pd.Timedelta(days=k[1] - 1))
-            else:
-                days.append(start.normalize() + pd.Timedelta(days=pos))
-        out.append(days)
+        start, how = _week_of(sh, g, explicit, start, given, order, len(grids), opts.file)
+        out.append(_column_days(ks, explicit, start))
         hows.append(how)
     counts = pd.Series(hows).value_counts()
-    reader.notes.append("weekly grid: the days' dates from " + "; ".join(
+    ctx.notes.append("weekly grid: the days' dates from " + "; ".join(
         f"{how}" + (f" ({plural(int(n), 'sheet')})" if len(grids) > 1 else "") for how, n in counts.items()))
     return out
 
 
-def _hours(labels: pd.Series, reader, sheet) -> pd.Series:
-    """The hour labels as unambiguous ``HH:MM`` / ``HH:MM-HH:MM`` text.
+def _hours(labels: pd.Series, sheet) -> tuple[pd.Series, str | None]:
+    """The hour labels as unambiguous ``HH:MM`` / ``HH:MM-HH:MM`` text, and the note on afternoon hours.
 
     Hours written without am/pm that come after a later hour in the column
     (``11-12``, ``12-1``, ``1-2``) are afternoon hours; other labels stay as
     written, so that the reader reports them.
     """
-    t, e, reasons = values.parse_time(labels)
+    t, e, reasons = cells.parse_time(labels)
     ok = t.notna() & reasons.isna()
-    hours = t.dt.total_seconds() / 3600
-    marked = labels.astype("str").str.contains(r"[ap]\.?m\b|noon|midnight", case=False, regex=True)
-    twenty_four = (hours.ge(13) & ~marked.fillna(False).astype(bool)).any()
-    bare = values.bare_hours(labels) & ~twenty_four
-    above = hours.cummax().shift()
-    pm = bare & ok & above.notna() & (hours < above) & (hours + 12 >= above)
-    half = pd.Timedelta(hours=12)
-    t = t.where(~pm, t + half)
-    e = e.where(~pm, e + half)
+    t, e, pm = cells.afternoon(t, e, labels, ok=ok)
+    note = None
     if pm.any():
-        reader.notes.append(f"weekly grid{'' if sheet is None else f' {sheet!r}'}: read "
-                            f"{plural(int(pm.sum()), 'hour')} written without am/pm as afternoon "
-                            f"(e.g. {labels[pm].astype('str').iloc[0]!r}): they come after a later hour")
-    return (_hhmm(t) + ("-" + _hhmm(e)).where(e.notna(), "")).where(ok, labels.where(~values.blank(labels)))
+        note = (f"weekly grid{'' if sheet is None else f' {sheet!r}'}: read "
+                f"{plural(int(pm.sum()), 'hour')} written without am/pm as afternoon "
+                f"(e.g. {labels[pm].astype('str').iloc[0]!r}): they come after a later hour")
+    text = (cells.hhmm(t) + ("-" + cells.hhmm(e)).where(e.notna(), "")).where(ok, labels.where(~cells.blank(labels)))
+    return text, note
 
 
-def _hhmm(t: pd.Series) -> pd.Series:
-    secs = t.dt.total_seconds()
-    hh = (secs // 3600).astype("Int64").astype("str").str.zfill(2)
-    mm = ((secs % 3600) // 60).astype("Int64").astype("str").str.zfill(2)
-    return hh + ":" + mm
+def _skips(labels: pd.Series, row, text: pd.Series, index) -> pd.Series:
+    """Cells that are not entries: in a row that is not an hour (Mood, Notes, Total), or only a dash."""
+    row_label = labels.reindex(row).astype("str").str.strip()
+    not_hour = row_label.str.match(_NOT_HOURS).fillna(False).to_numpy(bool)
+    skip = pd.Series(pd.NA, index=index, dtype="str")
+    skip[not_hour] = ("a '" + row_label[not_hour].to_numpy()
+                      + "' row, not an hour of the day: bactivate reads the hour rows")
+    dashes = text.str.match(_DASH).fillna(False).to_numpy(bool)
+    skip[dashes] = "a dash, nothing logged in this cell"
+    return skip
 
 
-def _melt(sh, g: Grid, days: list, title: str, reader) -> pd.DataFrame:
+def _melt(sh, g: Grid, days: list, title: str, ctx: Context) -> pd.DataFrame:
+    """One row per non-empty cell of a sheet's day columns; the title's scale and notes into *ctx*."""
     raw = sh.cells
     body = raw.iloc[g.header + 1:]
     labels = body.iloc[:, g.label]
-    hour = _hours(labels, reader, sh.name)
+    hour, note = _hours(labels, sh.name)
+    if note:
+        ctx.notes.append(note)
     grid = body.iloc[:, g.days]
     grid.columns = range(len(g.days))
     long = grid.stack(future_stack=True)  # row by row, as the sheet is read; index: (row, day position)
-    long = long[~values.blank(long)]
+    long = long[~cells.blank(long)]
     row = long.index.get_level_values(0).to_numpy()
     pos = long.index.get_level_values(1).to_numpy()
     letters = np.array([column_letter(g.days[p]) for p in range(len(g.days))])[pos]
     text = long.astype("str").str.strip()
     order = _order(title)
-    parsed = values.distinct(text.reset_index(drop=True), lambda u: _parse(u, order))
+    parsed = cells.distinct(text.reset_index(drop=True), lambda u: _parse(u, order))
     frame = pd.DataFrame({
         "date": np.array(days, dtype="datetime64[ns]")[pos] if len(pos) else pd.Series(dtype="datetime64[ns]"),
         "time": hour.reindex(row).to_numpy(),
@@ -320,25 +364,18 @@ def _melt(sh, g: Grid, days: list, title: str, reader) -> pd.DataFrame:
     frame["_value"] = text.to_numpy()
     frame["_problem"] = parsed["problem"].to_numpy()
     # rows that are not hours (a Mood, Notes or Total row under the grid) and dash-only cells
-    row_label = labels.reindex(row).astype("str").str.strip()
-    not_hour = row_label.str.match(_NOT_HOURS).fillna(False).to_numpy(bool)
-    skip = pd.Series(pd.NA, index=frame.index, dtype="str")
-    skip[not_hour] = ("a '" + row_label[not_hour].to_numpy()
-                      + "' row, not an hour of the day: bactivate reads the hour rows")
-    dashes = text.str.match(_DASH).fillna(False).to_numpy(bool)
-    skip[dashes] = "a dash, nothing logged in this cell"
-    frame["_skip"] = skip
+    frame["_skip"] = _skips(labels, row, text, frame.index)
     scale = _SCALE.search(title)
     if scale:
         lo, hi = float(scale.group(1)), float(scale.group(2))
         if hi > lo:
             for f in ("mastery", "pleasure"):
-                reader.hints.setdefault(f, (lo, hi))
-                reader.scale_how.setdefault(f, f"the grid's title says {scale.group(0).strip()!r}")
+                ctx.hints.setdefault(f, (lo, hi))
+                ctx.scale_how.setdefault(f, f"the grid's title says {scale.group(0).strip()!r}")
     if order:
-        reader.notes.append(f"weekly grid{'' if sh.name is None else f' {sh.name!r}'}: two bare numbers in "
-                            f"a cell read as {order[0][0].upper()} then {order[1][0].upper()}, as the "
-                            "title says")
+        ctx.notes.append(f"weekly grid{'' if sh.name is None else f' {sh.name!r}'}: two bare numbers in "
+                         f"a cell read as {order[0][0].upper()} then {order[1][0].upper()}, as the "
+                         "title says")
     return frame
 
 

@@ -1,0 +1,485 @@
+"""A long sheet (one row per entry) to raw entries: the header found, each column named.
+
+:func:`sheet_entries` reads one sheet: it finds the header row (also one over
+two rows), the client a title names, names every column with its tidy field or
+keeps it as an extra column, and keeps the rows that are not blank.
+:func:`read_long` does that for every sheet of a file and joins the results
+into :class:`~bactivate.io.context.Entries`, with one
+:class:`~bactivate.io.context.Context` for the file; :func:`finish` is its last
+step, which :mod:`bactivate.io.many` shares.
+
+>>> from bactivate.io.files import read_sheets
+>>> from bactivate.io.context import ReadOptions
+>>> entries = read_long(read_sheets("data/sample/client-alex.xlsx"), ReadOptions(file="client-alex.xlsx"))
+>>> entries.cells.shape, entries.context.headers["mastery"]
+((233, 14), 'Mastery (0-10)')
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from bactivate._util import plural_word
+from bactivate.errors import LogError
+from bactivate.io import cells
+from bactivate.io import headers as hdr
+from bactivate.io.context import Context, Entries, ReadOptions
+from bactivate.io.files import Sheet, column_letter
+from bactivate.schema import RATINGS, TIDY_COLUMNS
+
+_TIME_FIELDS = ("date", "time", "start", "end", "duration")
+
+
+def extra_name(text: str, taken) -> str:
+    """*text* as the name of an extra column: ``"text (2)"`` ... when it is taken or a tidy name.
+
+    Parameters
+    ----------
+    text : str
+        The header as written.
+    taken : container of str
+        Names already used.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> extra_name("Weather", {"Weather"}), extra_name("client", ()), extra_name("_x", ())
+    ('Weather (2)', 'client (2)', '_x (2)')
+    """
+    # move to io/headers.py extra_name (WP5)
+    name = text
+    k = 2
+    while name in taken or name in TIDY_COLUMNS or name in _TIME_FIELDS or name.startswith("_"):
+        name = f"{text} ({k})"
+        k += 1
+    return name
+
+
+# --------------------------------------------------------------------------- cells at once
+# move to io/cells.py at_once / blank_frame (WP5)
+
+#: A sheet this wide (and no bigger than _WIDE_CELLS cells) has its cells tested all at once.
+_WIDE, _WIDE_CELLS = 20, 2_000_000
+
+
+def _all_objects(frame: pd.DataFrame) -> bool:
+    """Every column holds object cells (a worksheet's)."""
+    return bool(frame.shape[1]) and all(dt == np.dtype(object) for dt in frame.dtypes)
+
+
+def cells_at_once(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """*frame* as object cells when its cells are best tested all at once, else None.
+
+    A worksheet's cells, or a wide sheet of few rows, are tested all at once; other
+    frames column by column, each on its own distinct cells.
+
+    Parameters
+    ----------
+    frame : DataFrame
+
+    Returns
+    -------
+    DataFrame or None
+
+    Examples
+    --------
+    >>> cells_at_once(pd.DataFrame({"a": [1.0]})) is None
+    True
+    """
+    # speed: benchmark row W1, docs/performance.md (and the 1,000-column bound of test_limits)
+    if _all_objects(frame):
+        return frame
+    if frame.shape[1] >= _WIDE and frame.size <= _WIDE_CELLS:
+        return frame.astype(object)
+    return None
+
+
+def per_cell(frame: pd.DataFrame, func, missing) -> np.ndarray:
+    """*func* on the distinct cells of a whole frame of object cells, as a 2-D array of its shape.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Object cells.
+    func : callable
+        Distinct cells (a Series) to a Series of results.
+    missing : object
+        The result for a missing cell.
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> per_cell(pd.DataFrame({"a": ["x", None]}, dtype=object), lambda u: u.str.upper(), "").tolist()
+    [['X'], ['']]
+    """
+    flat = pd.Series(frame.to_numpy(dtype=object).ravel(), dtype=object)
+    return cells.distinct(flat, func, missing=missing).to_numpy().reshape(frame.shape)
+
+
+def blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell of *frame* is blank (:func:`bactivate.io.cells.blank`), all cells at once.
+
+    Parameters
+    ----------
+    frame : DataFrame
+
+    Returns
+    -------
+    DataFrame of bool
+
+    Examples
+    --------
+    >>> blank_frame(pd.DataFrame({"a": ["x", " "], "b": [None, 1]})).to_numpy().tolist()
+    [[False, True], [True, False]]
+    """
+    # speed: benchmark row W1, docs/performance.md
+    at_once = cells_at_once(frame) if len(frame) else None
+    if at_once is not None:
+        got = per_cell(at_once, cells.blank, missing=True)
+        return pd.DataFrame(got.astype(bool), index=frame.index, columns=frame.columns)
+    return pd.DataFrame({c: cells.blank(frame[c]) for c in frame.columns}, index=frame.index)
+
+
+# --------------------------------------------------------------------------- the header
+# move to io/headers.py second_header_row / repeats_header / locate (WP5)
+
+
+def _second_header_row(head: list, below: list, columns) -> list | None:
+    """The header of a sheet whose header spans two rows, or None.
+
+    A group label merged over several columns ("Ratings" over D1:E1) with the fields
+    named in the row below ("Mastery", "Pleasure"): the row below counts when every cell
+    in it is blank or names a field, and at least one of those stands under a blank cell
+    or a cell that names no field. Each column then takes the name below it, if any.
+    """
+    names = {}
+    for j, c in enumerate(below):  # a loop over the header's cells
+        if cells.blank_cell(c):
+            continue
+        field = hdr.field_for(c, columns) if isinstance(c, str) else None
+        if field is None:
+            return None
+        names[j] = c
+    under_label = [j for j in names if j >= len(head) or not isinstance(head[j], str) or not head[j].strip()
+                   or hdr.field_for(head[j], columns) is None]
+    if not names or not under_label:
+        return None
+    return [names.get(j, head[j] if j < len(head) else None) for j in range(max(len(head), len(below)))]
+
+
+def _cell_key(u: pd.Series) -> pd.Series:
+    """Distinct cells as header keys: lower case, letters and digits only ("Mood (0-10)" -> "mood010")."""
+    return u.astype("str").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+
+
+def _same_key(col: pd.Series, key: str) -> np.ndarray:
+    """1 where a cell of *col* has the header key *key*."""
+    hit = cells.distinct(col, lambda u: (_cell_key(u) == key).fillna(False).astype(bool), missing=False)
+    return hit.to_numpy(dtype=int)
+
+
+def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
+    """Rows that repeat the header (copied with each week's block, say)."""
+    keys = np.array([hdr.header_key(h) for h in head], dtype=object)
+    named = keys != ""
+    if not named.any() or body.empty:
+        return np.zeros(len(body), dtype=bool)
+    at_once = cells_at_once(body)
+    if at_once is not None:  # a worksheet's cells, or a wide sheet's: all of them at once
+        norm = per_cell(at_once, lambda u: _cell_key(u).where(u.notna(), ""), missing="")
+        hits = ((norm == keys[None, :]) & named[None, :]).sum(axis=1)
+        return hits >= 2
+    hits = np.zeros(len(body), dtype=int)
+    for j, key in enumerate(keys):
+        if key:
+            hits += _same_key(body.iloc[:, j], key)
+    return hits >= 2
+
+
+class HeaderRow(NamedTuple):
+    """Where a sheet's header is (``pos``), its cells, whether it spans two rows, and the note saying so."""
+
+    pos: int
+    head: list
+    two_rows: bool
+    note: str | None
+
+
+def _locate(sh: Sheet, opts: ReadOptions, label: str) -> HeaderRow | None:
+    """S2: the header row of a sheet (a typed header, a found one, or one over two rows), or None."""
+    raw = sh.cells
+    h = 0 if sh.typed_header else hdr.find_header(raw, opts.columns)
+    if h is None:
+        return None
+    head = raw.iloc[h].tolist() if sh.head is None else list(sh.head)
+    two_rows = sh.head is None and h + 1 < len(raw) and (
+        merged := _second_header_row(head, raw.iloc[h + 1].tolist(), opts.columns)) is not None
+    note = None
+    if two_rows:
+        note = (f"{label}: read rows {h + 1} and {h + 2} as one header (a header over two rows, such as "
+                + ", ".join(f"{head[j]!r} above {merged[j]!r}" for j in range(len(head))
+                            if merged[j] is not head[j] and isinstance(head[j], str) and head[j].strip())[:200]
+                + ")")
+        head = merged
+    return HeaderRow(h, head, bool(two_rows), note)
+
+
+def _body(sh: Sheet, at: HeaderRow) -> pd.DataFrame:
+    """S4: the rows below the header; coded columns without the header's codes; a wide sheet as objects."""
+    # speed: benchmark rows W2-csv and W1, docs/performance.md
+    raw = sh.cells
+    body = raw.iloc[at.pos + 1 + at.two_rows:] if sh.head is None else raw
+    coded = [j for j in range(body.shape[1]) if cells.coded(body.iloc[:, j])]
+    if body.shape[1] >= _WIDE and body.size <= _WIDE_CELLS:
+        body = body.astype(object)  # a wide sheet of few rows: its cells are tested all at once
+    elif coded:  # the distinct cells of the rows below the header (not the header's, say)
+        body = body.copy()
+        for j in coded:
+            body.isetitem(j, cells.drop_unused(body.iloc[:, j]))
+    return body
+
+
+class Naming(NamedTuple):
+    """S6: the sheet's columns by name, every header naming each field, and what the headers told."""
+
+    cols: dict
+    claims: dict
+    ctx: Context
+
+
+def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: ReadOptions,
+                  sheet_key: str) -> Naming:
+    """S6: name every column: a tidy field (a better match demotes a worse one), else an extra column."""
+    out: dict[str, pd.Series] = {}
+    taken: dict[str, int] = {}  # field -> rank of the column read as it
+    claims: dict[str, list[str]] = {}  # field -> every header in this sheet that names it
+    ctx = Context()
+    for j, name in enumerate(head):
+        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name).strip()
+        if not text:
+            if blank.iloc[:, j].all():
+                continue
+            text = f"column {column_letter(j)}"
+        field = hdr.field_for(text, opts.columns) if not text.startswith("column ") else None
+        if field is not None:
+            claims.setdefault(field, []).append(text)
+            rank = 0 if hdr.header_key(text) == field else 1
+            if field not in taken or rank < taken[field]:
+                if field in taken:  # a better match for this field: demote the earlier one
+                    out[extra_name(ctx.sheet_headers[field][sheet_key], out)] = out.pop(field)
+                taken[field] = rank
+                out[field] = body.iloc[:, j]
+                _told(ctx, field, text, sheet_key, opts.file)
+                continue
+        name_out = extra_name(text, out)
+        out[name_out] = body.iloc[:, j]
+        if field is None and name_out not in ctx.extras:
+            ctx.extras.append(name_out)
+    return Naming(out, claims, ctx)
+
+
+def _told(ctx: Context, field: str, text: str, sheet_key: str, file: str) -> None:
+    """What the header *text*, read as *field*, tells: its name, a scale, a duration unit."""
+    ctx.sheet_headers.setdefault(field, {})[sheet_key] = text
+    ctx.headers[field] = text
+    hint = hdr.scale_hint(text)
+    if hint and field in RATINGS:
+        prev = ctx.hints.get(field)
+        if prev and prev != hint:
+            raise LogError(f"{file}: the sheets declare different scales for "
+                           f"{field}: {prev} and {hint}; use one scale throughout")
+        ctx.hints[field] = hint
+    if field == "duration":
+        ctx.duration_unit = hdr.duration_unit(text) or ctx.duration_unit
+
+
+def _claims_note(claims: dict[str, list[str]], chosen: dict[str, dict[str, str]], sheet_key: str,
+                 label: str) -> list[str]:
+    """S7: notes on the fields that more than one column of a sheet names, and which one was read."""
+    notes = []
+    for field, names in claims.items():
+        if len(names) < 2:
+            continue
+        winner = chosen[field][sheet_key]
+        others = list(names)
+        others.remove(winner)
+        how = (f"to choose another, pass e.g. columns={{{others[0]!r}: '{field}', {winner!r}: None}}"
+               if others[0] != winner else "the headers are the same: rename one in the file to choose")
+        notes.append(
+            f"{label}: {', '.join(repr(n) for n in names)} all name {field}; {winner!r} was "
+            f"read as {field}, the other{'s' if len(others) > 1 else ''} kept as extra columns "
+            f"({how})")
+    return notes
+
+
+def _rows(cols: dict, body: pd.DataFrame, blank: pd.DataFrame, head: list, sheet_name) -> pd.DataFrame:
+    """S8: the rows that are not blank, with ``_row``, ``_sheet`` and ``_repeat``."""
+    frame = pd.DataFrame(cols, index=body.index)
+    keep = ~blank.all(axis=1)
+    frame = frame[keep]
+    frame["_row"] = (frame.index + 1).astype("int64")
+    frame["_sheet"] = sheet_name
+    frame["_repeat"] = _repeats_header(body[keep], head)
+    frame.attrs = {}
+    return frame
+
+
+def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
+    """The raw entries of one long sheet, and what its header told.
+
+    Parameters
+    ----------
+    sh : Sheet
+        One sheet of raw cells (:func:`bactivate.io.files.read_sheets`).
+    opts : ReadOptions
+        ``file`` (for messages) and ``columns`` are used.
+
+    Returns
+    -------
+    tuple
+        ``(cells, context)``. *cells* is None when the sheet is empty, holds no
+        header, or a header with no rows below it (the context's notes say
+        which); else the named columns and ``_row``, ``_sheet``, ``_repeat``.
+
+    Raises
+    ------
+    LogError
+        When two columns of the sheet name different scales for one rating.
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> sheets = read_sheets("data/sample/client-alex.xlsx")
+    >>> cells, ctx = sheet_entries(sheets[0], ReadOptions(file="client-alex.xlsx"))
+    >>> len(cells), ctx.headers["date"], ctx.tidy_header
+    (41, 'Date', False)
+    """
+    raw = sh.cells
+    label = f"sheet {sh.name!r}" if sh.name is not None else opts.file
+    if raw.empty or raw.shape[1] == 0:
+        return None, Context(notes=[f"skipped {label}: it is empty"])
+    at = _locate(sh, opts, label)
+    if at is None:
+        return None, Context(notes=[f"skipped {label}: it holds no log (no header row naming log columns)"])
+    notes = [at.note] if at.note else []
+    texts = [str(c).strip() if isinstance(c, str) else "" for c in at.head]
+    client = None
+    if at.pos:
+        client = hdr.client_in_title("\n".join(str(c) for c in raw.iloc[:at.pos].to_numpy().ravel()
+                                               if isinstance(c, str)))
+    body = _body(sh, at)
+    blank = blank_frame(body)
+    sheet_key = sh.name or ""
+    named = _name_columns(at.head, body, blank, opts, sheet_key)
+    ctx = named.ctx
+    ctx.notes = notes + _claims_note(named.claims, ctx.sheet_headers, sheet_key, label)
+    ctx.tidy_header = texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS)
+    ctx.client = client
+    frame = _rows(named.cols, body, blank, at.head, sh.name)
+    if frame.empty:
+        ctx.header_only.append(label)
+        ctx.notes.append(f"skipped {label}: a header but no entries")
+        return None, ctx
+    return frame, ctx
+
+
+def finish(parts: list[pd.DataFrame], contexts: list[Context], opts: ReadOptions, sheets=(), *,
+           typed: bool = False) -> Entries:
+    """The raw entries of every sheet read, as one: contexts merged, the extra columns noted.
+
+    Parameters
+    ----------
+    parts : list of DataFrame
+        The cells of each sheet that held entries (:func:`sheet_entries`).
+    contexts : list of Context
+        The context of every sheet looked at, in order.
+    opts : ReadOptions
+    sheets : sequence of Sheet
+        The sheets, named in the error when none holds a log.
+    typed : bool
+        The cells are typed (Parquet, a frame).
+
+    Returns
+    -------
+    Entries
+
+    Raises
+    ------
+    LogError
+        When no sheet holds a log, or the logs have a header and no entries.
+
+    Examples
+    --------
+    >>> finish([], [], ReadOptions(file="x.csv"))
+    Traceback (most recent call last):
+    ...
+    bactivate.errors.LogError: no log found in x.csv: no row names the columns of an activity log. Put a header row above the entries with names such as Date, Time, Activity, Mastery (or M), Pleasure (or P), Mood; or map your headers with columns={...}.
+    """
+    ctx = Context.merge(contexts, opts.file)
+    ctx.typed = typed
+    if not parts and ctx.header_only:
+        raise LogError(
+            f"{opts.file}: {', '.join(ctx.header_only)} "
+            f"{plural_word(len(ctx.header_only), 'has', 'have')} a header row but no entries "
+            "below it: fill in at least one row (date, activity, ratings) and read it again"
+        )
+    if not parts:
+        where = f"{opts.file}" + (f" (sheets {[s.name for s in sheets]})" if sheets and sheets[0].name else "")
+        raise LogError(
+            f"no log found in {where}: no row names the columns of an activity log. "
+            "Put a header row above the entries with names such as Date, Time, Activity, "
+            "Mastery (or M), Pleasure (or P), Mood; or map your headers with columns={...}."
+        )
+    entries = pd.concat(parts, ignore_index=True, sort=False)
+    if ctx.extras:
+        ctx.notes.append(
+            "kept columns bactivate does not know as extra columns: "
+            + ", ".join(repr(u) for u in ctx.extras)
+            + " (map one to a tidy field with columns={'header': 'field'} if it is one)"
+        )
+    return Entries(entries, ctx, "long")
+
+
+def read_long(sheets: list[Sheet], opts: ReadOptions) -> Entries:
+    """The raw entries of a long log: every sheet read with :func:`sheet_entries`, then :func:`finish`.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+    opts : ReadOptions
+
+    Returns
+    -------
+    Entries
+        ``layout`` "long"; ``context.typed`` when every sheet is typed (Parquet, a frame).
+
+    Raises
+    ------
+    LogError
+        As :func:`finish` and :func:`sheet_entries` raise.
+
+    Examples
+    --------
+    >>> from bactivate.io.files import read_sheets
+    >>> entries = read_long(read_sheets("data/sample/client-alex.xlsx"), ReadOptions(file="client-alex.xlsx"))
+    >>> sorted(entries.cells["_sheet"].unique())[:2]
+    ['Week 1', 'Week 2']
+    """
+    parts, contexts = [], []
+    for sh in sheets:  # a loop over sheets
+        part, ctx = sheet_entries(sh, opts)
+        contexts.append(ctx)
+        if part is not None:
+            parts.append(part)
+    # Parquet (and in-memory frames) are typed: write_log puts no apostrophes in them
+    typed = bool(sheets) and all(sh.typed_header for sh in sheets)
+    return finish(parts, contexts, opts, sheets, typed=typed)

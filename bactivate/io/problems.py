@@ -1,0 +1,278 @@
+"""Where each row came from and what is wrong with it: the rows set aside, and the one warning.
+
+Every data row of a log ends up either in the tidy log or in ``attrs["rejected"]``
+(one row per problem: source, file, sheet, row, column, value, reason, kind).
+``kind`` is :data:`PROBLEM` for a row that could not be read (the user can fix
+it) and :data:`NOT_A_LOG_ROW` for a row that is not an entry (a totals row, an
+empty slot, a repeated header). :func:`report_problems` turns them into at most
+one :class:`~bactivate.LogWarning`, or a :class:`~bactivate.LogError`.
+
+>>> import bactivate as ba
+>>> log = ba.read_log("data/sample/client-alex.xlsx", errors="ignore")
+>>> summarise_rejected(log.attrs["rejected"][log.attrs["rejected"]["kind"] == PROBLEM])
+'1 × Mood is outside this column\\'s 0-10 scale: write a rating from 0 to 10 (if the column uses another scale, pass scales={\\'mood\\': (low, high)})'
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from bactivate._util import plural
+from bactivate.errors import LogError, LogWarning
+from bactivate.schema import AttrsFrame
+
+NOT_A_LOG_ROW = "not a log row"
+PROBLEM = "problem"
+
+#: The columns of a frame of problems before it becomes ``attrs["rejected"]``.
+PROBLEM_COLUMNS = ["_i", "column", "value", "reason", "kind"]
+
+
+def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stacklevel: int = 3) -> None:
+    """Warn about, or raise for, the rows set aside in ``log.attrs["rejected"]``.
+
+    With ``errors="warn"`` exactly one :class:`~bactivate.LogWarning` is emitted,
+    summarising the rows set aside with problems and any *notices* about the file
+    (hidden sheets, unsaved formulas); none when there is neither.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A tidy log with ``attrs["rejected"]``.
+    file : str
+        The name in the message.
+    errors : {"warn", "raise", "ignore"}
+        As :func:`bactivate.read_log` takes it.
+    notices : sequence of str
+        What the file itself hides, said after the problems.
+    stacklevel : int
+        Passed to :func:`warnings.warn`.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    LogError
+        With ``errors="raise"`` when a row has a problem; it lists every problem.
+
+    Examples
+    --------
+    >>> import warnings, bactivate as ba
+    >>> log = ba.read_log("data/sample/client-alex.xlsx", errors="ignore")
+    >>> with warnings.catch_warnings(record=True) as got:
+    ...     warnings.simplefilter("always")
+    ...     report_problems(log, "client-alex.xlsx", "warn")
+    >>> str(got[0].message)[:60]
+    'client-alex.xlsx: kept 232 of 233 rows; set aside 1 with pro'
+    """
+    if errors == "ignore":
+        return
+    rej = log.attrs.get("rejected")
+    problems = rej[rej["kind"] == PROBLEM] if rej is not None and len(rej) else None
+    if problems is None or problems.empty:
+        # only rows that are not entries (totals, empty slots, repeated headers): nothing to fix,
+        # and attrs["notes"] says how many there were
+        if notices:
+            warnings.warn(" ".join(f"{n}." if not n.endswith(".") else n for n in notices),
+                          LogWarning, stacklevel=stacklevel)
+        return
+    n_bad = problems["source"].nunique()
+    if errors == "raise":
+        lines = ("  " + _where(problems) + ": " + problems["reason"].astype("str")).tolist()
+        raise LogError(
+            f"{file}: {plural(n_bad, 'row')} could not be read ({plural(len(problems), 'problem')}). "
+            "Fix these cells in the file, or read with errors='warn' to set them aside:\n"
+            + "\n".join(lines),
+            problems=problems,
+        )
+    n_rows = _rows_read(log)
+    summary = summarise_rejected(problems)
+    msg = (f"{file}: kept {log['source'].nunique()} of {plural(n_rows, 'row')}; set aside "
+           f"{n_bad} with problems: {summary}. See log.attrs['rejected'] for each cell, "
+           f"or run `bactivate validate {file}`.")
+    if notices:
+        msg += " Also: " + " ".join(f"{n}." if not n.endswith(".") else n for n in notices)
+    warnings.warn(msg, LogWarning, stacklevel=stacklevel)
+
+
+def _where(rej: pd.DataFrame) -> pd.Series:
+    """'file: sheet 'Week 2', row 14, column 'M'' for each rejected row (whole columns at once)."""
+    sheet = rej["sheet"].astype("str")
+    sheet = ("sheet '" + sheet + "', ").where(rej["sheet"].notna() & (sheet != ""), "")
+    col = rej["column"].astype("str")
+    col = (", column '" + col + "'").where(rej["column"].notna() & (col != ""), "")
+    return rej["file"].astype("str") + ": " + sheet + "row " + rej["row"].astype("str") + col
+
+
+def _rows_read(log: pd.DataFrame) -> int:
+    """How many rows the log was read from: kept and set aside."""
+    rej = log.attrs.get("rejected")
+    return log["source"].nunique() + (0 if rej is None else rej["source"].nunique())
+
+
+def summarise_rejected(rej: pd.DataFrame) -> str:
+    """One line: how many rows were set aside for each kind of reason (no cell values).
+
+    Parameters
+    ----------
+    rej : DataFrame
+        Rows of ``attrs["rejected"]``.
+
+    Returns
+    -------
+    str
+        ``"n × reason; ..."``, or ``"nothing"``.
+
+    Examples
+    --------
+    >>> summarise_rejected(pd.DataFrame(columns=["source", "column", "reason"]))
+    'nothing'
+    """
+    if rej.empty:
+        return "nothing"
+    what = rej["reason"].str.replace(r"^'.*?' ", "", regex=True)
+    what = (rej["column"].fillna("").astype(str) + " " + what).str.strip()
+    counts = what.groupby(rej["source"]).first().value_counts()
+    return "; ".join(f"{n} × {w}" for w, n in counts.items())
+
+
+def locations(file, sheet: pd.Series, place: pd.Series) -> pd.Series:
+    """``file:sheet:row`` (or ``file:row`` where there is no sheet) for every row, built in Arrow.
+
+    Parameters
+    ----------
+    file : str or Series
+        One name, or a (categorical) Series with each row's file.
+    sheet : Series
+        Each row's sheet (missing for a CSV).
+    place : Series
+        Each row's row number, or its cell ("C7").
+
+    Returns
+    -------
+    Series of str
+        On the index of *sheet*.
+
+    Examples
+    --------
+    >>> locations("log.xlsx", pd.Series(["Week 1", None]), pd.Series([5, 6])).tolist()
+    ['log.xlsx:Week 1:5', 'log.xlsx:6']
+    """
+    # speed: benchmark row W2-csv, docs/performance.md (a million sources joined in Arrow)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(file, pd.Series):
+        cat = pd.Categorical(file)
+        file = pc.cast(pa.DictionaryArray.from_arrays(pa.array(cat.codes.astype("int32")),
+                                                      pa.array(cat.categories.astype(str).tolist(),
+                                                               type=pa.string())), pa.string())
+    if pd.api.types.is_integer_dtype(place.dtype):
+        tail = pa.array(place.to_numpy()).cast(pa.string())
+    else:
+        tail = pa.array(place.astype("str").to_numpy(dtype=object), type=pa.string())
+    if sheet.isna().all():
+        joined = pc.binary_join_element_wise(file, tail, ":")
+    else:
+        sheets = pa.array(sheet.astype(object).where(sheet.notna(), None).to_numpy(dtype=object),
+                          type=pa.string())
+        with_sheet = pc.binary_join_element_wise(file, sheets, tail, ":")
+        joined = pc.if_else(pc.is_null(sheets), pc.binary_join_element_wise(file, tail, ":"), with_sheet)
+    return pd.Series(pd.array(joined, dtype="str"), index=sheet.index)
+
+
+def problem_rows(reasons: pd.Series, field: str, cells: pd.DataFrame, headers: dict,
+                 sheet_headers: dict) -> pd.DataFrame | None:
+    """The problems of one column as rows (``_i``, column, value, reason, kind), or None.
+
+    The column is named as written in each row's own sheet (*sheet_headers*), else
+    as in *headers*, else by the field; a layout's ``_column`` overrides it.
+
+    Parameters
+    ----------
+    reasons : Series of str
+        What is wrong with each cell (missing where nothing is).
+    field : str
+        The column of *cells* the reasons are about.
+    cells : DataFrame
+        The raw entries.
+    headers, sheet_headers : dict
+        :attr:`bactivate.io.context.Context.headers` and ``sheet_headers``.
+
+    Returns
+    -------
+    DataFrame or None
+        None when no cell has a problem.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"mood": ["x", "5"], "_sheet": [None, None]})
+    >>> problem_rows(pd.Series(["'x' is not a number", None]), "mood", cells, {"mood": "Mood"}, {})
+       _i column value               reason     kind
+    0   0   Mood     x  'x' is not a number  problem
+    """
+    bad = reasons.notna()
+    if not bad.any():
+        return None
+    names = cells.loc[bad, "_sheet"].fillna("").astype("str").map(
+        sheet_headers.get(field, {})).astype(object).fillna(headers.get(field, field))
+    if "_column" in cells.columns:
+        names = cells.loc[bad, "_column"].fillna(names)
+    return pd.DataFrame({
+        "_i": reasons.index[bad], "column": names.to_numpy(),
+        "value": cells.loc[bad, field].astype("str").str.strip() if field in cells else pd.NA,
+        "reason": reasons[bad].astype("str"), "kind": PROBLEM,
+    })
+
+
+def rejected_table(prob: pd.DataFrame, cells: pd.DataFrame, where: pd.Series, files) -> AttrsFrame:
+    """``attrs["rejected"]``: one row per problem, in file order, each problem of an entry once.
+
+    Parameters
+    ----------
+    prob : DataFrame
+        Problems as :func:`problem_rows` gives them (``_i`` the row of *cells*).
+    cells : DataFrame
+        The raw entries (``_sheet``, ``_row``).
+    where : Series
+        Each row's source (:func:`locations`).
+    files : str or Series
+        The file, or each row's file (:meth:`bactivate.io.context.Entries.row_files`).
+
+    Returns
+    -------
+    AttrsFrame
+        Columns source, file, sheet, row, column, value, reason, kind.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"_sheet": [None, None], "_row": [2, 3]})
+    >>> prob = pd.DataFrame({"_i": [1], "column": ["Mood"], "value": ["x"], "reason": ["bad"],
+    ...                      "kind": [PROBLEM]})
+    >>> rejected_table(prob, cells, pd.Series(["f:2", "f:3"]), "f")[["source", "row", "reason"]]
+      source  row reason
+    0    f:3    3    bad
+    """
+    i = prob["_i"].to_numpy()
+    rej = AttrsFrame({
+        "source": where.loc[i].to_numpy(),
+        "file": files.loc[i].to_numpy() if isinstance(files, pd.Series) else files,
+        "sheet": cells["_sheet"].loc[i].to_numpy(),
+        "row": cells["_row"].loc[i].to_numpy().astype("int64"),
+        "column": prob["column"].to_numpy(),
+        "value": prob["value"].to_numpy(),
+        "reason": prob["reason"].to_numpy(),
+        "kind": prob["kind"].to_numpy(),
+    })
+    for c in ("source", "file", "sheet", "column", "value", "reason", "kind"):
+        rej[c] = rej[c].astype("str")
+    rej["row"] = rej["row"].astype("int64")
+    # in file order: by sheet and row (cells are in that order already)
+    order = np.argsort(i, kind="stable")
+    # rows of one source entry (a Daylio entry's activities) share its problems: list them once
+    return rej.iloc[order].drop_duplicates(["source", "column", "value", "reason"]).reset_index(drop=True)

@@ -1,0 +1,620 @@
+"""Raw entries to the tidy log: rows that are not entries, when, ratings, flags, text, client, ids.
+
+:func:`tidy_log` takes the :class:`~bactivate.io.context.Entries` a long sheet
+or a layout reader produced and gives the tidy log of ``shared/DESIGN.md``, in
+named steps:
+
+* T1 tidy mode (a file written by :func:`~bactivate.write_log` keeps its ids and scales);
+* T2 a hand-made log's own Entry and Source columns become extra columns;
+* T3 rows that are not entries (empty slots, totals rows, repeated headers);
+* T4 start and end (:func:`bactivate.io.when.start_end`);
+* T5 ratings, each column's scale settled and mapped onto 0-10;
+* T6 yes/no and text columns;
+* T7 the client;
+* T8 the source of each row (file, sheet, row or cell);
+* T9 extra columns, typed as the source typed them;
+* T10 rows set aside (problems, and rows that are not entries);
+* T11 one name however it is written, and entry ids;
+* T12 ``attrs``: rejected, scales, notes, file, dayfirst.
+
+>>> from bactivate.io.files import read_sheets
+>>> from bactivate.io.context import ReadOptions
+>>> from bactivate.io.long import read_long
+>>> opts = ReadOptions(file="client-alex.xlsx", stem="client-alex")
+>>> tidied = tidy_log(read_long(read_sheets("data/sample/client-alex.xlsx"), opts), opts)
+>>> tidied.log.shape, list(tidied.log.attrs)
+((232, 15), ['rejected', 'scales', 'notes', 'file'])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from bactivate._names import merge_names, merge_notes
+from bactivate._util import number, plural, plural_word
+from bactivate.errors import LogError
+from bactivate.io import cells as cl
+from bactivate.io import headers as hdr
+from bactivate.io.context import Context, Entries, ReadOptions
+from bactivate.io.long import blank_frame, cells_at_once, extra_name
+from bactivate.io.problems import (
+    NOT_A_LOG_ROW,
+    PROBLEM,
+    PROBLEM_COLUMNS,
+    locations,
+    problem_rows,
+    rejected_table,
+)
+from bactivate.io.scales import DAYLIO_MOODS, scale_text, settle_scale, to_0_10
+from bactivate.io.when import When, start_end
+from bactivate.io.write import undefuse
+from bactivate.schema import FLAGS, RATINGS, conform
+
+_CONTENT = ("activity", "category", *RATINGS, *FLAGS, "note")
+_SUMMARY_WORD = r"(?:weekly\s+|daily\s+|week\s+|grand\s+)?(?:total|totals|sum|average|averages|mean|avg|overall)"
+# in a date or time cell, any text that starts with a summary word marks a totals row
+_TOTALS = re.compile(rf"^\s*{_SUMMARY_WORD}\b", re.IGNORECASE)
+# in a text cell (activity, category, note) the whole cell must be a summary label, so that an
+# activity such as "Total body workout" or "Sum up the week" stays an entry
+_TOTALS_LABEL = re.compile(
+    rf"^\s*{_SUMMARY_WORD}\b\s*(?:[:=(].*|\d[\d\s.,:/]*|(?:for|of|this|per|across)\b.*"
+    r"|(?:week|day|month|mood|moods|rating|ratings|score|scores|m|p|mastery|pleasure|m/p|hours?)\b\W*"
+    r"(?:\d.*|\(.*)?)?$",
+    re.IGNORECASE,
+)
+#: A sheet with this many extra columns has them typed all at once.
+_WIDE = 20
+
+
+@dataclass
+class Tidied:
+    """What :func:`tidy_log` gives: the tidy log, or why many files must be read one by one.
+
+    ``log`` is None only for many files read as one (``Entries.files``) whose
+    scales or day/month order differ, and ``one_by_one`` then says why.
+    ``tidy_mode``: the cells were a tidy file's (write_log's). ``file_notes``:
+    many files read as one, notes that concern one file (names written in more
+    than one way), by file name.
+    """
+
+    log: pd.DataFrame | None
+    one_by_one: str | None = None
+    tidy_mode: bool = False
+    file_notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- T1-T3
+
+
+def _tidy_mode(entries: Entries, opts: ReadOptions) -> bool:
+    """T1: a tidy file (written by write_log) starts with exactly the tidy columns, in order.
+
+    A hand-made log that happens to have Client, Entry and Source columns is still
+    read as a hand-made log, with its scales settled from the data.
+    """
+    if entries.layout != "long":
+        return False
+    return opts.format == "tidy" or (opts.format == "auto" and bool(entries.context.tidy_header))
+
+
+def _own_columns(cells: pd.DataFrame, ctx: Context, tidy_mode: bool) -> pd.DataFrame:
+    """T2: in a hand-made log, Entry and Source columns are the user's own: kept as extras.
+
+    (The tidy entry and source are bactivate's numbering and the row's location.)
+    """
+    if tidy_mode:
+        return cells
+    own = {f: extra_name(ctx.headers.get(f, f), cells.columns) for f in ("entry", "source") if f in cells.columns}
+    return cells.rename(columns=own) if own else cells
+
+
+def not_entries(cells: pd.DataFrame, tidy_mode: bool) -> pd.Series:
+    """T3: why each row is not an entry (an empty slot, a totals row, a repeated header), else missing.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Raw entries (:class:`~bactivate.io.context.Entries` ``cells``).
+    tidy_mode : bool
+        A tidy file: every row is an entry, even one with only its time.
+
+    Returns
+    -------
+    Series of str
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"date": ["2026-03-02", "Total", "2026-03-03"], "activity": ["Walk", None, None],
+    ...                       "_repeat": False})
+    >>> not_entries(cells, False).tolist()
+    [nan, 'a totals or summary row, not an entry', 'nothing logged in this row (a date or time slot left empty)']
+    """
+    idx = cells.index
+    told = [f for f in (*_CONTENT, *[c for c in cells.columns if c not in hdr.FIELDS
+                                     and not c.startswith("_")]) if f in cells.columns]
+    content = ~blank_frame(cells[told]).all(axis=1) if told else pd.Series(False, index=idx)
+    totals = pd.Series(False, index=idx)
+    for f, pattern in (("date", _TOTALS), ("start", _TOTALS), ("time", _TOTALS),
+                       ("activity", _TOTALS_LABEL), ("category", _TOTALS_LABEL),
+                       ("note", _TOTALS_LABEL)):
+        if f in cells.columns:
+            hit = cl.distinct(cells[f], lambda u, p=pattern: u.astype("str").str.match(p).fillna(
+                False).astype(bool) & u.notna(), missing=False)
+            totals |= hit
+    repeat = cells["_repeat"].astype(bool)
+    reason = pd.Series(pd.NA, index=idx, dtype="str")
+    if not tidy_mode:  # in a tidy file every row is an entry, even one with only its time
+        reason[~content] = "nothing logged in this row (a date or time slot left empty)"
+    reason[totals] = "a totals or summary row, not an entry"
+    reason[repeat] = "the header repeated, not an entry"
+    if "_skip" in cells.columns:
+        reason = cells["_skip"].astype("str").fillna(reason)
+    return reason
+
+
+# --------------------------------------------------------------------------- T5 ratings
+
+
+class ParsedRating(NamedTuple):
+    """A rating column's cells read: values, fraction denominators, label cells, problems, a note."""
+
+    vals: pd.Series
+    den: pd.Series
+    labelled: pd.Series
+    reasons: pd.Series
+    note: str | None
+
+
+def _rating_cells(col: pd.Series, fld: str, mood_map):
+    """(values, reasons, denominators, labelled) of the cells of a rating column."""
+    labelled = pd.Series(False, index=col.index)
+    label_vals = pd.Series(np.nan, index=col.index)
+    if fld == "mood":
+        known = {str(k).strip().lower(): float(v) for k, v in (mood_map or DAYLIO_MOODS).items()}
+        text = col.where(~cl.blank(col)).astype("str").str.strip().str.lower()
+        label_vals = text.map(known).astype("float64")
+        labelled = label_vals.notna()
+    vals, reasons, den = cl.parse_number(col.where(~labelled))
+    if labelled.any():
+        vals = vals.where(~labelled, label_vals)
+        reasons = reasons.where(~labelled)
+    if fld == "mood" and mood_map is None:
+        words = reasons.notna() & col.astype("str").str.contains(r"[^\W\d_]", regex=True).fillna(False)
+        if words.any():
+            reasons = reasons.where(~words, reasons + "; for mood words, give each word's value "
+                                    "with mood_map={'great': 9, 'ok': 5, 'low': 2}")
+    return vals, reasons, den, labelled
+
+
+def _parse_rating(col: pd.Series, fld: str, ctx: Context, mood_map) -> ParsedRating:
+    """Parse a rating column; mood labels (Daylio's or mood_map's) become 0-10 values."""
+    vals, reasons, den, labelled = cl.per_value(_rating_cells)(col, fld, mood_map)
+    said = cl.distinct(col, lambda u: u.astype("str").str.strip().str.lower().isin(cl.NOT_RATED)
+                       .fillna(False).astype(bool) & u.notna(), missing=False)
+    note = None
+    if said.any():
+        words = col[said].astype("str").str.strip().value_counts()
+        note = (f"{ctx.headers.get(fld, fld)}: read {plural(int(said.sum()), 'cell')} written as "
+                + ", ".join(repr(w) for w in words.index[:5])
+                + " as not rated (blank); the rows are kept")
+    return ParsedRating(vals, den, labelled, reasons, note)
+
+
+def _settle(column: str, vals: np.ndarray, entries: Entries, opts: ReadOptions, *, files=None,
+            fraction_files=None, **kw):
+    """``(scale, how)`` of a rating column, or ``(None, why)`` when many files must be read one by one."""
+    many = entries.files is not None
+    try:
+        if not many or kw.get("declared") is not None:
+            return settle_scale(column, vals, **kw), None
+        # many files read as one: each file's scale is settled from its own cells, as if
+        # it were read alone; they must agree (else the files are read one by one)
+        fractions = kw.pop("fractions")
+        got = set()
+        first = None
+        for k in range(len(entries.files)):  # a loop over files, each on its own cells
+            mine = fractions[fraction_files == k] if fractions is not None else None
+            one = settle_scale(column, vals[files == k], fractions=mine, **kw)
+            got.add(one[0])
+            first = first or one
+        if len(got) > 1:
+            return None, f"{column}: the files are on different scales"
+        return first, None
+    except LogError as exc:
+        if many:
+            return None, str(exc)
+        raise LogError(f"{opts.file}: {exc}") from None
+
+
+def _joint_scale(joint: list[str], parsed: dict, usable: dict, entries: Entries, opts: ReadOptions):
+    """The one scale of mastery and pleasure settled together (neither declared nor hinted)."""
+    many = entries.files is not None
+    codes = entries.file_codes()
+    masks = [usable[g].to_numpy() for g in joint]
+    pool = np.concatenate([parsed[g].vals.to_numpy()[m] for g, m in zip(joint, masks, strict=True)])
+    dens = np.concatenate([parsed[g].den.to_numpy() for g in joint])
+    return _settle(" and ".join(joint), pool, entries, opts, header=None, declared=None, fractions=dens,
+                   files=np.concatenate([codes[m] for m in masks]) if many else None,
+                   fraction_files=np.tile(codes, len(joint)) if many else None)
+
+
+def _group_scales(present: list[str], parsed: dict, not_entry: pd.Series, entries: Entries,
+                  opts: ReadOptions, tidy_mode: bool):
+    """Each field of a group with its ``(scale, how)``; ``(None, why)`` to read many files one by one."""
+    ctx = entries.context
+    many = entries.files is not None
+    joint = [f for f in present if f not in opts.scales and f not in ctx.hints]
+    usable = {f: ~not_entry & parsed[f].vals.notna() & ~parsed[f].labelled for f in present}
+    joint_scale = None
+    got = {}
+    for f in present:
+        if tidy_mode:
+            got[f] = ((0.0, 10.0), "a tidy bactivate log")
+            continue
+        if f in joint and len(joint) > 1:
+            if joint_scale is None:  # settled once for the group
+                joint_scale, why = _joint_scale(joint, parsed, usable, entries, opts)
+                if why:
+                    return None, why
+            scale, how = joint_scale
+            got[f] = (scale, "mastery and pleasure settled together, as one scale: " + how)
+            continue
+        codes = entries.file_codes()
+        one, why = _settle(f, parsed[f].vals[usable[f]].to_numpy(), entries, opts, header=ctx.hints.get(f),
+                           declared=opts.scales.get(f), fractions=parsed[f].den.to_numpy(),
+                           files=codes[usable[f].to_numpy()] if many else None,
+                           fraction_files=codes if many else None)
+        if why:
+            return None, why
+        scale, how = one
+        if f in ctx.scale_how and f not in opts.scales:
+            how = ctx.scale_how[f]
+        got[f] = (scale, how)
+    return got, None
+
+
+def _range_reasons(p: ParsedRating, scale, raw: pd.Series, fld: str) -> pd.Series:
+    """Cells off the column's scale: a fraction of another denominator, a number outside the scale."""
+    lo, hi = scale
+    vals, den, labelled = p.vals, p.den, p.labelled
+    reasons = pd.Series(pd.NA, index=raw.index, dtype="str")
+    wrong_den = den.notna() & (den != hi)
+    if wrong_den.any():
+        reasons[wrong_den] = ("'" + raw[wrong_den].astype("str").str.strip()
+                              + f"' is not on this column's {scale_text(scale)} scale: "
+                              + f"write the rating as a number from {number(lo)} to {number(hi)}")
+    out_of = ~labelled & vals.notna() & ((vals < lo) | (vals > hi)) & ~wrong_den
+    if out_of.any():
+        reasons[out_of] = (vals[out_of].map(number).astype("str")
+                           + f" is outside this column's {scale_text(scale)} scale: write a "
+                           + f"rating from {number(lo)} to {number(hi)} (if the column uses another "
+                           + f"scale, pass scales={{'{fld}': (low, high)}})")
+    return reasons
+
+
+class Ratings(NamedTuple):
+    """T5: the ratings on 0-10, the scale of each, notes, problems; or why to read one by one."""
+
+    columns: dict
+    scales: dict
+    notes: list
+    problems: list
+    one_by_one: str | None
+
+
+def _ratings(cells: pd.DataFrame, not_entry: pd.Series, entries: Entries, opts: ReadOptions,
+             tidy_mode: bool) -> Ratings:
+    """T5: every rating column parsed, its scale settled (per group), checked and mapped onto 0-10."""
+    ctx = entries.context
+    mood_map = ctx.mood_labels if ctx.mood_labels is not None else opts.mood_map
+    notes, problems, columns, scales = [], [], {}, {}
+
+    def report(reasons, fld):
+        got = problem_rows(reasons, fld, cells, ctx.headers, ctx.sheet_headers)
+        if got is not None:
+            problems.append(got)
+
+    parsed = {}
+    for f in (f for f in RATINGS if f in cells.columns):
+        parsed[f] = p = _parse_rating(cells[f], f, ctx, mood_map)
+        report(p.reasons, f)
+        if p.note:
+            notes.append(p.note)
+    for group in (("mastery", "pleasure"), ("mood",), ("effort",)):
+        present = [f for f in group if f in parsed]
+        if not present:
+            continue
+        got, why = _group_scales(present, parsed, not_entry, entries, opts, tidy_mode)
+        if why:
+            return Ratings({}, {}, [], [], why)
+        for f, (scale, how) in got.items():
+            scales[f] = scale
+            notes.append(f"{f}: read on a {scale_text(scale)} scale"
+                         + ("" if scale == (0.0, 10.0) else ", mapped onto 0-10") + f" ({how})")
+            p = parsed[f]
+            reasons = _range_reasons(p, scale, cells[f], f)
+            if reasons.notna().any():
+                report(reasons, f)
+            mapped = pd.Series(to_0_10(p.vals.to_numpy(), scale), index=cells.index)
+            columns[f] = mapped.where(~p.labelled, p.vals)
+    return Ratings(columns, scales, notes, problems, None)
+
+
+# --------------------------------------------------------------------------- T7, T9, T11
+
+
+def _one_name(s: pd.Series, what: str, rows: pd.DataFrame, entries: Entries, tidy_mode: bool,
+              fold_case: bool = True):
+    """*s* with names that differ only in case, spacing or Unicode form as one, within each file.
+
+    Returns ``(names, notes, file_notes)``: the merges in the notes, or by file when many
+    files are read as one (see :func:`bactivate._names.merge_names`). A tidy file
+    (write_log's) is read back as written, so that read_log(write_log(log)) == log.
+    """
+    if tidy_mode:
+        return s, [], {}
+    many = entries.files is not None
+    names, merged = merge_names(s, fold_case=fold_case, within=rows["_file"].to_numpy() if many else None)
+    notes = [f"{what}: {n}" for n in merge_notes(merged, what)] if merged and not many else []
+    by_file: dict[int, list[dict]] = {}
+    for m in merged if many else ():
+        by_file.setdefault(m["group"], []).append(m)
+    file_notes = {entries.files[g]: [f"{what}: {n}" for n in merge_notes(mine, what)]
+                  for g, mine in by_file.items()}
+    return names, notes, file_notes
+
+
+def _client(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries, opts: ReadOptions) -> pd.Series:
+    """T7: the client of each row: client=, a client column, a title, the file's stem (or each file's)."""
+    ctx = entries.context
+    if opts.client is not None:
+        out["client"] = str(opts.client)
+        return out["client"]
+    fallback = ctx.client or opts.stem
+    if entries.files is not None:
+        fallback = pd.Series(pd.Categorical.from_codes(cells["_file"].to_numpy(), entries.stems),
+                             index=cells.index).astype("str")
+        if "client" not in cells.columns:
+            out["client"] = fallback
+    if "client" in cells.columns:
+        out["client"] = cl.parse_text(cells["client"]).fillna(fallback)
+    else:
+        out["client"] = fallback
+    return out["client"]
+
+
+@cl.per_value
+def _extra(col: pd.Series) -> pd.Series:
+    """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
+    # move to io/cells.py type_extra (WP5)
+    blank = cl.blank(col)
+    for types, dtype in (((bool, np.bool_), "boolean"), ((dt.date, pd.Timestamp), "datetime64[ns]")):
+        is_type = cl.is_type(col, types) if col.dtype == object else pd.Series(
+            pd.api.types.is_bool_dtype(col.dtype) if dtype == "boolean"
+            else pd.api.types.is_datetime64_any_dtype(col.dtype), index=col.index)
+        if is_type.any() and (is_type | blank).all():
+            if dtype == "boolean":
+                return col.where(~blank).astype("boolean")
+            return cl.parse_date(col)[0]
+    nums = cl.numeric(col.where(~blank))
+    if (nums.notna() | blank).all() and nums.notna().any():
+        return nums.astype("float64")
+    return cl.parse_text(col)
+
+
+def _extras(frame: pd.DataFrame) -> pd.DataFrame:
+    """T9: the extra columns as :func:`_extra` types them; a wide sheet's cells parsed all at once."""
+    # move to io/cells.py type_extras (WP5); speed: the 1,000-column bound of test_limits
+    at_once = cells_at_once(frame) if frame.shape[1] >= _WIDE else None
+    if at_once is None:
+        return pd.DataFrame({c: _extra(frame[c]) for c in frame.columns}, index=frame.index)
+    flat = pd.Series(at_once.to_numpy(dtype=object).ravel(), dtype=object)
+    shape = at_once.shape
+    empty = cl.blank(flat)
+    blank = empty.to_numpy().reshape(shape)
+    special = cl.is_type(flat, (bool, np.bool_, dt.date, pd.Timestamp)).to_numpy().reshape(shape).any(axis=0)
+    nums = cl.numeric(flat.where(~empty)).to_numpy().reshape(shape)
+    numeric = ((~np.isnan(nums)) | blank).all(axis=0) & (~np.isnan(nums)).any(axis=0)
+    text = cl.parse_text(flat).to_numpy(dtype=object).reshape(shape)
+    out = {}
+    for j, c in enumerate(frame.columns):  # a loop over columns, each already parsed
+        if special[j]:
+            out[c] = _extra(frame[c])
+        elif numeric[j]:
+            out[c] = pd.Series(nums[:, j], index=frame.index, dtype="float64")
+        else:
+            out[c] = pd.Series(text[:, j], index=frame.index, dtype="str")
+    return pd.DataFrame(out, index=frame.index)
+
+
+# --------------------------------------------------------------------------- T10-T11
+
+
+def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: pd.Series,
+               cells: pd.DataFrame, ctx: Context):
+    """T10: ``(prob, bad_rows, note)``: every problem (a missing date too) and every row that is not an entry."""
+    idx = cells.index
+    prob = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    prob = prob[~prob["_i"].isin(idx[not_entry])]
+    missing_start = start.isna() & ~not_entry & ~idx.isin(prob["_i"])
+    if missing_start.any():
+        what = "date" if "date" in cells.columns or "start" in cells.columns else "date column"
+        col = ctx.headers.get("date", ctx.headers.get("start", "Date"))
+        prob = pd.concat([prob, pd.DataFrame({
+            "_i": idx[missing_start], "column": col, "value": pd.NA,
+            "reason": f"no {what}: every entry needs the day it happened (and a date above to "
+                      "carry down, if the date cells are left blank)", "kind": PROBLEM})],
+            ignore_index=True)
+    skipped = pd.DataFrame({"_i": idx[not_entry], "column": pd.NA, "value": pd.NA,
+                            "reason": reason[not_entry].astype("str"), "kind": NOT_A_LOG_ROW})
+    note = None
+    if not_entry.any():
+        n = int(not_entry.sum())
+        counts = reason[not_entry].value_counts()
+        note = (f"set aside {plural(n, 'row')} that {plural_word(n, 'is not an entry', 'are not entries')}"
+                " (nothing to fix): " + "; ".join(f"{k} × {why}" for why, k in counts.items()))
+    prob = pd.concat([p for p in (prob, skipped) if len(p)], ignore_index=True) if (
+        len(prob) or len(skipped)) else prob
+    bad_rows = idx.isin(prob["_i"]) if len(prob) else np.zeros(len(cells), bool)
+    return prob, bad_rows, note
+
+
+def _entry_ids(kept: pd.DataFrame, cells: pd.DataFrame, tidy_mode: bool, bad_rows) -> pd.DataFrame:
+    """T11: entry ids in order of time within client, file order for ties; a tidy file keeps its own."""
+    if tidy_mode and "entry" in cells.columns:
+        # a tidy file keeps its own order and entry ids, so that read_log(write_log(log)) == log
+        entry, _, _ = cl.parse_number(cells["entry"])
+        return kept.assign(entry=entry[~bad_rows].fillna(-1).astype("int64"))
+    kept = kept.assign(_order=np.arange(len(kept)))
+    kept = kept.sort_values(["client", "start", "_order"], kind="stable").drop(columns="_order")
+    if "_entry" in kept.columns:  # rows of one source entry (a Daylio entry's activities)
+        first = ~kept.duplicated(["client", "_entry"])
+        n = first.astype("int64").groupby(kept["client"], sort=False).cumsum()
+        kept["entry"] = n.groupby([kept["client"], kept["_entry"]], sort=False).transform(
+            "first").astype("int64")
+        return kept.drop(columns="_entry")
+    kept["entry"] = kept.groupby("client", sort=False).cumcount().astype("int64") + 1
+    return kept
+
+
+# --------------------------------------------------------------------------- the steps in order
+
+
+def _flags_and_text(out: pd.DataFrame, cells: pd.DataFrame, report) -> None:
+    """T6: yes/no columns (their problems reported) and text columns, into *out*."""
+    idx = cells.index
+    for f in FLAGS:
+        if f in cells.columns:
+            vals, reasons = cl.parse_flag(cells[f])
+            report(reasons, f)
+            out[f] = vals
+        else:
+            out[f] = pd.Series(pd.NA, index=idx, dtype="boolean")
+    for f in ("activity", "category", "note"):
+        out[f] = cl.parse_text(cells[f]) if f in cells.columns else pd.Series(np.nan, index=idx, dtype="str")
+
+
+def _source_and_extras(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries, opts: ReadOptions,
+                       tidy_mode: bool, report):
+    """T8 and T9: each row's source (its problems from a layout reported), then the extra columns."""
+    where = locations(entries.row_files(opts.file), cells["_sheet"],
+                      cells["_cell"] if "_cell" in cells.columns else cells["_row"])
+    if "_problem" in cells.columns:  # the cell as written is in _value, its column in _column
+        report(cells["_problem"].astype("str"), "_value" if "_value" in cells.columns else "_problem")
+    if tidy_mode and "source" in cells.columns:
+        out["source"] = cl.parse_text(cells["source"]).fillna(where)
+    else:
+        out["source"] = where
+    # numeric when every cell is a number, else text
+    extras = [c for c in cells.columns if c not in hdr.FIELDS and not c.startswith("_")]
+    if extras:  # all at once: a sheet may have a thousand of them
+        out = pd.concat([out, _extras(cells[extras])], axis=1)
+    if tidy_mode and not entries.context.typed:  # undo write_log's apostrophe (see write.defuse)
+        for c in ("activity", "category", "note", "client", "source", *extras):
+            if pd.api.types.is_string_dtype(out[c].dtype):
+                out[c] = undefuse(out[c])
+    return out, where
+
+
+def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
+    """The tidy log of raw entries (steps T1-T12 of this module).
+
+    Parameters
+    ----------
+    entries : Entries
+        From :func:`bactivate.io.long.read_long` or a layout reader
+        (:func:`bactivate.io.formats.read`), or many files read as one
+        (``files``/``stems`` set, :mod:`bactivate.io.many`).
+    opts : ReadOptions
+
+    Returns
+    -------
+    Tidied
+        The log, with ``attrs`` ``rejected``, ``scales``, ``notes`` and ``file``
+        (and ``dayfirst`` when the dates settled day/month order); or, for many
+        files, no log and why they must be read one by one.
+
+    Raises
+    ------
+    LogError
+        When a rating scale cannot be settled, or the dates and times cannot be read at all.
+
+    Examples
+    --------
+    >>> from bactivate.io.context import Context
+    >>> cells = pd.DataFrame({"date": ["2026-03-02", "2026-03-03"], "activity": ["Walk", "Read"],
+    ...                       "mood": ["7", "x"], "_row": [2, 3], "_sheet": None, "_repeat": False})
+    >>> opts = ReadOptions(file="log.csv", stem="log", scales={"mood": (0, 10)})
+    >>> log = tidy_log(Entries(cells, Context()), opts).log
+    >>> log[["client", "activity", "mood", "source"]]
+      client activity  mood     source
+    0    log     Walk   7.0  log.csv:2
+    >>> log.attrs["rejected"][["row", "reason"]].to_numpy().tolist()
+    [[3, "'x' is not a number"]]
+    """
+    ctx = entries.context
+    tidy_mode = _tidy_mode(entries, opts)                                   # T1
+    cells = _own_columns(entries.cells, ctx, tidy_mode)                     # T2
+    entries = replace(entries, cells=cells)
+    idx = cells.index
+    reason = not_entries(cells, tidy_mode)                                  # T3
+    when: When = start_end(entries, opts)                                   # T4
+    if when.one_by_one:
+        return Tidied(None, when.one_by_one)
+    not_entry = reason.notna()
+    notes = [*ctx.notes, *when.notes]
+    problems = list(when.problems)
+
+    def report(reasons, fld):
+        got = problem_rows(reasons, fld, cells, ctx.headers, ctx.sheet_headers)
+        if got is not None:
+            problems.append(got)
+
+    ratings = _ratings(cells, not_entry, entries, opts, tidy_mode)          # T5
+    if ratings.one_by_one:
+        return Tidied(None, ratings.one_by_one)
+    notes += ratings.notes
+    problems += ratings.problems
+    out = pd.DataFrame(index=idx)
+    for f in RATINGS:
+        out[f] = ratings.columns.get(f, np.nan)
+    _flags_and_text(out, cells, report)                                     # T6
+    out["start"], out["end"] = when.start, when.end
+    client = _client(out, cells, entries, opts)                             # T7
+    # one client id however it is written (Unicode form, spaces); case is kept: ids are codes
+    out["client"], more, file_notes = _one_name(client.astype("str"), "client", cells, entries, tidy_mode,
+                                                fold_case=False)
+    notes += more
+    out, where = _source_and_extras(out, cells, entries, opts, tidy_mode, report)  # T8, T9
+    prob, bad_rows, note = _set_aside(problems, not_entry, reason, when.start, cells, ctx)  # T10
+    if note:
+        notes.append(note)
+    if "_entry" in cells.columns:
+        out["_entry"] = cells["_entry"]
+    if entries.files is not None:
+        out["_file"] = cells["_file"]
+    kept = out[~bad_rows]
+    # names that differ only in case, spacing or Unicode form are one activity (one category)
+    for f in ("activity", "category"):                                      # T11
+        names, more, by_file = _one_name(kept[f], f, kept, entries, tidy_mode)
+        kept = kept.assign(**{f: names})
+        notes += more
+        for k, v in by_file.items():
+            file_notes.setdefault(k, []).extend(v)
+    kept = conform(_entry_ids(kept, cells, tidy_mode, bad_rows).reset_index(drop=True))
+    kept.attrs = {                                                          # T12
+        "rejected": rejected_table(prob, cells, where, entries.row_files(opts.file)),
+        "scales": dict(ratings.scales),
+        "notes": list(dict.fromkeys(notes)),
+        "file": opts.file,
+    }
+    dayfirst = when.dayfirst or ctx.dayfirst
+    if dayfirst:
+        kept.attrs["dayfirst"] = dayfirst
+    return Tidied(kept, tidy_mode=tidy_mode, file_notes=file_notes)

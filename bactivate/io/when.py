@@ -1,0 +1,290 @@
+"""When each raw entry happened: start and end from Date, Time, Start, End or Duration columns.
+
+:func:`start_end` reads the date (blank date cells take the date above, within a
+sheet), the start as a date-time or a time beside the date (hours written
+without am/pm that come after a later hour of the day are afternoon hours), and
+the end from an End column (crossing midnight) or a Duration. It returns a
+:class:`When`: the two columns, the problems of their cells, notes, and the
+day/month order when the data settled it.
+
+>>> import pandas as pd
+>>> from bactivate.io.context import Context, Entries, ReadOptions
+>>> cells = pd.DataFrame({"date": ["2026-03-02", None], "time": ["11-12", "1-2"],
+...                       "_sheet": [None, None]})
+>>> got = start_end(Entries(cells, Context()), ReadOptions(file="log.csv"))
+>>> got.start.dt.strftime("%d %H:%M").tolist(), got.end.dt.strftime("%H:%M").tolist()
+(['02 11:00', '02 13:00'], ['12:00', '14:00'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bactivate._util import plural
+from bactivate.errors import LogError
+from bactivate.io import cells as cl
+from bactivate.io.context import Entries, ReadOptions
+from bactivate.io.problems import problem_rows
+
+#: Why many files read as one must be read one by one when their dates settled day/month order.
+FILE_BY_FILE = "day/month order is settled file by file"
+
+
+@dataclass
+class When:
+    """Start and end of each raw entry, and what reading them found.
+
+    ``problems`` are frames of :func:`bactivate.io.problems.problem_rows`;
+    ``dayfirst`` is ``{"dayfirst": bool, "dayfirst_how": str}`` when the dates
+    settled day/month order; ``one_by_one`` says why many files read as one
+    must be read one by one (then the rest is not read).
+    """
+
+    start: pd.Series
+    end: pd.Series
+    problems: list[pd.DataFrame] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dayfirst: dict = field(default_factory=dict)
+    one_by_one: str | None = None
+    date: pd.Series | None = None
+
+    def report(self, reasons: pd.Series, fld: str, entries: Entries) -> None:
+        """Add the problems of one column."""
+        got = problem_rows(reasons, fld, entries.cells, entries.context.headers, entries.context.sheet_headers)
+        if got is not None:
+            self.problems.append(got)
+
+
+def dayfirst_note(info: dict) -> str:
+    """The note saying how dates were read, from :func:`bactivate.io.cells.parse_date`'s info.
+
+    Parameters
+    ----------
+    info : dict
+        ``{"dayfirst": bool, "dayfirst_how": str}``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> dayfirst_note({"dayfirst": True, "dayfirst_how": "a day above 12 comes first (13/04/2026)"})
+    'dates read as day/month: a day above 12 comes first (13/04/2026)'
+    """
+    return f"dates read as {'day/month' if info['dayfirst'] else 'month/day'}: " + info["dayfirst_how"]
+
+
+def _settled(got: When, info: dict, entries: Entries) -> bool:
+    """Record day/month order settled by the data; True when many files must then be read one by one."""
+    if info.get("dayfirst") is None:
+        return False
+    if entries.files is not None:
+        got.one_by_one = FILE_BY_FILE
+        return True
+    got.dayfirst = info
+    got.notes.append(dayfirst_note(info))
+    return False
+
+
+def _parse_date(col: pd.Series, dayfirst, file: str):
+    """:func:`bactivate.io.cells.parse_date`, its ValueError as a LogError naming the file."""
+    try:
+        return cl.parse_date(col, dayfirst)
+    except ValueError as exc:
+        raise LogError(f"{file}: {exc}") from None
+
+
+def _date_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
+    """The Date column; blank date cells take the date above, within a sheet. True: stop (one by one)."""
+    cells = entries.cells
+    d, reasons, info = _parse_date(cells["date"], opts.dayfirst, opts.file)
+    if _settled(got, info, entries):
+        return True
+    got.report(reasons, "date", entries)
+    # blank (or merged) date cells take the date above, within a sheet
+    blank = cl.blank(cells["date"])
+    carried = d.groupby(entries.sheet_key(), sort=False).ffill() if blank.any() else d
+    filled = blank & carried.notna()
+    if filled.any():
+        got.notes.append(f"{plural(int(filled.sum()), 'row')} left the date blank and took the date "
+                         "from the row above (as with merged date cells)")
+    got.date = d.where(~blank, carried)
+    got.start = got.date.copy()
+    return False
+
+
+def _afternoon(got: When, entries: Entries, fld: str, t, t_end, day):
+    """Hours written without am/pm that come after a later hour of the same day are pm.
+
+    In hour slots ``..., 11-12, 12-1, 1-2, 2-3`` the ``1-2`` follows ``12-1`` in
+    the day's rows, so it is 13:00-14:00. A bare hour is moved on by 12 hours only
+    when it is earlier than an hour above it on the same day (same sheet) and the
+    move does not put it before that hour.
+    """
+    # not cells.afternoon: there "noon" and "midnight" also mark a cell, here only am/pm does
+    cells = entries.cells
+    bare = cl.bare_hours(cells[fld])
+    if not bare.any():
+        return t, t_end
+    hours = t.dt.total_seconds() / 3600
+    marked = cl.distinct(cells[fld], lambda u: u.astype("str").str.contains(
+        r"[ap]\.?m\b", case=False, regex=True).fillna(False).astype(bool), missing=False)
+    if (hours.ge(13) & ~marked).any():
+        return t, t_end  # the column uses the 24-hour clock: 9:00 is nine in the morning
+    key = [*entries.sheet_key(), day]
+    above = hours.groupby(key, dropna=False).cummax().groupby(key, dropna=False).shift()
+    pm = bare & hours.notna() & above.notna() & (hours < above) & (hours + 12 >= above)
+    if pm.any():
+        half = pd.Timedelta(hours=12)
+        t = t.where(~pm, t + half)
+        t_end = t_end.where(~pm, t_end + half)
+        example = cells.loc[pm, fld].astype("str").iloc[0]
+        got.notes.append(
+            f"read {plural(int(pm.sum()), 'time')} written without am/pm as afternoon "
+            f"(e.g. {example!r}): they come after a later hour of the same day; write "
+            "13:00 or 1pm to be explicit")
+    return t, t_end
+
+
+def _start_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
+    """The Start column: date-times, or times of day beside a Date column. True: stop (one by one)."""
+    cells = entries.cells
+    col = cells["start"]
+    s, s_reasons, info = _parse_date(col, opts.dayfirst, opts.file)
+    if _settled(got, info, entries):
+        return True
+    # a Start column holding only times of day, beside a Date column
+    t, t_end, t_reasons = cl.parse_time(col.where(s.isna()))
+    timed = s.isna() & t.notna()
+    if "date" in cells.columns:
+        date = got.date
+        day = date.dt.normalize()
+        t, t_end = _afternoon(got, entries, "start", t, t_end, day)
+        s = s.where(~timed, day + t)
+        # beside a Date column, Start holds times: say what is wrong with the time
+        s_reasons = s_reasons.where(~timed).where(
+            s_reasons.isna() | s_reasons.str.contains("plausible", regex=False), t_reasons)
+        if "end" not in cells.columns:
+            got.end = got.end.where(~(timed & t_end.notna()), day + t_end)
+        # a blank Start beside a date: the date's own time (an Excel date-time), else ask
+        blank_s = cl.blank(col)
+        own_time = date.notna() & (date != day)
+        s = s.where(~(blank_s & own_time), date)
+        miss = blank_s & date.notna() & ~own_time
+        s_reasons = s_reasons.where(~miss, "no start time: write the time the activity "
+                                    "started (e.g. 14:00 or 2pm)")
+    else:
+        s_reasons = s_reasons.copy()
+        s_reasons[timed] = ("'" + col[timed].astype("str") + "' is a time of day "
+                            "with no date: add a Date column or write the date too")
+    got.report(s_reasons, "start", entries)
+    got.start = s
+    return False
+
+
+def _time_column(got: When, entries: Entries, opts: ReadOptions) -> None:
+    """The Time column, beside a Date column (a LogError without one)."""
+    cells = entries.cells
+    t, t_end, reasons = cl.parse_time(cells["time"])
+    got.report(reasons, "time", entries)
+    blank_t = cl.blank(cells["time"])
+    if "date" not in cells.columns:
+        raise LogError(f"{opts.file}: there is a time column "
+                       f"({entries.context.headers.get('time')!r}) but no date column: "
+                       "add a Date column so that each entry has its day")
+    # a Date cell may hold a whole timestamp (an Excel date-time): its day counts, and
+    # its time only when the Time cell is blank
+    date = got.date
+    day = date.dt.normalize()
+    t, t_end = _afternoon(got, entries, "time", t, t_end, day)
+    own_time = date.notna() & (date != day)
+    got.start = (day + t).where(~blank_t, date.where(own_time))
+    t_end = t_end.where(~blank_t)
+    date = day
+    miss = blank_t & date.notna() & ~own_time
+    if miss.any():
+        r = pd.Series(pd.NA, index=cells.index, dtype="str")
+        r[miss] = "no time: write the time the activity started (e.g. 14:00 or 2pm)"
+        got.report(r, "time", entries)
+    got.end = date + t_end
+
+
+def _end_column(got: When, entries: Entries, opts: ReadOptions) -> None:
+    """The End column: a date-time, or a time on the start's day."""
+    col = entries.cells["end"]
+    e, _, _ = cl.parse_date(col, got.dayfirst.get("dayfirst", opts.dayfirst))
+    t, _, t_reasons = cl.parse_time(col.where(e.isna()))
+    e = e.where(~(e.isna() & t.notna()), got.start.dt.normalize() + t)
+    # an End cell is mostly a time: when it is neither, say it is not a time of day
+    got.report(t_reasons.where(e.isna() & ~cl.blank(col)), "end", entries)
+    got.end = e
+
+
+def _duration_column(got: When, entries: Entries, opts: ReadOptions) -> None:
+    """The end from a Duration column (its unit from the header or the cells)."""
+    ctx = entries.context
+    minutes, reasons, needs_unit = cl.parse_duration(entries.cells["duration"], ctx.duration_unit)
+    if needs_unit:
+        raise LogError(
+            f"{opts.file}: the duration column {ctx.headers.get('duration')!r} holds bare "
+            "numbers; say which unit in its header, e.g. 'Duration (min)' or 'Duration (h)', "
+            "or write the unit in the cells (30 min, 1.5 h)"
+        )
+    got.report(reasons, "duration", entries)
+    got.end = got.start + pd.to_timedelta(minutes, unit="min")
+
+
+def start_end(entries: Entries, opts: ReadOptions) -> When:
+    """Start and end datetimes of each raw entry from Date/Time, Start/End, Duration or hour slots.
+
+    Parameters
+    ----------
+    entries : Entries
+        The raw entries; ``context.headers`` names columns in messages,
+        ``context.duration_unit`` is a Duration header's unit.
+    opts : ReadOptions
+        ``file`` and ``dayfirst`` are used.
+
+    Returns
+    -------
+    When
+        With ``one_by_one`` set (and nothing else read) when many files are read
+        as one and their dates settled day/month order.
+
+    Raises
+    ------
+    LogError
+        For dates that cannot be read at all, a Time column without a Date
+        column, or a Duration column of bare numbers with no unit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bactivate.io.context import Context
+    >>> cells = pd.DataFrame({"start": ["2026-03-02 23:00"], "end": ["01:00"], "_sheet": [None]})
+    >>> start_end(Entries(cells, Context()), ReadOptions(file="log.csv")).end.tolist()
+    [Timestamp('2026-03-03 01:00:00')]
+    """
+    cells = entries.cells
+    nat = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    got = When(start=nat, end=nat.copy(), date=nat.copy())
+    if "date" in cells.columns and _date_column(got, entries, opts):
+        return got
+    if "start" in cells.columns:
+        if _start_column(got, entries, opts):
+            return got
+    elif "time" in cells.columns:
+        _time_column(got, entries, opts)
+    if "end" in cells.columns:
+        _end_column(got, entries, opts)
+    elif "duration" in cells.columns:
+        _duration_column(got, entries, opts)
+    start, end = got.start, got.end.astype("datetime64[ns]")
+    # an end earlier than the start crossed midnight
+    over = end.notna() & start.notna() & (end < start) & (end.dt.normalize() == start.dt.normalize())
+    got.end = end.where(~over, end + pd.Timedelta(days=1))
+    got.start = start.astype("datetime64[ns]")
+    return got
