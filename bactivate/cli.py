@@ -1,10 +1,23 @@
 """The ``bactivate`` command: ``report`` renders a client report, ``validate`` checks a log.
 
-    bactivate report LOG [-o REPORT.html] [--client NAME] [--format FORMAT]
-                         [--week-start YYYY-MM-DD] [--dayfirst | --monthfirst]
-    bactivate validate LOG [--client NAME] [--format FORMAT] [--week-start YYYY-MM-DD]
-                           [--dayfirst | --monthfirst] [--all]
+    bactivate report LOG [-o REPORT.html] [--keep-notebook] [READING OPTIONS]
+    bactivate validate LOG [--all] [READING OPTIONS]
     bactivate --version                   (also: python -m bactivate ...)
+
+    READING OPTIONS (what read_log takes, in shell form; see bactivate.options):
+      --options FILE.toml          any of the options below, written once per client
+      --format FORMAT              auto, long, tidy, daylio, bearable, grid, batd
+      --client NAME                the client's name or id, if the log does not say
+      --sheet NAME                 only this sheet ('#2': the second); repeat for several
+      --dayfirst | --monthfirst    03/04/2026 is 3 April | March 4
+      --week-start YYYY-MM-DD      a weekly grid naming only weekdays: its first day
+      --mood LABEL=VALUE           a mood label's value on 0-10 (10 = best); repeat per label
+      --scale COLUMN=LOW-HIGH      a rating's scale: mood=1-5, mood=-3..3; repeat per column
+      --column "HEADER=FIELD"      a header the loader does not know: "How I feel=mood"
+      --activity-map FILE          a CSV of written,activity: names to merge
+
+    The command line wins over --options: a single value replaces the file's; --mood,
+    --scale and --column add to the file's tables.
 
 Both read the log locally; nothing is sent anywhere. An output never replaces
 an input: ``-o`` naming the log itself (also through ``./``, a symlink or a hard
@@ -15,14 +28,18 @@ so a cell cannot clear or recolour the terminal.
 
 Exit status: 0 done; 1 rows set aside with problems, listed (``validate``), or
 the report notebook stopped on this log; 2 nothing done, with one line on
-stderr: the log cannot be read, the output cannot be written, a package that
-runs the report is missing, or its Jupyter kernel did not start.
+stderr: a reading option is wrong (the line names it and the fix), the log
+cannot be read, the output cannot be written, a package that runs the report is
+missing, or its Jupyter kernel did not start.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import inspect
 import os
+import re
 import sys
 import warnings
 from datetime import date
@@ -32,8 +49,8 @@ from bactivate import __version__
 from bactivate.errors import LogError
 from bactivate.escape import terminal
 from bactivate.io.accounting import accounting_text
-from bactivate.io.formats import FORMATS
 from bactivate.io.read import read_log
+from bactivate.options import FIELDS, FORMAT_CHOICES, OptionError, reading_options
 from bactivate.outputs import OutputError
 from bactivate.report import ReportError, SetupError, render_report
 
@@ -47,18 +64,41 @@ def _day(text: str) -> str:
 
 
 def _reading_options(parser: argparse.ArgumentParser) -> None:
-    """The options that say how to read the log, shared by ``report`` and ``validate``."""
-    parser.add_argument("--client", help="the client's name or id, if the log does not say")
-    parser.add_argument("--format", default="auto", choices=("auto", "long", "tidy", *FORMATS),
-                        help="the log's layout (default: auto, told apart from the headers and cells)")
-    parser.add_argument("--week-start", type=_day, metavar="YYYY-MM-DD",
-                        help="for a weekly grid whose columns name only weekdays: "
-                             "the first day of the first sheet's week")
-    order = parser.add_mutually_exclusive_group()
+    """The options that say how to read the log (what read_log takes), shared by every command."""
+    group = parser.add_argument_group(
+        "how to read the log",
+        "what read_log takes, in shell form. Repeat --sheet, --mood, --scale and --column as often as "
+        "needed. Given here, an option wins over the --options file.")
+    group.add_argument("--options", metavar="FILE.toml",
+                       help="read any of these options from a TOML file written once per client, e.g. "
+                            'format = "daylio", then a [mood] table: ecstatic = 10 and down = 2')
+    group.add_argument("--client", metavar="NAME", help="the client's name or id, if the log does not say")
+    group.add_argument("--format", choices=FORMAT_CHOICES, default=None,
+                       help="the log's layout (default: auto, told apart from the headers and cells)")
+    group.add_argument("--sheet", action="append", default=[], metavar="NAME",
+                       help="read only this sheet of a workbook, e.g. --sheet 'Week 2'; '#2' is the "
+                            "second sheet; repeat for several")
+    group.add_argument("--week-start", type=_day, metavar="YYYY-MM-DD",
+                       help="for a weekly grid whose columns name only weekdays: "
+                            "the first day of the first sheet's week")
+    order = group.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
                        help="read dates like 03/04/2026 as 3 April, when the data do not tell")
     order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
                        help="read dates like 03/04/2026 as March 4, when the data do not tell")
+    group.add_argument("--mood", action="append", default=[], metavar="LABEL=VALUE",
+                       help="a mood label and its value on 0-10 (10 = best), once per label, e.g. "
+                            "--mood ecstatic=10 --mood down=2; Daylio's rad, good, meh, bad, awful "
+                            "stay known")
+    group.add_argument("--scale", action="append", default=[], metavar="COLUMN=LOW-HIGH",
+                       help="the scale of a rating column (mastery, pleasure, mood, effort), e.g. "
+                            "--scale mood=1-5, --scale mood=-3..3 or --scale 'mood=-3 to 3'")
+    group.add_argument("--column", action="append", default=[], metavar='"HEADER=FIELD"',
+                       help='what a header holds, e.g. --column "How I feel=mood"; FIELD none keeps '
+                            "the column as an extra column")
+    group.add_argument("--activity-map", metavar="FILE",
+                       help="names to merge: a CSV of two columns, the name as written and the "
+                            "activity, e.g. a line: food shopping,Food shop")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output was cut short (e.g. piped into `head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
         return 0
+    except OptionError as exc:  # a reading option that cannot be used: nothing read
+        _say(f"bactivate: {exc}")
+        return 2
     except OutputError as exc:  # checked before any work: nothing was written
         _say(f"bactivate: {exc}")
         return 2
@@ -143,20 +186,84 @@ def _say(message: str) -> None:
 
 
 #: read_log's keywords that a loader message may name, and this command's options for them
-_OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format",
-            "week_start=": "--week-start"}
+_OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format FORMAT",
+            "week_start=": "--week-start YYYY-MM-DD", "sheet=": "--sheet NAME (or '#N', the N-th sheet)",
+            "mood_map=": "--mood LABEL=VALUE for each label, VALUE on 0-10 with 10 the best",
+            "scales=": "--scale COLUMN=LOW-HIGH", "columns=": '--column "HEADER=FIELD"',
+            "activity_map=": "--activity-map FILE"}
+_LITERAL = re.compile(r"""\b(dayfirst|format|scales|columns)=(True|False|'[^']*'|"[^"]*"|\{[^{}]*\})""")
 
 
 def _hint(msg: str) -> str:
-    """The command-line options for the read_log keywords that *msg* names, if any."""
-    named = [opt for key, opt in _OPTIONS.items() if key in msg]
+    """The command-line options for the read_log keywords that *msg* names, if any.
+
+    Where the message gives a value (``scales={'mood': (1, 5)}``, ``dayfirst=True``),
+    the option is written with it (``--scale mood=1-5``, ``--dayfirst``).
+
+    >>> _hint("cannot tell the scale of 'mood'; declare it, e.g. scales={'mood': (1, 5)}")
+    ' (on the command line: --scale mood=1-5)'
+    """
+    named = [form for _, form in _forms(msg)]
     return f" (on the command line: {'; '.join(named)})" if named else ""
 
 
+def _forms(msg: str) -> list[tuple[str, str]]:
+    """``(keyword, option)`` for each read_log keyword *msg* names, with its value where it gives one."""
+    out = []
+    for key, opt in _OPTIONS.items():
+        if key not in msg:
+            continue
+        forms = [_form(m.group(1), m.group(2)) for m in _LITERAL.finditer(msg) if m.group(1) + "=" == key]
+        forms = [f for f in forms if f]
+        out.append((key, " or ".join(dict.fromkeys(forms)) if forms else opt))
+    return out
+
+
+def _form(key: str, value: str) -> str | None:
+    """The command-line form of ``key=value`` as a loader message writes it, or None."""
+    try:
+        value = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return None
+    if key == "dayfirst":
+        return "--dayfirst" if value else "--monthfirst"
+    if key == "format":
+        return f"--format {value}" if value in FORMAT_CHOICES else None
+    if not isinstance(value, dict) or not value:
+        return None
+    parts = []
+    for k, v in value.items():
+        if key == "scales" and isinstance(v, tuple | list) and len(v) == 2:
+            parts.append(f"--scale {k}={v[0]:g}-{v[1]:g}")
+        elif key == "columns" and isinstance(k, str) and (v is None or v in FIELDS):
+            parts.append(f'--column "{k}={v or "none"}"')
+        else:
+            return None
+    return " ".join(parts)
+
+
+#: whether this read_log takes activity_map= (the loader's synonym merging); until it does,
+#: --activity-map is checked and then refused rather than silently left out
+TAKES_ACTIVITY_MAP = "activity_map" in inspect.signature(read_log).parameters
+
+
 def _reading(args) -> dict:
-    """read_log's keywords from the command line (as notebook parameters: plain values)."""
-    return {"client": args.client, "format": args.format, "week_start": args.week_start,
-            "dayfirst": args.dayfirst}
+    """read_log's keywords from the command line and ``--options`` (as notebook parameters: plain values).
+
+    ``format``, ``client``, ``week_start`` and ``dayfirst`` are always there (None when not
+    given); the others only when given.
+    """
+    given = reading_options(options=args.options, format=args.format, client=args.client,
+                            sheet=args.sheet, dayfirst=args.dayfirst, week_start=args.week_start,
+                            mood=args.mood, scale=args.scale, column=args.column,
+                            activity_map=args.activity_map)
+    if "activity_map" in given and not TAKES_ACTIVITY_MAP:
+        where = "--activity-map" if args.activity_map is not None else f"{args.options}: activity_map"
+        raise OptionError(f"{where}: this version of bactivate cannot merge activity names yet "
+                          "(read_log has no activity_map=); leave it out for now")
+    return {"client": given.pop("client", None), "format": given.pop("format", "auto"),
+            "week_start": given.pop("week_start", None), "dayfirst": given.pop("dayfirst", None),
+            **given}
 
 
 def _validate(args) -> int:
@@ -164,7 +271,12 @@ def _validate(args) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         log = read_log(args.log, errors="warn", **_reading(args))
-    print(accounting_text(log, limit=None if args.all else 50))
+    text = accounting_text(log, limit=None if args.all else 50)
+    print(text)
+    named = [f"{key} is {opt}" for key, opt in _forms(text)]
+    if named:  # the reasons and notes name read_log's keywords: say them as options too
+        print()
+        print(terminal(f"On the command line, {'; '.join(named)}."))  # headers from the log, made safe
     rej = log.attrs["rejected"]
     return 1 if (rej["kind"] == "problem").any() else 0
 
@@ -176,6 +288,8 @@ def _report(args) -> int:
     # the notebook reads the log once; a log it cannot read stops the report with the loader's message
     reading = _reading(args)
     client = reading.pop("client")
+    # mood_map, scales, columns, sheet and activity_map only when given: the notebook's own
+    # defaults (None) stand otherwise
     params = {"log_format": reading.pop("format"), **reading}
     path = render_report(src, out, client=client, parameters=params, keep_notebook=args.keep_notebook,
                          progress=True)

@@ -259,3 +259,312 @@ def test_report_dayfirst_reaches_the_notebook(tmp_path, capsys):
     assert code == 0, err
     html = out.read_text(encoding="utf-8")
     assert "3 Mar 2026 to 12 Apr 2026" in html  # the log read as March and April, not the other way round
+
+
+# --------------------------------------------------------------------------- what read_log takes (issue 14)
+
+
+def _daylio(tmp_path, name="daylio.csv"):
+    """The sample Daylio export with the client's own labels: 'bad' -> 'down', 'awful' -> 'ecstatic'
+    (a label app users invent); 'meh' stays one of Daylio's defaults."""
+    text = (ROOT / "data/sample/formats/daylio-export.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines(keepends=True)
+    body = [line.replace(",bad,", ",down,").replace(",awful,", ",ecstatic,") for line in lines[1:]]
+    assert sum(",down," in line for line in body) and sum(",ecstatic," in line for line in body)
+    path = tmp_path / name
+    path.write_text(lines[0] + "".join(body), encoding="utf-8")
+    return path
+
+
+def test_daylio_custom_moods_fail_without_mood_and_read_with_it(tmp_path, capsys):
+    path = _daylio(tmp_path)
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "'ecstatic'" in err and "'down'" in err and "mood_map=" in err
+    assert err.rstrip().endswith("(on the command line: --mood LABEL=VALUE for each label, VALUE on 0-10 "
+                                 "with 10 the best)")
+    code, out, err = run(capsys, "validate", str(path), "--mood", "ecstatic=10", "--mood", "down=2")
+    assert code == 0 and err == ""
+    assert "42 rows read, 42 kept, 0 set aside" in out
+    assert "mood: read on a 0-10 scale (Daylio mood labels: down = 2, " in out
+    assert out.rstrip().endswith("On the command line, format= is --format daylio.")  # from the first note
+
+
+def test_daylio_custom_moods_values(tmp_path, monkeypatch, capsys):
+    """The labels given add to Daylio's defaults (meh stays 5) and are read on 0-10 as given."""
+    import bactivate.cli
+
+    logs, real = [], bactivate.cli.read_log
+    monkeypatch.setattr(bactivate.cli, "read_log", lambda p, **kw: logs.append(real(p, **kw)) or logs[-1])
+    path = _daylio(tmp_path)
+    assert set(pd.read_csv(path)["mood"]) == {"down", "ecstatic", "meh"}
+    code, _, _ = run(capsys, "validate", str(path), "--mood", "Ecstatic = 10", "--mood", "down=2")
+    assert code == 0
+    assert set(logs[-1]["mood"].dropna().unique()) == {2.0, 5.0, 10.0}
+
+
+def test_validate_passes_every_reading_option(tmp_path, capsys, read_log_calls):
+    path = write_xlsx(tmp_path, {"Week 1": week(1), "Week 2": week(2)})
+    code, out, err = run(capsys, "validate", str(path), "--sheet", "Week 2", "--sheet", "#1",
+                         "--mood", "ecstatic=10", "--mood", "down=2", "--scale", "effort=-3..3",
+                         "--column", "How I feel=mood", "--column", "Vibe=none", "--client", "Sam")
+    assert code == 0, err
+    assert read_log_calls[-1] == {"client": "Sam", "format": "auto", "week_start": None, "dayfirst": None,
+                                  "sheet": ["Week 2", 0], "mood_map": {"ecstatic": 10, "down": 2},
+                                  "scales": {"effort": [-3, 3]},
+                                  "columns": {"How I feel": "mood", "Vibe": None}, "errors": "warn"}
+    assert "log.xlsx:Week 1" in out and "log.xlsx:Week 2" in out
+    run(capsys, "validate", str(path), "--sheet", "Week 2")
+    assert read_log_calls[-1]["sheet"] == "Week 2"
+
+
+def test_validate_sheet_reads_only_that_sheet(tmp_path, capsys):
+    path = write_xlsx(tmp_path, {"Week 1": week(1), "Week 2": week(2)})
+    code, out, _ = run(capsys, "validate", str(path), "--sheet", "Week 2")
+    assert code == 0 and "4 rows read" in out and "Week 1" not in out
+    code, out, err = run(capsys, "validate", str(path), "--sheet", "Week 9")
+    assert code == 2 and "has no sheet 'Week 9'; its sheets are ['Week 1', 'Week 2']" in err
+    code, out, err = run(capsys, "validate", str(path), "--sheet", "#2")
+    assert code == 0 and "4 rows read" in out and "Week 1" not in out
+    code, out, err = run(capsys, "validate", str(path), "--sheet", "#3")
+    assert code == 2 and err.rstrip().endswith("(on the command line: --sheet NAME (or '#N', the N-th sheet))")
+
+
+def test_validate_scale_and_column_read_the_log(tmp_path, capsys):
+    path = write_csv(tmp_path, "Date,Activity,Vibe\n2026-03-02,Walk,1\n2026-03-03,Read,5\n")
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 0 and "'Vibe'" in out and "columns=" in out
+    assert out.rstrip().endswith('On the command line, columns= is --column "HEADER=FIELD".')
+    code, _, err = run(capsys, "validate", str(path), "--column", "vibe=mood")
+    assert code == 2 and err.rstrip().endswith("(on the command line: --scale mood=1-5)")
+    code, out, err = run(capsys, "validate", str(path), "--column", "vibe=mood", "--scale", "mood=1-5")
+    assert code == 0 and err == "" and "mood: read on a 1-5 scale" in out
+
+
+OPTIONS = """\
+format = "long"
+client = "C-07"
+sheet = ["Week 2", "#1"]
+dayfirst = true
+week_start = 2026-03-02
+[mood]
+ecstatic = 10
+down = 2
+[scales]
+mood = [1, 5]
+effort = [-3, 3]
+[columns]
+"How I feel" = "mood"
+"""
+
+
+def test_options_file_gives_every_keyword(tmp_path, capsys, read_log_calls):
+    path = write_xlsx(tmp_path, {"Week 1": week(1), "Week 2": week(2)})
+    opts = tmp_path / "c-07.toml"
+    opts.write_text(OPTIONS, encoding="utf-8")
+    run(capsys, "validate", str(path), "--options", str(opts))
+    assert read_log_calls[-1] == {"client": "C-07", "format": "long", "week_start": "2026-03-02",
+                                  "dayfirst": True, "sheet": ["Week 2", 0],
+                                  "mood_map": {"ecstatic": 10, "down": 2},
+                                  "scales": {"mood": [1, 5], "effort": [-3, 3]},
+                                  "columns": {"How I feel": "mood"}, "errors": "warn"}
+
+
+def test_command_line_wins_over_the_options_file(tmp_path, capsys, read_log_calls):
+    path = write_xlsx(tmp_path, {"Week 1": week(1), "Week 2": week(2)})
+    opts = tmp_path / "c-07.toml"
+    opts.write_text(OPTIONS, encoding="utf-8")
+    run(capsys, "validate", str(path), "--options", str(opts), "--client", "C-08", "--format", "auto",
+        "--monthfirst", "--week-start", "2026-04-06", "--sheet", "Week 1", "--mood", "down=3",
+        "--mood", "fine=6", "--scale", "mood=0-100", "--column", "Energy=effort")
+    assert read_log_calls[-1] == {"client": "C-08", "format": "auto", "week_start": "2026-04-06",
+                                  "dayfirst": False, "sheet": "Week 1",
+                                  "mood_map": {"ecstatic": 10, "down": 3, "fine": 6},
+                                  "scales": {"mood": [0, 100], "effort": [-3, 3]},
+                                  "columns": {"How I feel": "mood", "Energy": "effort"}, "errors": "warn"}
+
+
+def test_options_file_daylio_end_to_end(tmp_path, capsys):
+    path = _daylio(tmp_path)
+    opts = tmp_path / "client.toml"
+    opts.write_text('format = "daylio"\n[mood]\necstatic = 10\ndown = 2\n', encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(path), "--options", str(opts))
+    assert code == 0 and err == "" and "42 rows read, 42 kept" in out
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--mood", "ecstatic"], "bactivate: --mood 'ecstatic': write it as LABEL=VALUE"),
+    (["--mood", "ecstatic=11"], "bactivate: --mood 'ecstatic=11': the value is 11; give it on 0-10"),
+    (["--mood", "ecstatic=high"], "bactivate: --mood 'ecstatic=high': the value must be a number on 0-10"),
+    (["--mood", "down=2", "--mood", "down=3"], "bactivate: --mood given twice for 'down' (2 and 3)"),
+    (["--scale", "mood=5"], "bactivate: --scale 'mood=5': give the scale's two ends as LOW-HIGH, "
+                            "e.g. --scale mood=1-5 (or mood=-3..3)"),
+    (["--scale", "mood=5-1"], "bactivate: --scale 'mood=5-1': the high end must be above the low end"),
+    (["--scale", "sleep=1-5"], "bactivate: --scale 'sleep=1-5': 'sleep' is not a rating; scales apply to "
+                               "mastery, pleasure, mood, effort"),
+    (["--scale", "mood"], "bactivate: --scale 'mood': write it as COLUMN=LOW-HIGH, e.g. --scale mood=1-5"),
+    (["--column", "How I feel=feeling"], "bactivate: --column 'How I feel=feeling': 'feeling' is not a "
+                                         "field; the fields are activity, avoidance, category"),
+    (["--column", "How I feel"], 'bactivate: --column \'How I feel\': write it as "HEADER=FIELD"'),
+    (["--sheet", "#0"], "bactivate: --sheet '#0': sheets count from #1"),
+    (["--client", ""], "bactivate: --client '': give the client's name or id"),
+    (["--options", "nope.toml"], "bactivate: --options nope.toml: cannot be read (No such file"),
+    (["--activity-map", "nope.csv"], "bactivate: --activity-map nope.csv: cannot be read (No such file"),
+])
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_bad_option_values_exit_2_one_line(tmp_path, capsys, monkeypatch, command, argv, says):
+    import bactivate.cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(bactivate.cli, "render_report", lambda *a, **k: pytest.fail("report ran"))
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    code, out, err = run(capsys, command, str(path), *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(says) and err.count("\n") == 1 and "Traceback" not in err and "usage:" not in err
+    assert not (tmp_path / "log-report.html").exists()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ('format = "word"\n', "client.toml: format: 'word' is not a layout; the layouts are auto, long, tidy"),
+    ('moods = 3\n', "client.toml: unknown key 'moods'; did you mean 'mood'? the keys are format, client, "
+                    "sheet, dayfirst, week_start, mood, scales, columns, activity_map"),
+    ('[scales]\nmood = [5, 1]\n', "client.toml: [scales] mood = [5, 1]: the high end must be above the low "
+                                  "end, e.g. [scales] mood = [1, 5]"),
+    ('format = daylio\n', "--options client.toml: not valid TOML"),
+])
+def test_bad_options_file_exit_2_one_line(tmp_path, capsys, monkeypatch, text, says):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "client.toml").write_text(text, encoding="utf-8")
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    code, out, err = run(capsys, "validate", str(path), "--options", "client.toml")
+    assert code == 2 and out == "" and err.count("\n") == 1 and says in err
+
+
+def test_activity_map_checked_then_passed_when_read_log_takes_it(tmp_path, capsys, monkeypatch):
+    import bactivate.cli
+
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    amap = tmp_path / "map.csv"
+    amap.write_text("written,activity\nfood shopping,Food shop\ngroceries,Food shop\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("food shopping\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(path), "--activity-map", str(bad))
+    assert code == 2 and f"--activity-map {bad} line 1: give two names" in err and err.count("\n") == 1
+    calls, real = [], bactivate.cli.read_log
+
+    def spy(p, *, activity_map=None, **kw):
+        calls.append({**kw, "activity_map": activity_map})
+        return real(p, **kw)
+
+    monkeypatch.setattr(bactivate.cli, "read_log", spy)
+    monkeypatch.setattr(bactivate.cli, "TAKES_ACTIVITY_MAP", False)
+    code, out, err = run(capsys, "validate", str(path), "--activity-map", str(amap))
+    assert code == 2 and out == "" and not calls
+    assert err == ("bactivate: --activity-map: this version of bactivate cannot merge activity names yet "
+                   "(read_log has no activity_map=); leave it out for now\n")
+    monkeypatch.setattr(bactivate.cli, "TAKES_ACTIVITY_MAP", True)
+    code, _, err = run(capsys, "validate", str(path), "--activity-map", str(amap))
+    assert code == 0, err
+    assert calls[-1]["activity_map"] == {"food shopping": "Food shop", "groceries": "Food shop"}
+
+
+def test_takes_activity_map_follows_read_log():
+    import inspect
+
+    import bactivate.cli
+    from bactivate.io.read import read_log
+
+    assert bactivate.cli.TAKES_ACTIVITY_MAP == ("activity_map" in inspect.signature(read_log).parameters)
+
+
+def test_report_passes_every_reading_option_to_the_notebook(tmp_path, capsys, monkeypatch):
+    import bactivate.cli
+
+    seen = {}
+
+    def fake(log, output, **kw):
+        seen.update(kw)
+        return output
+
+    monkeypatch.setattr(bactivate.cli, "render_report", fake)
+    monkeypatch.setattr(bactivate.cli, "TAKES_ACTIVITY_MAP", True)
+    path = _daylio(tmp_path)
+    amap = tmp_path / "map.csv"
+    amap.write_text("groceries,Food shop\n", encoding="utf-8")
+    opts = tmp_path / "client.toml"
+    opts.write_text('format = "daylio"\nclient = "C-07"\n[mood]\necstatic = 10\ndown = 2\n', encoding="utf-8")
+    code, _, err = run(capsys, "report", str(path), "--options", str(opts), "--mood", "down=2.5",
+                       "--scale", "effort=1-5", "--column", "How I feel=mood", "--sheet", "#1",
+                       "--activity-map", str(amap))
+    assert code == 0, err
+    assert seen["client"] == "C-07"
+    params = seen["parameters"]
+    assert params == {"log_format": "daylio", "week_start": None, "dayfirst": None, "sheet": 0,
+                      "mood_map": {"ecstatic": 10, "down": 2.5}, "scales": {"effort": [1, 5]},
+                      "columns": {"How I feel": "mood"}, "activity_map": {"groceries": "Food shop"}}
+    assert json.loads(json.dumps(params)) == params  # papermill parameters: plain JSON values
+
+
+def test_the_notebook_takes_the_new_parameters_and_passes_them_to_read_log():
+    from bactivate.report import notebook_path
+
+    nb = json.loads(notebook_path("client-report").read_text())
+    names = {t.id for node in ast.parse("".join(nb["cells"][0]["source"])).body
+             if isinstance(node, ast.Assign) for t in node.targets}
+    assert {"sheet", "mood_map", "scales", "columns", "activity_map"} <= names
+    code = "".join(next(c["source"] for c in nb["cells"] if "ba.read_log(" in "".join(c["source"])))
+    for name in ("sheet=sheet", "columns=columns", "scales=scales", "mood_map=mood_map",
+                 "dayfirst=dayfirst", "week_start=week_start", 'reading["activity_map"] = activity_map'):
+        assert name in code
+
+
+@pytest.mark.parametrize(("msg", "hint"), [
+    ("x: cannot tell the scale of 'mood'. Declare it, e.g. read_log(..., scales={'mood': (1, 7)})",
+     " (on the command line: --scale mood=1-7)"),
+    ("pass scales={'mastery': (low, high)}", " (on the command line: --scale COLUMN=LOW-HIGH)"),
+    ("pass dayfirst=True (5 March) or dayfirst=False (May 3)",
+     " (on the command line: --dayfirst or --monthfirst)"),
+    ("pass dayfirst=True", " (on the command line: --dayfirst)"),
+    ("ask for format='daylio'", " (on the command line: --format daylio)"),
+    ("give format= to choose", " (on the command line: --format FORMAT)"),
+    ("e.g. columns={'I like doing this': 'pleasure', 'Value': None}",
+     ' (on the command line: --column "I like doing this=pleasure" --column "Value=none")'),
+    ("map your headers with columns={...}.", ' (on the command line: --column "HEADER=FIELD")'),
+    ("e.g. mood_map={'ecstatic': 10, 'down': 0}",
+     " (on the command line: --mood LABEL=VALUE for each label, VALUE on 0-10 with 10 the best)"),
+    ("log.xlsx has 3 sheets; sheet=5 does not exist",
+     " (on the command line: --sheet NAME (or '#N', the N-th sheet))"),
+    ("a grid naming only weekdays: pass week_start=", " (on the command line: --week-start YYYY-MM-DD)"),
+    ("merge them with activity_map={...}", " (on the command line: --activity-map FILE)"),
+    ("nothing to say", ""),
+])
+def test_loader_messages_get_the_command_line_form(msg, hint):
+    from bactivate.cli import _hint
+
+    assert _hint(msg) == hint
+
+
+def test_help_shows_every_reading_option_with_examples(capsys):
+    for command in ("validate", "report"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        for text in ("--options FILE.toml", "--sheet NAME", "--mood LABEL=VALUE", "--scale COLUMN=LOW-HIGH",
+                     '--column "HEADER=FIELD"', "--activity-map FILE", "--mood ecstatic=10",
+                     "--scale mood=1-5", "mood=-3..3", '"How I feel=mood"'):
+            assert text in out, (command, text)
+
+
+def test_report_daylio_custom_moods_end_to_end(tmp_path, capsys):
+    """``bactivate report`` on a Daylio export with the client's own mood labels: the notebook
+    gets --mood as mood_map (and stops with the command-line form without it)."""
+    path = _daylio(tmp_path)
+    out = tmp_path / "r.html"
+    code, _, err = run(capsys, "report", str(path), "-o", str(out))
+    last = err.splitlines()[-1]
+    assert code == 2 and "'ecstatic'" in last and "(on the command line: --mood LABEL=VALUE" in last
+    assert not out.exists()
+    code, _, err = run(capsys, "report", str(path), "-o", str(out), "--mood", "ecstatic=10", "--mood", "down=2")
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "42 entries" in html and "Mastery and pleasure" in html  # every entry read, and reported

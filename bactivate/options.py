@@ -1,0 +1,581 @@
+"""How to read a log, in shell form: the command line's reading options and ``--options FILE.toml``.
+
+Every ``bactivate`` command takes what :func:`bactivate.read_log` takes. This
+module turns the shell forms into read_log's keywords (plain values: strings,
+numbers, dicts, lists, so that they also pass to the report notebook as
+papermill parameters) and says what is wrong with a bad one in one line that
+names the flag (or the file and key) and the fix.
+
+Each option, on the command line / in an options file / as read_log's keyword:
+
+* ``--format daylio`` / ``format = "daylio"`` / ``format="daylio"``
+* ``--client C-07`` / ``client = "C-07"`` / ``client="C-07"``
+* ``--sheet "Week 1"`` (repeatable) / ``sheet = "Week 1"`` or ``sheet = ["Week 1", "#3"]`` /
+  ``sheet="Week 1"``; ``'#2'`` is the second sheet, ``sheet=1``
+* ``--dayfirst`` or ``--monthfirst`` / ``dayfirst = true`` or ``false`` / ``dayfirst=True`` or ``False``
+* ``--week-start 2026-03-02`` / ``week_start = 2026-03-02`` / ``week_start="2026-03-02"``
+* ``--mood ecstatic=10`` (repeatable) / ``[mood]`` ``ecstatic = 10`` / ``mood_map={"ecstatic": 10}``
+* ``--scale mood=1-5`` (repeatable) / ``[scales]`` ``mood = [1, 5]`` / ``scales={"mood": (1, 5)}``
+* ``--column "How I feel=mood"`` (repeatable) / ``[columns]`` ``"How I feel" = "mood"`` /
+  ``columns={"How I feel": "mood"}``
+* ``--activity-map map.csv`` / ``activity_map = "map.csv"`` or an ``[activity_map]`` table /
+  ``activity_map={"food shopping": "Food shop"}``
+
+Grammar:
+
+* ``--mood LABEL=VALUE``: a mood label (a word, any case) and its value on
+  0-10, 10 = best; once per label. Daylio's defaults (rad, good, meh, bad,
+  awful) stay known; a label given here adds to them or replaces its value.
+* ``--scale COLUMN=LOW-HIGH``: a rating column (mastery, pleasure, mood,
+  effort) and its scale's two ends, separated by ``-``, ``..``, ``to`` or an
+  en dash: ``mood=1-5``, ``mood=0-100``, ``mood=-3..3``, ``mood=-3-3``,
+  ``"mood=-3 to 3"``. The high end must be above the low end.
+* ``--column "HEADER=FIELD"``: a header as written in the log (split at its
+  last ``=``) and the tidy field it holds; ``FIELD`` ``none`` keeps the column
+  as an extra column instead of reading it as a field.
+* ``--sheet NAME``: a sheet's name; ``'#N'`` the N-th sheet (from 1);
+  repeat for several.
+* ``--activity-map FILE``: a CSV of two columns, the name as the client wrote
+  it and the activity it means (a first row ``written,activity`` is a header),
+  or a TOML file of ``"written" = "activity"`` lines.
+* ``--options FILE.toml``: any of the above under the keys in the table; keys
+  other than these are an error. A relative ``activity_map`` path is read
+  from the options file's folder. The command line wins over the file: a
+  single value replaces the file's, and ``--mood``, ``--scale``, ``--column``
+  add to (or replace entries of) the file's tables.
+
+>>> parse_scale("mood=-3..3")
+('mood', [-3, 3])
+>>> parse_mood("Ecstatic=10"), parse_column("How I feel=mood"), parse_sheet("#2")
+(('Ecstatic', 10), ('How I feel', 'mood'), 1)
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+import tomllib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from bactivate.io.formats import FORMATS
+from bactivate.io.headers import FIELDS
+from bactivate.schema import RATINGS
+
+__all__ = ["FIELDS", "FILE_KEYS", "FORMAT_CHOICES", "OptionError", "parse_column", "parse_mood",
+           "parse_range", "parse_scale", "parse_sheet", "read_activity_map", "read_options_file",
+           "reading_options"]
+
+#: ``--format``'s choices, as read_log takes them.
+FORMAT_CHOICES: tuple[str, ...] = ("auto", "long", "tidy", *FORMATS)
+#: The keys an options file may hold, and what each holds (for the unknown-key message).
+FILE_KEYS = {"format": "a layout", "client": "a name", "sheet": "a sheet name or a list of them",
+             "dayfirst": "true or false", "week_start": "a date, 2026-03-02", "mood": "a table",
+             "scales": "a table", "columns": "a table", "activity_map": "a file name or a table"}
+#: read_log's names and other spellings of the keys, for "did you mean"
+_ALIASES = {"mood_map": "mood", "moods": "mood", "scale": "scales", "column": "columns",
+            "sheets": "sheet", "monthfirst": "dayfirst", "layout": "format", "activities": "activity_map"}
+_NONE_FIELD = ("none", "")  # --column "Value=none": not a field, kept as an extra column
+_NUMBER = r"[-+−]?\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:\.\.|–|—|\bto\b|-)\s*({_NUMBER})\s*$", re.IGNORECASE)
+_MAX_MAP_BYTES = 10 * 2**20  # an activity map is a few hundred lines; more is the wrong file
+
+
+class OptionError(ValueError):
+    """A reading option that cannot be used; its message is one line naming the option and the fix."""
+
+
+# --------------------------------------------------------------------------- one option, one value
+
+
+def _number(text: str) -> int | float | None:
+    """*text* as a number (an int when whole), or None."""
+    text = str(text).strip().replace("−", "-")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+def _split(text: str, flag: str, form: str, example: str, *, last: bool = False) -> tuple[str, str]:
+    """``NAME=VALUE`` split at its first (or *last*) ``=``, both sides trimmed."""
+    if "=" not in text:
+        raise OptionError(f"{flag} {text!r}: write it as {form}, e.g. {flag} {example}")
+    name, _, value = text.rpartition("=") if last else text.partition("=")
+    return name.strip(), value.strip()
+
+
+def parse_mood(text: str, flag: str = "--mood") -> tuple[str, int | float]:
+    """``LABEL=VALUE`` as ``(label, value)``; the value on 0-10, 10 = best.
+
+    Examples
+    --------
+    >>> parse_mood("down = 2")
+    ('down', 2)
+    >>> parse_mood("down=12")
+    Traceback (most recent call last):
+    ...
+    bactivate.options.OptionError: --mood 'down=12': the value is 12; give it on 0-10 (0 = worst, 10 = best), as in --mood down=VALUE
+    """
+    label, value = _split(text, flag, "LABEL=VALUE (the value on 0-10, 10 = best)", "'great=9'", last=True)
+    _check_mood(label, value, f"{flag} {text!r}", lambda lab, v: f"{flag} {lab}={v}")
+    return label, _number(value)
+
+
+def _check_mood(label, value, where: str, form) -> None:
+    """A mood label (a word) and its value, a number from 0 to 10."""
+    if not re.search(r"[^\W\d_]", label):
+        raise OptionError(f"{where}: a mood label is a word as the log writes it, e.g. {form('great', 9)}")
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int | float):
+        number = value if math.isfinite(value) else None
+    else:
+        number = _number(value)
+    if number is None:
+        raise OptionError(f"{where}: the value must be a number on 0-10 (0 = worst, 10 = best), "
+                          f"as in {form(label, 'VALUE')}")
+    if not 0 <= number <= 10:
+        raise OptionError(f"{where}: the value is {number:g}; give it on 0-10 (0 = worst, 10 = best), "
+                          f"as in {form(label, 'VALUE')}")
+
+
+def parse_range(text: str) -> list[int | float] | None:
+    """``LOW-HIGH`` (also ``LOW..HIGH``, ``LOW to HIGH``, ``LOW–HIGH``) as ``[low, high]``, or None.
+
+    Examples
+    --------
+    >>> parse_range("1-5"), parse_range("-3-3"), parse_range("-3 to 3"), parse_range("0..100")
+    ([1, 5], [-3, 3], [-3, 3], [0, 100])
+    >>> parse_range("five") is None
+    True
+    """
+    m = _RANGE.match(str(text))
+    return None if m is None else [_number(m.group(1)), _number(m.group(2))]
+
+
+def _rating(column: str, where: str, form) -> str:
+    """*column* as a rating field (any case), or the error naming the ratings."""
+    field = column.strip().lower()
+    if field not in RATINGS:
+        raise OptionError(f"{where}: {column!r} is not a rating; scales apply to "
+                          f"{', '.join(RATINGS)}, e.g. {form('mood', '1-5')}")
+    return field
+
+
+def parse_scale(text: str, flag: str = "--scale") -> tuple[str, list[int | float]]:
+    """``COLUMN=LOW-HIGH`` as ``(column, [low, high])``.
+
+    Examples
+    --------
+    >>> parse_scale("Mood=1 to 7")
+    ('mood', [1, 7])
+    >>> parse_scale("mood=5-1")
+    Traceback (most recent call last):
+    ...
+    bactivate.options.OptionError: --scale 'mood=5-1': the high end must be above the low end, e.g. --scale mood=1-5
+    """
+    column, value = _split(text, flag, "COLUMN=LOW-HIGH", "mood=1-5")
+    where = f"{flag} {text!r}"
+    field = _rating(column, where, lambda c, r: f"{flag} {c}={r}")
+    pair = parse_range(value)
+    if pair is None:
+        raise OptionError(f"{where}: give the scale's two ends as LOW-HIGH, e.g. {flag} {field}=1-5 "
+                          f"(or {field}=-3..3)")
+    return field, _ordered(pair, where, lambda lo, hi: f"{flag} {field}={lo:g}-{hi:g}")
+
+
+def _ordered(pair, where: str, form) -> list:
+    """*pair* if its high end is above its low end, else the error."""
+    lo, hi = pair
+    if not hi > lo:
+        raise OptionError(f"{where}: the high end must be above the low end, e.g. {form(min(pair), max(pair))}"
+                          if hi != lo else f"{where}: the two ends are the same; give e.g. {form(1, 5)}")
+    return [lo, hi]
+
+
+def _field(value: str, where: str, form) -> str | None:
+    """A tidy field named by *value* (any case); ``none`` (or nothing) for "not a field"."""
+    field = str(value).strip().lower()
+    if field in _NONE_FIELD:
+        return None
+    if field not in FIELDS:
+        raise OptionError(f"{where}: {value!r} is not a field; the fields are {', '.join(sorted(FIELDS))} "
+                          f"(or none: keep it as an extra column), e.g. {form('I like doing this', 'pleasure')}")
+    return field
+
+
+def parse_column(text: str, flag: str = "--column") -> tuple[str, str | None]:
+    """``HEADER=FIELD`` as ``(header, field)``, split at the last ``=``; field ``none`` is None.
+
+    Examples
+    --------
+    >>> parse_column("Mood (1=bad, 10=great)=mood"), parse_column("Value=none")
+    (('Mood (1=bad, 10=great)', 'mood'), ('Value', None))
+    """
+    header, value = _split(text, flag, '"HEADER=FIELD"', '"How I feel=mood"', last=True)
+    where = f"{flag} {text!r}"
+    if not header:
+        raise OptionError(f'{where}: name the header as the log writes it, e.g. {flag} "How I feel=mood"')
+    return header, _field(value, where, lambda h, f: f'{flag} "{h}={f}"')
+
+
+def parse_sheet(text: str, flag: str = "--sheet") -> str | int:
+    """A sheet's name, or ``#N`` for the N-th sheet (from 1) as read_log's position (from 0).
+
+    Examples
+    --------
+    >>> parse_sheet("Week 2"), parse_sheet("#1")
+    ('Week 2', 0)
+    """
+    text = str(text)
+    m = re.fullmatch(r"\s*#\s*(\d+)\s*", text)
+    if m:
+        n = int(m.group(1))
+        if n < 1:
+            raise OptionError(f"{flag} {text!r}: sheets count from #1 (the first), e.g. {flag} '#1'")
+        return n - 1
+    if not text.strip():
+        raise OptionError(f"{flag} {text!r}: give a sheet's name, e.g. {flag} 'Week 1', or '#1' for the first")
+    return text
+
+
+def parse_day(text, where: str) -> str:
+    """A date (``2026-03-02``, or a TOML date) as ISO text."""
+    if isinstance(text, date):
+        return date(text.year, text.month, text.day).isoformat()
+    try:
+        return date.fromisoformat(str(text).strip()).isoformat()
+    except ValueError:
+        raise OptionError(f"{where}: {text!r} is not a date; give it as YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+# --------------------------------------------------------------------------- activity maps
+
+
+def read_activity_map(path, where: str = "--activity-map") -> dict[str, str]:
+    """An activity map file as ``{"as written": "activity"}``.
+
+    A ``.toml`` file holds ``"written" = "activity"`` lines (at its top, or
+    under ``[activity_map]``); any other file is a CSV of two columns, the
+    name as written and the activity it means, whose first row is skipped
+    when it reads ``written,activity``. Blank lines are skipped.
+
+    Raises
+    ------
+    OptionError
+        For a missing or unreadable file, a line that is not two names, or a
+        name mapped to two different activities.
+    """
+    path = Path(path)
+    where = f"{where} {path}"
+    try:
+        if path.is_dir():
+            raise OptionError(f"{where}: is a folder; give the map file (a CSV: written,activity)")
+        if path.stat().st_size > _MAX_MAP_BYTES:
+            raise OptionError(f"{where}: is over 10 MB; an activity map is a CSV of two columns, "
+                              "written,activity")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OptionError(f"{where}: cannot be read ({exc.strerror or exc}); give the map file "
+                          "(a CSV: written,activity)") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if path.suffix.lower() == ".toml":
+        table = _toml(text, where)
+        if set(table) == {"activity_map"} and isinstance(table["activity_map"], dict):
+            table = table["activity_map"]
+        return table_activity_map(table, where)
+    out: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise OptionError(f"{where}: is not a CSV file ({exc}); write one line per name: "
+                          "written,activity") from None
+    for number, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if number == 1 and [c.lower() for c in cells] == ["written", "activity"]:
+            continue
+        if len(cells) != 2 or not all(cells):
+            raise OptionError(f"{where} line {number}: give two names, as written and the activity it "
+                              f"means, e.g. food shopping,Food shop (the line holds {len(cells)} "
+                              f"{'cell' if len(cells) == 1 else 'cells'}{'' if all(cells) else ', some blank'})")
+        _add_synonym(out, lines, cells[0], cells[1], number, where)
+    if not out:
+        raise OptionError(f"{where}: holds no names; write one line per name: written,activity "
+                          "(e.g. food shopping,Food shop)")
+    return out
+
+
+def _add_synonym(out: dict, lines: dict, written: str, activity: str, number, where: str) -> None:
+    """Add ``written -> activity``; the same name mapped to two activities is an error."""
+    key = written.casefold()
+    if key in lines and out[lines[key][1]] != activity:
+        first, name = lines[key]
+        raise OptionError(f"{where} line {number}: {written!r} is mapped to {out[name]!r} (line {first}) "
+                          f"and to {activity!r}; keep one")
+    lines[key] = (number, written)
+    out[written] = activity
+
+
+def table_activity_map(table, where: str) -> dict[str, str]:
+    """A TOML table (or dict) ``{"written": "activity"}``, checked."""
+    if not isinstance(table, dict) or not table:
+        raise OptionError(f'{where}: give the activity map as a table of "written" = "activity" lines, '
+                          'e.g. "food shopping" = "Food shop"')
+    out: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for n, (written, activity) in enumerate(table.items(), start=1):
+        if not isinstance(activity, str) or not activity.strip() or not str(written).strip():
+            raise OptionError(f'{where}: {written!r} = {activity!r}: map a name to an activity name, '
+                              'e.g. "food shopping" = "Food shop"')
+        _add_synonym(out, lines, str(written).strip(), activity.strip(), f"entry {n}", where)
+    return out
+
+
+# --------------------------------------------------------------------------- the options file
+
+
+def _toml(text: str, where: str) -> dict:
+    """*text* parsed as TOML, or the one-line error."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise OptionError(f"{where}: not valid TOML ({exc}); write key = value lines, "
+                          'e.g. format = "daylio"') from None
+
+
+def read_options_file(path, flag: str = "--options") -> dict:
+    """An options file (TOML) as read_log's keywords (only those it sets).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file: keys ``format``, ``client``, ``sheet``, ``dayfirst``,
+        ``week_start``, ``activity_map`` and the tables ``[mood]``,
+        ``[scales]``, ``[columns]``.
+
+    Returns
+    -------
+    dict
+        read_log's keywords: ``format``, ``client``, ``sheet``, ``dayfirst``,
+        ``week_start``, ``mood_map``, ``scales``, ``columns``, ``activity_map``.
+
+    Raises
+    ------
+    OptionError
+        For a missing or unreadable file, a key other than these (the message
+        names it and the valid keys), or a value of the wrong kind.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise OptionError(f"{flag} {path}: is a folder; give the options file, e.g. client.toml")
+        if path.stat().st_size > _MAX_MAP_BYTES:
+            raise OptionError(f"{flag} {path}: is over 10 MB; an options file is a few lines of TOML")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise OptionError(f"{flag} {path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise OptionError(f"{flag} {path}: is not UTF-8 text; save it as UTF-8 (TOML files are)") from None
+    table = _toml(text, f"{flag} {path}")
+    where = f"{path}"
+    unknown = [k for k in table if k not in FILE_KEYS]
+    if unknown:
+        key = unknown[0]
+        near = _ALIASES.get(key) or next(iter(difflib.get_close_matches(key.replace("-", "_"), FILE_KEYS, n=1)),
+                                         None)
+        hint = f"did you mean {near!r}? " if near else ""
+        raise OptionError(f"{where}: unknown key {key!r}; {hint}the keys are {', '.join(FILE_KEYS)}")
+    out: dict = {}
+    for key, value in table.items():
+        at = f"{where}: {key}"
+        if key == "format":
+            out["format"] = _format(value, at, lambda v: f'format = "{v}"')
+        elif key == "client":
+            if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+                raise OptionError(f'{at}: give the client\'s name or id as text, e.g. client = "C-07"')
+            out["client"] = str(value).strip()
+        elif key == "sheet":
+            items = value if isinstance(value, list) else [value]
+            if not items or not all(isinstance(s, str) for s in items):
+                raise OptionError(f'{at}: give sheet names as text, e.g. sheet = "Week 1" or '
+                                  'sheet = ["Week 1", "Week 2"] ("#1" for the first sheet)')
+            sheets = [parse_sheet(s, f"{where}: sheet =") for s in items]
+            out["sheet"] = sheets if isinstance(value, list) else sheets[0]
+        elif key == "dayfirst":
+            if not isinstance(value, bool):
+                raise OptionError(f"{at}: write dayfirst = true (03/04/2026 is 3 April) or "
+                                  "dayfirst = false (March 4), without quotes")
+            out["dayfirst"] = value
+        elif key == "week_start":
+            out["week_start"] = parse_day(value, f"{at} =")
+        elif key in ("mood", "scales", "columns"):
+            if not isinstance(value, dict):
+                example = {"mood": "[mood] then great = 9", "scales": "[scales] then mood = [1, 5]",
+                           "columns": '[columns] then "How I feel" = "mood"'}[key]
+                raise OptionError(f"{at}: give it as a table, e.g. {example}")
+            if key == "mood":
+                out["mood_map"] = _mood_table(value, where)
+            elif key == "scales":
+                out["scales"] = _scales_table(value, where)
+            else:
+                out["columns"] = _columns_table(value, where)
+        else:  # activity_map
+            if isinstance(value, str):
+                file = Path(value).expanduser()
+                out["activity_map"] = read_activity_map(file if file.is_absolute() else path.parent / file,
+                                                        f"{where}: activity_map =")
+            else:
+                out["activity_map"] = table_activity_map(value, f"{where}: [activity_map]")
+    return out
+
+
+def _format(value, where: str, form) -> str:
+    """A layout read_log knows."""
+    if value not in FORMAT_CHOICES:
+        raise OptionError(f"{where}: {value!r} is not a layout; the layouts are {', '.join(FORMAT_CHOICES)}, "
+                          f"e.g. {form('daylio')}")
+    return value
+
+
+def _mood_table(table: dict, where: str) -> dict:
+    """``[mood]`` as mood_map."""
+    out: dict = {}
+    for label, value in table.items():
+        _check_mood(str(label), value, f"{where}: [mood] {label} = {value!r}",
+                    lambda lab, v: f"[mood] {lab} = {v}")
+        _no_twice(out, str(label).strip(), f"{where}: [mood]")
+        out[str(label).strip()] = value if isinstance(value, int | float) else _number(value)
+    return out
+
+
+def _scales_table(table: dict, where: str) -> dict:
+    """``[scales]`` as scales (each ``[low, high]``, or a ``"1-5"`` string)."""
+    out: dict = {}
+    for column, value in table.items():
+        at = f"{where}: [scales] {column} = {value!r}"
+        field = _rating(str(column), at, lambda c, r: f"[scales] {c} = [{r.replace('-', ', ')}]")
+        if isinstance(value, str):
+            pair = parse_range(value)
+        elif (isinstance(value, list) and len(value) == 2
+              and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)):
+            pair = list(value)
+        else:
+            pair = None
+        if pair is None:
+            raise OptionError(f"{at}: give the scale's two ends, e.g. [scales] {field} = [1, 5]")
+        _no_twice(out, field, f"{where}: [scales]")
+        out[field] = _ordered(pair, at, lambda lo, hi, f=field: f"[scales] {f} = [{lo:g}, {hi:g}]")
+    return out
+
+
+def _columns_table(table: dict, where: str) -> dict:
+    """``[columns]`` as columns (``"none"`` for a header kept as an extra column)."""
+    out: dict = {}
+    for header, value in table.items():
+        at = f"{where}: [columns] {header!r} = {value!r}"
+        if not isinstance(value, str):
+            raise OptionError(f'{at}: give the field as text, e.g. [columns] "How I feel" = "mood"')
+        out[str(header)] = _field(value, at, lambda h, f: f'[columns] "{h}" = "{f}"')
+    return out
+
+
+def _no_twice(out: dict, key: str, where: str) -> None:
+    """The same label (in another case) given twice."""
+    for k in out:
+        if k.casefold() == key.casefold():
+            raise OptionError(f"{where}: {k!r} and {key!r} are the same; give it once")
+
+
+# --------------------------------------------------------------------------- all of them
+
+
+def reading_options(*, options=None, format=None, client=None, sheet: Iterable[str] = (), dayfirst=None,
+                    week_start=None, mood: Iterable[str] = (), scale: Iterable[str] = (),
+                    column: Iterable[str] = (), activity_map=None) -> dict:
+    """read_log's keywords from an options file and the command line (which wins).
+
+    Parameters
+    ----------
+    options : str or os.PathLike, optional
+        ``--options``: a TOML file (:func:`read_options_file`).
+    format, client, dayfirst, week_start : optional
+        ``--format``, ``--client``, ``--dayfirst``/``--monthfirst``, ``--week-start``
+        (None: not given).
+    sheet, mood, scale, column : iterable of str
+        Each ``--sheet``, ``--mood``, ``--scale`` and ``--column`` given, in order.
+    activity_map : str or os.PathLike, optional
+        ``--activity-map``: a file (:func:`read_activity_map`).
+
+    Returns
+    -------
+    dict
+        The keywords set by either: ``format``, ``client``, ``sheet``,
+        ``dayfirst``, ``week_start``, ``mood_map``, ``scales``, ``columns``,
+        ``activity_map``. A single value on the command line replaces the
+        file's; ``--mood``, ``--scale`` and ``--column`` add to the file's
+        tables (replacing an entry of the same label, column or header).
+
+    Raises
+    ------
+    OptionError
+        One line naming the flag (or file and key) and the fix.
+
+    Examples
+    --------
+    >>> reading_options(mood=["ecstatic=10", "down=2"], scale=["effort=1-5"], sheet=["Week 1"])
+    {'sheet': 'Week 1', 'mood_map': {'ecstatic': 10, 'down': 2}, 'scales': {'effort': [1, 5]}}
+    """
+    out = read_options_file(options) if options is not None else {}
+    if format is not None:
+        out["format"] = _format(format, f"--format {format!r}", lambda v: f"--format {v}")
+    if client is not None:
+        if not str(client).strip():
+            raise OptionError("--client '': give the client's name or id, e.g. --client C-07")
+        out["client"] = client
+    sheets = [parse_sheet(s) for s in sheet]
+    if sheets:
+        out["sheet"] = sheets if len(sheets) > 1 else sheets[0]
+    if dayfirst is not None:
+        out["dayfirst"] = dayfirst
+    if week_start is not None:
+        out["week_start"] = parse_day(week_start, f"--week-start {week_start!r}")
+    for key, flag, parse, items in (("mood_map", "--mood", parse_mood, mood),
+                                    ("scales", "--scale", parse_scale, scale),
+                                    ("columns", "--column", parse_column, column)):
+        given: dict = {}
+        for text in items:
+            name, value = parse(text)
+            same = [k for k in given if k.casefold() == name.casefold()]
+            if same and given[same[0]] != value:
+                raise OptionError(f"{flag} given twice for {name!r} ({_shown(given[same[0]])} and "
+                                  f"{_shown(value)}); give it once")
+            given[name] = value
+        if given:
+            merged = {k: v for k, v in out.get(key, {}).items()
+                      if not any(k.casefold() == g.casefold() for g in given)}
+            out[key] = {**merged, **given}
+    if activity_map is not None:
+        out["activity_map"] = read_activity_map(activity_map)
+    return out
+
+
+def _shown(value) -> str:
+    """A value as the command line writes it."""
+    if isinstance(value, list):
+        return f"{value[0]:g}-{value[1]:g}"
+    return "none" if value is None else f"{value:g}" if isinstance(value, int | float) else str(value)
