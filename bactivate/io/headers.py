@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.io.cells import distinct
+from bactivate.schema import TIDY_COLUMNS
 
 # tidy field (or helper field) -> accepted header keys (lower case, letters and digits only)
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -347,3 +348,37 @@ def header_keys(cells: pd.Series, *, drop_hints: bool = False) -> pd.Series:
         return distinct(cells, lambda u: pd.Series([header_key(c) for c in u], index=u.index, dtype=object),
                         missing="")
     return distinct(cells, _letters_digits, missing="")
+
+
+_TIME_FIELDS = ("date", "time", "start", "end", "duration")
+
+
+def extra_name(text: str, taken) -> str:
+    """*text* as the name of an extra column: ``"text (2)"`` ... when it is taken or a tidy name.
+
+    Parameters
+    ----------
+    text : str
+        The header as written.
+    taken : container of str
+        Names already used.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> extra_name("Weather", {"Weather"}), extra_name("client", ()), extra_name("_x", ())
+    ('Weather (2)', 'client (2)', 'x')
+
+    Names starting with ``_`` are the reader's own bookkeeping, so a header ``_x`` is kept
+    as ``x`` (the loop that added `` (2)`` to it never ended: the name still began with ``_``).
+    """
+    text = text.lstrip("_") or "column"
+    name = text
+    k = 2
+    while name in taken or name in TIDY_COLUMNS or name in _TIME_FIELDS:
+        name = f"{text} ({k})"
+        k += 1
+    return name

@@ -12,7 +12,7 @@ step, which :mod:`bactivate.io.many` shares.
 >>> from bactivate.io.context import ReadOptions
 >>> entries = read_long(read_sheets("data/sample/client-alex.xlsx"), ReadOptions(file="client-alex.xlsx"))
 >>> entries.cells.shape, entries.context.headers["mastery"]
-((233, 14), 'Mastery (0-10)')
+((235, 14), 'M (0-10)')
 """
 
 from __future__ import annotations
@@ -29,37 +29,6 @@ from bactivate.io import headers as hdr
 from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.files import Sheet, column_letter
 from bactivate.schema import RATINGS, TIDY_COLUMNS
-
-_TIME_FIELDS = ("date", "time", "start", "end", "duration")
-
-
-def extra_name(text: str, taken) -> str:
-    """*text* as the name of an extra column: ``"text (2)"`` ... when it is taken or a tidy name.
-
-    Parameters
-    ----------
-    text : str
-        The header as written.
-    taken : container of str
-        Names already used.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> extra_name("Weather", {"Weather"}), extra_name("client", ()), extra_name("_x", ())
-    ('Weather (2)', 'client (2)', '_x (2)')
-    """
-    # move to io/headers.py extra_name (WP5)
-    name = text
-    k = 2
-    while name in taken or name in TIDY_COLUMNS or name in _TIME_FIELDS or name.startswith("_"):
-        name = f"{text} ({k})"
-        k += 1
-    return name
-
 
 # --------------------------------------------------------------------------- cells at once
 # move to io/cells.py at_once / blank_frame (WP5)
@@ -275,12 +244,12 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
             rank = 0 if hdr.header_key(text) == field else 1
             if field not in taken or rank < taken[field]:
                 if field in taken:  # a better match for this field: demote the earlier one
-                    out[extra_name(ctx.sheet_headers[field][sheet_key], out)] = out.pop(field)
+                    out[hdr.extra_name(ctx.sheet_headers[field][sheet_key], out)] = out.pop(field)
                 taken[field] = rank
                 out[field] = body.iloc[:, j]
                 _told(ctx, field, text, sheet_key, opts.file)
                 continue
-        name_out = extra_name(text, out)
+        name_out = hdr.extra_name(text, out)
         out[name_out] = body.iloc[:, j]
         if field is None and name_out not in ctx.extras:
             ctx.extras.append(name_out)
@@ -359,9 +328,11 @@ def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Co
     --------
     >>> from bactivate.io.files import read_sheets
     >>> sheets = read_sheets("data/sample/client-alex.xlsx")
-    >>> cells, ctx = sheet_entries(sheets[0], ReadOptions(file="client-alex.xlsx"))
+    >>> sheet_entries(sheets[0], ReadOptions(file="client-alex.xlsx"))[1].notes
+    ["skipped sheet 'Instructions': it holds no log (no header row naming log columns)"]
+    >>> cells, ctx = sheet_entries(sheets[1], ReadOptions(file="client-alex.xlsx"))
     >>> len(cells), ctx.headers["date"], ctx.tidy_header
-    (41, 'Date', False)
+    (34, 'Date', False)
     """
     raw = sh.cells
     label = f"sheet {sh.name!r}" if sh.name is not None else opts.file

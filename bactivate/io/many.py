@@ -63,7 +63,7 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     >>> from pathlib import Path
     >>> paths = sorted(Path("data/sample/cohort").glob("C00*.csv"))
     >>> log, rows = read_many(paths, "cohort", scales={"mood": (0, 10)})
-    >>> log["client"].nunique(), rows[0]["file"], rows[0]["kept"] == (log["client"] == "C001").sum()
+    >>> log["client"].nunique(), rows[0]["file"], bool(rows[0]["kept"] == (log["client"] == "C001").sum())
     (9, 'C001.csv', True)
     """
     if other or format not in ("auto", "long", "tidy") or len(paths) < 2:

@@ -10,7 +10,7 @@ one :class:`~bactivate.LogWarning`, or a :class:`~bactivate.LogError`.
 >>> import bactivate as ba
 >>> log = ba.read_log("data/sample/client-alex.xlsx", errors="ignore")
 >>> summarise_rejected(log.attrs["rejected"][log.attrs["rejected"]["kind"] == PROBLEM])
-'1 × Mood is outside this column\\'s 0-10 scale: write a rating from 0 to 10 (if the column uses another scale, pass scales={\\'mood\\': (low, high)})'
+"1 × Mood (0-10) 11 is outside this column's 0-10 scale: write a rating from 0 to 10 (if the column uses another scale, pass scales={'mood': (low, high)}); 1 × Mood (0-10) is not a number: write a number such as 7 or 7.5"
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stack
     ...     warnings.simplefilter("always")
     ...     report_problems(log, "client-alex.xlsx", "warn")
     >>> str(got[0].message)[:60]
-    'client-alex.xlsx: kept 232 of 233 rows; set aside 1 with pro'
+    'client-alex.xlsx: kept 232 of 235 rows; set aside 2 with pro'
     """
     if errors == "ignore":
         return

@@ -13,6 +13,9 @@ find and fix each cell. The stages: :func:`bactivate.io.files.read_sheets`,
 >>> import bactivate as ba
 >>> log = ba.read_log("data/sample/client-alex.xlsx", errors="ignore")
 >>> log.attrs["rejected"][["sheet", "row", "column", "kind"]].head(2)
+    sheet  row       column           kind
+0  Week 4   42          NaN  not a log row
+1  Week 5   21  Mood (0-10)        problem
 """
 
 from __future__ import annotations
@@ -104,7 +107,15 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     >>> log.shape, log.attrs["format"], len(got)
     ((232, 15), 'long', 1)
     >>> log[["activity", "mastery", "pleasure", "mood"]].head(3)
+               activity  mastery  pleasure  mood
+    0  Shower and dress      5.0       3.0   2.0
+    1         Pay bills      7.0       0.0   3.0
+    2  Grocery shopping      4.0       3.0   3.0
     >>> log.attrs["rejected"][["sheet", "row", "column"]]
+        sheet  row       column
+    0  Week 4   42          NaN
+    1  Week 5   21  Mood (0-10)
+    2  Week 5   38  Mood (0-10)
     """
     opts = ReadOptions.checked(layouts=formats.FORMATS, format=format, client=client, sheet=sheet,
                                columns=columns, scales=scales, mood_map=mood_map, dayfirst=dayfirst,

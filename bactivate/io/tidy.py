@@ -42,7 +42,8 @@ from bactivate.errors import LogError
 from bactivate.io import cells as cl
 from bactivate.io import headers as hdr
 from bactivate.io.context import Context, Entries, ReadOptions
-from bactivate.io.long import blank_frame, cells_at_once, extra_name
+from bactivate.io.headers import extra_name
+from bactivate.io.long import blank_frame, cells_at_once
 from bactivate.io.problems import (
     NOT_A_LOG_ROW,
     PROBLEM,
@@ -556,7 +557,7 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
       client activity  mood     source
     0    log     Walk   7.0  log.csv:2
     >>> log.attrs["rejected"][["row", "reason"]].to_numpy().tolist()
-    [[3, "'x' is not a number"]]
+    [[3, "'x' is not a number: write a number such as 7 or 7.5; for mood words, give each word's value with mood_map={'great': 9, 'ok': 5, 'low': 2}"]]
     """
     ctx = entries.context
     tidy_mode = _tidy_mode(entries, opts)                                   # T1

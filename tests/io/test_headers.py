@@ -84,3 +84,15 @@ def test_client_in_title_is_the_reader_and_grid_copies(title):
 def test_client_in_title_on_any_text(title):
     assert client_in_title(title) == _read_copy(title)
     assert client_in_title(title, cut_week=True) == _grid_copy(title)
+
+
+def test_extra_column_headed_with_an_underscore_reads(tmp_path):
+    """A header starting with ``_`` (the reader's bookkeeping prefix) is kept without it; the
+    loop that named it used to add `` (2)``, `` (3)``... for ever (read_log never returned)."""
+    import bactivate as ba
+
+    path = tmp_path / "log.csv"
+    path.write_text("date,activity,_x,__\n2026-03-02,Walk,1,2\n", encoding="utf-8")
+    log = ba.read_log(path)
+    assert log.columns[-2:].tolist() == ["x", "column"]
+    assert log["x"].tolist() == [1] and log["column"].tolist() == [2]

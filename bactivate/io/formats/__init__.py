@@ -60,6 +60,6 @@ def read(name: str, sheets, opts: ReadOptions) -> Entries:
     >>> sheets = [sh.grid() for sh in read_sheets("data/sample/formats/weekly-schedule.xlsx")]
     >>> entries = read("grid", sheets, ReadOptions(file="weekly-schedule.xlsx"))
     >>> entries.layout, len(entries.cells), entries.context.headers["activity"]
-    ('grid', 78, 'cell')
+    ('grid', 92, 'cell')
     """
     return READERS[name].read(sheets, opts)

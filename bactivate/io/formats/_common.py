@@ -163,7 +163,7 @@ def explode_activities(frame: pd.DataFrame, acts: pd.Series) -> tuple[pd.DataFra
     --------
     >>> out, n = explode_activities(pd.DataFrame({"mood": [5, 7]}), pd.Series(["walk | tv", None]))
     >>> out["activity"].tolist(), n
-    (['walk', 'tv', None], 1)
+    (['walk', 'tv', nan], 1)
     """
     text = acts.astype("str").where(~cells.blank(acts), "")
     pieces = text.str.split(r"\s*\|\s*", regex=True).explode().str.strip()

@@ -37,7 +37,7 @@ from bactivate.io.formats._common import (
     entry_rows,
     find_row,
 )
-from bactivate.io.long import extra_name
+from bactivate.io.headers import extra_name
 
 NAME = "bearable"
 LABEL = "a Bearable export"

@@ -34,7 +34,7 @@ from bactivate.io.formats._common import (
     find_row,
     shown,
 )
-from bactivate.io.long import extra_name
+from bactivate.io.headers import extra_name
 from bactivate.io.scales import DAYLIO_MOODS
 
 NAME = "daylio"

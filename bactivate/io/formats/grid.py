@@ -162,7 +162,7 @@ def read(sheets, opts: ReadOptions) -> Entries:
     >>> sheets = [sh.grid() for sh in read_sheets("data/sample/formats/weekly-schedule.xlsx")]
     >>> entries = read(sheets, ReadOptions(file="weekly-schedule.xlsx"))
     >>> len(entries.cells), entries.context.hints["mastery"], entries.context.client
-    (78, (0.0, 10.0), 'Robin')
+    (92, (0.0, 10.0), 'Robin')
     """
     grids, ctx = [], Context()
     for sh in sheets:  # a loop over sheets
