@@ -406,9 +406,65 @@ def _number_text(raw: pd.Series) -> pd.DataFrame:
     num = pd.to_numeric(frac[0].str.replace(",", ".", regex=False), errors="coerce")
     den = pd.to_numeric(frac[1], errors="coerce")
     got = got.fillna(num)
-    # number words; trailing junk like "7?" or "7 (ish)" is not guessed at
+    # number words
     got = got.fillna(text.map(_WORDS))
+    # a range "5-6" is read as its midpoint, a hedged number "~6", "6?", "about 6" as the number
+    # (number_readings says which cells were read so, for the notes)
+    rng = text.str.extract(_RANGE)
+    lo = pd.to_numeric(rng[0].str.replace(",", ".", regex=False), errors="coerce")
+    hi = pd.to_numeric(rng[1].str.replace(",", ".", regex=False), errors="coerce")
+    got = got.fillna(((lo + hi) / 2).where(lo < hi))
+    hedge = text.str.extract(_HEDGED)
+    got = got.fillna(pd.to_numeric(hedge[0].fillna(hedge[1]).str.replace(",", ".", regex=False),
+                                   errors="coerce"))
     return pd.DataFrame({"value": got.astype("float64"), "denom": den.astype("float64")})
+
+
+_NUM = r"(\d+(?:[.,]\d+)?)"
+# "5-6", "5 - 6", "5–6", "5 to 6": two numbers, the first the lower
+_RANGE = re.compile(rf"^\s*{_NUM}\s*(?:-|–|—|to)\s*{_NUM}\s*$")
+# "~6", "≈6", "about 6", "around 6", "approx. 6", "ca. 6", "6?", "6ish", "6 (ish)", "6-ish"
+_HEDGED = re.compile(
+    rf"^\s*(?:(?:~|≈|about|around|approx\.?|approximately|roughly|ca\.?|circa)\s*{_NUM}\s*\??"
+    rf"|{_NUM}\s*(?:\?+|ish|-ish|\(ish\)|~))\s*$")
+
+
+@per_value
+def number_readings(s: pd.Series) -> pd.Series:
+    """How :func:`parse_number` read each cell when it took some interpretation, else missing.
+
+    ``"range"`` for a range read as its midpoint (``5-6`` -> 5.5), ``"hedged"``
+    for a hedged number read as the number (``~6``, ``6?``, ``about 6`` -> 6).
+    The caller counts them in the notes: such a reading is never silent.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    Series of str
+        ``"range"``, ``"hedged"`` or missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> number_readings(pd.Series(["5-6", "~6", "6?", "about 6", "6", "6-5", None])).tolist()
+    ['range', 'hedged', 'hedged', 'hedged', nan, nan, nan]
+    """
+    out = pd.Series(pd.NA, index=s.index, dtype="str")
+    text = s.where(~blank(s) & numeric(s).isna())
+    if text.isna().all():
+        return out
+    text = text.astype("str").str.strip().str.lower().str.normalize("NFKC")
+    rng = text.str.extract(_RANGE)
+    is_range = (pd.to_numeric(rng[0].str.replace(",", "."), errors="coerce")
+                < pd.to_numeric(rng[1].str.replace(",", "."), errors="coerce")).fillna(False).astype(bool)
+    hedged = text.str.match(_HEDGED).fillna(False).astype(bool)
+    out[is_range.to_numpy()] = "range"
+    out[(hedged & ~is_range).to_numpy()] = "hedged"
+    return out
 
 
 @per_value
@@ -438,12 +494,76 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
     out[text.isin(_TRUE).fillna(False).to_numpy(bool)] = True
     out[text.isin(_FALSE).fillna(False).to_numpy(bool)] = False
+    lead = ~empty & out.isna()
+    if lead.any():  # "no - too tired", "yes!!", "nope": the word read, the rest kept by the caller
+        got = text[lead].str.extract(_FLAG_LEAD)
+        word = got[0].fillna(got[2])
+        out[lead[lead].index[word.isin(_YES_WORDS).to_numpy(bool)]] = True
+        out[lead[lead].index[word.isin(_NO_WORDS).to_numpy(bool)]] = False
     bad = ~empty & out.isna()
     reasons = pd.Series(pd.NA, index=s.index, dtype="str")
     if bad.any():
         reasons[bad] = ("'" + _shown(s[bad].astype("str").str.strip())
                         + "' is not yes or no: write yes or no (y/n, x, ✓, 1/0), or leave it blank")
     return out, reasons
+
+
+_YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "yea", "done", "completed", "did it", "y"})
+_NO_WORDS = frozenset({"no", "nope", "nah", "nay", "not done", "skipped", "didn't", "did not", "n"})
+# a yes/no word at the start of a cell, then only punctuation or a separator and more text
+_FLAG_LEAD = re.compile(
+    r"^\s*(yes|yeah|yep|yup|yea|done|completed|did it|nope|nah|nay|not done|skipped|didn't|did not"
+    r"|no|y|n)(?:\s*[!.?]+|\s*(?:[-–—:;,/(]|\.\.\.)|\s+(?=[^\W\d_]))\s*(.*?)\)?\s*$|"
+    r"^\s*(yes|yeah|yep|yup|yea|nope|nah|nay)\s*$")
+
+
+@per_value
+def flag_rest(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Yes/no cells read from a word that starts a longer text: the reading, and the rest.
+
+    :func:`parse_flag` reads ``no - too tired`` as no, ``yes!!`` and ``yep`` as
+    yes, ``nope`` and ``nah`` as no. This says which cells were read so (the
+    caller counts them in the notes) and gives the text after the word
+    (``too tired``), to be kept in the note.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    tuple of Series
+        ``(word, rest)``, both str: the cell as written where it was read
+        from a leading word (missing elsewhere), and the text after the word
+        (missing where there is none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> word, rest = flag_rest(pd.Series(["no - too tired", "yes!!", "nope", "yes", "maybe", None]))
+    >>> word.tolist(), rest.tolist()
+    (['no - too tired', 'yes!!', 'nope', nan, nan, nan], ['too tired', nan, nan, nan, nan, nan])
+    """
+    word = pd.Series(pd.NA, index=s.index, dtype="str")
+    rest = pd.Series(pd.NA, index=s.index, dtype="str")
+    empty = blank(s)
+    text = s.where(~empty).astype("str").str.strip()
+    low = text.str.lower()
+    plain = low.isin(_TRUE | _FALSE | NOT_GIVEN).fillna(False).astype(bool)
+    cand = ~empty & ~plain
+    if not cand.any():
+        return word, rest
+    got = text[cand].str.extract(re.compile(_FLAG_LEAD.pattern, re.IGNORECASE))
+    hit = got[0].notna() | got[2].notna()
+    if not hit.any():
+        return word, rest
+    idx = got.index[hit.to_numpy(bool)]
+    word[idx] = text[idx]
+    tail = got.loc[idx, 1].astype("str").str.strip()
+    tail = tail.where(got.loc[idx, 1].notna() & (tail.str.strip(" !.?-–—") != ""))
+    rest[idx] = tail
+    return word, rest
 
 
 @per_value
@@ -722,12 +842,42 @@ def _clock(text: str) -> float:
 _NOON = re.compile(r"\b(?:12\s*)?(?:noon|midday)\b")
 _MIDNIGHT = re.compile(r"\b(?:12\s*)?midnight\b")
 
+#: Time words read as a representative hour (hours since midnight). They are approximations:
+#: the reader counts them in the notes and keeps the word in a ``time_word`` column.
+#:
+#: ========================  =====
+#: word                      read as
+#: ========================  =====
+#: morning                   09:00
+#: lunch, lunchtime          13:00
+#: afternoon                 15:00
+#: evening                   19:00
+#: night                     22:00
+#: bedtime                   23:00
+#: ========================  =====
+#:
+#: ``noon``/``midday`` (12:00) and ``midnight`` (00:00) are exact, not approximations.
+TIME_WORDS = {"morning": 9.0, "in the morning": 9.0, "lunch": 13.0, "lunchtime": 13.0,
+              "lunch time": 13.0, "afternoon": 15.0, "in the afternoon": 15.0, "evening": 19.0,
+              "in the evening": 19.0, "night": 22.0, "at night": 22.0, "bedtime": 23.0,
+              "bed time": 23.0}
+#: Words that name an exact time of day.
+EXACT_TIME_WORDS = {"noon": 12.0, "12 noon": 12.0, "midday": 12.0, "midnight": 0.0, "12 midnight": 0.0}
+# "1430", "930": hours and minutes without a separator (24-hour clock)
+_HHMM = re.compile(r"^\s*([01]?\d|2[0-3])([0-5]\d)\s*$")
+
 
 def _one_time(text: str) -> tuple[float, float]:
     """(start, end) hours for a time or a slot such as ``7-8am`` or ``07:00–08:00``."""
     t = text.strip().lower()
     if len(t) > MAX_VALUE_CHARS:
         return np.nan, np.nan
+    word = TIME_WORDS.get(t, EXACT_TIME_WORDS.get(t))
+    if word is not None:
+        return word, np.nan
+    m = _HHMM.match(t)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / 60, np.nan
     t = _MIDNIGHT.sub("00:00", _NOON.sub("12:00", t))
     one = _clock(t)
     if not np.isnan(one):
@@ -785,8 +935,45 @@ def bare_hours(s: pd.Series) -> pd.Series:
 
 
 @per_value
+def time_words(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Time cells read from a word: the word as written, and whether it is an approximation.
+
+    :func:`parse_time` reads ``morning``, ``lunch``, ``evening`` ... as the
+    representative hours of :data:`TIME_WORDS`, and ``noon``/``midnight`` as
+    12:00/00:00; the caller counts these readings in the notes and keeps the
+    approximate ones visible on their rows.
+
+    Parameters
+    ----------
+    s : Series
+        Time cells as read.
+
+    Returns
+    -------
+    tuple of Series
+        ``(word, approx)``: str (the cell, stripped, where it is a time word;
+        missing elsewhere) and bool (True for the approximate words).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> word, approx = time_words(pd.Series(["Lunch", "noon", "14:00", None]))
+    >>> word.tolist(), approx.tolist()
+    (['Lunch', 'noon', nan, nan], [True, False, False, False])
+    """
+    text = s.where(~blank(s) & ~is_type(s, (_dt.time, _dt.datetime, _dt.timedelta)))
+    low = text.astype("str").str.strip().str.lower()
+    approx = low.isin(list(TIME_WORDS)).fillna(False).astype(bool) & text.notna()
+    exact = low.isin(list(EXACT_TIME_WORDS)).fillna(False).astype(bool) & text.notna()
+    word = text.astype("str").str.strip().where(approx | exact).astype("str")
+    return word, approx
+
+
+@per_value
 def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Times of day: ``14:00``, ``2pm``, ``2:30 PM``, ``14.30``, Excel times, hour slots ``7-8am``.
+    """Times of day: ``14:00``, ``2pm``, ``2:30 PM``, ``14.30``, ``14h30``, ``1430``, Excel times,
+    hour slots ``7-8am``, ``noon``, ``midnight``, and the time words of :data:`TIME_WORDS`
+    (``lunch`` is 13:00: see :func:`time_words`).
 
     Returns ``(start, end, reasons)`` as timedeltas since midnight; *end* is
     set only for slots that give one.
@@ -829,8 +1016,11 @@ def parse_time(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         start.loc[nums[frac].index] = nums[frac] * 24
         hour = nums.notna() & ~frac & (nums == nums.round()) & nums.between(0, 24)
         start.loc[nums[hour].index] = nums[hour]
+        # 1430 (a number cell): hours and minutes on the 24-hour clock
+        hhmm_num = nums.notna() & (nums == nums.round()) & nums.between(100, 2359) & (nums % 100 < 60)
+        start.loc[nums[hhmm_num].index] = nums[hhmm_num] // 100 + (nums[hhmm_num] % 100) / 60
         # other numbers are read as clock text: "14.30" is half past two, not 14.3 hours
-        text = rest[nums.isna() | (~frac & ~hour)].astype("str")
+        text = rest[nums.isna() | (~frac & ~hour & ~hhmm_num)].astype("str")
         if len(text):
             text = text.str.strip()
             uniq = pd.unique(text)
@@ -973,13 +1163,13 @@ _DUR = re.compile(
 
 
 def _one_duration(text: str) -> float:
-    """Minutes for ``30 min``, ``1h``, ``1.5 h``, ``1h 30m``, ``1:30``; NaN if unreadable."""
+    """Minutes for ``30 min``, ``1h``, ``1.5 h``, ``1h 30m``, ``1:30``, ``5:45:00``; NaN if unreadable."""
     t = text.strip().lower()
     if len(t) > MAX_VALUE_CHARS:
         return np.nan
-    m = re.fullmatch(r"(\d{1,2}):(\d{2})", t)
-    if m:
-        return int(m.group(1)) * 60 + int(m.group(2))
+    m = re.fullmatch(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?", t)
+    if m:  # h:mm or h:mm:ss
+        return int(m.group(1)) * 60 + int(m.group(2)) + float(m.group(3) or 0) / 60
     m = _DUR.match(t)
     if m and (m.group(1) or m.group(3)):
         h = float(m.group(1).replace(",", ".")) if m.group(1) else 0.0
@@ -991,6 +1181,10 @@ def _one_duration(text: str) -> float:
 @per_value
 def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series, bool]:
     """Durations in minutes. Bare numbers use *unit* (``"min"`` or ``"h"``).
+
+    Read: ``30 min``, ``1.5 h``, ``1h 30m``, ``1:30`` and ``5:45:00`` (h:mm and h:mm:ss),
+    and a workbook's duration cells (``datetime.timedelta``; ``datetime.time`` for
+    one formatted as a time of day).
 
     Returns ``(minutes, reasons, needs_unit)``; *needs_unit* is True when bare
     numbers appear and no unit was given, so the caller can ask for one.
@@ -1018,6 +1212,16 @@ def parse_duration(s: pd.Series, unit: str | None) -> tuple[pd.Series, pd.Series
     """
     s = _unbool(s)
     empty = blank(s)
+    # duration cells of a workbook: a timedelta ([h]:mm:ss), or a time of day (h:mm) under 24 hours
+    objs = is_type(s, (_dt.timedelta, _dt.time))
+    if objs.any():
+        got = _per_unique(s[objs], lambda v: v.total_seconds() / 60 if isinstance(v, _dt.timedelta)
+                          else v.hour * 60 + v.minute + v.second / 60).astype("float64")
+        minutes, reasons, needs_unit = parse_duration(s.where(~objs), unit)
+        neg = got < 0
+        minutes.loc[got.index] = got.where(~neg)
+        reasons.loc[got.index[neg.to_numpy(bool)]] = "a duration cannot be negative"
+        return minutes, reasons, needs_unit
     nums = numeric(s.where(~empty))
     comma = ~empty & nums.isna()
     if comma.any():  # a decimal comma: "1,5" (hours)
