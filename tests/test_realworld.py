@@ -156,7 +156,6 @@ def _entries(truth, pred):
     return {k: e for k, e in truth.entries.items() if pred(e)}
 
 
-@todo(DIARY_TODO)
 def test_diary_every_row_accounted(diary):
     """130 rows: 126 entries kept (none set aside over one cell), 3 reflections and 1 totals row
     listed as non-entries; the lookup-list sheet of the workbook is not read as a log."""
@@ -164,7 +163,6 @@ def test_diary_every_row_accounted(diary):
     assert_accounted(log, truth)
 
 
-@todo(DIARY_TODO + "; time words (`lunch`, `lunchtime`, `noon`, `evening`) are not read")
 def test_diary_time_words(diary):
     truth, log = diary
     for key, e in _entries(truth, lambda e: e.extra["time_word"] in ("lunch", "lunchtime", "noon",
@@ -178,15 +176,12 @@ def test_diary_time_words(diary):
         assert said(log, key, word), f"{word!r} read without a note"
 
 
-@todo(DIARY_TODO + "; `14h30` and `1430` are not read as 14:30")
 def test_diary_clock_forms(diary):
     truth, log = diary
     for key, e in _entries(truth, lambda e: e.extra["time_word"] in ("14h30", "1430")).items():
         assert one(log, key)["start"] == pd.Timestamp(e.start)
 
 
-@todo(DIARY_TODO + "; yes/no words that start a longer text (`no - too tired`, `yes!!`, `nope`) "
-      "are not read as booleans")
 def test_diary_done_words(diary):
     truth, log = diary
     for (sheet, n, col), how in truth.interpreted.items():
@@ -199,7 +194,6 @@ def test_diary_done_words(diary):
             assert e.note_has in str(row["note"]), "the rest of the done-cell is not kept in note"
 
 
-@todo(DIARY_TODO + "; completion counts depend on the done words")
 def test_diary_week2_completion_as_written(diary):
     """Week 2: 7 planned, 2 done (issue 14 saw 40%)."""
     truth, log = diary
@@ -213,7 +207,6 @@ def test_diary_week2_completion_as_written(diary):
     assert truth.facts["weeks"][rw.DIARY_START + dt.timedelta(days=7)] == (7, 2)
 
 
-@todo(DIARY_TODO + "; a range `5-6` is not read as its midpoint with a note")
 def test_diary_rating_range_midpoint(diary):
     truth, log = diary
     (sheet, n, col), = [k for k, v in truth.interpreted.items() if "'5-6'" in v]
@@ -222,7 +215,6 @@ def test_diary_rating_range_midpoint(diary):
     assert said(log, (sheet, n), "5-6")
 
 
-@todo(DIARY_TODO + "; hedged numbers `~6` and `6?` are not read")
 def test_diary_hedged_ratings(diary):
     truth, log = diary
     keys = [k for k, v in truth.interpreted.items() if "'~6'" in v or "'6?'" in v]
@@ -233,8 +225,6 @@ def test_diary_hedged_ratings(diary):
         assert said(log, (sheet, n), "~6", "6?")
 
 
-@todo(DIARY_TODO + "; a mood `?` takes the whole row instead of one cell, and `How I feel` is "
-      "not read as mood")
 def test_diary_unreadable_mood_costs_one_cell(diary):
     truth, log = diary
     (sheet, n, col), = truth.bad_cells
@@ -251,8 +241,6 @@ def test_diary_unreadable_mood_costs_one_cell(diary):
     assert listed.iloc[0]["value"] == "?"
 
 
-@todo("a weekly reflection row (`How was this week?` under Date) is called a bad date, not a "
-      "non-entry")
 def test_diary_reflection_rows_are_not_entries(diary):
     truth, log = diary
     rej = rejected(log)
@@ -266,7 +254,6 @@ def test_diary_reflection_rows_are_not_entries(diary):
             "the reflection's text is not kept"
 
 
-@todo("a `TOTAL / average` row is called a problem, not a non-entry")
 def test_diary_totals_row_is_not_an_entry(diary):
     truth, log = diary
     (key,) = [k for k, v in truth.not_entries.items() if "TOTAL" in v]
@@ -274,7 +261,6 @@ def test_diary_totals_row_is_not_an_entry(diary):
     assert set(listed["kind"]) == {"not an entry"}
 
 
-@todo(DIARY_TODO + "; `Gym`/`gym` and `Walk dog`/`walk dog ` are different activities")
 def test_diary_one_activity_one_name(diary):
     truth, log = diary
     names = set(log["activity"].dropna())
@@ -283,8 +269,6 @@ def test_diary_one_activity_one_name(diary):
         assert one(log, key)["activity"] == e.activities[0], e.extra["shown"]
 
 
-@todo(DIARY_TODO + "; a `Value` column of High/Medium/Low is taken as the life area and the "
-      "real one (`Activity Type`) becomes an extra column")
 def test_diary_value_column_is_not_the_category(diary):
     truth, log = diary
     for key, e in list(truth.entries.items())[:20]:
@@ -295,14 +279,12 @@ def test_diary_value_column_is_not_the_category(diary):
         "the header choice for `Value` is not in the notes"
 
 
-@todo(DIARY_TODO + "; `How I feel` is not recognised as mood")
 def test_diary_how_i_feel_is_mood(diary):
     truth, log = diary
     for key, e in truth.entries.items():
         assert close(one(log, key)["mood"], e.mood), key
 
 
-@todo(DIARY_TODO)
 def test_diary_durations(diary):
     """``5:45:00`` text in the CSV, real duration cells (timedelta) in the workbook: end = start +
     duration."""
@@ -344,8 +326,6 @@ def test_daylio_custom_moods_map_adds_to_defaults(tmp_path):
     _check_entries(log, truth)
 
 
-@todo("the unknown-label error suggests a mood_map ordered by frequency (`{'sad': 10, ...}` "
-      "inverts the scale) and does not name the command-line form `--mood LABEL=VALUE`")
 def test_daylio_custom_moods_error_never_inverts(tmp_path):
     """Without a map: an error that lists every unknown label and the default labels' values, names
     the Python and the command-line form, and suggests no numbers for the custom labels."""
@@ -376,8 +356,7 @@ DAYLIO_LAYOUTS = [
     pytest.param(rw.daylio_seven_col, id="7col-no-note_title"),
     pytest.param(rw.daylio_old_year, id="old-year-date"),
     pytest.param(rw.daylio_scales, id="9col-scales"),
-    pytest.param(rw.daylio_trimmed, id="trimmed-full_date-weekday-time-mood", marks=todo(
-        "a Daylio export trimmed to `full_date,weekday,time,mood` is called 'partly Daylio'")),
+    pytest.param(rw.daylio_trimmed, id="trimmed-full_date-weekday-time-mood"),
 ]
 
 
@@ -390,8 +369,6 @@ def test_daylio_layouts(make, tmp_path):
     _check_entries(log, truth)
 
 
-@todo("a Daylio export trimmed to `full_date,weekday,time,mood` with format='daylio' says "
-      "'no Daylio header found'")
 def test_daylio_trimmed_with_format_daylio(tmp_path):
     truth = rw.daylio_trimmed(tmp_path)
     log = load(truth, format="daylio")
@@ -404,8 +381,6 @@ def test_daylio_old_year_column_gives_the_year(tmp_path):
     assert sorted(log["start"].dt.year.unique()) == truth.facts["years"] == [2017, 2018]
 
 
-@todo("Polish Daylio exports (old `year,date` layout, `7 września`, default moods "
-      "`wspaniale/dobrze/tak sobie/źle/okropnie`) are rejected")
 def test_daylio_polish(tmp_path):
     truth = rw.daylio_polish(tmp_path)
     log = load(truth)
@@ -413,8 +388,6 @@ def test_daylio_polish(tmp_path):
     _check_entries(log, truth)
 
 
-@todo("a Daylio export without its header line (Spanish, BOM before the first data row) is not "
-      "read, even with format='daylio'")
 def test_daylio_spanish_without_header(tmp_path):
     truth = rw.daylio_spanish_no_header(tmp_path)
     log = load(truth)
@@ -423,8 +396,6 @@ def test_daylio_spanish_without_header(tmp_path):
     assert (None, 1) in set(with_keys(log)["_key"]), "the first line is data, line 1"
 
 
-@todo("German default moods `Super/Gut/Ok/Schlecht/Lausig` are not known, and the trimmed "
-      "`full_date,weekday,mood,activities,note` layout (no time) is 'partly Daylio'")
 def test_daylio_german_defaults(tmp_path):
     truth = rw.daylio_german(tmp_path)
     log = load(truth)
@@ -471,7 +442,6 @@ def test_daylio_html_in_note_is_kept(tmp_path):
     assert "fine" in str(row["note"]) and "early" in str(row["note"])
 
 
-@todo("Polish export rejected (the short row cannot be checked)")
 def test_daylio_short_row_keeps_its_entry(tmp_path):
     """A record with 6 of 7 fields (the empty note missing) is an entry like the others."""
     truth = rw.daylio_polish(tmp_path)
@@ -483,10 +453,6 @@ def test_daylio_short_row_keeps_its_entry(tmp_path):
 
 # =========================================================================== (c) iMoodJournal
 
-IMJ_TODO = "no iMoodJournal reader: read as a long log, `Minute` ignored, `Level` not taken as mood"
-
-
-@todo(IMJ_TODO)
 def test_imoodjournal_detected(tmp_path):
     truth = rw.imoodjournal(tmp_path)
     log = load(truth)
@@ -494,14 +460,12 @@ def test_imoodjournal_detected(tmp_path):
     assert_accounted(log, truth, kinds=False)
 
 
-@todo("format='imoodjournal' does not exist")
 def test_imoodjournal_format_option(tmp_path):
     truth = rw.imoodjournal(tmp_path)
     log = load(truth, format="imoodjournal")
     assert_accounted(log, truth, kinds=False)
 
 
-@todo(IMJ_TODO + " (entries shifted to the full hour, silently)")
 def test_imoodjournal_minutes(tmp_path):
     truth = rw.imoodjournal(tmp_path)
     log = load(truth)
@@ -509,7 +473,6 @@ def test_imoodjournal_minutes(tmp_path):
     assert (log["start"].dt.minute != 0).any()
 
 
-@todo(IMJ_TODO)
 def test_imoodjournal_levels_on_0_10(tmp_path):
     truth = rw.imoodjournal(tmp_path)
     log = load(truth)
@@ -519,7 +482,6 @@ def test_imoodjournal_levels_on_0_10(tmp_path):
         assert close(where(first, lambda k, key=key: k == key)["mood"].iloc[0], e.mood)
 
 
-@todo(IMJ_TODO + "; hashtag columns are not activities")
 def test_imoodjournal_hashtags_are_activities(tmp_path):
     truth = rw.imoodjournal(tmp_path)
     log = load(truth)
@@ -639,9 +601,7 @@ REAL_FILES = {
         {"mood_map": {"happy": 7.5, "sad": 2.5}}, None),
     "staticf0x__daylio-parser__test_data.csv": ({}, None),
     "staticf0x__daylio-stats__test_data.csv": ({}, None),
-    "NiklasvonM__Daylio__mockdata.csv": (
-        {}, "German trimmed Daylio export (no time column, default moods Super/Gut/Ok/Schlecht/Lausig) "
-            "is 'partly Daylio'"),
+    "NiklasvonM__Daylio__mockdata.csv": ({}, None),
     "DonnyDew__Daylio-Project__daylio_export_2021_06_30_sample.csv": (
         {"mood_map": {"okay": 5, "Solid": 6.5}}, None),
     "DonnyDew__Daylio-Mood-Tracker-Analysis__daylio_export_2024_04_02_head60_nonote.csv": (

@@ -1,8 +1,10 @@
 """Telling the layouts apart for ``read_log(..., format="auto")``.
 
 Each sheet is looked at for the signs of each layout: a Daylio header
-(``full_date``/``year``, ``time``, ``mood``, ``activities``), a Bearable
-header (``category``, ``rating/amount``, ``time of day``), a BATD-R form
+(``full_date``/``year``, ``mood`` and two more of its columns, or lines laid
+out as Daylio's without a header), a Bearable header (``category``,
+``rating/amount``, ``time of day``), an iMoodJournal header (``Date``,
+``Hour``, ``Minute``, ``Level``), a BATD-R form
 (Time, Activity, Enjoyment, Importance), a weekly grid (a row of days or dates
 over a column of hours). A layout found on its own is chosen; none of them
 means a long log (or a tidy file), which the long reader then looks for. Two
@@ -16,13 +18,14 @@ from __future__ import annotations
 
 from bactivate._util import plural
 from bactivate.errors import LogError
-from bactivate.io.formats import LABELS, batd, bearable, daylio, grid
+from bactivate.io.formats import LABELS, batd, bearable, daylio, grid, imoodjournal
 from bactivate.io.formats._common import find_row, row_keys
 from bactivate.io.headers import plain_key
 
 _SPECIFIC = {
-    "daylio": lambda raw: _row_sign(raw, daylio.is_header, "header"),
+    "daylio": daylio.sign,
     "bearable": lambda raw: _row_sign(raw, bearable.is_header, "header"),
+    "imoodjournal": imoodjournal.sign,
     "batd": batd.sign,
     "grid": grid.sign,
 }
@@ -50,7 +53,7 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
     Returns
     -------
     tuple
-        ``(format, why)``: ``"daylio"``, ``"bearable"``, ``"batd"`` or
+        ``(format, why)``: ``"daylio"``, ``"bearable"``, ``"imoodjournal"``, ``"batd"`` or
         ``"grid"`` and what showed it (the first sheet that did, and how many
         more); ``("long", None)`` when none of them.
 
@@ -86,8 +89,9 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
         raise LogError(
             f"cannot tell which layout {file} is in: it looks {seen}, but not all of that layout's "
             f"columns are there. If it is one, pass format={next(iter(partly))!r}; a Daylio export "
-            "needs full_date (or year and date), time, mood and activities; a Bearable export date, "
-            "time of day, category and rating/amount; a BATD-R form Activity, Enjoyment and "
+            "needs full_date (or year, date and weekday), mood and two of weekday, time, activities, "
+            "note; a Bearable export date, time of day, category and rating/amount; a BATD-R form "
+            "Activity, Enjoyment and "
             "Importance. " + saw(sheets))
     return "long", None
 

@@ -26,6 +26,41 @@ KNOWN = ((0.0, 10.0), (1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 100.0), (-3.0, 
 
 #: Daylio's five default mood labels, mapped onto 0-10.
 DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
+#: Daylio's five default mood labels in the languages whose translations were seen in real
+#: exports (rad, good, meh, bad, awful), mapped onto 0-10. Other languages are not guessed:
+#: their labels are given with ``mood_map=`` (``--mood LABEL=VALUE``).
+DAYLIO_MOODS_BY_LANGUAGE = {
+    "en": DAYLIO_MOODS,
+    "de": {"super": 10.0, "gut": 7.5, "ok": 5.0, "schlecht": 2.5, "lausig": 0.0},
+    "pl": {"wspaniale": 10.0, "dobrze": 7.5, "tak sobie": 5.0, "źle": 2.5, "okropnie": 0.0},
+}
+
+
+def mood_labels(mood_map=None) -> dict[str, float]:
+    """The mood labels known: Daylio's defaults in every language known, plus *mood_map*'s.
+
+    ``mood_map`` adds to the defaults (and wins where it names one of them);
+    labels are matched without case and outer spaces.
+
+    Parameters
+    ----------
+    mood_map : dict, optional
+        The user's own labels and their values on 0-10.
+
+    Returns
+    -------
+    dict
+        Lower-case label -> value on 0-10.
+
+    Examples
+    --------
+    >>> known = mood_labels({"Sad ": 2})
+    >>> known["sad"], known["rad"], known["schlecht"], known["tak sobie"]
+    (2.0, 10.0, 2.5, 5.0)
+    """
+    known = {k: float(v) for labels in DAYLIO_MOODS_BY_LANGUAGE.values() for k, v in labels.items()}
+    known.update({str(k).strip().lower(): float(v) for k, v in (mood_map or {}).items()})
+    return known
 
 
 def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions=None):

@@ -4,6 +4,7 @@
 
 * ``"daylio"`` -- Daylio's CSV export (:mod:`bactivate.io.formats.daylio`);
 * ``"bearable"`` -- Bearable's CSV export (:mod:`bactivate.io.formats.bearable`);
+* ``"imoodjournal"`` -- iMoodJournal's CSV export (:mod:`bactivate.io.formats.imoodjournal`);
 * ``"grid"`` -- a Beck weekly activity schedule, hours by days (:mod:`bactivate.io.formats.grid`);
 * ``"batd"`` -- the BATD-R daily monitoring form (:mod:`bactivate.io.formats.batd`).
 
@@ -20,10 +21,10 @@ layout is one module and its entry in :data:`READERS`.
 from __future__ import annotations
 
 from bactivate.io.context import Entries, ReadOptions
-from bactivate.io.formats import batd, bearable, daylio, grid
+from bactivate.io.formats import batd, bearable, daylio, grid, imoodjournal
 
 #: Layout name -> its module.
-READERS = {m.NAME: m for m in (daylio, bearable, grid, batd)}
+READERS = {m.NAME: m for m in (daylio, bearable, imoodjournal, grid, batd)}
 #: The layouts this package reads (``format=`` values besides "auto", "long" and "tidy").
 FORMATS: tuple[str, ...] = tuple(READERS)
 #: How each layout is named in notes and messages.

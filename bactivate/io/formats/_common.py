@@ -10,6 +10,8 @@ that :func:`bactivate.io.tidy.tidy_log` expects (plus, where needed, ``_cell``,
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from bactivate.io import cells
@@ -215,3 +217,115 @@ def entry_rows(frame: pd.DataFrame, sheet_name, acts: pd.Series, ctx: Context, *
         ctx.notes.append(note(n_multi))
     return out
 
+
+
+#: Month names (nominative, and genitive where a language writes dates with it) in the
+#: languages Daylio ships, lower case -> month number. Standard (CLDR) names.
+MONTHS = {name: n for names in (
+    "januar februar märz april mai juni juli august september oktober november dezember",  # de
+    "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień",
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",  # es
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",  # fr
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",  # pt
+    "januari februari maart april mei juni juli augustus september oktober november december",  # nl
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",  # ru
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "leden únor březen duben květen červen červenec srpen září říjen listopad prosinec",  # cs
+    "ledna února března dubna května června července srpna září října listopadu prosince",
+    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",  # tr
+) for n, name in enumerate(names.split(), start=1)} | {"jänner": 1, "setiembre": 9}
+_ENGLISH = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December")
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_WORD = re.compile(rf"(?<![^\W\d_])({_MONTH_ALT})(?![^\W\d_])", re.IGNORECASE)
+_MONTH_ANY = re.compile(rf"(?<![^\W\d_])(?:{_MONTH_ALT})(?![^\W\d_])", re.IGNORECASE)
+
+
+def english_months(col: pd.Series) -> tuple[pd.Series, int]:
+    """Dates written with month names in another language (``7 września``, ``16 de octubre``,
+    ``7. März``) as English text (``7 September``), so that dates are read as usual.
+
+    Work is done once per distinct text. Cells without such a month name are left as they are.
+
+    Parameters
+    ----------
+    col : Series
+        Date texts.
+
+    Returns
+    -------
+    tuple
+        The texts, and how many cells were translated.
+
+    Examples
+    --------
+    >>> out, n = english_months(pd.Series(["7 września 2018", "16 de octubre", "1er mars", "May 3"]))
+    >>> out.tolist(), n
+    (['7 September 2018', '16 October', '1 March', 'May 3'], 3)
+    """
+    text = col.astype("str").where(~cells.blank(col))
+
+    def one(u: pd.Series) -> pd.Series:
+        low = u.astype("str")
+        hit = low.str.contains(_MONTH_ANY, regex=True).fillna(False).astype(bool)
+        out = low.str.replace(_MONTH_WORD, lambda m: _ENGLISH[MONTHS[m.group(1).lower()] - 1], regex=True)
+        out = (out.str.replace(r"(?<=\d)(?:er|\.)(?=\s)", "", regex=True)
+               .str.replace(r"\s+de(?:l)?\s+", " ", regex=True).str.strip())
+        return out.where(hit, u)
+
+    out = cells.distinct(text, one)
+    changed = (out != text) & text.notna()
+    return out.where(text.notna(), col), int(changed.sum())
+
+
+#: A title row that names the client before the sheet's kind: ``Jordan - Activity Diary``,
+#: ``Sam's activity schedule``, ``Activity log: Robin``.
+_KINDS = r"(?:weekly\s+)?(?:activity|activities|mood|behaviou?ral\s+activation)?\s*(?:diary|schedule|log|record|monitoring(?:\s+form)?|tracker|plan)"
+_NAME = r"([^\W\d_][\w.'’\- ]{0,40}?)"
+_TITLE_CLIENT = (
+    re.compile(rf"^\s*{_NAME}\s*[-–—:|]\s*{_KINDS}\b", re.IGNORECASE),
+    re.compile(rf"^\s*{_NAME}['’]s\s+{_KINDS}\b", re.IGNORECASE),
+    re.compile(rf"^\s*{_KINDS}\s*[-–—:|]\s*(?:for\s+)?{_NAME}\s*$", re.IGNORECASE),
+    re.compile(rf"^\s*{_KINDS}\s+for\s+{_NAME}\s*$", re.IGNORECASE),
+)
+_NOT_A_NAME = re.compile(r"^(?:my|the|weekly|daily|week|wk|client|name|activity|activities|mood|"
+                         r"time|date|\d.*)$", re.IGNORECASE)
+
+
+def client_in_title_row(text: str) -> str | None:
+    """The client named in a title row that has no ``Client:`` label:
+    ``Jordan - Activity Diary``, ``Sam's activity schedule``, ``Activity log - Robin``.
+
+    For the labelled forms (``Client: Sam``) see :func:`bactivate.io.headers.client_in_title`;
+    this one is tried after it. Each line of *text* is tried in turn.
+
+    Parameters
+    ----------
+    text : str
+        The text above a header (cells joined by line breaks).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> client_in_title_row("Jordan - Activity Diary")
+    'Jordan'
+    >>> client_in_title_row("Sam's activity schedule\\nWeek 1")
+    'Sam'
+    >>> client_in_title_row("Activity log: Robin Lee")
+    'Robin Lee'
+    >>> client_in_title_row("Weekly activity schedule") is None, client_in_title_row("My diary") is None
+    (True, True)
+    """
+    for line in str(text).splitlines():
+        for pattern in _TITLE_CLIENT:
+            m = pattern.match(line)
+            if m:
+                name = m.group(1).strip(" -–—:'’")
+                if name and not _NOT_A_NAME.match(name):
+                    return name
+    return None

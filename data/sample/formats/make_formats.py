@@ -16,6 +16,10 @@ It writes
   category, rating/amount, detail, notes``) with "2nd Mar 2026" dates, Mood lines on
   Bearable's 1-10 scale at am/pm slots or clock times, one Factors line a day, and
   Energy, Sleep and Symptom lines that bactivate does not use;
+* ``imoodjournal-export.csv``: an iMoodJournal CSV export (``Date, Day of week, Hour,
+  Minute, Level, LevelText, Comment`` and one 0/1 column per hashtag, alphabetical),
+  every header and value quoted except the 0/1 cells, a byte-order mark before the
+  first quote, "March 2, 2026" dates, Level 1-10, oldest first;
 * ``weekly-schedule.xlsx``: a Beck weekly activity schedule, hours down the side and days
   across, "Week 1" with weekday headers and "Week starting 2 March 2026 (M/P, 0-10)" in
   its title, "Week 2" with dates as headers; cells such as "Walk M6 P7",
@@ -117,6 +121,32 @@ def write_daylio(path: Path) -> pd.DataFrame:
     text = out.to_csv(index=False, lineterminator="\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     return out
+
+
+# --------------------------------------------------------------------------- iMoodJournal
+
+IMJ_TEXT = {1: "Couldn't be worse", 2: "Very bad", 3: "Bad", 4: "Blah", 5: "Meh", 6: "Okay",
+            7: "Pretty Good", 8: "Good", 9: "Great", 10: "Awesome"}
+
+
+def write_imoodjournal(path: Path) -> pd.DataFrame:
+    log = robin(weeks=1).dropna(subset=["mood"]).reset_index(drop=True)
+    log = log.iloc[::3].reset_index(drop=True)  # an entry every third synth row
+    tags = sorted({a.lower().replace(" ", "") for a in log["activity"].dropna()})
+    level = np.clip(np.round(log["mood"] * 0.9 + 1), 1, 10).astype(int)
+    head = ",".join(f'"{c}"' for c in ["Date", "Day of week", "Hour", "Minute", "Level", "LevelText",
+                                       "Comment", *tags])
+    lines = [head]
+    for (_, row), lv in zip(log.iterrows(), level, strict=True):  # a loop over entries
+        tag = str(row["activity"]).lower().replace(" ", "")
+        note = row["note"] if isinstance(row["note"], str) else ""
+        comment = (f"{note} #{tag}" if note else f"#{tag}").replace('"', "'")
+        start = row["start"]
+        cells = [f"{start:%B} {start.day}, {start.year}", f"{start:%a}", f"{start:%H}", f"{start:%M}",
+                 str(lv), f"({lv}) {IMJ_TEXT[lv]}", comment]
+        lines.append(",".join(f'"{c}"' for c in cells) + "," + ",".join("1" if t == tag else "0" for t in tags))
+    path.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
+    return log
 
 
 # --------------------------------------------------------------------------- Bearable
@@ -234,6 +264,7 @@ def write_batd(path: Path) -> pd.DataFrame:
 def main() -> None:
     write_daylio(HERE / "daylio-export.csv")
     write_bearable(HERE / "bearable-export.csv")
+    write_imoodjournal(HERE / "imoodjournal-export.csv")
     write_grid(HERE / "weekly-schedule.xlsx")
     write_batd(HERE / "batd-forms.xlsx")
 
