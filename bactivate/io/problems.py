@@ -1,15 +1,18 @@
-"""Where each row came from and what is wrong with it: the rows set aside, and the one warning.
+"""Where each row came from and what is wrong with it: blanked cells, rows set aside, the one warning.
 
 Every data row of a log ends up either in the tidy log or in ``attrs["rejected"]``
 (one row per problem: source, file, sheet, row, column, value, reason, kind).
-``kind`` is :data:`PROBLEM` for a row that could not be read (the user can fix
-it) and :data:`NOT_A_LOG_ROW` for a row that is not an entry (a totals row, an
-empty slot, a repeated header). :func:`report_problems` turns them into at most
-one :class:`~bactivate.LogWarning`, or a :class:`~bactivate.LogError`.
+``kind`` is :data:`CELL` for a cell that could not be read (it is blank in the
+frame; its row is kept with everything else the client wrote), :data:`ROW` for a
+row set aside whole (it cannot be placed in time, or holds nothing to analyse
+once its unreadable cells are blank), and :data:`NOT_AN_ENTRY` for a row that is
+not an entry (a title, a totals row, a repeated header, an empty slot, a weekly
+reflection). :func:`report_problems` turns them into at most one
+:class:`~bactivate.LogWarning`, or a :class:`~bactivate.LogError`.
 
 >>> import bactivate as ba
 >>> log = ba.read_log("data/sample/client-alex.xlsx", errors="ignore")
->>> summarise_rejected(log.attrs["rejected"][log.attrs["rejected"]["kind"] == PROBLEM])
+>>> summarise_rejected(log.attrs["rejected"][log.attrs["rejected"]["kind"] == CELL])
 "1 × Mood (0-10) 11 is outside this column's 0-10 scale: write a rating from 0 to 10 (if the column uses another scale, pass scales={'mood': (low, high)}); 1 × Mood (0-10) is not a number: write a number such as 7 or 7.5"
 """
 
@@ -24,11 +27,50 @@ from bactivate._util import plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.schema import AttrsFrame
 
-NOT_A_LOG_ROW = "not a log row"
-PROBLEM = "problem"
+#: A cell that could not be read: blank in the frame, its row kept.
+CELL = "cell"
+#: A row set aside whole: it cannot be placed in time, or holds nothing to analyse.
+ROW = "row"
+#: A row that is not an entry (title, totals, repeated header, empty slot, weekly reflection).
+NOT_AN_ENTRY = "not an entry"
+#: The kinds that are problems to fix (a row that is not an entry needs no fixing).
+PROBLEM_KINDS = (CELL, ROW)
+#: Old names (before issue 14 the kinds were "problem" and "not a log row").
+NOT_A_LOG_ROW = NOT_AN_ENTRY
+PROBLEM = ROW
 
 #: The columns of a frame of problems before it becomes ``attrs["rejected"]``.
-PROBLEM_COLUMNS = ["_i", "column", "value", "reason", "kind"]
+PROBLEM_COLUMNS = ["_i", "column", "value", "reason", "kind", "_field"]
+
+
+def counts(rej: pd.DataFrame | None) -> dict:
+    """How many cells were blanked, rows kept with them, rows set aside, and rows not entries.
+
+    Parameters
+    ----------
+    rej : DataFrame or None
+        ``attrs["rejected"]``.
+
+    Returns
+    -------
+    dict
+        ``cells``, ``rows_with_cells``, ``set_aside``, ``not_entries`` (int).
+
+    Examples
+    --------
+    >>> rej = pd.DataFrame({"source": ["f:2", "f:2", "f:3", "f:4"], "column": ["M", "P", "Date", None],
+    ...                     "kind": [CELL, CELL, ROW, NOT_AN_ENTRY]})
+    >>> counts(rej)
+    {'cells': 2, 'rows_with_cells': 1, 'set_aside': 1, 'not_entries': 1}
+    """
+    if rej is None or rej.empty:
+        return {"cells": 0, "rows_with_cells": 0, "set_aside": 0, "not_entries": 0}
+    kind = rej["kind"]
+    cells = rej[kind == CELL]
+    return {"cells": len(cells.drop_duplicates(["source", "column"])),
+            "rows_with_cells": int(cells["source"].nunique()),
+            "set_aside": int(rej.loc[kind == ROW, "source"].nunique()),
+            "not_entries": int(rej.loc[kind == NOT_AN_ENTRY, "source"].nunique())}
 
 
 def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stacklevel: int = 3) -> None:
@@ -73,7 +115,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stack
     if errors == "ignore":
         return
     rej = log.attrs.get("rejected")
-    problems = rej[rej["kind"] == PROBLEM] if rej is not None and len(rej) else None
+    problems = rej[rej["kind"].isin(PROBLEM_KINDS)] if rej is not None and len(rej) else None
     if problems is None or problems.empty:
         # only rows that are not entries (totals, empty slots, repeated headers): nothing to fix,
         # and attrs["notes"] says how many there were
@@ -81,23 +123,33 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stack
             warnings.warn(" ".join(f"{n}." if not n.endswith(".") else n for n in notices),
                           LogWarning, stacklevel=stacklevel)
         return
-    n_bad = problems["source"].nunique()
+    n = counts(rej)
     if errors == "raise":
-        lines = ("  " + _where(problems) + ": " + problems["reason"].astype("str")).tolist()
+        lines = ("  " + _where(problems) + ": " + problems["reason"].astype("str")
+                 + np.where(problems["kind"] == ROW, " (the row is set aside)", "")).tolist()
         raise LogError(
-            f"{file}: {plural(n_bad, 'row')} could not be read ({plural(len(problems), 'problem')}). "
-            "Fix these cells in the file, or read with errors='warn' to set them aside:\n"
-            + "\n".join(lines),
+            f"{file}: {_what(n)}. Fix these cells in the file, or read with errors='warn' to "
+            "leave the cells blank and set those rows aside:\n" + "\n".join(lines),
             problems=problems,
         )
-    n_rows = _rows_read(log)
     summary = summarise_rejected(problems)
-    msg = (f"{file}: kept {log['source'].nunique()} of {plural(n_rows, 'row')}; set aside "
-           f"{n_bad} with problems: {summary}. See log.attrs['rejected'] for each cell, "
-           f"or run `bactivate validate {file}`.")
+    msg = (f"{file}: kept {log['source'].nunique()} of {plural(_rows_read(log), 'row')}; {_what(n)}: "
+           f"{summary}. See log.attrs['rejected'] for each cell, or run `bactivate validate {file}`.")
     if notices:
         msg += " Also: " + " ".join(f"{n}." if not n.endswith(".") else n for n in notices)
     warnings.warn(msg, LogWarning, stacklevel=stacklevel)
+
+
+def _what(n: dict) -> str:
+    """'2 cells left blank (in 2 rows kept), 1 row set aside, 1 row not an entry'."""
+    parts = []
+    if n["cells"]:
+        parts.append(f"{plural(n['cells'], 'cell')} left blank (in {plural(n['rows_with_cells'], 'row')} kept)")
+    if n["set_aside"]:
+        parts.append(f"{plural(n['set_aside'], 'row')} set aside")
+    if n["not_entries"]:
+        parts.append(f"{plural(n['not_entries'], 'row')} not entries (nothing to fix)")
+    return ", ".join(parts)
 
 
 def _where(rej: pd.DataFrame) -> pd.Series:
@@ -112,11 +164,14 @@ def _where(rej: pd.DataFrame) -> pd.Series:
 def _rows_read(log: pd.DataFrame) -> int:
     """How many rows the log was read from: kept and set aside."""
     rej = log.attrs.get("rejected")
-    return log["source"].nunique() + (0 if rej is None else rej["source"].nunique())
+    if rej is None or rej.empty:
+        return log["source"].nunique()
+    # a row kept with a blank cell is in both
+    return len(pd.Index(log["source"].unique()).union(pd.Index(rej["source"].unique())))
 
 
 def summarise_rejected(rej: pd.DataFrame) -> str:
-    """One line: how many rows were set aside for each kind of reason (no cell values).
+    """One line: how many cells (or rows) have each kind of problem (no cell values).
 
     Parameters
     ----------
@@ -137,8 +192,9 @@ def summarise_rejected(rej: pd.DataFrame) -> str:
         return "nothing"
     what = rej["reason"].str.replace(r"^'.*?' ", "", regex=True)
     what = (rej["column"].fillna("").astype(str) + " " + what).str.strip()
-    counts = what.groupby(rej["source"]).first().value_counts()
-    return "; ".join(f"{n} × {w}" for w, n in counts.items())
+    # each cell once (a row set aside for two cells counts twice, once per reason)
+    n = pd.DataFrame({"source": rej["source"].to_numpy(), "what": what.to_numpy()}).drop_duplicates()
+    return "; ".join(f"{k} × {w}" for w, k in n["what"].value_counts().items())
 
 
 def locations(file, sheet: pd.Series, place: pd.Series) -> pd.Series:
@@ -188,7 +244,10 @@ def locations(file, sheet: pd.Series, place: pd.Series) -> pd.Series:
 
 def problem_rows(reasons: pd.Series, field: str, cells: pd.DataFrame, headers: dict,
                  sheet_headers: dict) -> pd.DataFrame | None:
-    """The problems of one column as rows (``_i``, column, value, reason, kind), or None.
+    """The problems of one column as rows (``_i``, column, value, reason, kind, _field), or None.
+
+    Each is a :data:`CELL` problem; the reader makes it a :data:`ROW` problem when
+    the row is set aside whole. ``_field`` is the column of *cells* it is about.
 
     The column is named as written in each row's own sheet (*sheet_headers*), else
     as in *headers*, else by the field; a layout's ``_column`` overrides it.
@@ -213,8 +272,8 @@ def problem_rows(reasons: pd.Series, field: str, cells: pd.DataFrame, headers: d
     --------
     >>> cells = pd.DataFrame({"mood": ["x", "5"], "_sheet": [None, None]})
     >>> problem_rows(pd.Series(["'x' is not a number", None]), "mood", cells, {"mood": "Mood"}, {})
-       _i column value               reason     kind
-    0   0   Mood     x  'x' is not a number  problem
+       _i column value               reason  kind _field
+    0   0   Mood     x  'x' is not a number  cell   mood
     """
     bad = reasons.notna()
     if not bad.any():
@@ -226,7 +285,7 @@ def problem_rows(reasons: pd.Series, field: str, cells: pd.DataFrame, headers: d
     return pd.DataFrame({
         "_i": reasons.index[bad], "column": names.to_numpy(),
         "value": cells.loc[bad, field].astype("str").str.strip() if field in cells else pd.NA,
-        "reason": reasons[bad].astype("str"), "kind": PROBLEM,
+        "reason": reasons[bad].astype("str"), "kind": CELL, "_field": field,
     })
 
 
@@ -253,7 +312,7 @@ def rejected_table(prob: pd.DataFrame, cells: pd.DataFrame, where: pd.Series, fi
     --------
     >>> cells = pd.DataFrame({"_sheet": [None, None], "_row": [2, 3]})
     >>> prob = pd.DataFrame({"_i": [1], "column": ["Mood"], "value": ["x"], "reason": ["bad"],
-    ...                      "kind": [PROBLEM]})
+    ...                      "kind": [CELL]})
     >>> rejected_table(prob, cells, pd.Series(["f:2", "f:3"]), "f")[["source", "row", "reason"]]
       source  row reason
     0    f:3    3    bad

@@ -45,9 +45,10 @@ from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.headers import extra_name
 from bactivate.io.long import blank_frame, cells_at_once
 from bactivate.io.problems import (
-    NOT_A_LOG_ROW,
-    PROBLEM,
+    CELL,
+    NOT_AN_ENTRY,
     PROBLEM_COLUMNS,
+    ROW,
     locations,
     problem_rows,
     rejected_table,
@@ -69,6 +70,11 @@ _TOTALS_LABEL = re.compile(
     r"(?:\d.*|\(.*)?)?$",
     re.IGNORECASE,
 )
+# in a date or time cell, a weekly reflection or comment: "How was this week?", "Reflection:",
+# "Notes", "Week 2 review" (a question, or a word that heads a comment, not a date)
+_REFLECTION = re.compile(
+    r"^\s*(?:(?=.*[^\W\d_]{2}).*\?\s*$|(?:weekly\s+|week\s*\d*\s*)?(?:reflections?|review|comments?|notes?|"
+    r"thoughts|summary|remarks?)\b)", re.IGNORECASE)
 #: A sheet with this many extra columns has them typed all at once.
 _WIDE = 20
 
@@ -116,7 +122,7 @@ def _own_columns(cells: pd.DataFrame, ctx: Context, tidy_mode: bool) -> pd.DataF
 
 
 def not_entries(cells: pd.DataFrame, tidy_mode: bool) -> pd.Series:
-    """T3: why each row is not an entry (an empty slot, a totals row, a repeated header), else missing.
+    """T3: why each row is not an entry (an empty slot, totals, a repeated header, a reflection), else missing.
 
     Parameters
     ----------
@@ -135,6 +141,9 @@ def not_entries(cells: pd.DataFrame, tidy_mode: bool) -> pd.Series:
     ...                       "_repeat": False})
     >>> not_entries(cells, False).tolist()
     [nan, 'a totals or summary row, not an entry', 'nothing logged in this row (a date or time slot left empty)']
+    >>> not_entries(pd.DataFrame({"date": ["How was this week?"], "activity": ["Hard week"],
+    ...                           "_repeat": False}), False).tolist()
+    ['a weekly reflection or comment, not an entry (its text is kept here)']
     """
     idx = cells.index
     told = [f for f in (*_CONTENT, *[c for c in cells.columns if c not in hdr.FIELDS
@@ -148,10 +157,16 @@ def not_entries(cells: pd.DataFrame, tidy_mode: bool) -> pd.Series:
             hit = cl.distinct(cells[f], lambda u, p=pattern: u.astype("str").str.match(p).fillna(
                 False).astype(bool) & u.notna(), missing=False)
             totals |= hit
+    reflection = pd.Series(False, index=idx)
+    for f in ("date", "start", "time"):
+        if f in cells.columns and not tidy_mode:
+            reflection |= cl.distinct(cells[f], lambda u: u.astype("str").str.match(_REFLECTION).fillna(
+                False).astype(bool) & u.notna() & ~cl.is_type(u, (dt.date, dt.time)), missing=False)
     repeat = cells["_repeat"].astype(bool)
     reason = pd.Series(pd.NA, index=idx, dtype="str")
     if not tidy_mode:  # in a tidy file every row is an entry, even one with only its time
         reason[~content] = "nothing logged in this row (a date or time slot left empty)"
+    reason[reflection & ~totals] = "a weekly reflection or comment, not an entry (its text is kept here)"
     reason[totals] = "a totals or summary row, not an entry"
     reason[repeat] = "the header repeated, not an entry"
     if "_skip" in cells.columns:
@@ -198,13 +213,29 @@ def _parse_rating(col: pd.Series, fld: str, ctx: Context, mood_map) -> ParsedRat
     vals, reasons, den, labelled = cl.per_value(_rating_cells)(col, fld, mood_map)
     said = cl.distinct(col, lambda u: u.astype("str").str.strip().str.lower().isin(cl.NOT_RATED)
                        .fillna(False).astype(bool) & u.notna(), missing=False)
-    note = None
+    notes = []
     if said.any():
         words = col[said].astype("str").str.strip().value_counts()
-        note = (f"{ctx.headers.get(fld, fld)}: read {plural(int(said.sum()), 'cell')} written as "
-                + ", ".join(repr(w) for w in words.index[:5])
-                + " as not rated (blank); the rows are kept")
-    return ParsedRating(vals, den, labelled, reasons, note)
+        notes.append(f"{ctx.headers.get(fld, fld)}: read {plural(int(said.sum()), 'cell')} written as "
+                     + ", ".join(repr(w) for w in words.index[:5])
+                     + " as not rated (blank); the rows are kept")
+    notes += _reading_notes(col, vals, ctx.headers.get(fld, fld))
+    return ParsedRating(vals, den, labelled, reasons, "; ".join(notes) or None)
+
+
+def _reading_notes(col: pd.Series, vals: pd.Series, header: str) -> list[str]:
+    """Ranges read as their midpoint and hedged numbers read as the number, counted with examples."""
+    how = cl.number_readings(col)
+    out = []
+    for kind, what in (("range", "as their midpoint"), ("hedged", "as the number")):
+        hit = (how == kind).fillna(False).to_numpy(bool) & vals.notna().to_numpy()
+        if hit.any():
+            shown = pd.DataFrame({"w": col[hit].astype("str").str.strip(), "v": vals[hit]}).drop_duplicates("w")
+            eg = ", ".join(f"{w!r} → {number(v)}" for w, v in zip(shown["w"][:5], shown["v"][:5], strict=True))
+            label = plural(int(hit.sum()), "range" if kind == "range" else "hedged number",
+                           "ranges" if kind == "range" else "hedged numbers")
+            out.append(f"{header}: read {label} {what} ({eg})")
+    return out
 
 
 def _settle(column: str, vals: np.ndarray, entries: Entries, opts: ReadOptions, *, files=None,
@@ -343,7 +374,8 @@ def _ratings(cells: pd.DataFrame, not_entry: pd.Series, entries: Entries, opts: 
             if reasons.notna().any():
                 report(reasons, f)
             mapped = pd.Series(to_0_10(p.vals.to_numpy(), scale), index=cells.index)
-            columns[f] = mapped.where(~p.labelled, p.vals)
+            # a cell off the scale is left blank (kind "cell"): its row stays
+            columns[f] = mapped.where(~p.labelled, p.vals).where(reasons.isna())
     return Ratings(columns, scales, notes, problems, None)
 
 
@@ -437,23 +469,37 @@ def _extras(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- T10-T11
 
 
+# problems that leave a row without its place in time, or that a layout gives for a whole row
+_WHOLE_ROW = ("date", "start", "time", "_value", "_problem")
+
+
 def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: pd.Series,
-               cells: pd.DataFrame, ctx: Context):
-    """T10: ``(prob, bad_rows, note)``: every problem (a missing date too) and every row that is not an entry."""
+               cells: pd.DataFrame, ctx: Context, left: pd.Series):
+    """T10: ``(prob, bad_rows, note)``: every problem and every row set aside or not an entry.
+
+    A row is set aside whole (kind "row") when it cannot be placed in time, when a
+    layout says the row cannot be read, or when nothing is *left* to analyse once its
+    unreadable cells are blank; every other problem is one blank cell (kind "cell").
+    """
     idx = cells.index
     prob = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
     prob = prob[~prob["_i"].isin(idx[not_entry])]
-    missing_start = start.isna() & ~not_entry & ~idx.isin(prob["_i"])
+    unplaced = start.isna() & ~not_entry
+    placing = prob["_field"].isin(_WHOLE_ROW)
+    missing_start = unplaced & ~idx.isin(prob.loc[placing, "_i"])
     if missing_start.any():
         what = "date" if "date" in cells.columns or "start" in cells.columns else "date column"
         col = ctx.headers.get("date", ctx.headers.get("start", "Date"))
         prob = pd.concat([prob, pd.DataFrame({
             "_i": idx[missing_start], "column": col, "value": pd.NA,
             "reason": f"no {what}: every entry needs the day it happened (and a date above to "
-                      "carry down, if the date cells are left blank)", "kind": PROBLEM})],
+                      "carry down, if the date cells are left blank)", "kind": ROW, "_field": "date"})],
             ignore_index=True)
-    skipped = pd.DataFrame({"_i": idx[not_entry], "column": pd.NA, "value": pd.NA,
-                            "reason": reason[not_entry].astype("str"), "kind": NOT_A_LOG_ROW})
+    whole = unplaced | idx.isin(prob.loc[prob["_field"].isin(_WHOLE_ROW), "_i"])
+    whole |= ~left & idx.isin(prob["_i"]) & ~not_entry
+    prob = prob.assign(kind=np.where(prob["_i"].isin(idx[whole]), ROW, CELL))
+    skipped = pd.DataFrame({"_i": idx[not_entry], "column": pd.NA, "value": _row_text(cells, not_entry, reason),
+                            "reason": reason[not_entry].astype("str"), "kind": NOT_AN_ENTRY})
     note = None
     if not_entry.any():
         n = int(not_entry.sum())
@@ -462,8 +508,23 @@ def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: p
                 " (nothing to fix): " + "; ".join(f"{k} × {why}" for why, k in counts.items()))
     prob = pd.concat([p for p in (prob, skipped) if len(p)], ignore_index=True) if (
         len(prob) or len(skipped)) else prob
-    bad_rows = idx.isin(prob["_i"]) if len(prob) else np.zeros(len(cells), bool)
+    bad_rows = np.asarray(whole | not_entry, dtype=bool)
     return prob, bad_rows, note
+
+
+def _row_text(cells: pd.DataFrame, not_entry: pd.Series, reason: pd.Series) -> pd.Series:
+    """The text of each weekly reflection (its cells joined with `` | ``); missing for other rows."""
+    refl = not_entry & reason.astype("str").str.startswith("a weekly reflection").fillna(False).astype(bool)
+    out = pd.Series(pd.NA, index=cells.index[not_entry], dtype="str")
+    if not refl.any():
+        return out
+    cols = [c for c in ("date", "start", "time", *_CONTENT) if c in cells.columns]
+    texts = [cl.parse_text(cells.loc[refl, c]) for c in cols]
+    joined = texts[0].str.cat(texts[1:], sep=" | ", na_rep="").str.replace(r"(?:\s*\|\s*)+$|^(?:\s*\|\s*)+", "",
+                                                                           regex=True)
+    joined = joined.str.replace(r"(?:\s\|\s){2,}", " | ", regex=True)
+    out[joined.index] = joined
+    return out
 
 
 def _entry_ids(kept: pd.DataFrame, cells: pd.DataFrame, tidy_mode: bool, bad_rows) -> pd.DataFrame:
@@ -487,18 +548,48 @@ def _entry_ids(kept: pd.DataFrame, cells: pd.DataFrame, tidy_mode: bool, bad_row
 # --------------------------------------------------------------------------- the steps in order
 
 
-def _flags_and_text(out: pd.DataFrame, cells: pd.DataFrame, report) -> None:
-    """T6: yes/no columns (their problems reported) and text columns, into *out*."""
+def _flags_and_text(out: pd.DataFrame, cells: pd.DataFrame, ctx: Context, report) -> list[str]:
+    """T6: yes/no columns (their problems reported) and text columns, into *out*; returns notes.
+
+    A yes/no word that starts a longer text (``no - too tired``) is read as the
+    word, counted in the notes, and the rest of the text is added to the row's note
+    (``Done: too tired``, after the note the row already has, with ``; ``).
+    """
     idx = cells.index
+    notes = []
+    rests = []
     for f in FLAGS:
         if f in cells.columns:
             vals, reasons = cl.parse_flag(cells[f])
             report(reasons, f)
             out[f] = vals
+            word, rest = cl.flag_rest(cells[f])
+            read = word.notna() & vals.notna()
+            if read.any():
+                header = ctx.headers.get(f, f)
+                shown = pd.DataFrame({"w": word[read], "v": vals[read]}).drop_duplicates("w")
+                eg = ", ".join(f"{w!r} → {'yes' if v else 'no'}" for w, v in zip(
+                    shown["w"][:5], shown["v"][:5], strict=True))
+                notes.append(f"{header}: read {plural(int(read.sum()), 'cell')} from a yes/no word "
+                             f"that starts a longer text ({eg})"
+                             + ("; the rest of the text is kept in the note" if rest[read].notna().any() else ""))
+                rests.append((header + ": " + rest).where(read & rest.notna()))
         else:
             out[f] = pd.Series(pd.NA, index=idx, dtype="boolean")
     for f in ("activity", "category", "note"):
         out[f] = cl.parse_text(cells[f]) if f in cells.columns else pd.Series(np.nan, index=idx, dtype="str")
+    for more in rests:
+        out["note"] = _add_note(out["note"], more)
+    return notes
+
+
+def _add_note(note: pd.Series, more: pd.Series) -> pd.Series:
+    """*more* after each row's note (with ``; ``), or as the note where there is none."""
+    has = more.notna()
+    if not has.any():
+        return note
+    joined = (note.astype("str") + "; " + more.astype("str")).where(note.notna(), more)
+    return note.where(~has, joined).astype("str")
 
 
 def _source_and_extras(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries, opts: ReadOptions,
@@ -585,7 +676,7 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
     out = pd.DataFrame(index=idx)
     for f in RATINGS:
         out[f] = ratings.columns.get(f, np.nan)
-    _flags_and_text(out, cells, report)                                     # T6
+    notes += _flags_and_text(out, cells, ctx, report)                      # T6
     out["start"], out["end"] = when.start, when.end
     client = _client(out, cells, entries, opts)                             # T7
     # one client id however it is written (Unicode form, spaces); case is kept: ids are codes
@@ -593,7 +684,10 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
                                                 fold_case=False)
     notes += more
     out, where = _source_and_extras(out, cells, entries, opts, tidy_mode, report)  # T8, T9
-    prob, bad_rows, note = _set_aside(problems, not_entry, reason, when.start, cells, ctx)  # T10
+    if when.time_word is not None:  # a time written as a word: the approximation shows on its row
+        out[extra_name("time_word", out.columns)] = when.time_word
+    left = ~out[[c for c in out.columns if c not in ("client", "start", "end", "source")]].isna().all(axis=1)
+    prob, bad_rows, note = _set_aside(problems, not_entry, reason, when.start, cells, ctx, left)  # T10
     if note:
         notes.append(note)
     if "_entry" in cells.columns:

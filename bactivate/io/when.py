@@ -39,7 +39,10 @@ class When:
     ``problems`` are frames of :func:`bactivate.io.problems.problem_rows`;
     ``dayfirst`` is ``{"dayfirst": bool, "dayfirst_how": str}`` when the dates
     settled day/month order; ``one_by_one`` says why many files read as one
-    must be read one by one (then the rest is not read).
+    must be read one by one (then the rest is not read). ``time_word`` holds,
+    on the rows whose time was a word read as a representative hour
+    (:data:`bactivate.io.cells.TIME_WORDS`: ``lunch`` 13:00), that word as written
+    (None when no row has one); the reader keeps it as the ``time_word`` column.
     """
 
     start: pd.Series
@@ -49,6 +52,7 @@ class When:
     dayfirst: dict = field(default_factory=dict)
     one_by_one: str | None = None
     date: pd.Series | None = None
+    time_word: pd.Series | None = None
 
     def report(self, reasons: pd.Series, fld: str, entries: Entries) -> None:
         """Add the problems of one column."""
@@ -116,6 +120,23 @@ def _date_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
     return False
 
 
+def _time_words(got: When, entries: Entries, fld: str, t: pd.Series) -> None:
+    """Times read from words: counted in the notes, the approximate ones kept row by row."""
+    word, approx = cl.time_words(entries.cells[fld])
+    read = word.notna() & t.notna()
+    if not read.any():
+        return
+    shown = pd.DataFrame({"w": word[read], "t": cl.hhmm(t[read])}).drop_duplicates("w")
+    eg = ", ".join(f"{w} → {h}" for w, h in zip(shown["w"][:6], shown["t"][:6], strict=True))
+    n_approx = int((read & approx).sum())
+    got.notes.append(
+        f"{entries.context.headers.get(fld, fld)}: read {plural(int(read.sum()), 'time')} from words ({eg})"
+        + (f"; {n_approx} of them {'is an approximation' if n_approx == 1 else 'are approximations'}, "
+           "kept as written in the time_word column" if n_approx else ""))
+    if n_approx:
+        got.time_word = word.where(read & approx)
+
+
 def _afternoon(got: When, entries: Entries, fld: str, t, t_end, day):
     """Hours written without am/pm that come after a later hour of the same day are pm.
 
@@ -159,6 +180,7 @@ def _start_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
     # a Start column holding only times of day, beside a Date column
     t, t_end, t_reasons = cl.parse_time(col.where(s.isna()))
     timed = s.isna() & t.notna()
+    _time_words(got, entries, "start", t.where(timed))
     if "date" in cells.columns:
         date = got.date
         day = date.dt.normalize()
@@ -190,6 +212,7 @@ def _time_column(got: When, entries: Entries, opts: ReadOptions) -> None:
     cells = entries.cells
     t, t_end, reasons = cl.parse_time(cells["time"])
     got.report(reasons, "time", entries)
+    _time_words(got, entries, "time", t)
     blank_t = cl.blank(cells["time"])
     if "date" not in cells.columns:
         raise LogError(f"{opts.file}: there is a time column "
