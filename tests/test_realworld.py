@@ -524,8 +524,6 @@ def test_bearable_every_line_accounted(make, tmp_path):
     assert_accounted(log, truth, kinds=False)
 
 
-@todo("Bearable's other categories (Energy) are unused lines, not extra columns of the entry "
-      "they belong to")
 @pytest.mark.parametrize("make", BEARABLE, ids=lambda f: f.__name__)
 def test_bearable_energy_is_a_column_of_its_entry(make, tmp_path):
     truth = make(tmp_path)

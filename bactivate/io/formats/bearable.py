@@ -16,10 +16,17 @@ a representative hour: pre 06:00, am 09:00, mid 13:00, pm 19:00, all day 12:00.
 * **Factors** (and other activity-like categories: Activities, Activity,
   Exercise, Hobbies) give activities: the detail is pipe-joined, one tidy row
   per activity, sharing the line's entry id.
-* Every other category (Energy, Sleep, Sleep quality, Symptom,
-  Meds/Supplements, Nutrition, Health measurements, custom ratings ...) is not
-  used: those lines are set aside as "not a log row", named in
-  ``attrs["notes"]`` with their counts, and stay in ``attrs["rejected"]``.
+* Every other category (Energy, Sleep quality, Symptom, Meds/Supplements,
+  Nutrition, Health measurements, custom ratings ...) belongs to the entry
+  logged at the same date and time of day: its reading becomes an extra column
+  of that entry, named after the category in lower case (``energy``; the
+  rating/amount, or the detail when there is no amount; where a line has both,
+  the detail goes in ``<category> detail``; several lines of one category at
+  one time are joined with `` | ``). The line itself is listed in
+  ``attrs["rejected"]`` as "not an entry" (it is part of another entry).
+  Lines with no entry at their date and time (Sleep, which has no time of
+  day; a Symptom logged at a time with no mood or factors) are not used: they
+  are set aside as "not an entry" too, and ``attrs["notes"]`` counts both kinds.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from bactivate.io.formats._common import (
     entry_rows,
     find_row,
 )
-from bactivate.io.headers import extra_name
+from bactivate.io.headers import FIELDS, extra_name
 
 NAME = "bearable"
 LABEL = "a Bearable export"
@@ -110,21 +117,63 @@ def read(sheets, opts: ReadOptions) -> Entries:
     return Entries(out, ctx, NAME)
 
 
-def _skips(category: pd.Series, is_mood, is_act, amount, detail, notes) -> tuple[pd.Series, str | None]:
-    """Why each line is not an entry (not mood or activities, or nothing logged), and the note on them."""
+def _skips(category: pd.Series, is_mood, is_act, amount, detail, notes,
+           attached) -> tuple[pd.Series, str | None]:
+    """Why each line is not an entry (part of another entry, not used, or nothing logged), and the note."""
     skip = pd.Series(pd.NA, index=category.index, dtype="str")
-    unused = ~is_mood & ~is_act
+    unused = ~is_mood & ~is_act & ~attached
     skip[unused] = ("a Bearable '" + category[unused].fillna("(no category)")
-                    + "' line: not an activity or mood, not used")
+                    + "' line: not an activity or mood, and no entry at its date and time; not used")
+    skip[attached] = ("a Bearable '" + category[attached] + "' line: kept as the column '"
+                      + category[attached].str.lower() + "' of the entry at the same date and time")
     empty = (is_act & cells.blank(detail)) | (is_mood & cells.blank(amount) & cells.blank(detail)
                                              & cells.blank(notes))
     skip[empty] = "a Bearable '" + category[empty] + "' line with nothing logged"
-    note = None
+    parts = []
+    if attached.any():
+        counts = category[attached].value_counts()
+        parts.append("Bearable: lines kept as extra columns of the entry at the same date and time "
+                     "(named after their category; the lines stay in attrs['rejected'] as not an entry): "
+                     + ", ".join(f"{n} {c}" for c, n in counts.items()))
     if unused.any():
         counts = category[unused].fillna("(no category)").value_counts()
-        note = ("Bearable: lines not used (neither mood nor activities; they stay in "
-                "attrs['rejected'] as 'not a log row'): " + ", ".join(f"{n} {c}" for c, n in counts.items()))
-    return skip, note
+        parts.append("Bearable: lines not used (neither mood nor activities, and no entry at their date "
+                      "and time; they stay in attrs['rejected']): "
+                      + ", ".join(f"{n} {c}" for c, n in counts.items()))
+    return skip, ("; ".join(parts) if parts else None)
+
+
+def _readings(frame: pd.DataFrame, category: pd.Series, is_entry: pd.Series, amount: pd.Series,
+              detail: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """The other categories' readings as columns of the entry lines at the same date and time.
+
+    Returns the columns (indexed like *frame*, values on entry lines only) and which lines
+    were so attached.
+    """
+    has_time = frame["time"].notna() & frame["date"].notna()
+    key = frame["date"].astype("str") + "\x00" + frame["time"].astype("str")
+    entry_keys = set(key[is_entry & has_time])
+    other = ~is_entry & category.notna() & has_time & key.isin(entry_keys)
+    other &= ~(cells.blank(amount) & cells.blank(detail))
+    out = pd.DataFrame(index=frame.index)
+    if not other.any():
+        return out, other
+    amount, detail = amount.astype(object), detail.astype(object)
+    value = amount.where(~cells.blank(amount), detail).astype("str").str.strip()
+    extra = detail.where(~cells.blank(amount) & ~cells.blank(detail)).astype("str").str.strip()
+    lines = pd.DataFrame({"key": key[other], "cat": category[other].str.lower(),
+                          "value": value[other], "detail": extra[other].where(extra[other] != "nan")})
+    taken = set(frame.columns)
+    for cat, grp in lines.groupby("cat", sort=False):  # a loop over the few categories
+        name = cat if cat not in taken and cat not in FIELDS else extra_name(f"bearable {cat}", frame)
+        taken.add(name)
+        joined = grp.groupby("key", sort=False)["value"].agg(" | ".join)
+        out[name] = key.map(joined).where(is_entry)
+        details = grp.dropna(subset=["detail"])
+        if len(details):
+            out[f"{name} detail"] = key.map(details.groupby("key", sort=False)["detail"].agg(" | ".join)
+                                            ).where(is_entry)
+    return out, other
 
 
 def _sheet(sh, h, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
@@ -168,7 +217,9 @@ def _sheet(sh, h, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
     frame["bearable_category"] = category
     for name in (c for c in col if c not in _COLUMNS):
         frame[extra_name(str(raw.iat[h, col[name]]).strip(), frame)] = get(name)
-    frame["_skip"], note = _skips(category, is_mood, is_act, amount, detail, get("notes"))
+    readings, attached = _readings(frame, category, is_mood | is_act, amount, detail)
+    frame = frame.join(readings)
+    frame["_skip"], note = _skips(category, is_mood, is_act, amount, detail, get("notes"), attached)
     if note:
         ctx.notes.append(note)
     if slot.any():
