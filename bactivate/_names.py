@@ -1,8 +1,11 @@
-"""One name however it is written: Unicode form, invisible characters, spaces and case.
+"""One name however it is written: Unicode form, invisible characters, spaces, case and
+trailing punctuation.
 
->>> from bactivate._names import clean_name
+>>> from bactivate._names import clean_name, name_key
 >>> clean_name("Caf\u0065\u0301  visit\u200b")
 'Café visit'
+>>> name_key("Walk dog.") == name_key(" walk  DOG!") == "walk dog"
+True
 """
 
 from __future__ import annotations
@@ -42,6 +45,31 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Punctuation that ends a name without changing it ("Walk dog." is "Walk dog"): full stops,
+#: exclamation and question marks, commas, colons, semicolons, ellipses (and their full-width forms).
+TRAILING = ".!?,;:\u2026\u3002\uff01\uff1f\uff0c\uff1b\uff1a"
+
+
+def bare_name(clean: str) -> str:
+    """A clean name (:func:`clean_name`) without the punctuation that ends it (:data:`TRAILING`);
+    the name itself when it is nothing but punctuation.
+
+    >>> bare_name("Walk dog!!"), bare_name("Gym ."), bare_name("?")
+    ('Walk dog', 'Gym', '?')
+    """
+    return clean.rstrip(TRAILING).rstrip() or clean
+
+
+def name_key(text: str) -> str:
+    """What decides that two written names are one activity: :func:`clean_name`, trailing
+    punctuation dropped (:func:`bare_name`), case folded, Unicode NFC.
+
+    >>> name_key("Café.") == name_key("CAFE\u0301") == "café"
+    True
+    """
+    return unicodedata.normalize("NFC", bare_name(clean_name(text)).casefold())
+
+
 def _distinct_text(s: pd.Series) -> list[str]:
     """The distinct values of *s* as text, in order of first sight (missing left out)."""
     return [str(u) for u in pd.unique(s) if not pd.isna(u)]
@@ -78,13 +106,15 @@ def clean_names(s: pd.Series) -> pd.Series:
 
 
 def merge_names(s: pd.Series, *, fold_case: bool = True, within=None) -> tuple[pd.Series, list[dict]]:
-    """Names that differ only in case, spacing or Unicode form read as one name.
+    """Names that differ only in case, spacing, Unicode form or trailing punctuation read as one name.
 
     Each name is cleaned (:func:`clean_name`); names whose clean forms differ only in
-    case (with *fold_case*) are one, shown in their most frequent clean form (by rows),
-    ties going to the form seen first. With *within* (a group code per row, e.g. the
-    file of each row) names are merged within each group only. Works on the distinct
-    values of *s*.
+    case and in the punctuation that ends them (``Walk dog.``, ``walk dog!``; with
+    *fold_case*: :func:`name_key`) are one, shown in their most frequent spelling (by
+    rows) without that punctuation, ties going to the form seen first; a name written
+    one way only keeps its clean form. Without *fold_case* (client ids) only spaces and
+    Unicode form are ignored. With *within* (a group code per row, e.g. the file of each
+    row) names are merged within each group only. Works on the distinct values of *s*.
 
     Returns the names (dtype ``str``) and one dict per name written in more than one
     way: ``{"name": shown, "forms": [each form as written, first seen first],
@@ -94,10 +124,16 @@ def merge_names(s: pd.Series, *, fold_case: bool = True, within=None) -> tuple[p
     >>> names, merged = merge_names(pd.Series(["Walk", "walk ", "walk", "Cafe\\u0301", "Café"]))
     >>> names.tolist() == ["walk", "walk", "walk", "Café", "Café"], len(merged)
     (True, 2)
+    >>> merge_names(pd.Series(["Walk dog.", "walk dog!", "Walk dog", "Gym?"]))[0].tolist()
+    ['Walk dog', 'Walk dog', 'Walk dog', 'Gym?']
     """
+    def bare(clean):
+        """The clean names as they are shown when merged (trailing punctuation dropped when asked)."""
+        return [bare_name(c) for c in clean] if fold_case else clean
+
     def keys(clean):
         """The keys that decide which cleaned names are one (case folded when asked)."""
-        return [unicodedata.normalize("NFC", c.casefold()) for c in clean] if fold_case else clean
+        return [unicodedata.normalize("NFC", c.casefold()) for c in bare(clean)] if fold_case else clean
 
     text = clean = None
     if s.dtype == "str":
@@ -117,12 +153,17 @@ def merge_names(s: pd.Series, *, fold_case: bool = True, within=None) -> tuple[p
     rows = np.bincount(pair_codes, minlength=len(pairs))
     pg, pc = pairs // max(n, 1), pairs % max(n, 1)
     key_code = pd.factorize(np.asarray(key, dtype=object))[0][pc]
-    clean_code = pd.factorize(np.asarray(clean, dtype=object))
-    tab = pd.DataFrame({"g": pg, "k": key_code, "c": clean_code[0][pc], "n": rows, "form": pc})
+    # each spelling as shown (bare: without trailing punctuation) and as cleaned
+    clean_code = pd.factorize(np.asarray(bare(clean) + clean, dtype=object))
+    tab = pd.DataFrame({"g": pg, "k": key_code, "c": clean_code[0][pc], "clean": clean_code[0][n + pc],
+                        "n": rows, "form": pc})
     per_clean = tab.groupby(["g", "k", "c"], sort=False)["n"].sum()
     best = pd.DataFrame(per_clean.groupby(level=["g", "k"], sort=False).idxmax().tolist(),
                         columns=["g", "k", "win"])
     tab = tab.merge(best, on=["g", "k"], how="left", sort=False)
+    # a name written one way only (one clean form) keeps it, trailing punctuation and all
+    one_way = (tab.groupby(["g", "k"], sort=False)["clean"].transform("nunique") == 1).to_numpy()
+    tab.loc[one_way, "win"] = tab.loc[one_way, "clean"]
     clean_uniq = list(clean_code[1])
     shown = [clean_uniq[w] for w in tab["win"].to_numpy()]  # per (group, written form)
     row_codes = np.full(len(s), len(shown), dtype="int64")
@@ -158,8 +199,13 @@ def _how_written(form: str, name: str) -> str:
         how.append("extra spaces")
     if unicodedata.normalize("NFC", plain) != plain:
         how.append("another Unicode form")
-    if clean_name(form) != name:
-        how.append("another case")
+    clean = clean_name(form)
+    if clean != name:
+        bare = bare_name(clean) if bare_name(name) == name else clean
+        if bare != clean:
+            how.append("trailing punctuation")
+        if bare != name:
+            how.append("another case")
     return ", ".join(how)
 
 

@@ -34,14 +34,17 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "end": ("end", "endtime", "to", "until", "finish", "finished", "stop", "ended", "enddatetime"),
     "duration": ("duration", "minutes", "mins", "length", "howlong", "timespent"),
     "activity": ("activity", "activities", "whatidid", "whatdidyoudo", "whatwereyoudoing", "doing",
-                 "task", "event", "behaviour", "behavior", "action", "what", "activitydescription"),
+                 "task", "event", "behaviour", "behavior", "action", "what", "activitydescription",
+                 "activityname"),
     "category": ("category", "lifearea", "area", "domain", "lifedomain", "value", "values",
-                 "valuearea", "valuedomain", "valuesarea", "lifeareavalue", "lifeareas"),
+                 "valuearea", "valuedomain", "valuesarea", "lifeareavalue", "lifeareas",
+                 "activitytype", "typeofactivity", "activitycategory", "activityarea"),
     "mastery": ("m", "mastery", "achievement", "accomplishment", "senseofaccomplishment",
                 "senseofmastery", "masteryrating", "masterym", "mmastery", "achievementmastery"),
     "pleasure": ("p", "pleasure", "enjoyment", "enjoy", "pleasurerating", "fun", "pleasurep",
                  "ppleasure", "enjoymentpleasure"),
-    "mood": ("mood", "feeling", "feelings", "moodrating", "howifelt", "howdidyoufeel", "mymood"),
+    "mood": ("mood", "feeling", "feelings", "moodrating", "howifelt", "howdidyoufeel", "mymood",
+             "howifeel", "howifeelnow", "howamifeeling", "feelingrating", "moodscore", "moodlevel"),
     "effort": ("effort", "difficulty", "difficult", "hard", "howhard", "effortrating"),
     "planned": ("planned", "scheduled", "plan", "wasitplanned", "scheduledactivity", "plannedactivity"),
     "done": ("done", "completed", "complete", "didit", "carriedout", "donecompleted", "didyoudoit"),
@@ -52,6 +55,17 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 #: Every field a header can name: the tidy columns plus date, time, duration.
 FIELDS = frozenset(_SYNONYMS)
+#: Headers that may name a field or not, by their cells (issue 14): header key -> the field
+#: they are read as when their cells fit it (:func:`ambiguous_field`, :func:`cells_fit`).
+#: ``Value`` and ``Values`` were always read as the life area; ``Rating``, ``Score``,
+#: ``Level`` and ``Type`` never were: :func:`field_for` still says so, so that they do not
+#: make a header row (a questionnaire's ``Date, Score`` is no log).
+AMBIGUOUS = {"value": "category", "values": "category", "type": "category", "rating": "mood",
+             "score": "mood", "level": "mood"}
+#: Cells that grade something (High/Medium/Low, yes/no) rather than name a life area.
+_GRADES = frozenset({"high", "medium", "med", "mid", "low", "very high", "very low", "none", "h", "m",
+                     "l", "yes", "no", "y", "n", "true", "false", "x", "hi", "lo", "moderate", "top",
+                     "+", "-", "++", "--", "1", "0"})
 _LOOKUP: dict[str, str] = {key: field for field, keys in _SYNONYMS.items() for key in keys}
 #: Fields that count towards recognising a header row (helpers like "source" do not).
 _LOG_FIELDS = frozenset(_SYNONYMS) - {"source", "entry"}
@@ -382,3 +396,87 @@ def extra_name(text: str, taken) -> str:
         name = f"{text} ({k})"
         k += 1
     return name
+
+
+def ambiguous_field(text, columns: dict | None = None) -> str | None:
+    """The field an ambiguous header (``Value``, ``Rating``, ``Score``, ``Level``, ``Type``)
+    names when its cells fit it, or None for any other header (and for one the user mapped
+    with *columns*).
+
+    Parameters
+    ----------
+    text : object
+        A header cell.
+    columns : dict, optional
+        The user's ``columns=`` mapping; a header it names is not ambiguous.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> ambiguous_field("Value"), ambiguous_field("Rating (1-10)"), ambiguous_field("Mood")
+    ('category', 'mood', None)
+    >>> ambiguous_field("Value", {"Value": None}) is None
+    True
+    """
+    key = header_key(text)
+    if key not in AMBIGUOUS:
+        return None
+    if columns and (text in columns or any(header_key(k) == key for k in columns)):
+        return None
+    return AMBIGUOUS[key]
+
+
+def _listed(values: list, limit: int = 4) -> str:
+    """A few distinct cells, as the notes show them: ``High/Medium/Low`` or ``Health, Work, ...``."""
+    shown = [str(v) for v in values[:limit]]
+    if len(values) <= 3 and all(len(v) <= 12 for v in shown):
+        return "/".join(shown)
+    return ", ".join(shown) + (", ..." if len(values) > limit else "")
+
+
+def cells_fit(field: str, col: pd.Series) -> tuple[bool, str]:
+    """Whether the cells of an ambiguous column fit *field*, and what they are, in words.
+
+    A life area (``category``) is text that names things: not numbers, and not grades
+    (High/Medium/Low, yes/no). A rating is numbers. Works on the distinct cells.
+
+    Parameters
+    ----------
+    field : str
+        ``"category"`` or a rating (``"mood"``).
+    col : Series
+        The column's cells below the header.
+
+    Returns
+    -------
+    tuple
+        ``(fits, what)``: *what* describes the cells for the notes
+        (``"High/Medium/Low"``, ``"numbers 1 to 10"``, ``"empty"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells_fit("category", pd.Series(["High", "low", "Medium", None, "High"]))
+    (False, 'High/low/Medium')
+    >>> cells_fit("category", pd.Series(["Health", "Work", "Family"]))
+    (True, 'Health/Work/Family')
+    >>> cells_fit("mood", pd.Series(["7", 3, "8", None]))
+    (True, 'numbers 3 to 8')
+    """
+    text = col.astype(object).where(col.notna(), None)
+    uniq = [u for u in pd.unique(text) if u is not None and str(u).strip()]
+    if not uniq:
+        return False, "empty"
+    nums = pd.to_numeric(pd.Series([str(u).strip() for u in uniq], dtype=object), errors="coerce")
+    numeric_share = float(nums.notna().mean())
+    if field == "category":
+        if numeric_share > 0.5:
+            return False, f"numbers ({_listed(uniq)})"
+        words = {" ".join(str(u).split()).casefold() for u in uniq}
+        return not words <= _GRADES, _listed(uniq)
+    if numeric_share < 0.8:
+        return False, _listed(uniq)
+    return True, f"numbers {nums.min():g} to {nums.max():g}"

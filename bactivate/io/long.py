@@ -28,6 +28,7 @@ from bactivate.io import cells
 from bactivate.io import headers as hdr
 from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.files import Sheet, column_letter
+from bactivate.io.scales import settle_scale
 from bactivate.schema import RATINGS, TIDY_COLUMNS
 
 # --------------------------------------------------------------------------- cells at once
@@ -218,11 +219,30 @@ def _body(sh: Sheet, at: HeaderRow) -> pd.DataFrame:
 
 
 class Naming(NamedTuple):
-    """S6: the sheet's columns by name, every header naming each field, and what the headers told."""
+    """S6: the sheet's columns by name, every header naming each field, what the headers told, and
+    each ambiguous header's reading (header, field, whether its cells fit, what they are)."""
 
     cols: dict
     claims: dict
     ctx: Context
+    choices: list = []
+
+
+def _ambiguous(text: str, col: pd.Series, opts: ReadOptions) -> tuple[str, bool, str] | None:
+    """S6: an ambiguous header (``Value``, ``Rating``...): the field it may name, whether its cells
+    fit it, and what they are; None for any other header. A rating fits only on a scale that can
+    be told (declared, in the header, or from the values), so that reading it never stops the read."""
+    amb = hdr.ambiguous_field(text, opts.columns)
+    if amb is None:
+        return None
+    fits, what = hdr.cells_fit(amb, col)
+    if fits and amb in RATINGS:
+        try:
+            settle_scale(amb, cells.numeric(col).to_numpy(), header=hdr.scale_hint(text),
+                         declared=opts.scales.get(amb))
+        except LogError:
+            return amb, False, what + " on a scale that cannot be told"
+    return amb, fits, what
 
 
 def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: ReadOptions,
@@ -231,6 +251,7 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
     out: dict[str, pd.Series] = {}
     taken: dict[str, int] = {}  # field -> rank of the column read as it
     claims: dict[str, list[str]] = {}  # field -> every header in this sheet that names it
+    choices: list[tuple] = []  # the ambiguous headers: (header, field, fits, what the cells are)
     ctx = Context()
     for j, name in enumerate(head):
         text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name).strip()
@@ -239,9 +260,13 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
                 continue
             text = f"column {column_letter(j)}"
         field = hdr.field_for(text, opts.columns) if not text.startswith("column ") else None
+        amb = _ambiguous(text, body.iloc[:, j], opts) if not text.startswith("column ") else None
+        if amb is not None:  # Value, Rating, Score...: a field only when the cells fit it
+            choices.append((text, *amb))
+            field = amb[0] if amb[1] else None
         if field is not None:
             claims.setdefault(field, []).append(text)
-            rank = 0 if hdr.header_key(text) == field else 1
+            rank = 2 if amb is not None else 0 if hdr.header_key(text) == field else 1
             if field not in taken or rank < taken[field]:
                 if field in taken:  # a better match for this field: demote the earlier one
                     out[hdr.extra_name(ctx.sheet_headers[field][sheet_key], out)] = out.pop(field)
@@ -253,7 +278,7 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
         out[name_out] = body.iloc[:, j]
         if field is None and name_out not in ctx.extras:
             ctx.extras.append(name_out)
-    return Naming(out, claims, ctx)
+    return Naming(out, claims, ctx, choices)
 
 
 def _told(ctx: Context, field: str, text: str, sheet_key: str, file: str) -> None:
@@ -287,6 +312,23 @@ def _claims_note(claims: dict[str, list[str]], chosen: dict[str, dict[str, str]]
             f"{label}: {', '.join(repr(n) for n in names)} all name {field}; {winner!r} was "
             f"read as {field}, the other{'s' if len(others) > 1 else ''} kept as extra columns "
             f"({how})")
+    return notes
+
+
+def _choices_note(choices: list, chosen: dict[str, dict[str, str]], sheet_key: str, label: str) -> list[str]:
+    """S7: a note on each ambiguous header: the field it might name, its cells, and how it was read."""
+    notes = []
+    for text, field, fits, what in choices:
+        holder = chosen.get(field, {}).get(sheet_key)
+        if fits and holder == text:
+            how = f"read as {field}"
+        elif fits:
+            how = f"{holder!r} is the {field}: kept as an extra column"
+        else:
+            how = "kept as an extra column"
+        fix = (f" (to read it as {field}: columns={{{text!r}: {field!r}}})" if holder != text else
+               f" (to keep it as an extra column: columns={{{text!r}: None}})")
+        notes.append(f"{label}: {text!r} → {field}? its cells are {what}: {how}{fix}")
     return notes
 
 
@@ -352,7 +394,8 @@ def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Co
     sheet_key = sh.name or ""
     named = _name_columns(at.head, body, blank, opts, sheet_key)
     ctx = named.ctx
-    ctx.notes = notes + _claims_note(named.claims, ctx.sheet_headers, sheet_key, label)
+    ctx.notes = (notes + _choices_note(named.choices, ctx.sheet_headers, sheet_key, label)
+                 + _claims_note(named.claims, ctx.sheet_headers, sheet_key, label))
     ctx.tidy_header = texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS)
     ctx.client = client
     frame = _rows(named.cols, body, blank, at.head, sh.name)
