@@ -539,7 +539,6 @@ def test_bearable_energy_is_a_column_of_its_entry(make, tmp_path):
 # =========================================================================== (e) weekly grids
 
 
-@todo("a grid sheet named `Week of 2026-03-02` still asks for week_start=")
 def test_grid_week_from_sheet_name(tmp_path):
     truth = rw.grid_week_of(tmp_path)
     log = load(truth)
@@ -548,7 +547,6 @@ def test_grid_week_from_sheet_name(tmp_path):
     _check_entries(log, truth)
 
 
-@todo("a client named in a title row (`Jordan - Activity Diary`) is ignored")
 def test_grid_client_from_title_row(tmp_path):
     truth = rw.grid_week_of(tmp_path)
     log = load(truth, week_start=truth.facts["week_start"].isoformat())
@@ -562,7 +560,6 @@ def test_grid_week_start_given_reads(tmp_path):
     _check_entries(log, truth)
 
 
-@todo("a grid sheet named `Wk 1 (12-18 May)` still asks for week_start=")
 def test_grid_week_from_wk_range_sheet_name(tmp_path):
     truth = rw.grid_wk_range(tmp_path)
     log = load(truth)

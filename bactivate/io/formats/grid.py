@@ -18,9 +18,16 @@ letter, and ``source`` names the cell (``log.xlsx:Week 1:C7``).
 
 The days' dates come from the column headers when they are dates; else from
 "Week starting 2 March 2026" (or "Week of ...", "Week beginning ...") above
-the grid; else from ``read_log(..., week_start=...)`` (sheet "Week 3" is two
+the grid; else from the sheet's name ("Week of 2026-03-02", "Wk 1 (12-18
+May)"); else from ``read_log(..., week_start=...)`` (sheet "Week 3" is two
 weeks after it; other sheets follow in order). Weekday names then place each
-column in that week.
+column in that week. A week written without its year ("Week of 2 March")
+takes the year written elsewhere in the file (a title, a sheet name), else
+the year that puts it nearest to today without being months ahead; a note
+says so.
+
+The client is the one a title names ("Client: Sam"), or the name that starts
+a title row ("Jordan - Activity Diary", "Sam's activity schedule").
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from bactivate.errors import LogError
 from bactivate.io import cells
 from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.files import column_letter
+from bactivate.io.formats._common import client_in_title_row
 from bactivate.io.headers import client_in_title
 from bactivate.io.when import dayfirst_note
 
@@ -52,7 +60,15 @@ _WEEK_OF = re.compile(r"\bweek\s*(?:starting|beginning|commencing|of|from|start)
 _A_DATE = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,}\.?,?\s+\d{4}|[A-Za-z]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
-_WEEK_N = re.compile(r"\bweek\s*(\d{1,3})\b", re.IGNORECASE)
+_WEEK_N = re.compile(r"\b(?:week|wk)\.?\s*(\d{1,3})\b", re.IGNORECASE)
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+#: A date without its year: "2 March", "2nd Mar", "March 2".
+_NO_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})(?![a-z])|\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b",
+                      re.IGNORECASE)
+#: A range of days in a week's name: "Wk 1 (12-18 May)", "28 Apr - 4 May".
+_RANGE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:({_MONTH})\s*)?(?:-|–|—|to)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+({_MONTH})",
+                    re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _ORDER = re.compile(r"(?<![A-Za-z])(m|p|mastery|pleasure)\s*/\s*(m|p|mastery|pleasure)(?![A-Za-z])",
                     re.IGNORECASE)
 _NUM = r"(\d{1,3}(?:[.,]\d+)?)"
@@ -181,7 +197,7 @@ def read(sheets, opts: ReadOptions) -> Entries:
     for (sh, g), days in zip(grids, dates, strict=True):
         title = _title(sh.cells, g)
         if ctx.client is None:  # "Client: Sam - Week starting ...": the name only
-            ctx.client = client_in_title(title, cut_week=True)
+            ctx.client = client_in_title(title, cut_week=True) or client_in_title_row(title)
         parts.append(_melt(sh, g, days, title, ctx))
     out = pd.concat(parts, ignore_index=True, sort=False)
     if out.empty:
@@ -199,8 +215,32 @@ def _title(raw: pd.DataFrame, g: Grid) -> str:
     return "\n".join(str(c) for c in [*above, corner] if isinstance(c, str) and c.strip())
 
 
+def _week_in_text(text: str) -> tuple[str | None, bool]:
+    """``(date text, has_year)`` of the week a text names ("Week of 2 March 2026", "Wk 1 (12-18 May)").
+
+    Examples
+    --------
+    >>> _week_in_text("Week of 2026-03-02"), _week_in_text("Wk 1 (12-18 May)")
+    (('2026-03-02', True), ('12 May', False))
+    >>> _week_in_text("Week of 2 March"), _week_in_text("Week 3")
+    (('2 March', False), (None, False))
+    """
+    m = _WEEK_OF.search(text)
+    rest = m.group(1) if m else text
+    d = _A_DATE.search(rest)
+    if d and (m or _WEEK_N.search(text)):
+        return d.group(0), True
+    r = _RANGE.search(rest)
+    if r and (m or _WEEK_N.search(text)):
+        return f"{r.group(1)} {r.group(2) or r.group(3)}", False
+    n = _NO_YEAR.search(rest)
+    if n and (m or _WEEK_N.search(text)):
+        return n.group(0), False
+    return None, False
+
+
 def _week_start_in(raw: pd.DataFrame, g: Grid):
-    """'Week starting 2 March 2026' (in one cell, or the date in the next cell), else None."""
+    """``(text, has_year)``: 'Week starting 2 March 2026' (in one cell, or the date in the next cell), else None."""
     grid = raw.iloc[: g.header].to_numpy(dtype=object)
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
@@ -210,24 +250,49 @@ def _week_start_in(raw: pd.DataFrame, g: Grid):
             m = _WEEK_OF.search(cell)
             if not m:
                 continue
-            d = _A_DATE.search(m.group(1))
-            if d:
-                return d.group(0)
+            text, has_year = _week_in_text(cell)
+            if text is not None:
+                return text, has_year
             right = [c for c in grid[i, j + 1:] if not cells.blank_cell(c)]
             if right:
-                return right[0]
+                return right[0], True
     return None
 
 
-def _date_texts(grids) -> tuple[list, list, list]:
-    """The dates written in each sheet: the day headers' kinds, the date texts, each 'week starting'."""
-    texts, kinds, starts = [], [], []
+def _year_for(grids, text: str, today: dt.date | None = None) -> tuple[int, str]:
+    """The year of a week written without one: from the titles and sheet names, else the year that
+    puts *text* nearest to today (not more than two months ahead); and how it was chosen."""
+    written = " ".join([str(sh.name or "") for sh, _ in grids]
+                       + [_title(sh.cells, g) for sh, g in grids])
+    years = _YEAR.findall(written)
+    if years:
+        return int(years[0]), f"the year {years[0]} written in the file"
+    today = today or dt.date.today()
+    this = pd.to_datetime(f"{text} {today.year}", errors="coerce", dayfirst=True)
+    year = today.year - 1 if this is not pd.NaT and this.date() > today + dt.timedelta(days=61) else today.year
+    return year, f"no year written: {year}, the year that puts it nearest to today"
+
+
+def _date_texts(grids) -> tuple[list, list, list, list]:
+    """The dates written in each sheet: the day headers' kinds, the date texts, each week's start
+    (above the grid, else in the sheet name) and how it is known."""
+    texts, kinds, starts, hows = [], [], [], []
     for sh, g in grids:
         ks = [_day_cell(c) for c in g.heads]
         kinds.append(ks)
         texts.extend(k[1] for k in ks if k[0] == "date")
-        starts.append(None if all(k[0] == "date" for k in ks) else _week_start_in(sh.cells, g))
-    return texts, kinds, starts
+        start, how = None, None
+        if not all(k[0] == "date" for k in ks):
+            start, how = _week_start_in(sh.cells, g), "'week starting' above the grid"
+            if start is None and sh.name is not None:
+                text, has_year = _week_in_text(str(sh.name))
+                start, how = ((text, has_year), f"the sheet name {sh.name!r}") if text else (None, None)
+        if start is not None and not start[1]:
+            year, why = _year_for(grids, start[0])
+            start, how = (f"{start[0]} {year}", True), f"{how} ({why})"
+        starts.append(start[0] if start is not None else None)
+        hows.append(how)
+    return texts, kinds, starts, hows
 
 
 def _parse_dates(pool: pd.Series, opts: ReadOptions, ctx: Context) -> pd.Series:
@@ -244,12 +309,13 @@ def _parse_dates(pool: pd.Series, opts: ReadOptions, ctx: Context) -> pd.Series:
     return parsed
 
 
-def _week_of(sh, g: Grid, explicit: list, start, given, order: int, n_grids: int, file: str):
+def _week_of(sh, g: Grid, explicit: list, start, given, order: int, n_grids: int, file: str,
+             start_how: str | None = None):
     """``(start, how)``: the first day of a sheet's week and how it is known (else a LogError)."""
     if all(e is not None for e in explicit):
         return start, "the dates in the header"
     if start is not None:
-        return start, "'week starting' above the grid"
+        return start, start_how or "'week starting' above the grid"
     if given is not None:
         n = _WEEK_N.search(str(sh.name or ""))
         offset = int(n.group(1)) - 1 if n else order
@@ -281,17 +347,17 @@ def _column_days(ks: list, explicit: list, start) -> list:
 
 def _dates(grids, opts: ReadOptions, ctx: Context) -> list[list]:
     """The date of each day column of each sheet; the notes say how they are known."""
-    texts, kinds, starts = _date_texts(grids)
+    texts, kinds, starts, start_hows = _date_texts(grids)
     pool = pd.Series([*texts, *[s for s in starts if s is not None]], dtype=object)
     parsed = _parse_dates(pool, opts, ctx)
     header_dates = iter(parsed.iloc[: len(texts)].tolist())
     title_dates = iter(parsed.iloc[len(texts):].tolist())
     given = pd.Timestamp(opts.week_start).normalize() if opts.week_start is not None else None
     out, hows = [], []
-    for order, ((sh, g), ks, st) in enumerate(zip(grids, kinds, starts, strict=True)):
+    for order, ((sh, g), ks, st, st_how) in enumerate(zip(grids, kinds, starts, start_hows, strict=True)):
         explicit = [next(header_dates) if k[0] == "date" else None for k in ks]
         start = next(title_dates) if st is not None else None
-        start, how = _week_of(sh, g, explicit, start, given, order, len(grids), opts.file)
+        start, how = _week_of(sh, g, explicit, start, given, order, len(grids), opts.file, st_how)
         out.append(_column_days(ks, explicit, start))
         hows.append(how)
     counts = pd.Series(hows).value_counts()
