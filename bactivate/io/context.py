@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.errors import LogError
+from bactivate.io import names
 from bactivate.io.headers import FIELDS
 from bactivate.schema import RATINGS
 
@@ -49,12 +50,14 @@ class ReadOptions:
     dayfirst: bool | None = None
     week_start: object = None
     errors: str = "warn"
+    activity_map: Mapping[str, str] | None = None
 
     @classmethod
     def checked(cls, *, layouts: Sequence[str], file: str = "<DataFrame>", stem: str = "client",
                 format: str = "auto", client=None, sheet=None, columns=None, scales=None, mood_map=None,
-                dayfirst=None, week_start=None, errors: str = "warn") -> ReadOptions:
-        """The options, after read_log's checks of *errors*, *format*, *scales* and *columns*.
+                dayfirst=None, week_start=None, errors: str = "warn", activity_map=None) -> ReadOptions:
+        """The options, after read_log's checks of *errors*, *format*, *scales*, *columns* and
+        *activity_map*.
 
         Parameters
         ----------
@@ -63,20 +66,22 @@ class ReadOptions:
             (:data:`bactivate.io.formats.FORMATS`).
         file, stem : str
             The name in messages, and the client when nothing names one.
-        format, client, sheet, columns, scales, mood_map, dayfirst, week_start, errors
+        format, client, sheet, columns, scales, mood_map, dayfirst, week_start, errors, activity_map
             As :func:`bactivate.read_log` takes them.
 
         Returns
         -------
         ReadOptions
-            With ``scales`` a dict (empty when none was given).
+            With ``scales`` a dict (empty when none was given), and ``activity_map`` a
+            dict of cleaned names (a file it names read: :func:`bactivate.io.names.activity_map`).
 
         Raises
         ------
         ValueError
             For an unknown *errors* or *format*, a scale that is not ``(low, high)``
             with high above low or that names no rating, a *columns* entry mapping
-            to no tidy field.
+            to no tidy field, an *activity_map* that is not names to names (or a
+            file of them that cannot be read).
 
         Examples
         --------
@@ -86,6 +91,8 @@ class ReadOptions:
         Traceback (most recent call last):
         ...
         ValueError: errors must be 'warn', 'raise' or 'ignore', not 'loud'
+        >>> ReadOptions.checked(layouts=(), activity_map={"walk the dog ": "Walk dog"}).activity_map
+        {'walk the dog': 'Walk dog'}
         """
         if errors not in ("warn", "raise", "ignore"):
             raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
@@ -100,7 +107,7 @@ class ReadOptions:
                 raise ValueError(f"columns= maps to unknown fields {bad}; fields are {sorted(FIELDS)}")
         return cls(file=file, stem=stem, format=format, client=client, sheet=sheet, columns=columns,
                    scales=scales or {}, mood_map=mood_map, dayfirst=dayfirst, week_start=week_start,
-                   errors=errors)
+                   errors=errors, activity_map=names.activity_map(activity_map))
 
 
 def _check_scales(scales) -> None:

@@ -13,9 +13,9 @@ find and fix each cell. The stages: :func:`bactivate.io.files.read_sheets`,
 >>> import bactivate as ba
 >>> log = ba.read_log("data/sample/client-alex.xlsx", errors="ignore")
 >>> log.attrs["rejected"][["sheet", "row", "column", "kind"]].head(2)
-    sheet  row       column           kind
-0  Week 4   42          NaN  not a log row
-1  Week 5   21  Mood (0-10)        problem
+    sheet  row       column          kind
+0  Week 4   42          NaN  not an entry
+1  Week 5   21  Mood (0-10)          cell
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from bactivate.errors import LogError
-from bactivate.io import detect, formats, long, tidy
+from bactivate.io import detect, formats, long, names, tidy
 from bactivate.io.context import ReadOptions
 from bactivate.io.files import frame_sheet, read_sheets
 
@@ -40,7 +40,7 @@ __all__ = ["LARGE_FILE", "NOT_A_LOG_ROW", "PROBLEM", "read_log", "report_problem
 
 
 def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scales=None,
-             mood_map=None, dayfirst=None, errors="warn", week_start=None) -> pd.DataFrame:
+             mood_map=None, dayfirst=None, errors="warn", week_start=None, activity_map=None) -> pd.DataFrame:
     """Read one client's activity log into the tidy log.
 
     Parameters
@@ -79,6 +79,15 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         For a weekly grid (``format="grid"``) whose columns name only weekdays
         and whose sheet does not say the week: the first day of the first
         sheet's week (later sheets follow week by week).
+    activity_map : dict, str or PathLike, optional
+        Synonyms the client wrote differently, merged into one activity:
+        ``{"walk the dog": "Walk dog"}``, or the path of a CSV file of two
+        columns (``written,activity``) or a TOML file of ``"written" =
+        "activity"`` lines. Written names are matched without regard to case,
+        spacing, Unicode form or trailing punctuation; each merge is counted in
+        ``attrs["notes"]``, and a name the log does not hold is noted, not an
+        error. (Names that differ only in those ways are one activity without
+        a map.)
 
     Returns
     -------
@@ -91,7 +100,7 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     Raises
     ------
     ValueError
-        For an unknown *errors* or *format*, or malformed *scales* or *columns*.
+        For an unknown *errors* or *format*, or malformed *scales*, *columns* or *activity_map*.
     TypeError
         When *path* is neither a path nor a DataFrame.
     LogError
@@ -105,7 +114,7 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     ...     warnings.simplefilter("always")
     ...     log = read_log("data/sample/client-alex.xlsx")
     >>> log.shape, log.attrs["format"], len(got)
-    ((232, 15), 'long', 1)
+    ((234, 15), 'long', 1)
     >>> log[["activity", "mastery", "pleasure", "mood"]].head(3)
                activity  mastery  pleasure  mood
     0  Shower and dress      5.0       3.0   2.0
@@ -119,7 +128,7 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     """
     opts = ReadOptions.checked(layouts=formats.FORMATS, format=format, client=client, sheet=sheet,
                                columns=columns, scales=scales, mood_map=mood_map, dayfirst=dayfirst,
-                               errors=errors, week_start=week_start)
+                               errors=errors, week_start=week_start, activity_map=activity_map)
     if isinstance(path, pd.DataFrame):
         return _read([frame_sheet(path)], opts)
     if not isinstance(path, str | PathLike):
@@ -175,6 +184,14 @@ class _Stages:
         return False
 
 
+def _map_activities(log: pd.DataFrame, mapping) -> None:
+    """The client's synonyms merged (``activity_map=``), in place, each merge in the notes."""
+    activities, notes = names.map_activities(log, mapping)
+    if notes:
+        log["activity"] = activities
+        log.attrs["notes"] = [*log.attrs.get("notes", []), *notes]
+
+
 def _read(sheets, opts: ReadOptions) -> pd.DataFrame:
     """The stages after opening the file: the layout, raw entries, the tidy log, notes, the one warning."""
     chosen, why = detect.detect(sheets, opts.file) if opts.format == "auto" else (opts.format, None)
@@ -195,6 +212,8 @@ def _read(sheets, opts: ReadOptions) -> pd.DataFrame:
         tidied = tidy.tidy_log(entries, opts)  # one file: never read "one by one", so a log
         log = tidied.log
         log.attrs["format"] = "tidy" if tidied.tidy_mode else "long"
+    if opts.activity_map:
+        _map_activities(log, opts.activity_map)
     # what the file itself hides (hidden sheets read, formulas with no saved result): in the notes,
     # and in the one warning below
     notices = list(dict.fromkeys(n for sh in sheets for n in getattr(sh, "notices", ())))
