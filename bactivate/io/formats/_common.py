@@ -290,8 +290,8 @@ _TITLE_CLIENT = (
     re.compile(rf"^\s*{_KINDS}\s*[-–—:|]\s*(?:for\s+)?{_NAME}\s*$", re.IGNORECASE),
     re.compile(rf"^\s*{_KINDS}\s+for\s+{_NAME}\s*$", re.IGNORECASE),
 )
-_NOT_A_NAME = re.compile(r"^(?:my|the|weekly|daily|week|wk|client|name|activity|activities|mood|"
-                         r"time|date|\d.*)$", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"^(?:(?:my|the|weekly|daily|week|wk|client|name|activity|activities|mood|"
+                         r"time|date)\b.*|\d.*)$", re.IGNORECASE)
 
 
 def client_in_title_row(text: str) -> str | None:
