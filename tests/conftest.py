@@ -1,4 +1,4 @@
-"""Fixtures and helpers for the loader tests (tests/test_io.py, test_values.py, test_cli.py).
+"""Fixtures and helpers for the loader tests (tests/io/, tests/io/formats/, test_cli.py).
 
 Every fixture file is built in code, in ``tmp_path``: CSV text, openpyxl
 workbooks (real datetime cells, merged cells, several sheets), ODS written by

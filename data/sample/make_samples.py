@@ -555,7 +555,7 @@ Ground truth of the generating model (`attrs["truth"]` of the call above; see
   weeks 2-{weeks} differ by this much between the arms in this sample. It is what
   the `week:arm[T.BA]` row of
   `ba.trajectory(cohort, group="arm", value="mood", reference="control", weeks=range(2, {weeks + 1}))`
-  estimates; `tests/test_cohort_sample.py` checks that its 95% interval covers it.
+  estimates; `tests/cohort/test_cohort_sample.py` checks that its 95% interval covers it.
 
 Age, gender and site have no planted effect; lower baseline mood goes with a
 higher baseline PHQ-9. With {n_clients} clients, expect intervals of a few tenths of a

@@ -1,4 +1,6 @@
-"""The cell parsers (bactivate.io.cells), header recognition (bactivate.io.headers) and scales."""
+"""The cell parsers (bactivate.io.cells): numbers, yes/no, text, dates, times, durations, on their own
+and as read_log reads them from every kind of file.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +9,60 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import (
+    assert_accounted,
+    assert_rejected_schema,
+    csv_data_lines,
+    frame_data_rows,
+    read,
+    read_clean,
+    rows_to_csv,
+    write_csv,
+    write_xlsx,
+    xlsx_data_rows,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bactivate.errors import LogError
 from bactivate.io import cells as values
-from bactivate.io import headers
-from bactivate.io.scales import KNOWN, settle_scale, to_0_10
+from bactivate.schema import TIDY_COLUMNS
 
 
 def S(*cells):
     return pd.Series(list(cells), dtype=object)
+
+
+ANY_CELL = st.one_of(
+    st.none(), st.text(max_size=15), st.integers(-10**20, 10**20), st.floats(), st.booleans(),
+    st.datetimes(), st.dates(), st.times(),
+    st.sampled_from(["nan", "NaN", "N/A", "inf", "-inf", "1e309", "7/0", "0/0", "12/03/2026", "31/31/2026",
+                     "2pm", "13pm", "00:00", "24:00", "99:99", "1h 99m", "١٢", "½", "Ⅶ"]),
+)
+
+
+def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
+    """Write CSV text, read it, check the accounting; return (log, LogWarnings)."""
+    path = write_csv(tmp_path, text, name)
+    log, caught = read(path, **kw)
+    assert_accounted(log, csv_data_lines(path, header_line))
+    assert_rejected_schema(log)
+    return log, caught
+
+
+def clean_csv(tmp_path, text, header_line=1, **kw):
+    log, caught = csv_log(tmp_path, text, header_line, **kw)
+    assert not caught, [str(w.message) for w in caught]
+    assert (log.attrs["rejected"]["kind"] != "problem").all(), log.attrs["rejected"].to_string()
+    return log
+
+
+def problems(log):
+    rej = log.attrs["rejected"]
+    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+
+
+TRUE_CELLS = ["yes", "Yes", "YES", "y", "Y", "x", "X", "✓", "✔", "1", "true", "TRUE", "True"]
+FALSE_CELLS = ["no", "No", "n", "N", "0", "false", "FALSE", "False"]
 
 
 # --------------------------------------------------------------------------- numbers
@@ -204,120 +249,7 @@ def test_parse_duration():
     assert needs
 
 
-@pytest.mark.parametrize(("text", "sep"), [
-    ("Date,Activity,M\n2026-03-02,Walk,7\n", ","),
-    ("Date;Activity;M\n2026-03-02;Walk;7,5\n2026-03-03;Read;8\n", ";"),   # decimal commas
-    ("Title of my log\nDate,Activity,M\n2026-03-02,Walk,7\n", ","),          # a title line
-    ("Date\tActivity\n2026-03-02\tWalk\n", "\t"),
-    ("Date|Activity|M\n2026-03-02|Walk|7\n", "|"),
-    ('a,b,c\n";""",1,";"""\n', ","),                                       # ; and " inside quotes
-    ('Date,Activity,Notes\n2026-03-02,Walk,"a;b;c;d;e"\n', ","),
-    ("just one line\n", ","),
-])
-def test_sniff_delimiter(text, sep):
-    from bactivate.io.files import sniff_delimiter
-
-    assert sniff_delimiter(text) == sep
-
-
-# --------------------------------------------------------------------------- headers
-
-
-@pytest.mark.parametrize(("text", "field"), [
-    ("M", "mastery"), ("m (0-10)", "mastery"), ("Mastery /10", "mastery"), ("ACHIEVEMENT", "mastery"),
-    ("Accomplishment", "mastery"), ("P", "pleasure"), ("Enjoyment", "pleasure"), ("Pleasure?", "pleasure"),
-    ("Mood", "mood"), ("Feeling", "mood"), ("Mood (1-5)", "mood"), ("Date", "date"), ("Day", "date"),
-    ("Time", "time"), ("Hour", "time"), ("Start", "start"), ("Timestamp", "start"), ("End", "end"),
-    ("Duration (min)", "duration"), ("Duration in hours", "duration"), ("Activity", "activity"),
-    ("What I did", "activity"), ("Planned", "planned"), ("Scheduled", "planned"), ("Done", "done"),
-    ("Completed", "done"), ("Avoid", "avoidance"), ("Avoidance", "avoidance"), ("Life area", "category"),
-    ("Domain", "category"), ("Value", "category"), ("Category", "category"), ("Effort", "effort"),
-    ("Difficulty", "effort"), ("Notes", "note"), ("Client", "client"), ("Weather", None), ("", None),
-    (None, None), (float("nan"), None), (7, None),
-])
-def test_field_for(text, field):
-    assert headers.field_for(text) == field
-
-
-def test_field_for_user_columns_win():
-    assert headers.field_for("I like doing this", {"I like doing this": "pleasure"}) == "pleasure"
-    assert headers.field_for("  i like DOING this ", {"I like doing this": "pleasure"}) == "pleasure"
-    assert headers.field_for("Mood", {"Mood": None}) is None
-
-
-@pytest.mark.parametrize(("text", "scale"), [
-    ("Mood (1-5)", (1.0, 5.0)), ("M (0-10)", (0.0, 10.0)), ("Mood 1–7", (1.0, 7.0)), ("Mood /10", (0.0, 10.0)),
-    ("Mood out of 100", (0.0, 100.0)), ("Mood (-3 to 3)", (-3.0, 3.0)), ("Mood (-3..3)", (-3.0, 3.0)),
-    ("Mood", None), ("Mood (5-1)", None),
-])
-def test_scale_hint(text, scale):
-    assert headers.scale_hint(text) == scale
-
-
-def test_find_header_skips_titles_and_instructions():
-    raw = pd.DataFrame([["Diary of Jo", None, None], ["Rate Mastery and Pleasure", None, None],
-                        [None, None, None], ["Date", "Activity", "M"], ["2026-03-02", "Walk", "7"]])
-    assert headers.find_header(raw) == 3
-    assert headers.find_header(pd.DataFrame([["hello", "world"], ["1", "2"]])) is None
-    assert headers.find_header(pd.DataFrame([["Mood"], ["3"]])) is None  # one known name is not a header
-    # date and client alone (a questionnaire sheet, a roster) are not a log header
-    assert headers.find_header(pd.DataFrame([["Client", "Date", "PHQ9_1"], ["A", "2026-03-02", "3"]])) is None
-    assert headers.find_header(pd.DataFrame([["Date", "Mood"], ["2026-03-02", "3"]])) == 0
-
-
-# --------------------------------------------------------------------------- scales
-
-
-@pytest.mark.parametrize(("vals", "scale"), [
-    ([0, 3, 9], (0.0, 10.0)), ([2, 8], (0.0, 10.0)), ([0, 1, 2], (0.0, 10.0)), ([2.3, 4.1], (0.0, 10.0)),
-    ([20, 55, 90], (0.0, 100.0)), ([1, 2, 3, 50], (0.0, 10.0)), ([], (0.0, 10.0)),
-])
-def test_settle_scale_from_data(vals, scale):
-    got, how = settle_scale("mood", np.array(vals, dtype=float), header=None, declared=None)
-    assert got == scale and how
-
-
-@pytest.mark.parametrize("vals", [[1, 2, 5], [3, 3], [1, 7], [-3, 0, 3], [-1]])
-def test_settle_scale_refuses_to_guess(vals):
-    with pytest.raises(LogError) as err:
-        settle_scale("mood", np.array(vals, dtype=float), header=None, declared=None)
-    msg = str(err.value)
-    assert "cannot tell the scale of 'mood'" in msg and "scales={'mood': (" in msg
-    fits = [f"{int(a)}-{int(b)}" for a, b in KNOWN if a >= 0 and a <= min(vals) and max(vals) <= b]
-    for f in fits:
-        assert f in msg
-
-
-def test_settle_scale_declared_header_fractions():
-    v = np.array([1.0, 2.0])
-    assert settle_scale("mood", v, header=None, declared=(1, 5))[0] == (1.0, 5.0)
-    assert settle_scale("mood", v, header=(1.0, 7.0), declared=None)[0] == (1.0, 7.0)
-    assert settle_scale("mood", v, header=None, declared=None, fractions=np.array([10.0, np.nan]))[0] == (0, 10)
-    with pytest.raises(LogError, match="high end must be above"):
-        settle_scale("mood", v, header=None, declared=(5, 1))
-
-
-@pytest.mark.parametrize(("scale", "vals", "want"), [
-    ((1, 5), [1, 2, 3, 4, 5], [0, 2.5, 5, 7.5, 10]), ((1, 7), [1, 4, 7], [0, 5, 10]),
-    ((0, 100), [0, 35, 100], [0, 3.5, 10]), ((-3, 3), [-3, 0, 3], [0, 5, 10]), ((0, 10), [0.3, 7], [0.3, 7]),
-])
-def test_to_0_10(scale, vals, want):
-    assert to_0_10(np.array(vals, dtype=float), scale).tolist() == pytest.approx(want)
-
-
-def test_to_0_10_is_exact_on_0_10():
-    v = np.array([0.1, 0.3, 1 / 3, 9.999999999999998])
-    assert (to_0_10(v, (0, 10)) == v).all()
-
-
 # --------------------------------------------------------------------------- no parser crashes
-
-ANY_CELL = st.one_of(
-    st.none(), st.text(max_size=15), st.integers(-10**20, 10**20), st.floats(), st.booleans(),
-    st.datetimes(), st.dates(), st.times(),
-    st.sampled_from(["nan", "NaN", "N/A", "inf", "-inf", "1e309", "7/0", "0/0", "12/03/2026", "31/31/2026",
-                     "2pm", "13pm", "00:00", "24:00", "99:99", "1h 99m", "١٢", "½", "Ⅶ"]),
-)
 
 
 @settings(max_examples=120, deadline=None)
@@ -352,3 +284,139 @@ def test_number_and_flag_reasons_cover_every_unread_cell(cells):
     flag, why = values.parse_flag(s)
     assert (flag.notna() | values.blank(s) | s.astype("str").str.strip().str.lower().isin(values.NOT_GIVEN)
             | why.notna()).all()
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+@pytest.mark.parametrize(("cell", "want"), [("7", 7.0), ("7.5", 7.5), ("7,5", 7.5), ("7/10", 7.0),
+                                            ("7 / 10", 7.0), ("7 out of 10", 7.0), ("seven", 7.0),
+                                            ("Seven", 7.0), (" 8 ", 8.0), ("0", 0.0), ("ten", 10.0),
+                                            ("N/A", np.nan), ("-", np.nan), ("", np.nan)])
+def test_rating_cells(tmp_path, cell, want):
+    log = clean_csv(tmp_path, rows_to_csv([["Date", "Activity", "M (0-10)"], ["2026-03-02", "Walk", cell]]))
+    assert log["mastery"].tolist() == pytest.approx([want], nan_ok=True)
+
+
+# --------------------------------------------------------------------------- yes / no
+
+
+@pytest.mark.parametrize(("cell", "want"), [(c, True) for c in TRUE_CELLS] + [(c, False) for c in FALSE_CELLS]
+                         + [("", None), ("  ", None), ("N/A", None)])
+def test_flag_cells(tmp_path, cell, want):
+    text = rows_to_csv([["Date", "Activity", "M", "Planned", "Done", "Avoid"],
+                        ["2026-03-02", "Walk", "8", cell, cell, cell]])
+    log = clean_csv(tmp_path, text)
+    for f in ("planned", "done", "avoidance"):
+        got = log[f].iloc[0]
+        assert (got is pd.NA) if want is None else (bool(got) is want)
+
+
+def test_flags_from_excel_booleans_and_numbers(tmp_path):
+    rows = [["Date", "Activity", "M", "Planned", "Done"], [dt.datetime(2026, 3, 2), "Walk", 8, True, 1],
+            [dt.datetime(2026, 3, 3), "Read", 8, False, 0]]
+    path = write_xlsx(tmp_path, {"S": rows})
+    log = read_clean(path)
+    assert_accounted(log, xlsx_data_rows(path, {"S": 1}))
+    assert log["planned"].tolist() == [True, False]
+    assert log["done"].tolist() == [True, False]
+
+
+# --------------------------------------------------------------------------- dates and times
+
+
+@pytest.mark.parametrize(("dates", "kw", "want"), [
+    (["2026-03-12", "2026-03-13"], {}, ["2026-03-12", "2026-03-13"]),
+    (["12/03/2026", "13/03/2026"], {}, ["2026-03-12", "2026-03-13"]),          # 13 > 12: day first
+    (["03/12/2026", "03/13/2026"], {}, ["2026-03-12", "2026-03-13"]),          # 13 > 12: month first
+    (["01/03/2026", "02/03/2026", "03/03/2026"], {}, ["2026-03-01", "2026-03-02", "2026-03-03"]),
+    (["03/01/2026", "03/02/2026", "03/03/2026"], {}, ["2026-03-01", "2026-03-02", "2026-03-03"]),
+    (["05/03/2026", "07/03/2026"], {"dayfirst": True}, ["2026-03-05", "2026-03-07"]),
+    (["05/03/2026", "07/03/2026"], {"dayfirst": False}, ["2026-05-03", "2026-07-03"]),
+    (["12.03.2026", "13.03.26"], {}, ["2026-03-12", "2026-03-13"]),
+    (["3 Mar 2026", "March 4, 2026"], {}, ["2026-03-03", "2026-03-04"]),
+])
+def test_date_text(tmp_path, dates, kw, want):
+    rows = [["Date", "Activity", "M"]] + [[d, "Walk", "8"] for d in dates]
+    log = clean_csv(tmp_path, rows_to_csv(rows), **kw)
+    assert log["start"].tolist() == pd.to_datetime(want).tolist()
+
+
+@pytest.mark.parametrize(("cell", "want"), [("14:00", "14:00"), ("2pm", "14:00"), ("2 pm", "14:00"),
+                                            ("2:30 PM", "14:30"), ("2:30pm", "14:30"), ("9am", "09:00"),
+                                            ("12am", "00:00"), ("12pm", "12:00"), ("14.30", "14:30"),
+                                            ("9", "09:00"), ("07:05:09", "07:05"), ("14h30", "14:30")])
+def test_time_text(tmp_path, cell, want):
+    log = clean_csv(tmp_path, rows_to_csv([["Date", "Time", "Activity", "M"], ["2026-03-02", cell, "Walk", "8"]]))
+    assert log["start"].dt.strftime("%H:%M").tolist() == [want]
+
+
+def test_typographic_minus_and_full_width_digits(tmp_path):
+    text = "Date,Activity,Mood (−3 to +3)\n2026-03-02,Walk,−3\n2026-03-03,Read,+3\n2026-03-04,Cook,０\n"
+    log = clean_csv(tmp_path, text)
+    assert log["mood"].tolist() == [0.0, 10.0, 5.0]
+    assert log.attrs["scales"]["mood"] == (-3.0, 3.0)
+
+
+@pytest.mark.parametrize(("cells", "want"), [
+    (["12/03/2026 14:00", "13/03/2026 09:30"], ["2026-03-12 14:00", "2026-03-13 09:30"]),
+    (["3/12/2026 14:05:33", "3/13/2026 8:00:00"], ["2026-03-12 14:05:33", "2026-03-13 08:00:00"]),
+    (["2026-03-29T09:00+01:00", "2026-03-30T09:00+02:00"], ["2026-03-29 09:00", "2026-03-30 09:00"]),
+    (["2026-03-29T09:00:00Z", "2026-03-30 10:00"], ["2026-03-29 09:00", "2026-03-30 10:00"]),
+])
+def test_timestamps_with_times_and_time_zones(tmp_path, cells, want):
+    """A date-time typed as dd/mm/yyyy hh:mm is settled day-first/month-first like a date;
+    a UTC offset is dropped, keeping the wall-clock time the client wrote."""
+    rows = [["Timestamp", "Activity", "M"]] + [[c, "Walk", "8"] for c in cells]
+    log = clean_csv(tmp_path, rows_to_csv(rows))
+    assert log["start"].tolist() == pd.to_datetime(want).tolist()
+
+
+def test_parquet_time_zone_aware_timestamps(tmp_path):
+    frame = pd.DataFrame({"Start": pd.to_datetime(["2026-03-28 09:00", "2026-03-30 09:00"]).tz_localize(
+        "Europe/London"), "Activity": ["Walk", "Read"], "M": [9, 1]})
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path)
+    log = read_clean(path)
+    assert_accounted(log, frame_data_rows(2))
+    assert log["start"].tolist() == pd.to_datetime(["2026-03-28 09:00", "2026-03-30 09:00"]).tolist()
+
+
+# --------------------------------------------------------------------------- XLSX, ODS, Parquet
+
+
+def test_xlsx_real_date_and_time_cells(tmp_path):
+    rows = [["Date", "Time", "Activity", "M"],
+            [dt.datetime(2026, 3, 2), dt.time(14, 30), "Walk", 7],
+            [dt.date(2026, 3, 3), dt.datetime(2026, 3, 3, 9, 15), "Read", 2],
+            [dt.datetime(2026, 3, 4), "2:30 PM", "Swim", 8]]
+    path = write_xlsx(tmp_path, {"Sheet1": rows})
+    log = read_clean(path)
+    assert_accounted(log, xlsx_data_rows(path, {"Sheet1": 1}))
+    assert log["start"].tolist() == pd.to_datetime(
+        ["2026-03-02 14:30", "2026-03-03 09:15", "2026-03-04 14:30"]).tolist()
+
+
+# --------------------------------------------------------------------------- dates and times
+
+
+def test_implausible_years_are_set_aside(tmp_path):
+    log, _ = csv_log(tmp_path, "Date,Activity,M\n2026-03-02,Walk,9\n0026-03-02,Read,0\n20266-03-02,Run,3\n")
+    p = problems(log)
+    assert p["row"].tolist() == [3, 4]
+    assert "'0026-03-02' is not a plausible date" in p["reason"].iloc[0]
+    assert "between 1900 and 2199" in p["reason"].iloc[0]
+
+
+def test_extra_columns_keep_their_type(tmp_path):
+    frame = pd.DataFrame({"Date": ["2026-03-02", "2026-03-03"], "Activity": ["Walk", "Read"], "M": [9, 1],
+                          "Outdoors": [True, False], "Since": pd.to_datetime(["2026-01-01", None]),
+                          "Steps": [4000, 120], "With": ["Sam", None]})
+    path = tmp_path / "log.parquet"
+    frame.to_parquet(path)
+    log = read_clean(path)
+    assert_accounted(log, frame_data_rows(2))
+    extras = log.iloc[:, len(TIDY_COLUMNS):]
+    assert {c: str(t) for c, t in extras.dtypes.items()} == {
+        "Outdoors": "boolean", "Since": "datetime64[ns]", "Steps": "float64", "With": "str"}
+    assert extras["Outdoors"].tolist() == [True, False]

@@ -18,7 +18,7 @@ from hypothesis import strategies as hs
 import bactivate as ba
 from bactivate.cohort.privacy import pseudonym
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "cohort"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "cohort"
 KEY = "correct horse battery staple, kept apart from the data"
 
 
