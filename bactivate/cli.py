@@ -26,7 +26,7 @@ work, and a report is written whole or not at all. Text from the log (cells,
 file and sheet names) is printed with control characters shown as ``\\x1b``,
 so a cell cannot clear or recolour the terminal.
 
-Exit status: 0 done; 1 rows set aside with problems, listed (``validate``), or
+Exit status: 0 done; 1 cells left blank or rows set aside, listed (``validate``), or
 the report notebook stopped on this log; 2 nothing done, with one line on
 stderr: a reading option is wrong (the line names it and the fix), the log
 cannot be read, the output cannot be written, a package that runs the report is
@@ -49,6 +49,7 @@ from bactivate import __version__
 from bactivate.errors import LogError
 from bactivate.escape import terminal
 from bactivate.io.accounting import accounting_text
+from bactivate.io.problems import PROBLEM_KINDS
 from bactivate.io.read import read_log
 from bactivate.options import FIELDS, FORMAT_CHOICES, OptionError, reading_options
 from bactivate.outputs import OutputError
@@ -120,14 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0 done; 1 ``validate`` set rows aside with problems, or
+        The exit status: 0 done; 1 ``validate`` left cells blank or set rows aside, or
         the report's notebook stopped; 2 the log cannot be read, an output
         cannot be written, or the report cannot run here; 130 interrupted.
 
     Examples
     --------
     >>> status = main(["validate", "data/sample/client-alex.xlsx"])  # doctest: +ELLIPSIS
-    client-alex.xlsx: 235 rows read, 232 kept, 2 set aside with problems, 1 not log entries
+    client-alex.xlsx: 235 rows read, 234 kept (2 with cells left blank), 0 set aside, 1 not an entry
     ...
     >>> status
     1
@@ -267,7 +268,7 @@ def _reading(args) -> dict:
 
 
 def _validate(args) -> int:
-    """``bactivate validate``: print how each row was read; 1 if any was set aside with a problem."""
+    """``bactivate validate``: print how each row was read; 1 if a cell was left blank or a row set aside."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         log = read_log(args.log, errors="warn", **_reading(args))
@@ -278,7 +279,7 @@ def _validate(args) -> int:
         print()
         print(terminal(f"On the command line, {'; '.join(named)}."))  # headers from the log, made safe
     rej = log.attrs["rejected"]
-    return 1 if (rej["kind"] == "problem").any() else 0
+    return 1 if rej["kind"].isin(PROBLEM_KINDS).any() else 0
 
 
 def _report(args) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate import escape
+from bactivate.io.problems import CELL, PROBLEM_KINDS, ROW
 
 
 def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: bool = False) -> pd.Series:
@@ -33,14 +34,24 @@ def _pct(s: pd.Series) -> pd.Series:
     return s.map(lambda v: f"{v:.0%}" if pd.notna(v) else "–")
 
 
+def _problems(rej: pd.DataFrame) -> pd.DataFrame:
+    """The cells left blank and the rows set aside, each with what happened, where, and why."""
+    p = rej[rej["kind"].isin(PROBLEM_KINDS)]
+    return pd.DataFrame({
+        "What happened": p["kind"].map({CELL: "Cell left blank (to fix)", ROW: "Row set aside (to fix)"}),
+        "Sheet": p["sheet"], "Row": p["row"], "Column": p["column"], "Value": p["value"], "Reason": p["reason"],
+    }).fillna("")
+
+
 def _views() -> dict:
     """Each view's function from an analysis frame to its readable frame."""
     return {
         "accounting": lambda d: d.rename(columns={"part": "File and sheet", "rows_read": "Rows read",
-                                                  "kept": "Used", "set_aside": "Set aside (to fix)",
-                                                  "not_log_rows": "Not entries (totals, blank slots)"}),
-        "problems": lambda d: d.loc[d["kind"] == "problem", ["sheet", "row", "column", "value", "reason"]]
-        .rename(columns=str.capitalize).fillna(""),
+                                                  "kept": "Used",
+                                                  "with_blanked_cells": "Used, with cells left blank (to fix)",
+                                                  "set_aside": "Set aside (to fix)",
+                                                  "not_log_rows": "Not entries (totals, blank slots, notes)"}),
+        "problems": _problems,
         "balance": lambda d: pd.DataFrame({
             d.columns[0].capitalize(): d.iloc[:, 0],
             "Times": d["entries"],

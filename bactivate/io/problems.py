@@ -110,7 +110,7 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stack
     ...     warnings.simplefilter("always")
     ...     report_problems(log, "client-alex.xlsx", "warn")
     >>> str(got[0].message)[:60]
-    'client-alex.xlsx: kept 232 of 235 rows; set aside 2 with pro'
+    'client-alex.xlsx: kept 234 of 235 rows; 2 cells left blank ('
     """
     if errors == "ignore":
         return

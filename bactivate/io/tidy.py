@@ -6,14 +6,14 @@ named steps:
 
 * T1 tidy mode (a file written by :func:`~bactivate.write_log` keeps its ids and scales);
 * T2 a hand-made log's own Entry and Source columns become extra columns;
-* T3 rows that are not entries (empty slots, totals rows, repeated headers);
+* T3 rows that are not entries (empty slots, totals rows, repeated headers, weekly reflections);
 * T4 start and end (:func:`bactivate.io.when.start_end`);
 * T5 ratings, each column's scale settled and mapped onto 0-10;
 * T6 yes/no and text columns;
 * T7 the client;
 * T8 the source of each row (file, sheet, row or cell);
 * T9 extra columns, typed as the source typed them;
-* T10 rows set aside (problems, and rows that are not entries);
+* T10 cells left blank, rows set aside (no place in time, nothing left), rows that are not entries;
 * T11 one name however it is written, and entry ids;
 * T12 ``attrs``: rejected, scales, notes, file, dayfirst.
 
@@ -23,7 +23,7 @@ named steps:
 >>> opts = ReadOptions(file="client-alex.xlsx", stem="client-alex")
 >>> tidied = tidy_log(read_long(read_sheets("data/sample/client-alex.xlsx"), opts), opts)
 >>> tidied.log.shape, list(tidied.log.attrs)
-((232, 15), ['rejected', 'scales', 'notes', 'file'])
+((234, 15), ['rejected', 'scales', 'notes', 'file'])
 """
 
 from __future__ import annotations
@@ -647,8 +647,9 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
     >>> log[["client", "activity", "mood", "source"]]
       client activity  mood     source
     0    log     Walk   7.0  log.csv:2
-    >>> log.attrs["rejected"][["row", "reason"]].to_numpy().tolist()
-    [[3, "'x' is not a number: write a number such as 7 or 7.5; for mood words, give each word's value with mood_map={'great': 9, 'ok': 5, 'low': 2}"]]
+    1    log     Read   NaN  log.csv:3
+    >>> log.attrs["rejected"][["row", "reason", "kind"]].to_numpy().tolist()
+    [[3, "'x' is not a number: write a number such as 7 or 7.5; for mood words, give each word's value with mood_map={'great': 9, 'ok': 5, 'low': 2}", 'cell']]
     """
     ctx = entries.context
     tidy_mode = _tidy_mode(entries, opts)                                   # T1
