@@ -174,9 +174,16 @@ def read(sheets, opts: ReadOptions) -> Entries:
     return Entries(out, ctx, NAME)
 
 
-def _layout(raw: pd.DataFrame) -> tuple[int | None, dict | None, str | None]:
+def _loose(keys: set[str]) -> bool:
+    """The least a Daylio header holds when ``format="daylio"`` is given: the date and mood."""
+    return "mood" in keys and ("full_date" in keys or {"year", "date"} <= keys)
+
+
+def _layout(raw: pd.DataFrame, given: bool) -> tuple[int | None, dict | None, str | None]:
     """``(header position or None, column positions, note)``: by the header, or by position."""
     h = find_row(raw, is_header, n=5)
+    if h is None and given:
+        h = find_row(raw, _loose, n=5)
     if h is not None:
         return h, columns_by_name(raw, h), None
     names = headerless(raw)
@@ -191,7 +198,7 @@ def _sheet(sh, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
     """One sheet's entries (or None), and its context."""
     ctx = Context()
     raw = sh.cells
-    h, col, how = _layout(raw)
+    h, col, how = _layout(raw, opts.format == NAME)
     if h is None:
         if sh.name is not None:
             ctx.notes.append(f"skipped sheet {sh.name!r}: no Daylio header")

@@ -116,3 +116,11 @@ def test_month_names_in_daylio_languages():
     assert out.tolist()[:11] == ["7 September", "16 October", "3 March", "1 March", "5 May", "12 August",
                                  "2 September", "9 March", "11 October", "4 May", "September 7"]
     assert pd.isna(out.iloc[11]) and n == 10
+
+
+def test_format_daylio_reads_date_and_mood_alone(tmp_path):
+    path = _write(tmp_path, "full_date,mood\n2022-03-02,rad\n", name="d.csv")
+    with pytest.raises(ba.LogError, match="format='daylio'"):
+        _read(path)   # auto: only part of a Daylio export, so it asks
+    log = _read(path, format="daylio")
+    assert log["start"].tolist() == [pd.Timestamp("2022-03-02")] and log["mood"].tolist() == [10.0]
