@@ -257,7 +257,7 @@ def test_two_header_rows_units_row_is_set_aside_with_reason(tmp_path):
 def test_header_repeated_is_not_a_log_row(tmp_path):
     log, caught = csv_case(tmp_path, [H, H, ["2026-03-02", "09:00", "Walk", 5, 6]], "rep.csv")
     assert len(log) == 1 and not caught
-    assert log.attrs["rejected"]["kind"].tolist() == ["not a log row"]
+    assert log.attrs["rejected"]["kind"].tolist() == ["not an entry"]
 
 
 def test_merged_two_row_header_cells(tmp_path):

@@ -26,7 +26,7 @@ def test_parts_in_natural_order_with_case_kept():
 def test_rows_that_are_not_entries_one_line_per_reason():
     rej = empty_rejected()
     rows = pd.DataFrame({"source": ["f.xlsx:A:5", "f.xlsx:A:6", "f.xlsx:A:9"], "sheet": ["A", "A", "A"],
-                         "row": [5, 6, 9], "kind": ["not a log row"] * 3,
+                         "row": [5, 6, 9], "kind": ["not an entry"] * 3,
                          "reason": ["a totals row", "a totals row", "a blank row"]})
     rej = pd.concat([rej, rows.reindex(columns=rej.columns)], ignore_index=True)
     text = accounting_text(_log(["f.xlsx:A:2"], rej))

@@ -40,7 +40,7 @@ def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 HEAD = ["Date", "Time", "Activity", "M", "P", "Done", "Mood"]

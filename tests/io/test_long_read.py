@@ -35,7 +35,7 @@ def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
 def clean_csv(tmp_path, text, header_line=1, **kw):
     log, caught = csv_log(tmp_path, text, header_line, **kw)
     assert not caught, [str(w.message) for w in caught]
-    assert (log.attrs["rejected"]["kind"] != "problem").all(), log.attrs["rejected"].to_string()
+    assert (log.attrs["rejected"]["kind"] == "not an entry").all(), log.attrs["rejected"].to_string()
     return log
 
 

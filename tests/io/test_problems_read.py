@@ -32,7 +32,7 @@ def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- rows set aside

@@ -30,13 +30,13 @@ def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
 def clean_csv(tmp_path, text, header_line=1, **kw):
     log, caught = csv_log(tmp_path, text, header_line, **kw)
     assert not caught, [str(w.message) for w in caught]
-    assert (log.attrs["rejected"]["kind"] != "problem").all(), log.attrs["rejected"].to_string()
+    assert (log.attrs["rejected"]["kind"] == "not an entry").all(), log.attrs["rejected"].to_string()
     return log
 
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- the tidy frame
@@ -63,7 +63,7 @@ def test_totals_rows_are_not_log_rows(tmp_path, label):
     text = f"Date,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,3,9\n,{label},10,17\n"
     log = clean_csv(tmp_path, text)
     rej = log.attrs["rejected"]
-    assert rej[["row", "kind"]].values.tolist() == [[4, "not a log row"]]
+    assert rej[["row", "kind"]].values.tolist() == [[4, "not an entry"]]
     assert "totals" in rej["reason"].iloc[0]
     assert any("not an entry" in n for n in log.attrs["notes"])
 

@@ -35,13 +35,13 @@ def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
 def clean_csv(tmp_path, text, header_line=1, **kw):
     log, caught = csv_log(tmp_path, text, header_line, **kw)
     assert not caught, [str(w.message) for w in caught]
-    assert (log.attrs["rejected"]["kind"] != "problem").all(), log.attrs["rejected"].to_string()
+    assert (log.attrs["rejected"]["kind"] == "not an entry").all(), log.attrs["rejected"].to_string()
     return log
 
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- headers and synonyms
@@ -92,7 +92,7 @@ def test_date_with_hour_slots_and_empty_slots(tmp_path):
     assert log["end"].dt.hour.tolist() == [8, 10, 11, 13]
     rej = log.attrs["rejected"]
     assert rej["row"].tolist() == [3, 7]
-    assert set(rej["kind"]) == {"not a log row"}
+    assert set(rej["kind"]) == {"not an entry"}
     assert rej["reason"].str.contains("nothing logged").all()
 
 
