@@ -238,6 +238,13 @@ def _reading_notes(col: pd.Series, vals: pd.Series, header: str) -> list[str]:
     return out
 
 
+def _by_file(x: np.ndarray, codes: np.ndarray, n: int) -> list[np.ndarray]:
+    """``[x[codes == k] for k in range(n)]``, from one stable sort instead of *n* passes over *x*."""
+    # speed: benchmark row W3, docs/performance.md (1,000 files x a million cells)
+    order = np.argsort(codes, kind="stable")
+    return np.split(x[order], np.searchsorted(codes[order], np.arange(1, n)))
+
+
 def _settle(column: str, vals: np.ndarray, entries: Entries, opts: ReadOptions, *, files=None,
             fraction_files=None, **kw):
     """``(scale, how)`` of a rating column, or ``(None, why)`` when many files must be read one by one."""
@@ -248,11 +255,13 @@ def _settle(column: str, vals: np.ndarray, entries: Entries, opts: ReadOptions, 
         # many files read as one: each file's scale is settled from its own cells, as if
         # it were read alone; they must agree (else the files are read one by one)
         fractions = kw.pop("fractions")
+        n = len(entries.files)
+        by_file = _by_file(vals, files, n)
+        fractions_by_file = _by_file(fractions, fraction_files, n) if fractions is not None else [None] * n
         got = set()
         first = None
-        for k in range(len(entries.files)):  # a loop over files, each on its own cells
-            mine = fractions[fraction_files == k] if fractions is not None else None
-            one = settle_scale(column, vals[files == k], fractions=mine, **kw)
+        for k in range(n):  # a loop over files, each on its own cells
+            one = settle_scale(column, by_file[k], fractions=fractions_by_file[k], **kw)
             got.add(one[0])
             first = first or one
         if len(got) > 1:

@@ -9,6 +9,7 @@ import pytest
 
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.problems import (
+    CELL,
     NOT_A_LOG_ROW,
     PROBLEM,
     locations,
@@ -31,7 +32,7 @@ def test_problem_rows_name_the_column_as_written_in_each_sheet():
     reasons = pd.Series(["bad x", None, "bad y"])
     got = problem_rows(reasons, "mood", cells, {"mood": "Mood"}, {"mood": {"W2": "Feeling"}})
     assert got["column"].tolist() == ["Mood", "Feeling"] and got["value"].tolist() == ["x", "y"]
-    assert got["_i"].tolist() == [0, 2] and set(got["kind"]) == {PROBLEM}
+    assert got["_i"].tolist() == [0, 2] and set(got["kind"]) == {CELL}
     assert problem_rows(pd.Series([None, None, None], dtype="str"), "mood", cells, {}, {}) is None
     cells["_column"] = ["C", None, None]
     assert problem_rows(reasons, "mood", cells, {}, {})["column"].tolist() == ["C", "mood"]
@@ -62,12 +63,13 @@ def test_report_problems_warns_once_raises_or_keeps_quiet():
         warnings.simplefilter("always")
         report_problems(_log([PROBLEM, NOT_A_LOG_ROW]), "f", "warn", ["a hidden sheet was read"])
     assert len(got) == 1 and got[0].category is LogWarning
-    assert str(got[0].message) == ("f: kept 1 of 3 rows; set aside 1 with problems: 1 × Mood is not a number. "
+    assert str(got[0].message) == ("f: kept 1 of 3 rows; 1 row set aside, 1 row not entries (nothing to fix): "
+                                   "1 × Mood is not a number. "
                                    "See log.attrs['rejected'] for each cell, or run `bactivate validate f`. "
                                    "Also: a hidden sheet was read.")
-    with pytest.raises(LogError, match=r"^f: 1 row could not be read \(1 problem\)") as exc:
+    with pytest.raises(LogError, match=r"^f: 1 row set aside. Fix these cells in the file") as exc:
         report_problems(_log([PROBLEM]), "f", "raise")
-    assert "  f: row 0, column 'Mood': 'x' is not a number" in str(exc.value)
+    assert "  f: row 0, column 'Mood': 'x' is not a number (the row is set aside)" in str(exc.value)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         report_problems(_log([PROBLEM]), "f", "ignore")

@@ -32,23 +32,24 @@ def test_not_entries_names_empty_slots_totals_repeats_and_layout_skips():
     assert not_entries(cells, False).iloc[3] == "a dash"
 
 
-def test_tidy_log_sets_aside_problems_and_rows_that_are_not_entries():
+def test_tidy_log_blanks_bad_cells_and_sets_aside_rows_that_are_not_entries():
     cells = _cells(date=["2026-03-02", "2026-03-02", "Total", None], activity=["walk", "Walk ", None, "Run"],
                    mood=["7", "11", None, "5"])
     opts = ReadOptions(file="log.csv", stem="Sam", scales={"mood": (0, 10)})
     tidied = tidy_log(Entries(cells, Context(headers={"mood": "Mood"})), opts)
     log = tidied.log
     assert tidied.one_by_one is None and tidied.tidy_mode is False and tidied.file_notes == {}
-    assert log["activity"].tolist() == ["walk", "Run"] and set(log["client"]) == {"Sam"}
-    assert log["entry"].tolist() == [1, 2] and log["mood"].tolist() == [7.0, 5.0]
+    assert log["activity"].tolist() == ["walk", "walk", "Run"] and set(log["client"]) == {"Sam"}
+    assert log["entry"].tolist() == [1, 2, 3] and log["mood"].fillna(-1).tolist() == [7.0, -1, 5.0]
     assert list(log.attrs) == ["rejected", "scales", "notes", "file"]
     rej = log.attrs["rejected"]
     assert rej[["source", "column", "kind"]].fillna("").to_numpy().tolist() == [
-        ["log.csv:3", "Mood", "problem"], ["log.csv:4", "", "not a log row"]]
+        ["log.csv:3", "Mood", "cell"], ["log.csv:4", "", "not an entry"]]
     assert log.attrs["notes"] == [
         "1 row left the date blank and took the date from the row above (as with merged date cells)",
         "mood: read on a 0-10 scale (declared with scales=)",
-        "set aside 1 row that is not an entry (nothing to fix): 1 × a totals or summary row, not an entry"]
+        "set aside 1 row that is not an entry (nothing to fix): 1 × a totals or summary row, not an entry",
+        "activity: 'walk' and 'Walk' (another case) read as one activity 'walk'"]
 
 
 def test_many_files_whose_scales_cannot_be_settled_alike_are_read_one_by_one():
