@@ -42,7 +42,7 @@ FLAGS: tuple[str, ...] = ("planned", "done", "avoidance")
 #: Free-text columns.
 TEXTS: tuple[str, ...] = ("client", "activity", "category", "note", "source")
 
-#: Columns of ``df.attrs["rejected"]``: one row per problem; ``kind`` is "problem" or "not a log row".
+#: Columns of ``df.attrs["rejected"]``: one row per problem; ``kind`` is "cell" (blanked, row kept), "row" (set aside) or "not an entry".
 REJECTED_COLUMNS: tuple[str, ...] = ("source", "file", "sheet", "row", "column", "value", "reason", "kind")
 
 RATING_MIN, RATING_MAX = 0.0, 10.0

@@ -25,6 +25,7 @@ from bactivate._util import listed, natural_key, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, read_sheets
 from bactivate.io.many import read_many
+from bactivate.io.problems import CELL, NOT_AN_ENTRY, PROBLEM_KINDS, ROW
 from bactivate.io.read import read_log, report_problems, summarise_rejected
 from bactivate.io.roster import read_roster, roster_mismatch
 from bactivate.schema import AttrsFrame, conform, empty_rejected
@@ -402,10 +403,11 @@ def _grouped_notes(pairs, n_files: int) -> list[str]:
 def _file_row(name: str, log: pd.DataFrame) -> dict:
     """One row of ``attrs["files"]``: the file's clients and rows read, kept and set aside."""
     rej = log.attrs.get("rejected")
-    rows = rej.drop_duplicates("source") if rej is not None and len(rej) else None
+    rows = (rej[rej["kind"] != CELL].drop_duplicates("source")  # a blanked cell's row is kept
+            if rej is not None and len(rej) else None)
     kind = rows["kind"] if rows is not None and "kind" in rows.columns else pd.Series(dtype="str")
-    set_aside = int((kind == "problem").sum())
-    not_log = int((kind != "problem").sum()) if rows is not None else 0
+    set_aside = int((kind == ROW).sum())
+    not_log = int((kind == NOT_AN_ENTRY).sum())
     clients = log["client"].dropna().unique().tolist()
     return {"file": name, "clients": ", ".join(map(str, clients)), "n_clients": len(clients),
             "rows_read": len(log) + set_aside + not_log, "kept": len(log),
@@ -490,7 +492,7 @@ def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
     if errors == "ignore":
         return
     rej = cohort.attrs["rejected"]
-    problems = rej[rej["kind"] == "problem"] if "kind" in rej.columns else rej
+    problems = rej[rej["kind"].isin(PROBLEM_KINDS)] if "kind" in rej.columns else rej
     if errors == "raise" and len(problems):
         report_problems(cohort, label, "raise")
     parts = []

@@ -28,6 +28,7 @@ from bactivate.errors import LogError
 from bactivate.io import detect, headers, long, tidy
 from bactivate.io.context import ReadOptions
 from bactivate.io.files import Sheet, file_kind, read_csv_fast
+from bactivate.io.problems import CELL, NOT_AN_ENTRY, ROW
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -163,11 +164,11 @@ def _file_rows(log: pd.DataFrame, names: list[str], files_of_rows: np.ndarray, c
     """One dict per file: its clients and how many of its rows were kept or set aside."""
     n = len(names)
     kept = np.bincount(files_of_rows, minlength=n)
-    rej = log.attrs["rejected"].drop_duplicates("source")
+    rej = log.attrs["rejected"]
+    rej = rej[rej["kind"] != CELL].drop_duplicates("source")  # a blanked cell's row is kept
     code = pd.Categorical(rej["file"], categories=names).codes
-    problem = (rej["kind"] == "problem").to_numpy()
-    set_aside = np.bincount(code[problem], minlength=n)
-    not_log = np.bincount(code[~problem], minlength=n)
+    set_aside = np.bincount(code[(rej["kind"] == ROW).to_numpy()], minlength=n)
+    not_log = np.bincount(code[(rej["kind"] == NOT_AN_ENTRY).to_numpy()], minlength=n)
     by_file = clients.groupby("file", sort=True)["client"].agg(list)
     out = []
     for k, name in enumerate(names):  # a loop over files, to list them
