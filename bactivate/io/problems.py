@@ -148,7 +148,8 @@ def _what(n: dict) -> str:
     if n["set_aside"]:
         parts.append(f"{plural(n['set_aside'], 'row')} set aside")
     if n["not_entries"]:
-        parts.append(f"{plural(n['not_entries'], 'row')} not entries (nothing to fix)")
+        parts.append(f"{plural(n['not_entries'], 'row')} "
+                     f"{'not an entry' if n['not_entries'] == 1 else 'not entries'} (nothing to fix)")
     return ", ".join(parts)
 
 

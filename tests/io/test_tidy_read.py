@@ -113,9 +113,11 @@ def test_bad_rating_cells_are_set_aside(tmp_path, m, reason):
     log, caught = csv_log(tmp_path, rows_to_csv([["Date", "Activity", "M (0-10)", "P (0-10)"],
                                                   ["2026-03-02", "Walk", "7", "8"],
                                                   ["2026-03-03", "Read", m, "8"]]))
-    assert log["activity"].tolist() == ["Walk"]
+    # one bad cell costs that cell: the row stays with what else the client wrote
+    assert log["activity"].tolist() == ["Walk", "Read"]
+    assert log["mastery"].isna().tolist() == [False, True] and log["pleasure"].tolist() == [8, 8]
     p = problems(log)
-    assert p[["row", "column", "value"]].values.tolist() == [[3, "M (0-10)", m]]
+    assert p[["row", "column", "value", "kind"]].values.tolist() == [[3, "M (0-10)", m, "cell"]]
     assert reason in p["reason"].iloc[0]
     assert len(caught) == 1
 
@@ -135,8 +137,10 @@ def test_unreadable_cells_are_set_aside(tmp_path, head, cell, column, reason):
         good[head] = "30 min" if head == "Duration" else "y"
     text = rows_to_csv([list(good), list(good.values()), list({**good, head: cell}.values())])
     log, caught = csv_log(tmp_path, text)
-    assert len(log) == 1
+    # a row that cannot be placed in time is set aside; any other bad cell costs only that cell
+    assert len(log) == (1 if head in ("Date", "Time") else 2)
     p = problems(log)
+    assert p["kind"].tolist() == ["row" if head in ("Date", "Time") else "cell"]
     assert p["row"].tolist() == [3]
     assert p["column"].tolist() == [column]
     assert reason in p["reason"].iloc[0]
@@ -148,11 +152,14 @@ def test_row_with_two_problems_is_one_rejected_row(tmp_path):
     p = problems(log)
     assert p["row"].tolist() == [3, 3]
     assert p["column"].tolist() == ["M", "P"]
-    assert "kept 1 of 2 rows; set aside 1 with problems" in str(caught[0].message)
+    assert p["kind"].tolist() == ["cell", "cell"] and log["activity"].tolist() == ["Walk", "Read"]
+    assert "kept 2 of 2 rows; 2 cells left blank (in 1 row kept)" in str(caught[0].message)
 
 
 def test_everything_rejected_still_accounts(tmp_path):
     log, caught = csv_log(tmp_path, "Date,Activity,M\n2026-03-02,Walk,x\nTotal,,\n")
-    assert log.empty and list(log.columns) == list(TIDY_COLUMNS)
+    # the bad rating costs its cell; the totals row is not an entry
+    assert log["activity"].tolist() == ["Walk"] and log["mastery"].isna().all()
+    assert list(log.columns) == list(TIDY_COLUMNS)
     assert len(caught) == 1
-    assert "kept 0 of 2 rows" in str(caught[0].message)
+    assert "kept 1 of 2 rows; 1 cell left blank (in 1 row kept), 1 row not an entry" in str(caught[0].message)
