@@ -72,10 +72,12 @@ def test_parse_number_forms():
     got, why, den = values.parse_number(S("7", "7.5", "7,5", "7/10", "7.5 / 10", "7 out of 10", "seven",
                                           "TEN", 3, 4.5, None, "", "  ", "N/A", "-", "??", "7?", "inf"))
     assert got.tolist()[:10] == [7.0, 7.5, 7.5, 7.0, 7.5, 7.0, 7.0, 10.0, 3.0, 4.5]
-    assert got.iloc[10:].isna().all()
+    assert got.iloc[10:16].isna().all() and np.isnan(got.iloc[17])
+    assert got.iloc[16] == 7.0                  # "7?" is read as 7 (a hedged number, noted by the loader)
     assert why.iloc[:15].isna().all()           # fine, blank or "not given"
-    assert why.iloc[15:].tolist() == ["'??' is not a number: write a number such as 7 or 7.5", "'7?' is not a number: write a number such as 7 or 7.5",
-                                      "'inf' is not a finite number"]
+    assert pd.isna(why.iloc[16])
+    assert why.iloc[[15, 17]].tolist() == ["'??' is not a number: write a number such as 7 or 7.5",
+                                           "'inf' is not a finite number"]
     assert den.tolist()[3:5] == [10.0, 10.0] and np.isnan(den.iloc[0])
 
 
@@ -210,7 +212,13 @@ def test_parse_time_forms(cell, start, end):
         assert (pd.Timestamp("2026-01-01") + got_end.iloc[0]).strftime("%H:%M") == end
 
 
-@pytest.mark.parametrize("cell", ["late", "25:00", "13pm", "12:75", "evening", "14.3", "0pm", "-3", True])
+def test_parse_time_reads_evening_as_19():
+    got, got_end, why = values.parse_time(S("evening"))   # a time word is read (the loader notes it)
+    assert got.tolist() == [pd.Timedelta(hours=19)]
+    assert pd.isna(got_end.iloc[0]) and why.isna().all()
+
+
+@pytest.mark.parametrize("cell", ["late", "25:00", "13pm", "12:75", "14.3", "0pm", "-3", True])
 def test_parse_time_reasons(cell):
     got, _, why = values.parse_time(S(cell))
     assert got.isna().all()

@@ -91,9 +91,11 @@ def test_xlsx_row_numbers_count_title_rows_and_leading_blank_rows(tmp_path):
     path = write_xlsx(tmp_path, {"Log": rows})
     log, caught = read(path)
     assert_accounted(log, xlsx_data_rows(path, {"Log": 5}))
-    assert log["source"].tolist() == ["log.xlsx:Log:8"]
-    assert log["start"].tolist() == [pd.Timestamp("2026-03-02 10:00")]
+    assert log["source"].tolist() == ["log.xlsx:Log:6", "log.xlsx:Log:8"]   # the bad cell's row stays
+    assert log["start"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-02 10:00")]
+    assert log["pleasure"].isna().tolist() == [True, False]
     p = problems(log)
+    assert p["kind"].tolist() == ["cell"]
     assert p[["sheet", "row", "column", "value"]].values.tolist() == [["Log", 6, "P", "lots"]]
     assert len(caught) == 1
 
@@ -203,8 +205,10 @@ def test_csv_line_numbers_with_multiline_cells_and_blank_lines(tmp_path):
             '2026-03-04,"Cook\r\ndinner",5,\n'             # lines 9-10
             '2026-03-05,Swim,??,\n')                       # line 11
     log, _ = csv_log(tmp_path, text, header_line=3)
-    assert log["source"].tolist() == ["log.csv:4", "log.csv:9"]
+    assert log["source"].tolist() == ["log.csv:4", "log.csv:8", "log.csv:9", "log.csv:11"]  # rows with a bad cell stay
+    assert log["mastery"].isna().tolist() == [False, True, False, True]
     assert problems(log)["row"].tolist() == [8, 11]
+    assert problems(log)["kind"].tolist() == ["cell", "cell"]
     assert log["note"].iloc[0] == "felt\ngood\nafter"
 
 

@@ -159,9 +159,11 @@ def test_unknown_columns_are_kept_and_named_in_notes(tmp_path):
 def test_several_columns_naming_one_field(tmp_path):
     text = "Date,Activity,Achievement,M,Mastery,P\n2026-03-02,Walk,1,2,x,9\n2026-03-03,Read,1,2,3,0\n"
     log, _ = csv_log(tmp_path, text)
-    assert log["mastery"].tolist() == [3.0]                 # the header named exactly after the field
-    assert log["Achievement"].tolist() == [1.0] and log["M"].tolist() == [2.0]
+    assert log["mastery"].tolist()[1:] == [3.0]             # the header named exactly after the field
+    assert pd.isna(log["mastery"].iloc[0])                  # its unreadable cell is blanked, the row stays
+    assert log["Achievement"].tolist() == [1.0, 1.0] and log["M"].tolist() == [2.0, 2.0]
     assert problems(log)["column"].tolist() == ["Mastery"]
+    assert problems(log)["kind"].tolist() == ["cell"]
     note = next(n for n in log.attrs["notes"] if "all name mastery" in n)
     assert "'Mastery' was read as mastery" in note and "columns={'Achievement': 'mastery', 'Mastery': None}" in note
     log = clean_csv(tmp_path, text.replace(",x,", ",5,"), columns={"Achievement": "mastery", "Mastery": None})

@@ -63,7 +63,7 @@ def test_report_problems_warns_once_raises_or_keeps_quiet():
         warnings.simplefilter("always")
         report_problems(_log([PROBLEM, NOT_A_LOG_ROW]), "f", "warn", ["a hidden sheet was read"])
     assert len(got) == 1 and got[0].category is LogWarning
-    assert str(got[0].message) == ("f: kept 1 of 3 rows; 1 row set aside, 1 row not entries (nothing to fix): "
+    assert str(got[0].message) == ("f: kept 1 of 3 rows; 1 row set aside, 1 row not an entry (nothing to fix): "
                                    "1 × Mood is not a number. "
                                    "See log.attrs['rejected'] for each cell, or run `bactivate validate f`. "
                                    "Also: a hidden sheet was read.")

@@ -43,7 +43,11 @@ def test_warn_emits_exactly_one_warning_summarising(tmp_path):
     log, caught = csv_log(tmp_path, text)
     assert len(caught) == 1
     msg = str(caught[0].message)
-    assert msg.startswith("log.csv: kept 1 of 4 rows; set aside 2 with problems")
+    assert msg.startswith("log.csv: kept 3 of 4 rows; 2 cells left blank (in 2 rows kept), "
+                          "1 row not an entry (nothing to fix): ")
+    assert log["activity"].tolist() == ["Walk", "Read", "Run"]       # rows with a bad cell stay
+    assert log["mastery"].isna().tolist() == [False, True, True]
+    assert problems(log)["kind"].tolist() == ["cell", "cell"]
     assert "is not a number" in msg and "outside" in msg
     assert "attrs['rejected']" in msg and "bactivate validate log.csv" in msg
     assert "'x'" not in msg  # the summary groups reasons, without cell values
@@ -66,7 +70,8 @@ def test_one_warning_also_for_hidden_sheets_and_unsaved_formulas(tmp_path):
     assert_accounted(log, xlsx_data_rows(path, {"Week 1": 1, "Old": 1}))
     assert len(caught) == 1
     msg = str(caught[0].message)
-    assert "set aside 1 with problems" in msg
+    assert msg.startswith("log.xlsx: kept 3 of 3 rows; 1 cell left blank (in 1 row kept): ")
+    assert problems(log)["kind"].tolist() == ["cell"]
     assert "'Old' is hidden" in msg and "formulas with no saved result in D2" in msg
     assert any("hidden" in n for n in log.attrs["notes"])
     _, caught = read(path, errors="ignore")
@@ -89,7 +94,8 @@ def test_errors_raise_lists_every_problem_with_where(tmp_path, week_rows):
     with pytest.raises(ba.LogError) as err:
         ba.read_log(path, errors="raise")
     msg = str(err.value)
-    assert msg.startswith("log.xlsx: 2 rows could not be read (2 problems). Fix these cells")
+    assert msg.startswith("log.xlsx: 2 cells left blank (in 2 rows kept), 2 rows not entries (nothing to fix). "
+                          "Fix these cells")
     assert "log.xlsx: sheet 'Week 2', row 5, column 'Mastery': 'lots' is not a number" in msg
     assert "log.xlsx: sheet 'Week 2', row 6, column 'Pleasure': 15 is outside" in msg
     assert isinstance(err.value, ValueError)
