@@ -26,12 +26,13 @@ def test_validate_clean_log(tmp_path, capsys):
     path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,2,9\n")
     code, out, err = run(capsys, "validate", str(path))
     assert code == 0 and err == ""
-    assert out.startswith("log.csv: 2 rows read, 2 kept, 0 set aside with problems, 0 not log entries")
+    assert out.startswith("log.csv: 2 rows read, 2 kept (0 with cells left blank), 0 set aside, 0 not entries")
     lines = out.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("file:sheet"))
-    assert lines[head].split() == ["file:sheet", "rows", "read", "kept", "set", "aside", "not", "entries"]
-    assert lines[head + 1].split() == ["log.csv", "2", "2", "0", "0"]
-    assert "Rows set aside" not in out
+    assert lines[head].split() == ["file:sheet", "rows", "read", "kept", "kept", "with", "blank", "cells",
+                                   "set", "aside", "not", "entries"]
+    assert lines[head + 1].split() == ["log.csv", "2", "2", "0", "0", "0"]
+    assert "Rows set aside" not in out and "Cells left blank" not in out
     assert "mastery: read on a 0-10 scale" in out
 
 
@@ -40,9 +41,10 @@ def test_validate_workbook_with_totals_rows_is_clean(tmp_path, capsys):
                                  "Week 1": week(1), "Week 2": week(2)})
     code, out, err = run(capsys, "validate", str(path))
     assert code == 0 and err == ""
-    assert "8 rows read, 6 kept, 0 set aside with problems, 2 not log entries" in out
-    assert "log.xlsx:Week 1  4          3     0          1" in out
-    assert "log.xlsx:Week 2  4          3     0          1" in out
+    assert "8 rows read, 6 kept (0 with cells left blank), 0 set aside, 2 not entries" in out
+    rows = {line.split()[1]: line.split() for line in out.splitlines() if line.startswith("log.xlsx:Week ")}
+    assert rows["1"] == ["log.xlsx:Week", "1", "4", "3", "0", "0", "1"]
+    assert rows["2"] == ["log.xlsx:Week", "2", "4", "3", "0", "0", "1"]
     assert "2 × a totals or summary row, not an entry (rows Week 1:8, Week 2:8)" in out
     assert "skipped sheet 'Instructions'" in out
 
@@ -52,8 +54,8 @@ def test_validate_rows_set_aside(tmp_path, capsys):
                                "2026-03-04,Swim,7,11\n,Total,14,28\n")
     code, out, err = run(capsys, "validate", str(path))
     assert code == 1 and err == ""
-    assert "4 rows read, 1 kept, 2 set aside with problems, 1 not log entries" in out
-    section = out.split("Rows set aside (fix these cells and read the log again):\n")[1]
+    assert "4 rows read, 3 kept (2 with cells left blank), 0 set aside, 1 not an entry" in out
+    section = out.split("Cells left blank (the rows are kept; fix these cells and read the log again to use them):\n")[1]
     rows = section.splitlines()
     assert rows[0].split() == ["row", "column", "value", "reason"]   # no sheet column for a CSV
     assert rows[1].split()[:3] == ["4", "M", "lots"] and "'lots' is not a number" in rows[1]
@@ -285,7 +287,7 @@ def test_daylio_custom_moods_fail_without_mood_and_read_with_it(tmp_path, capsys
                                  "with 10 the best)")
     code, out, err = run(capsys, "validate", str(path), "--mood", "ecstatic=10", "--mood", "down=2")
     assert code == 0 and err == ""
-    assert "42 rows read, 42 kept, 0 set aside" in out
+    assert "42 rows read, 42 kept (0 with cells left blank), 0 set aside, 0 not entries" in out
     assert "mood: read on a 0-10 scale (Daylio mood labels: down = 2, " in out
     assert out.rstrip().endswith("On the command line, format= is --format daylio.")  # from the first note
 

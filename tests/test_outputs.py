@@ -416,7 +416,8 @@ def test_validate_shows_escape_sequences_inertly(tmp_path, capsys):
     assert code == 1
     assert "\x1b" not in out + err and "\u202e" not in out + err
     assert "\\x1b[2J\\x1b[31m" in out
-    rows = out.split("Rows set aside (fix these cells and read the log again):\n")[1].splitlines()
+    rows = out.split("Cells left blank (the rows are kept; fix these cells and read the log again to use them):\n"
+                     )[1].splitlines()
     assert rows[1].split()[:3] == ["2", "P", "\\x1b[2J\\x1b[31m"]  # the table stays aligned
     assert rows[0].index("reason") == rows[1].index("'\\x1b")
 

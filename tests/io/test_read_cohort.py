@@ -130,12 +130,17 @@ def test_one_warning_for_the_whole_cohort_and_raise_lists_every_file(tmp_path):
         _bad_file(tmp_path, f"P{i}.csv", "abc")
     cohort, caught = read(tmp_path)
     assert len(caught) == 1
-    assert "3 rows with problems in 3 files" in str(caught[0].message)
+    msg = str(caught[0].message)
+    assert "kept 12 of 12 rows from 3 files" in msg
+    assert "3 cells left blank (in 3 rows kept)" in msg and "set aside 3 rows" not in msg
     rej = cohort.attrs["rejected"]
+    assert rej["kind"].tolist() == ["cell", "cell", "cell"]
     assert isinstance(rej, AttrsFrame)
     assert sorted(rej["file"].unique()) == ["P0.csv", "P1.csv", "P2.csv"]
-    assert len(cohort) == 9
-    assert cohort.attrs["files"]["set_aside"].tolist() == [1, 1, 1]
+    assert len(cohort) == 12  # a bad mood cell is blanked; its row stays
+    assert cohort["mood"].isna().sum() == 3
+    assert cohort.attrs["files"]["set_aside"].tolist() == [0, 0, 0]
+    assert cohort.attrs["files"]["with_blanked_cells"].tolist() == [1, 1, 1]
     with pytest.raises(ba.LogError) as err:
         ba.read_cohort(tmp_path, errors="raise")
     for i in range(3):

@@ -32,14 +32,18 @@ def accounted(log: pd.DataFrame, expected: set) -> None:
     """Every expected source row/cell is kept or set aside, never both, never invented;
     ``ba.accounting`` agrees; tidy rows that share a source share its entry id."""
     kept = {_key(s) for s in log["source"].unique()}
-    rej = {_key(s) for s in log.attrs["rejected"]["source"].unique()}
-    assert not kept & rej, f"both kept and rejected: {sorted(kept & rej, key=str)}"
+    rejected = log.attrs["rejected"]
+    blanked = {_key(s) for s in rejected.loc[rejected["kind"] == "cell", "source"].unique()}
+    assert blanked <= kept, f"blanked cells whose row is not kept: {sorted(blanked - kept, key=str)}"
+    rej = {_key(s) for s in rejected.loc[rejected["kind"] != "cell", "source"].unique()}
+    assert not kept & rej, f"both kept and set aside: {sorted(kept & rej, key=str)}"
     assert kept | rej == expected, (f"lost: {sorted(expected - kept - rej, key=str)}; "
                                     f"invented: {sorted((kept | rej) - expected, key=str)}")
     table = ba.accounting(log)
     assert (table["rows_read"] == table["kept"] + table["set_aside"] + table["not_log_rows"]).all()
     assert table["rows_read"].sum() == len(expected)
     assert table["kept"].sum() == len(kept)
+    assert table["with_blanked_cells"].sum() == len(blanked)
     assert (log.groupby("source")["entry"].nunique() == 1).all()
     assert list(log.columns[: len(TIDY_COLUMNS)]) == list(TIDY_COLUMNS)
     assert {c: str(log[c].dtype) for c in TIDY_COLUMNS} == TIDY_COLUMNS
@@ -52,7 +56,7 @@ def csv_rows(path, header_line=1) -> set:
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 def csv_read(tmp_path, text, name="export.csv", header_line=1, clean=True, **kw):
@@ -135,7 +139,11 @@ def test_batd_bad_importance_and_enjoyment_set_aside(tmp_path):
     assert rej[["row", "column"]].values.tolist() == [[2, "Importance (0-10)"], [3, "Importance (0-10)"],
                                                       [4, "Enjoyment (0-10)"]]
     assert "outside the Importance scale (0-10)" in rej["reason"].iloc[1]
-    assert log["activity"].tolist() == ["Lunch"] and log["importance"].tolist() == [7.0]
+    assert (rej["kind"] == "cell").all()  # a bad rating blanks its cell; the row stays
+    assert log["activity"].tolist() == ["Walk", "Read", "Cook", "Lunch"]
+    assert log["importance"].tolist()[2:] == [5.0, 7.0] and log["importance"].iloc[:2].isna().all()
+    assert log["pleasure"].iloc[2] != log["pleasure"].iloc[2]  # Cook's enjoyment 12 blanked (NaN)
+    assert log["pleasure"].tolist()[:2] == [7.0, 4.0] and log["pleasure"].iloc[3] == 6.0
 
 
 def test_batd_enjoyment_is_0_to_10_even_without_a_scale_in_the_header(tmp_path):

@@ -27,14 +27,18 @@ def accounted(log: pd.DataFrame, expected: set) -> None:
     """Every expected source row/cell is kept or set aside, never both, never invented;
     ``ba.accounting`` agrees; tidy rows that share a source share its entry id."""
     kept = {_key(s) for s in log["source"].unique()}
-    rej = {_key(s) for s in log.attrs["rejected"]["source"].unique()}
-    assert not kept & rej, f"both kept and rejected: {sorted(kept & rej, key=str)}"
+    rejected = log.attrs["rejected"]
+    blanked = {_key(s) for s in rejected.loc[rejected["kind"] == "cell", "source"].unique()}
+    assert blanked <= kept, f"blanked cells whose row is not kept: {sorted(blanked - kept, key=str)}"
+    rej = {_key(s) for s in rejected.loc[rejected["kind"] != "cell", "source"].unique()}
+    assert not kept & rej, f"both kept and set aside: {sorted(kept & rej, key=str)}"
     assert kept | rej == expected, (f"lost: {sorted(expected - kept - rej, key=str)}; "
                                     f"invented: {sorted((kept | rej) - expected, key=str)}")
     table = ba.accounting(log)
     assert (table["rows_read"] == table["kept"] + table["set_aside"] + table["not_log_rows"]).all()
     assert table["rows_read"].sum() == len(expected)
     assert table["kept"].sum() == len(kept)
+    assert table["with_blanked_cells"].sum() == len(blanked)
     assert (log.groupby("source")["entry"].nunique() == 1).all()
     assert list(log.columns[: len(TIDY_COLUMNS)]) == list(TIDY_COLUMNS)
     assert {c: str(log[c].dtype) for c in TIDY_COLUMNS} == TIDY_COLUMNS
@@ -47,7 +51,7 @@ def csv_rows(path, header_line=1) -> set:
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 def csv_read(tmp_path, text, name="export.csv", header_line=1, clean=True, **kw):
@@ -92,9 +96,14 @@ def test_bearable_export(tmp_path):
     assert factors["start"].eq(pd.Timestamp("2020-09-22 12:00")).all()
     assert factors["time_slot"].eq("all day").all()
     rej = log.attrs["rejected"]
-    assert rej["row"].tolist() == [5, 6, 8, 10] and (rej["kind"] == "not a log row").all()
-    assert "'Energy' line: not an activity or mood" in rej["reason"].iloc[0]
-    assert any("1 Energy, 1 Sleep, 1 Symptom" in n for n in log.attrs["notes"])
+    assert rej["row"].tolist() == [5, 6, 8, 10] and (rej["kind"] == "not an entry").all()
+    assert "'Energy' line: kept as the column 'energy' of the entry at the same date and time" \
+        in rej["reason"].iloc[0]
+    assert "'Sleep' line: not an activity or mood, and no entry at its date and time; not used" \
+        in rej["reason"].iloc[1]
+    assert "energy" in log.columns
+    assert any("lines kept as extra columns" in n and "1 Energy" in n and "1 Sleep, 1 Symptom" in n
+               for n in log.attrs["notes"])
 
 
 def test_bearable_slots_are_documented_hours():

@@ -33,14 +33,18 @@ def accounted(log: pd.DataFrame, expected: set) -> None:
     """Every expected source row/cell is kept or set aside, never both, never invented;
     ``ba.accounting`` agrees; tidy rows that share a source share its entry id."""
     kept = {_key(s) for s in log["source"].unique()}
-    rej = {_key(s) for s in log.attrs["rejected"]["source"].unique()}
-    assert not kept & rej, f"both kept and rejected: {sorted(kept & rej, key=str)}"
+    rejected = log.attrs["rejected"]
+    blanked = {_key(s) for s in rejected.loc[rejected["kind"] == "cell", "source"].unique()}
+    assert blanked <= kept, f"blanked cells whose row is not kept: {sorted(blanked - kept, key=str)}"
+    rej = {_key(s) for s in rejected.loc[rejected["kind"] != "cell", "source"].unique()}
+    assert not kept & rej, f"both kept and set aside: {sorted(kept & rej, key=str)}"
     assert kept | rej == expected, (f"lost: {sorted(expected - kept - rej, key=str)}; "
                                     f"invented: {sorted((kept | rej) - expected, key=str)}")
     table = ba.accounting(log)
     assert (table["rows_read"] == table["kept"] + table["set_aside"] + table["not_log_rows"]).all()
     assert table["rows_read"].sum() == len(expected)
     assert table["kept"].sum() == len(kept)
+    assert table["with_blanked_cells"].sum() == len(blanked)
     assert (log.groupby("source")["entry"].nunique() == 1).all()
     assert list(log.columns[: len(TIDY_COLUMNS)]) == list(TIDY_COLUMNS)
     assert {c: str(log[c].dtype) for c in TIDY_COLUMNS} == TIDY_COLUMNS
@@ -53,7 +57,7 @@ def csv_rows(path, header_line=1) -> set:
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 def csv_read(tmp_path, text, name="export.csv", header_line=1, clean=True, **kw):
@@ -244,6 +248,7 @@ def test_daylio_bad_cells_set_aside_once_per_entry(tmp_path):
     log = csv_read(tmp_path, text, clean=False)
     rej = problems(log)
     assert rej[["row", "column"]].values.tolist() == [[2, "time"], [3, "full_date"]]
+    assert rej["kind"].tolist() == ["row", "row"]  # cannot be placed in time: set aside whole
     assert "'late' is not a time of day" in rej["reason"].iloc[0]
     assert log["activity"].tolist() == ["d"]
 

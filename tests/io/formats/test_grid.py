@@ -34,14 +34,18 @@ def accounted(log: pd.DataFrame, expected: set) -> None:
     """Every expected source row/cell is kept or set aside, never both, never invented;
     ``ba.accounting`` agrees; tidy rows that share a source share its entry id."""
     kept = {_key(s) for s in log["source"].unique()}
-    rej = {_key(s) for s in log.attrs["rejected"]["source"].unique()}
-    assert not kept & rej, f"both kept and rejected: {sorted(kept & rej, key=str)}"
+    rejected = log.attrs["rejected"]
+    blanked = {_key(s) for s in rejected.loc[rejected["kind"] == "cell", "source"].unique()}
+    assert blanked <= kept, f"blanked cells whose row is not kept: {sorted(blanked - kept, key=str)}"
+    rej = {_key(s) for s in rejected.loc[rejected["kind"] != "cell", "source"].unique()}
+    assert not kept & rej, f"both kept and set aside: {sorted(kept & rej, key=str)}"
     assert kept | rej == expected, (f"lost: {sorted(expected - kept - rej, key=str)}; "
                                     f"invented: {sorted((kept | rej) - expected, key=str)}")
     table = ba.accounting(log)
     assert (table["rows_read"] == table["kept"] + table["set_aside"] + table["not_log_rows"]).all()
     assert table["rows_read"].sum() == len(expected)
     assert table["kept"].sum() == len(kept)
+    assert table["with_blanked_cells"].sum() == len(blanked)
     assert (log.groupby("source")["entry"].nunique() == 1).all()
     assert list(log.columns[: len(TIDY_COLUMNS)]) == list(TIDY_COLUMNS)
     assert {c: str(log[c].dtype) for c in TIDY_COLUMNS} == TIDY_COLUMNS
@@ -50,7 +54,7 @@ def accounted(log: pd.DataFrame, expected: set) -> None:
 
 def problems(log):
     rej = log.attrs["rejected"]
-    return rej[rej["kind"] == "problem"].reset_index(drop=True)
+    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
 
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -195,10 +199,12 @@ def test_grid_problem_cells_name_sheet_row_and_column_letter(tmp_path, capsys):
     assert "12 is outside" in probs["reason"].iloc[0]
     assert "names no activity" in probs["reason"].iloc[1]
     assert "no time" in probs["reason"].iloc[2]
-    skipped = rej[rej["kind"] == "not a log row"]
+    skipped = rej[rej["kind"] == "not an entry"]
     assert sorted(skipped["source"]) == ["grid.xlsx:Week 1:B5", "grid.xlsx:Week 1:B7", "grid.xlsx:Week 1:C5",
                                          "grid.xlsx:Week 1:C6", "grid.xlsx:Week 1:D5"]
-    assert log["activity"].tolist() == ["Read", "TV"]
+    assert probs["kind"].tolist() == ["cell", "row", "row"]
+    assert log["activity"].tolist() == ["Walk", "Read", "TV"]  # Walk kept, its M12 blanked
+    assert pd.isna(log["mastery"].iloc[0]) and log["pleasure"].iloc[0] == 3.0
     assert cli.main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
     assert "Week 1  3    B" in out and "weekly grid" in out
