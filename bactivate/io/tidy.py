@@ -192,7 +192,8 @@ def _rating_cells(col: pd.Series, fld: str, mood_map):
     labelled = pd.Series(False, index=col.index)
     label_vals = pd.Series(np.nan, index=col.index)
     if fld == "mood":
-        known = {str(k).strip().lower(): float(v) for k, v in (mood_map or DAYLIO_MOODS).items()}
+        # mood_map adds to the default labels (DESIGN.md section 2), it does not replace them
+        known = {str(k).strip().lower(): float(v) for k, v in {**DAYLIO_MOODS, **(mood_map or {})}.items()}
         text = col.where(~cl.blank(col)).astype("str").str.strip().str.lower()
         label_vals = text.map(known).astype("float64")
         labelled = label_vals.notna()
