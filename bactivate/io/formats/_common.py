@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from bactivate.errors import LogError
 from bactivate.io import cells
 from bactivate.io.context import Context
 from bactivate.io.headers import plain_key
@@ -329,3 +330,35 @@ def client_in_title_row(text: str) -> str | None:
                 if name and not _NOT_A_NAME.match(name):
                     return name
     return None
+
+
+def each_sheet(sheets, opts, is_header, read_sheet, label: str, first_line: str):
+    """``(frame, Context)``: the entries of every sheet that has *label*'s header, joined.
+
+    *read_sheet(sheet, header_row, opts)* returns one sheet's ``(frame or None, Context)``;
+    a named sheet without the header is skipped with a note. A LogError saying what the
+    export starts with (*first_line*) when no sheet has it.
+
+    Examples
+    --------
+    >>> from bactivate.io.context import ReadOptions
+    >>> each_sheet([], ReadOptions(file="x.csv"), None, None, "Bearable", "date,weekday")
+    Traceback (most recent call last):
+    bactivate.errors.LogError: x.csv: no Bearable export found: it starts with a line such as 'date,weekday'
+    """
+    parts, contexts = [], []
+    for sh in sheets:  # a loop over sheets
+        h = find_row(sh.cells, is_header, n=5)
+        if h is None:
+            if sh.name is not None:
+                contexts.append(Context(notes=[f"skipped sheet {sh.name!r}: no {label} header"]))
+            continue
+        part, ctx = read_sheet(sh, h, opts)
+        contexts.append(ctx)
+        if part is not None:
+            parts.append(part)
+    if not parts:
+        raise LogError(f"{opts.file}: no {label} export found: it starts with a line such as "
+                       f"'{first_line}'")
+    return pd.concat(parts, ignore_index=True, sort=False), Context.merge(contexts, opts.file)
+

@@ -34,15 +34,14 @@ from __future__ import annotations
 import pandas as pd
 
 from bactivate._util import plural
-from bactivate.errors import LogError
 from bactivate.io import cells
 from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.formats._common import (
     body_rows,
     clock_text,
     columns_by_name,
+    each_sheet,
     entry_rows,
-    find_row,
 )
 from bactivate.io.headers import FIELDS, extra_name
 
@@ -94,22 +93,8 @@ def read(sheets, opts: ReadOptions) -> Entries:
     >>> entries.context.hints["mood"], entries.context.headers["mood"]
     ((1.0, 10.0), 'rating/amount')
     """
-    parts, contexts = [], []
-    for sh in sheets:  # a loop over sheets
-        h = find_row(sh.cells, is_header, n=5)
-        if h is None:
-            if sh.name is not None:
-                contexts.append(Context(notes=[f"skipped sheet {sh.name!r}: no Bearable header"]))
-            continue
-        part, ctx = _sheet(sh, h, opts)
-        contexts.append(ctx)
-        if part is not None:
-            parts.append(part)
-    if not parts:
-        raise LogError(f"{opts.file}: no Bearable export found: it starts with a line such as "
-                       "'date,weekday,time of day,category,rating/amount,detail,notes'")
-    out = pd.concat(parts, ignore_index=True, sort=False)
-    ctx = Context.merge(contexts, opts.file)
+    out, ctx = each_sheet(sheets, opts, is_header, _sheet, "Bearable",
+                          "date,weekday,time of day,category,rating/amount,detail,notes")
     if "mood" not in ctx.hints:
         ctx.hints["mood"] = MOOD_SCALE
         ctx.scale_how["mood"] = ("Bearable rates mood from 1 to 10; pass scales={'mood': (low, high)} "

@@ -23,10 +23,16 @@ import numpy as np
 import pandas as pd
 
 from bactivate._util import plural
-from bactivate.errors import LogError
 from bactivate.io import cells
 from bactivate.io.context import Context, Entries, ReadOptions
-from bactivate.io.formats._common import body_rows, columns_by_name, entry_rows, find_row, row_keys
+from bactivate.io.formats._common import (
+    body_rows,
+    columns_by_name,
+    each_sheet,
+    entry_rows,
+    find_row,
+    row_keys,
+)
 
 NAME = "imoodjournal"
 LABEL = "an iMoodJournal export"
@@ -90,22 +96,8 @@ def read(sheets, opts: ReadOptions) -> Entries:
     >>> entries.context.hints["mood"], entries.context.headers["mood"]
     ((1.0, 10.0), 'Level')
     """
-    parts, contexts = [], []
-    for sh in sheets:  # a loop over sheets
-        h = find_row(sh.cells, is_header, n=5)
-        if h is None:
-            if sh.name is not None:
-                contexts.append(Context(notes=[f"skipped sheet {sh.name!r}: no iMoodJournal header"]))
-            continue
-        part, ctx = _sheet(sh, h, opts)
-        contexts.append(ctx)
-        if part is not None:
-            parts.append(part)
-    if not parts:
-        raise LogError(f"{opts.file}: no iMoodJournal export found: it starts with a line such as "
-                       "'Date,Day of week,Hour,Minute,Level,LevelText,Comment,...'")
-    out = pd.concat(parts, ignore_index=True, sort=False)
-    ctx = Context.merge(contexts, opts.file)
+    out, ctx = each_sheet(sheets, opts, is_header, _sheet, "iMoodJournal",
+                          "Date,Day of week,Hour,Minute,Level,LevelText,Comment,...")
     ctx.hints.setdefault("mood", MOOD_SCALE)
     ctx.scale_how.setdefault("mood", "iMoodJournal rates mood as a Level from 1 to 10; pass "
                                      "scales={'mood': (low, high)} if your export uses another scale")
