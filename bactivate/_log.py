@@ -40,6 +40,8 @@ def happened(log: pd.DataFrame) -> pd.DataFrame:
 def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
     """The log with ``day``, ``week`` (1 = the first 7 days of the log), ``hour``, ``weekday``.
 
+    ``hour`` is missing on rows whose time is unknown (the ``time_unknown`` column).
+
     Weeks count from the first logged day (or *week_start*), because a BA week
     starts when monitoring starts, not on a calendar Monday.
     """
@@ -49,7 +51,10 @@ def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
     week = ((day - first).dt.days // 7 + 1).astype("Int64")
     codes = start.dt.day_of_week.fillna(-1).astype("int64").to_numpy()
     weekday = pd.Categorical.from_codes(codes, categories=list(WEEKDAYS), ordered=True)
-    return log.assign(day=day, week=week, hour=start.dt.hour.astype("Int64"), weekday=weekday)
+    hour = start.dt.hour.astype("Int64")
+    if "time_unknown" in log.columns:  # placed on its day, the time not known: no hour
+        hour = hour.mask(log["time_unknown"].fillna(False).astype(bool))
+    return log.assign(day=day, week=week, hour=hour, weekday=weekday)
 
 
 def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:

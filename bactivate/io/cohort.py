@@ -441,6 +441,8 @@ def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
         q["_file"] = i
         frames.append(q)
     cohort = pd.concat(frames, ignore_index=True, sort=False)
+    if "time_unknown" in cohort.columns:  # a file without the column knew every time
+        cohort["time_unknown"] = cohort["time_unknown"].astype("boolean").fillna(False)
     if dup:
         notes.append("pooled clients whose log is split over files (entry ids renumbered in time "
                      "order): " + ", ".join(f"{c} ({', '.join(file_rows[i]['file'] for i in idx)})"

@@ -434,7 +434,7 @@ def _client(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries, opts: Read
 
 @cl.per_value
 def _extra(col: pd.Series) -> pd.Series:
-    """An extra column as the source typed it: true/false cells, dates, numbers, else text."""
+    """An extra column as the source typed it: true/false cells (or text), dates, numbers, else text."""
     # move to io/cells.py type_extra (WP5)
     blank = cl.blank(col)
     for types, dtype in (((bool, np.bool_), "boolean"), ((dt.date, pd.Timestamp), "datetime64[ns]")):
@@ -448,7 +448,11 @@ def _extra(col: pd.Series) -> pd.Series:
     nums = cl.numeric(col.where(~blank))
     if (nums.notna() | blank).all() and nums.notna().any():
         return nums.astype("float64")
-    return cl.parse_text(col)
+    text = cl.parse_text(col)
+    truth = text.str.lower().map({"true": True, "false": False})
+    if truth.notna().any() and (truth.notna() | blank).all():  # as a CSV writes booleans: True/False
+        return truth.astype("boolean")
+    return text
 
 
 def _extras(frame: pd.DataFrame) -> pd.DataFrame:
@@ -464,10 +468,13 @@ def _extras(frame: pd.DataFrame) -> pd.DataFrame:
     special = cl.is_type(flat, (bool, np.bool_, dt.date, pd.Timestamp)).to_numpy().reshape(shape).any(axis=0)
     nums = cl.numeric(flat.where(~empty)).to_numpy().reshape(shape)
     numeric = ((~np.isnan(nums)) | blank).all(axis=0) & (~np.isnan(nums)).any(axis=0)
-    text = cl.parse_text(flat).to_numpy(dtype=object).reshape(shape)
+    flat_text = cl.parse_text(flat)
+    text = flat_text.to_numpy(dtype=object).reshape(shape)
+    truth = flat_text.str.lower().isin(("true", "false")).to_numpy(bool).reshape(shape)
+    boolean = (truth | blank).all(axis=0) & truth.any(axis=0)
     out = {}
     for j, c in enumerate(frame.columns):  # a loop over columns, each already parsed
-        if special[j]:
+        if special[j] or boolean[j]:
             out[c] = _extra(frame[c])
         elif numeric[j]:
             out[c] = pd.Series(nums[:, j], index=frame.index, dtype="float64")
@@ -479,8 +486,11 @@ def _extras(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- T10-T11
 
 
-# problems that leave a row without its place in time, or that a layout gives for a whole row
-_WHOLE_ROW = ("date", "start", "time", "_value", "_problem")
+# problems that can leave a row without its place in time
+_PLACING = ("date", "start", "time", "_value", "_problem")
+# problems that cost the whole row even when it was placed: a bad time beside a good date
+# costs the time only (the row stays on its day, time unknown)
+_WHOLE_ROW = ("date", "_value", "_problem")
 
 
 def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: pd.Series,
@@ -495,7 +505,7 @@ def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: p
     prob = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
     prob = prob[~prob["_i"].isin(idx[not_entry])]
     unplaced = start.isna() & ~not_entry
-    placing = prob["_field"].isin(_WHOLE_ROW)
+    placing = prob["_field"].isin(_PLACING)
     missing_start = unplaced & ~idx.isin(prob.loc[placing, "_i"])
     if missing_start.any():
         what = "date" if "date" in cells.columns or "start" in cells.columns else "date column"
@@ -695,9 +705,15 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
                                                 fold_case=False)
     notes += more
     out, where = _source_and_extras(out, cells, entries, opts, tidy_mode, report)  # T8, T9
+    about_time = []  # columns that say how the time was read: not something to analyse
     if when.time_word is not None:  # a time written as a word: the approximation shows on its row
-        out[extra_name("time_word", out.columns)] = when.time_word
-    left = ~out[[c for c in out.columns if c not in ("client", "start", "end", "source")]].isna().all(axis=1)
+        about_time.append(extra_name("time_word", out.columns))
+        out[about_time[-1]] = when.time_word
+    if when.time_unknown is not None:  # placed on its day, its time blank or unreadable
+        about_time.append(extra_name("time_unknown", out.columns))
+        out[about_time[-1]] = when.time_unknown.astype("boolean")
+    left = ~out[[c for c in out.columns if c not in ("client", "start", "end", "source", *about_time)]
+                ].isna().all(axis=1)
     prob, bad_rows, note = _set_aside(problems, not_entry, reason, when.start, cells, ctx, left)  # T10
     if note:
         notes.append(note)
@@ -706,6 +722,12 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
     if entries.files is not None:
         out["_file"] = cells["_file"]
     kept = out[~bad_rows]
+    if when.time_unknown is not None and when.time_unknown[~bad_rows].any():
+        n = int(when.time_unknown[~bad_rows].sum())
+        fld = "start" if "start" in cells.columns else "time"
+        notes.append(f"{plural(n, 'row')} with a date but no {ctx.headers.get(fld, fld)} that could be read: "
+                     f"kept on {plural_word(n, 'its', 'their')} day with the time unknown (the time_unknown "
+                     "column, placed at 00:00); the hour-of-day analyses leave them out")
     # names that differ only in case, spacing or Unicode form are one activity (one category)
     for f in ("activity", "category"):                                      # T11
         names, more, by_file = _one_name(kept[f], f, kept, entries, tidy_mode)

@@ -43,6 +43,8 @@ class When:
     on the rows whose time was a word read as a representative hour
     (:data:`bactivate.io.cells.TIME_WORDS`: ``lunch`` 13:00), that word as written
     (None when no row has one); the reader keeps it as the ``time_word`` column.
+    ``time_unknown`` is True on rows placed on their day whose time was blank or
+    could not be read (None when there are none): the ``time_unknown`` column.
     """
 
     start: pd.Series
@@ -53,6 +55,7 @@ class When:
     one_by_one: str | None = None
     date: pd.Series | None = None
     time_word: pd.Series | None = None
+    time_unknown: pd.Series | None = None
 
     def report(self, reasons: pd.Series, fld: str, entries: Entries) -> None:
         """Add the problems of one column."""
@@ -196,8 +199,8 @@ def _start_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
         own_time = date.notna() & (date != day)
         s = s.where(~(blank_s & own_time), date)
         miss = blank_s & date.notna() & ~own_time
-        s_reasons = s_reasons.where(~miss, "no start time: write the time the activity "
-                                    "started (e.g. 14:00 or 2pm)")
+        s_reasons = s_reasons.where(~miss, "no start time: kept on its day with the time "
+                                    "unknown; write the time the activity started (e.g. 14:00 or 2pm)")
     else:
         s_reasons = s_reasons.copy()
         s_reasons[timed] = ("'" + col[timed].astype("str") + "' is a time of day "
@@ -230,7 +233,8 @@ def _time_column(got: When, entries: Entries, opts: ReadOptions) -> None:
     miss = blank_t & date.notna() & ~own_time
     if miss.any():
         r = pd.Series(pd.NA, index=cells.index, dtype="str")
-        r[miss] = "no time: write the time the activity started (e.g. 14:00 or 2pm)"
+        r[miss] = ("no time: kept on its day with the time unknown; write the time the activity "
+                   "started (e.g. 14:00 or 2pm)")
         got.report(r, "time", entries)
     got.end = date + t_end
 
@@ -258,6 +262,24 @@ def _duration_column(got: When, entries: Entries, opts: ReadOptions) -> None:
         )
     got.report(reasons, "duration", entries)
     got.end = got.start + pd.to_timedelta(minutes, unit="min")
+
+
+def _on_its_day(got: When, entries: Entries) -> None:
+    """Rows with a date but no readable time stay, placed on their day with the time unknown.
+
+    One time cell (blank, ``?``, ``after work``) costs the time, not the entry: the
+    row's start is its day at 00:00, its end unknown, and ``time_unknown`` marks it
+    so that hour-of-day analyses leave it out. The time cell's problem stays listed.
+    """
+    cells = entries.cells
+    if got.date is None or not ({"start", "time"} & set(cells.columns)):
+        return
+    unknown = got.start.isna() & got.date.notna()
+    if not unknown.any():
+        return
+    got.start = got.start.where(~unknown, got.date.dt.normalize())
+    got.end = got.end.where(~unknown)
+    got.time_unknown = unknown
 
 
 def start_end(entries: Entries, opts: ReadOptions) -> When:
@@ -305,6 +327,7 @@ def start_end(entries: Entries, opts: ReadOptions) -> When:
         _end_column(got, entries, opts)
     elif "duration" in cells.columns:
         _duration_column(got, entries, opts)
+    _on_its_day(got, entries)
     start, end = got.start, got.end.astype("datetime64[ns]")
     # an end earlier than the start crossed midnight
     over = end.notna() & start.notna() & (end < start) & (end.dt.normalize() == start.dt.normalize())

@@ -38,13 +38,18 @@ def test_a_bad_cell_is_blank_and_its_row_stays(tmp_path):
     assert len(caught) == 1 and "4 cells left blank (in 1 row kept)" in caught[0]
 
 
-def test_a_row_that_cannot_be_placed_in_time_is_set_aside(tmp_path):
+def test_a_row_without_its_day_is_set_aside_a_bad_time_costs_the_time(tmp_path):
     _, log, caught = _read(tmp_path, "someday,09:00,Walk,6,6,6,yes,,\n2026-03-02,later,Read,5,5,5,yes,,\n"
                                      "2026-03-02,11:00,Cook,5,5,5,,,\n")
-    assert log["activity"].tolist() == ["Cook"]
-    rej = log.attrs["rejected"]
-    assert set(rej["kind"]) == {ROW} and sorted(rej["row"]) == [2, 3]
-    assert "2 rows set aside" in caught[0]
+    assert log["activity"].tolist() == ["Read", "Cook"]       # Read: on its day, time unknown
+    assert log["time_unknown"].tolist() == [True, False]
+    assert log["start"].dt.strftime("%d %H:%M").tolist() == ["02 00:00", "02 11:00"]
+    read = log.iloc[0]
+    assert (read["mastery"], read["pleasure"], read["mood"]) == (5, 5, 5)
+    rej = log.attrs["rejected"].set_index("row")
+    assert rej["kind"].to_dict() == {2: ROW, 3: CELL}
+    assert "1 row set aside" in caught[0] and "1 cell left blank" in caught[0]
+    assert any("time unknown" in n for n in log.attrs["notes"])
 
 
 def test_a_row_with_nothing_left_once_its_cells_are_blank_is_set_aside(tmp_path):

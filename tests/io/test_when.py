@@ -64,8 +64,8 @@ def test_a_time_column_needs_a_date_column_and_a_duration_needs_a_unit():
 def test_a_start_time_beside_a_date_and_a_start_time_alone():
     got = start_end(_entries(date=["2026-03-02", "2026-03-02"], start=["9am", None]), OPTS)
     assert fmt(got.start)[0] == "03-02 09:00"
-    assert got.problems[0]["reason"].tolist() == ["no start time: write the time the activity started "
-                                                  "(e.g. 14:00 or 2pm)"]
+    assert got.problems[0]["reason"].tolist() == ["no start time: kept on its day with the time unknown; "
+                                                  "write the time the activity started (e.g. 14:00 or 2pm)"]
     alone = start_end(_entries(start=["09:00"]), OPTS)
     assert alone.problems[0]["reason"].tolist() == ["'09:00' is a time of day with no date: add a Date column "
                                                     "or write the date too"]

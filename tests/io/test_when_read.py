@@ -21,6 +21,7 @@ from conftest import (
 )
 
 import bactivate as ba
+from bactivate._log import with_calendar
 
 
 def csv_log(tmp_path, text, header_line=1, name="log.csv", **kw):
@@ -183,7 +184,8 @@ def test_blank_start_beside_a_date_column(tmp_path):
     log, _ = csv_log(tmp_path, "Date,Start,Activity,M\n2026-03-02,9:00,Walk,9\n2026-03-02,,Read,0\n")
     p = problems(log)
     assert p[["row", "column"]].values.tolist() == [[3, "Start"]]
-    assert p["reason"].iloc[0].startswith("no start time: write the time")
+    assert p["reason"].iloc[0].startswith("no start time: kept on its day")
+    assert p["kind"].tolist() == ["cell"] and log["activity"].tolist() == ["Read", "Walk"]
 
 
 def test_blank_date_cells_take_the_date_above_within_a_sheet(tmp_path):
@@ -204,11 +206,15 @@ def test_blank_date_cells_take_the_date_above_within_a_sheet(tmp_path):
 # --------------------------------------------------------------------------- rows set aside
 
 
-def test_missing_time_is_set_aside(tmp_path):
+def test_missing_time_keeps_the_entry_on_its_day(tmp_path):
     log, _ = csv_log(tmp_path, "Date,Time,Activity,M\n2026-03-02,10:00,Walk,8\n2026-03-02,,Read,8\n")
     p = problems(log)
-    assert p[["row", "column"]].values.tolist() == [[3, "Time"]]
+    assert p[["row", "column", "kind"]].values.tolist() == [[3, "Time", "cell"]]
     assert "no time" in p["reason"].iloc[0] and "14:00" in p["reason"].iloc[0]
+    read = log[log["activity"] == "Read"].iloc[0]
+    assert read["start"] == pd.Timestamp("2026-03-02") and pd.isna(read["end"]) and read["time_unknown"]
+    # the hour-of-day analyses leave it out: its hour is unknown, not midnight
+    assert with_calendar(log).set_index("activity")["hour"].isna().to_dict() == {"Read": True, "Walk": False}
 
 
 # --------------------------------------------------------------------------- files that cannot be read

@@ -240,7 +240,7 @@ def test_daylio_weekday_column_not_trusted(tmp_path):
     assert any("weekday column disagrees" in n and "a Tuesday" in n for n in log.attrs["notes"])
 
 
-def test_daylio_bad_cells_set_aside_once_per_entry(tmp_path):
+def test_daylio_bad_time_costs_the_time_bad_date_the_entry(tmp_path):
     text = rows_to_csv([DAYLIO_HEADERS["full_date"],
                         ["2026-03-02", "", "", "late", "good", "a | b | c", ""],
                         ["someday", "", "", "20:00", "good", "a", ""],
@@ -248,9 +248,13 @@ def test_daylio_bad_cells_set_aside_once_per_entry(tmp_path):
     log = csv_read(tmp_path, text, clean=False)
     rej = problems(log)
     assert rej[["row", "column"]].values.tolist() == [[2, "time"], [3, "full_date"]]
-    assert rej["kind"].tolist() == ["row", "row"]  # cannot be placed in time: set aside whole
+    # a bad time costs the time (the entry stays on its day, listed once); a bad date the entry
+    assert rej["kind"].tolist() == ["cell", "row"]
     assert "'late' is not a time of day" in rej["reason"].iloc[0]
-    assert log["activity"].tolist() == ["d"]
+    assert log["activity"].tolist() == ["a", "b", "c", "d"]
+    assert log["start"].dt.strftime("%m-%d %H:%M").tolist() == ["03-02 00:00"] * 3 + ["03-04 20:00"]
+    assert log["time_unknown"].tolist() == [True, True, True, False]
+    assert log["entry"].tolist() == [1, 1, 1, 2]
 
 
 def test_daylio_explicit_format_and_validate_says_so(tmp_path, capsys):

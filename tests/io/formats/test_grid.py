@@ -202,9 +202,11 @@ def test_grid_problem_cells_name_sheet_row_and_column_letter(tmp_path, capsys):
     skipped = rej[rej["kind"] == "not an entry"]
     assert sorted(skipped["source"]) == ["grid.xlsx:Week 1:B5", "grid.xlsx:Week 1:B7", "grid.xlsx:Week 1:C5",
                                          "grid.xlsx:Week 1:C6", "grid.xlsx:Week 1:D5"]
-    assert probs["kind"].tolist() == ["cell", "row", "row"]
-    assert log["activity"].tolist() == ["Walk", "Read", "TV"]  # Walk kept, its M12 blanked
-    assert pd.isna(log["mastery"].iloc[0]) and log["pleasure"].iloc[0] == 3.0
+    assert probs["kind"].tolist() == ["cell", "row", "cell"]  # a slot with no hour: kept on its day
+    # Nap (no hour) sorts first on its day, time unknown; Walk kept, its M12 blanked
+    assert log["activity"].tolist() == ["Nap", "Walk", "Read", "TV"]
+    assert log["time_unknown"].tolist() == [True, False, False, False]
+    assert pd.isna(log["mastery"].iloc[1]) and log["pleasure"].iloc[1] == 3.0
     assert cli.main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
     assert "Week 1  3    B" in out and "weekly grid" in out
