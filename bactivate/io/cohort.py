@@ -25,7 +25,7 @@ from bactivate._util import listed, natural_key, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, read_sheets
 from bactivate.io.many import read_many
-from bactivate.io.problems import CELL, NOT_AN_ENTRY, PROBLEM_KINDS, ROW
+from bactivate.io.problems import CELL, NOT_AN_ENTRY, PROBLEM_KINDS, ROW, counts, what_happened
 from bactivate.io.read import read_log, report_problems, summarise_rejected
 from bactivate.io.roster import read_roster, roster_mismatch
 from bactivate.schema import AttrsFrame, conform, empty_rejected
@@ -106,7 +106,8 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
           ``kind``);
         * ``files``: one row per file read: ``file``, ``clients`` (its client
           ids, comma-separated), ``n_clients``, ``rows_read``, ``kept``,
-          ``set_aside`` (rows with problems), ``not_log_rows``;
+          ``with_blanked_cells`` (rows kept with cells left blank),
+          ``set_aside`` (rows set aside whole), ``not_log_rows``;
         * ``roster``: the roster (an :class:`~bactivate.schema.AttrsFrame`,
           ``client`` first), or ``None``;
         * ``scales``: column -> the scale read (a list of scales when the
@@ -135,7 +136,7 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
     (40, (40, 6))
     >>> cohort.attrs["files"].iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'file': 'C001.csv', 'clients': 'C001', 'n_clients': 1, 'rows_read': 217, 'kept': 217,
-     'set_aside': 0, 'not_log_rows': 0}
+     'with_blanked_cells': 0, 'set_aside': 0, 'not_log_rows': 0}
     >>> list(cohort.attrs)
     ['rejected', 'files', 'roster', 'scales', 'notes', 'file', 'skipped', 'paths']
     """
@@ -403,14 +404,15 @@ def _grouped_notes(pairs, n_files: int) -> list[str]:
 def _file_row(name: str, log: pd.DataFrame) -> dict:
     """One row of ``attrs["files"]``: the file's clients and rows read, kept and set aside."""
     rej = log.attrs.get("rejected")
-    rows = (rej[rej["kind"] != CELL].drop_duplicates("source")  # a blanked cell's row is kept
-            if rej is not None and len(rej) else None)
+    has = rej is not None and len(rej) > 0
+    rows = rej[rej["kind"] != CELL].drop_duplicates("source") if has else None  # a blanked cell's row is kept
+    blanked = int(rej.loc[rej["kind"] == CELL, "source"].nunique()) if has else 0
     kind = rows["kind"] if rows is not None and "kind" in rows.columns else pd.Series(dtype="str")
     set_aside = int((kind == ROW).sum())
     not_log = int((kind == NOT_AN_ENTRY).sum())
     clients = log["client"].dropna().unique().tolist()
     return {"file": name, "clients": ", ".join(map(str, clients)), "n_clients": len(clients),
-            "rows_read": len(log) + set_aside + not_log, "kept": len(log),
+            "rows_read": len(log) + set_aside + not_log, "kept": len(log), "with_blanked_cells": blanked,
             "set_aside": set_aside, "not_log_rows": not_log}
 
 
@@ -500,10 +502,9 @@ def _report(cohort, label, errors, mismatch, skipped, unreadable=()) -> None:
     parts = []
     if len(problems):
         files = cohort.attrs["files"]
-        n_bad = problems["source"].nunique()
         bad_files = problems["file"].nunique() if "file" in problems.columns else "?"
         parts.append(f"kept {len(cohort)} of {int(files['rows_read'].sum())} rows from "
-                     f"{plural(len(files), 'file')}; set aside {plural(n_bad, 'row')} with problems "
+                     f"{plural(len(files), 'file')}; {what_happened(counts(rej))} "
                      f"in {plural(bad_files, 'file') if isinstance(bad_files, int) else bad_files}: "
                      f"{summarise_rejected(problems)} (see cohort.attrs['rejected'] for each cell, "
                      "and its 'file' column)")

@@ -227,7 +227,9 @@ class Entries:
     and optionally ``_cell`` (the cell, e.g. "B5", named in ``source`` instead of
     the row), ``_column`` (the column named in rejected rows), ``_entry`` (rows
     with one key share one entry id), ``_skip`` (why the row is not an entry),
-    ``_problem`` (why the row is set aside; ``_value`` its cell) and ``_file``
+    ``_problem`` (why the row is set aside; ``_value`` its cell), ``_cell_problem``
+    (why one cell a layout parsed is left blank, the row kept; ``_cell_value`` the
+    cell as written, its header in ``sheet_headers["_cell_value"]``) and ``_file``
     (many files read as one: the row's file is ``files[_file]``, its client
     without a client column ``stems[_file]``). ``layout`` is ``"long"`` or the
     name of a format (:data:`bactivate.io.formats.FORMATS`).

@@ -165,6 +165,8 @@ def _file_rows(log: pd.DataFrame, names: list[str], files_of_rows: np.ndarray, c
     n = len(names)
     kept = np.bincount(files_of_rows, minlength=n)
     rej = log.attrs["rejected"]
+    cells = rej[rej["kind"] == CELL].drop_duplicates("source")
+    blanked = np.bincount(pd.Categorical(cells["file"], categories=names).codes, minlength=n)
     rej = rej[rej["kind"] != CELL].drop_duplicates("source")  # a blanked cell's row is kept
     code = pd.Categorical(rej["file"], categories=names).codes
     set_aside = np.bincount(code[(rej["kind"] == ROW).to_numpy()], minlength=n)
@@ -175,5 +177,5 @@ def _file_rows(log: pd.DataFrame, names: list[str], files_of_rows: np.ndarray, c
         cl = [str(c) for c in by_file.get(k, [])]
         out.append({"file": name, "clients": ", ".join(cl), "n_clients": len(cl),
                     "rows_read": int(kept[k] + set_aside[k] + not_log[k]), "kept": int(kept[k]),
-                    "set_aside": int(set_aside[k]), "not_log_rows": int(not_log[k])})
+                    "with_blanked_cells": int(blanked[k]), "set_aside": int(set_aside[k]), "not_log_rows": int(not_log[k])})
     return out

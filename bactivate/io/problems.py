@@ -128,20 +128,35 @@ def report_problems(log: pd.DataFrame, file: str, errors: str, notices=(), stack
         lines = ("  " + _where(problems) + ": " + problems["reason"].astype("str")
                  + np.where(problems["kind"] == ROW, " (the row is set aside)", "")).tolist()
         raise LogError(
-            f"{file}: {_what(n)}. Fix these cells in the file, or read with errors='warn' to "
+            f"{file}: {what_happened(n)}. Fix these cells in the file, or read with errors='warn' to "
             "leave the cells blank and set those rows aside:\n" + "\n".join(lines),
             problems=problems,
         )
     summary = summarise_rejected(problems)
-    msg = (f"{file}: kept {log['source'].nunique()} of {plural(_rows_read(log), 'row')}; {_what(n)}: "
+    msg = (f"{file}: kept {log['source'].nunique()} of {plural(_rows_read(log), 'row')}; {what_happened(n)}: "
            f"{summary}. See log.attrs['rejected'] for each cell, or run `bactivate validate {file}`.")
     if notices:
         msg += " Also: " + " ".join(f"{n}." if not n.endswith(".") else n for n in notices)
     warnings.warn(msg, LogWarning, stacklevel=stacklevel)
 
 
-def _what(n: dict) -> str:
-    """'2 cells left blank (in 2 rows kept), 1 row set aside, 1 row not an entry'."""
+def what_happened(n: dict) -> str:
+    """What the problems cost, from :func:`counts`.
+
+    Parameters
+    ----------
+    n : dict
+        As :func:`counts` returns it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> what_happened({"cells": 2, "rows_with_cells": 2, "set_aside": 1, "not_entries": 1})
+    '2 cells left blank (in 2 rows kept), 1 row set aside, 1 row not an entry (nothing to fix)'
+    """
     parts = []
     if n["cells"]:
         parts.append(f"{plural(n['cells'], 'cell')} left blank (in {plural(n['rows_with_cells'], 'row')} kept)")

@@ -619,6 +619,8 @@ def _source_and_extras(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries,
                       cells["_cell"] if "_cell" in cells.columns else cells["_row"])
     if "_problem" in cells.columns:  # the cell as written is in _value, its column in _column
         report(cells["_problem"].astype("str"), "_value" if "_value" in cells.columns else "_problem")
+    if "_cell_problem" in cells.columns:  # one cell a layout could not read (as written in _cell_value)
+        report(cells["_cell_problem"].astype("str"), "_cell_value")
     if tidy_mode and "source" in cells.columns:
         out["source"] = cl.parse_text(cells["source"]).fillna(where)
     else:
@@ -709,9 +711,6 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
     if when.time_word is not None:  # a time written as a word: the approximation shows on its row
         about_time.append(extra_name("time_word", out.columns))
         out[about_time[-1]] = when.time_word
-    if when.time_unknown is not None:  # placed on its day, its time blank or unreadable
-        about_time.append(extra_name("time_unknown", out.columns))
-        out[about_time[-1]] = when.time_unknown.astype("boolean")
     left = ~out[[c for c in out.columns if c not in ("client", "start", "end", "source", *about_time)]
                 ].isna().all(axis=1)
     prob, bad_rows, note = _set_aside(problems, not_entry, reason, when.start, cells, ctx, left)  # T10
@@ -721,13 +720,15 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
         out["_entry"] = cells["_entry"]
     if entries.files is not None:
         out["_file"] = cells["_file"]
-    kept = out[~bad_rows]
     if when.time_unknown is not None and when.time_unknown[~bad_rows].any():
+        # placed on its day, its time blank or unreadable
+        out[extra_name("time_unknown", out.columns)] = when.time_unknown.astype("boolean")
         n = int(when.time_unknown[~bad_rows].sum())
         fld = "start" if "start" in cells.columns else "time"
         notes.append(f"{plural(n, 'row')} with a date but no {ctx.headers.get(fld, fld)} that could be read: "
                      f"kept on {plural_word(n, 'its', 'their')} day with the time unknown (the time_unknown "
                      "column, placed at 00:00); the hour-of-day analyses leave them out")
+    kept = out[~bad_rows]
     # names that differ only in case, spacing or Unicode form are one activity (one category)
     for f in ("activity", "category"):                                      # T11
         names, more, by_file = _one_name(kept[f], f, kept, entries, tidy_mode)

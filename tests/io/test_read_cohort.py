@@ -125,7 +125,7 @@ def test_roster_mismatch_both_ways_is_reported_not_dropped(tmp_path):
     assert any("C099" in n for n in summary.attrs["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 (part 1): read_cohort's warning still says 'set aside N rows with problems' for blanked cells, and attrs['files'] lacks with_blanked_cells")
+
 def test_one_warning_for_the_whole_cohort_and_raise_lists_every_file(tmp_path):
     for i in range(3):
         _bad_file(tmp_path, f"P{i}.csv", "abc")

@@ -203,8 +203,8 @@ def _importance(frame: pd.DataFrame, ctx: Context, sh, h) -> pd.DataFrame:
     reasons = reasons.where(~out_of, "'" + col.astype("str").str.strip() + "' is outside the "
                             f"Importance scale ({lo:g}-{hi:g}): write a rating from {lo:g} to {hi:g}")
     frame["importance"] = vals.where(reasons.isna())
-    if reasons.notna().any():
-        frame["_problem"] = reasons
-        frame["_value"] = col.astype("str").str.strip().where(reasons.notna())
-        ctx.sheet_headers.setdefault("_value", {})[sh.name or ""] = name  # rejected rows name it
+    if reasons.notna().any():  # the cell is left blank and listed; its row stays
+        frame["_cell_problem"] = reasons
+        frame["_cell_value"] = col.astype("str").str.strip().where(reasons.notna())
+        ctx.sheet_headers.setdefault("_cell_value", {})[sh.name or ""] = name  # rejected rows name it
     return frame

@@ -129,8 +129,7 @@ def test_batd_without_a_date_says_where_to_write_it(tmp_path):
         ba.read_log(path)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 (part 1): a bad BATD Importance cell still sets its row aside (batd._importance marks _problem); it should blank the cell")
-def test_batd_bad_importance_and_enjoyment_set_aside(tmp_path):
+def test_batd_bad_importance_or_enjoyment_costs_its_cell(tmp_path):
     rows = [BATD_HEAD, ["9:00", "Walk", 7, "lots"], ["10:00", "Read", 4, 11], ["11:00", "Cook", 12, 5],
             ["12:00", "Lunch", 6, "7/10"]]
     path, log, caught = batd_book(tmp_path, {"2026-03-02": rows})
