@@ -49,6 +49,7 @@ from bactivate import __version__
 from bactivate.errors import LogError
 from bactivate.escape import terminal
 from bactivate.io.accounting import accounting_text
+from bactivate.io.names import likely_synonyms, synonym_lines
 from bactivate.io.problems import PROBLEM_KINDS
 from bactivate.io.read import read_log
 from bactivate.options import FIELDS, FORMAT_CHOICES, OptionError, reading_options
@@ -274,6 +275,11 @@ def _validate(args) -> int:
         log = read_log(args.log, errors="warn", **_reading(args))
     text = accounting_text(log, limit=None if args.all else 50)
     print(text)
+    lines = synonym_lines(likely_synonyms(log))
+    if lines:  # names the loader did not merge but that look like one activity
+        print()
+        for line in lines:  # names from the log, made safe line by line
+            print(terminal(line))
     named = [f"{key} is {opt}" for key, opt in _forms(text)]
     if named:  # the reasons and notes name read_log's keywords: say them as options too
         print()

@@ -36,6 +36,20 @@ def test_validate_clean_log(tmp_path, capsys):
     assert "mastery: read on a 0-10 scale" in out
 
 
+def test_validate_lists_likely_synonyms_it_did_not_merge(tmp_path, capsys):
+    path = write_csv(tmp_path, "Date,Time,Activity,Mood (0-10)\n2026-03-02,09:00,Walk dog,5\n"
+                               "2026-03-02,10:00,walk the dog,6\n2026-03-02,11:00,Gym,6\n2026-03-02,12:00,gym,6\n")
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 0 and err == ""                          # nothing to fix: a suggestion only
+    assert "'Gym' and 'gym' (another case) read as one activity" in out      # merged, in the notes
+    assert "Activities that may be one (not merged):" in out
+    assert "'walk the dog' (1 row) and 'Walk dog' (1 row): the same words without 'the'" in out
+    assert "--activity-map FILE" in out and "\n  walk the dog,Walk dog\n" in out
+    clean = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,2,9\n", name="b.csv")
+    _, out, _ = run(capsys, "validate", str(clean))
+    assert "may be one" not in out
+
+
 def test_validate_workbook_with_totals_rows_is_clean(tmp_path, capsys):
     path = write_xlsx(tmp_path, {"Instructions": [["Fill in one row per activity"]],
                                  "Week 1": week(1), "Week 2": week(2)})
