@@ -301,6 +301,58 @@ def client_in_title(text: str, *, cut_week: bool = False) -> str | None:
     return name.strip(" -–—:")
 
 
+
+#: A title row that names the client before the sheet's kind: ``Jordan - Activity Diary``,
+#: ``Sam's activity schedule``, ``Activity log: Robin``.
+_TITLE_KINDS = r"(?:weekly\s+)?(?:activity|activities|mood|behaviou?ral\s+activation)?\s*(?:diary|schedule|log|record|monitoring(?:\s+form)?|tracker|plan)"
+_TITLE_NAME = r"([^\W\d_][\w.'’\- ]{0,40}?)"
+_UNLABELLED_CLIENT = (
+    re.compile(rf"^\s*{_TITLE_NAME}\s*[-–—:|]\s*{_TITLE_KINDS}\b", re.IGNORECASE),
+    re.compile(rf"^\s*{_TITLE_NAME}['’]s\s+{_TITLE_KINDS}\b", re.IGNORECASE),
+    re.compile(rf"^\s*{_TITLE_KINDS}\s*[-–—:|]\s*(?:for\s+)?{_TITLE_NAME}\s*$", re.IGNORECASE),
+    re.compile(rf"^\s*{_TITLE_KINDS}\s+for\s+{_TITLE_NAME}\s*$", re.IGNORECASE),
+)
+_NOT_A_TITLE_NAME = re.compile(r"^(?:(?:my|the|weekly|daily|week|wk|client|name|activity|activities|mood|"
+                         r"time|date)\b.*|\d.*)$", re.IGNORECASE)
+
+
+def client_in_title_row(text: str) -> str | None:
+    """The client named in a title row that has no ``Client:`` label:
+    ``Jordan - Activity Diary``, ``Sam's activity schedule``, ``Activity log - Robin``.
+
+    For the labelled forms (``Client: Sam``) see :func:`client_in_title`;
+    this one is tried after it. Each line of *text* is tried in turn.
+
+    Parameters
+    ----------
+    text : str
+        The text above a header (cells joined by line breaks).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> client_in_title_row("Jordan - Activity Diary")
+    'Jordan'
+    >>> client_in_title_row("Sam's activity schedule\\nWeek 1")
+    'Sam'
+    >>> client_in_title_row("Activity log: Robin Lee")
+    'Robin Lee'
+    >>> client_in_title_row("Weekly activity schedule") is None, client_in_title_row("My diary") is None
+    (True, True)
+    """
+    for line in str(text).splitlines():
+        for pattern in _UNLABELLED_CLIENT:
+            m = pattern.match(line)
+            if m:
+                name = m.group(1).strip(" -–—:'’")
+                if name and not _NOT_A_TITLE_NAME.match(name):
+                    return name
+    return None
+
+
 def plain_key(cell) -> str:
     """A header cell as the layout readers match it: lower case, byte-order mark and outer
     spaces removed, inner runs of spaces as one space, punctuation kept.

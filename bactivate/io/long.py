@@ -387,8 +387,9 @@ def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Co
     texts = [str(c).strip() if isinstance(c, str) else "" for c in at.head]
     client = None
     if at.pos:
-        client = hdr.client_in_title("\n".join(str(c) for c in raw.iloc[:at.pos].to_numpy().ravel()
-                                               if isinstance(c, str)))
+        title = "\n".join(str(c) for c in raw.iloc[:at.pos].to_numpy().ravel() if isinstance(c, str))
+        # "Client: Sam", else a title row naming the client ("Jordan - Activity Diary")
+        client = hdr.client_in_title(title) or hdr.client_in_title_row(title)
     body = _body(sh, at)
     blank = blank_frame(body)
     sheet_key = sh.name or ""

@@ -50,6 +50,20 @@ def test_client_from_argument_title_row_or_column(tmp_path):
     assert clean_csv(tmp_path, text)["client"].tolist() == ["A1", "log"]
 
 
+@pytest.mark.parametrize(("title", "client"), [("Jordan - Activity Diary", "Jordan"),
+                                               ("Sam's activity schedule", "Sam"),
+                                               ("Activity log: Robin Lee", "Robin Lee"),
+                                               ("Weekly activity schedule", "diary")])   # no name: the file's
+def test_client_from_a_title_row_without_a_label(tmp_path, title, client):
+    rows = [[title], [], ["Date", "Time", "Activity", "Mood (0-10)"],
+            [dt.datetime(2026, 3, 2), "09:00", "Walk", 6], [dt.datetime(2026, 3, 2), "10:00", "Read", 7]]
+    path = write_xlsx(tmp_path, {"Sheet1": rows}, name="diary.xlsx")
+    log = read_clean(path)
+    assert_accounted(log, xlsx_data_rows(path, {"Sheet1": 3}))
+    assert log["client"].tolist() == [client, client]
+    assert read_clean(path, client="C-07")["client"].tolist() == ["C-07", "C-07"]   # the argument wins
+
+
 # --------------------------------------------------------------------------- layout of the sheet
 
 

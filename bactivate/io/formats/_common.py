@@ -281,57 +281,6 @@ def english_months(col: pd.Series) -> tuple[pd.Series, int]:
     return out.where(text.notna(), col), int(changed.sum())
 
 
-#: A title row that names the client before the sheet's kind: ``Jordan - Activity Diary``,
-#: ``Sam's activity schedule``, ``Activity log: Robin``.
-_KINDS = r"(?:weekly\s+)?(?:activity|activities|mood|behaviou?ral\s+activation)?\s*(?:diary|schedule|log|record|monitoring(?:\s+form)?|tracker|plan)"
-_NAME = r"([^\W\d_][\w.'’\- ]{0,40}?)"
-_TITLE_CLIENT = (
-    re.compile(rf"^\s*{_NAME}\s*[-–—:|]\s*{_KINDS}\b", re.IGNORECASE),
-    re.compile(rf"^\s*{_NAME}['’]s\s+{_KINDS}\b", re.IGNORECASE),
-    re.compile(rf"^\s*{_KINDS}\s*[-–—:|]\s*(?:for\s+)?{_NAME}\s*$", re.IGNORECASE),
-    re.compile(rf"^\s*{_KINDS}\s+for\s+{_NAME}\s*$", re.IGNORECASE),
-)
-_NOT_A_NAME = re.compile(r"^(?:(?:my|the|weekly|daily|week|wk|client|name|activity|activities|mood|"
-                         r"time|date)\b.*|\d.*)$", re.IGNORECASE)
-
-
-def client_in_title_row(text: str) -> str | None:
-    """The client named in a title row that has no ``Client:`` label:
-    ``Jordan - Activity Diary``, ``Sam's activity schedule``, ``Activity log - Robin``.
-
-    For the labelled forms (``Client: Sam``) see :func:`bactivate.io.headers.client_in_title`;
-    this one is tried after it. Each line of *text* is tried in turn.
-
-    Parameters
-    ----------
-    text : str
-        The text above a header (cells joined by line breaks).
-
-    Returns
-    -------
-    str or None
-
-    Examples
-    --------
-    >>> client_in_title_row("Jordan - Activity Diary")
-    'Jordan'
-    >>> client_in_title_row("Sam's activity schedule\\nWeek 1")
-    'Sam'
-    >>> client_in_title_row("Activity log: Robin Lee")
-    'Robin Lee'
-    >>> client_in_title_row("Weekly activity schedule") is None, client_in_title_row("My diary") is None
-    (True, True)
-    """
-    for line in str(text).splitlines():
-        for pattern in _TITLE_CLIENT:
-            m = pattern.match(line)
-            if m:
-                name = m.group(1).strip(" -–—:'’")
-                if name and not _NOT_A_NAME.match(name):
-                    return name
-    return None
-
-
 def each_sheet(sheets, opts, is_header, read_sheet, label: str, first_line: str):
     """``(frame, Context)``: the entries of every sheet that has *label*'s header, joined.
 

@@ -44,8 +44,7 @@ from bactivate.errors import LogError
 from bactivate.io import cells
 from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.files import column_letter
-from bactivate.io.formats._common import client_in_title_row
-from bactivate.io.headers import client_in_title
+from bactivate.io.headers import client_in_title, client_in_title_row
 from bactivate.io.when import dayfirst_note
 
 NAME = "grid"
