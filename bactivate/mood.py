@@ -15,9 +15,16 @@ Honesty about small samples and autocorrelation is built in:
   is above ``autocorr_threshold`` (0.2) a day's mood partly predicts the next
   day's, so days are not independent: the CI and the p-value then come from a
   moving-block bootstrap (runs of consecutive days resampled together, the
-  p-value inverting the percentile interval, so the two always agree);
-  otherwise the CI is an ordinary percentile bootstrap and the p-value Welch's
-  t-test. The ``method`` column says which.
+  p-value read from the same resamples);
+  otherwise the CI is an ordinary percentile bootstrap and the p-value the
+  t-test of the regression of daily mood on the activity (within weeks, with
+  ``adjust="week"``; with ``adjust=None`` the pooled-variance two-sample t-test).
+  The ``method`` column says which. The interval and the p-value come from
+  different computations and can, near the edge, disagree; the ``verdict``
+  column reads the interval only.
+* ``mood_with_adjusted`` and ``mood_without_adjusted`` are means on the same
+  0-10 scale that differ by exactly ``diff`` (see :func:`mood_by_activity`), so
+  a table that shows them adds up.
 * It is a correlation over days, not proof that the activity lifts mood; a
   planned experiment (do it on some days and not others) makes it stronger.
 
@@ -50,7 +57,13 @@ _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 NOT_ENOUGH = "not enough data"
 TESTED = "tested"
 _COLUMNS = ["n_with", "n_without", "mood_with", "mood_without", "diff", "ci_low", "ci_high",
-            "cliffs_delta", "p", "q", "status", "weeks_compared", "method", "unit", "mood_autocorr"]
+            "cliffs_delta", "p", "q", "mood_with_adjusted", "mood_without_adjusted", "verdict", "direction",
+            "status", "weeks_compared", "method", "unit", "mood_autocorr"]
+_TEXT = ("status", "method", "unit", "verdict", "direction")
+
+#: the verdicts, read from the interval shown (not from p or q)
+CLEAR, CHANCE = "clear difference", "could be chance"
+TOO_FEW = {"day": "too few days", "entry": "too few entries"}
 
 
 def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activity", min_days: int = 3,
@@ -105,6 +118,20 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         * ``cliffs_delta``: Cliff's delta, with vs without;
         * ``p``, ``q``: the p-value and its Benjamini-Hochberg q-value over the
           activities tested (of each client);
+        * ``mood_with_adjusted``, ``mood_without_adjusted``: means on the 0-10
+          mood scale whose difference is exactly ``diff``. With
+          ``s = n_with / (n_with + n_without)`` and
+          ``m = s * mood_with + (1 - s) * mood_without`` (the mean mood of all
+          the days compared), ``mood_with_adjusted = m + (1 - s) * diff`` and
+          ``mood_without_adjusted = m - s * diff``. With ``adjust=None`` (or no
+          change over the weeks) they equal ``mood_with`` and ``mood_without``;
+          NaN when not tested;
+        * ``verdict`` (str), from the interval shown (not from p or q):
+          ``"clear difference"`` when ``ci_low > 0`` or ``ci_high < 0``,
+          ``"could be chance"`` when the interval includes 0, ``"too few days"``
+          (``"too few entries"`` for ``unit="entry"``) when not tested;
+        * ``direction`` (str): ``"better mood"`` or ``"lower mood"`` on days
+          with the activity, for a clear difference (NA otherwise);
         * ``status`` (str): ``"tested"`` or ``"not enough data"``;
         * ``weeks_compared`` (int64): weeks with days both with and without it
           (``unit="day"``; NaN for entries);
@@ -112,7 +139,9 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         * ``unit`` (str): ``"days"`` or ``"entries"``;
         * ``mood_autocorr``: lag-1 autocorrelation of daily mood (of each client).
 
-        ``attrs``: ``method`` (the method in words), ``ci``, ``min_days``, ``unit``.
+        ``attrs``: ``method`` (the method in words), ``ci``, ``min_days``, ``unit``,
+        ``adjusted`` (one plain sentence on what the adjusted means are) and
+        ``verdict`` (how the verdict is read from the interval).
 
     Examples
     --------
@@ -126,6 +155,12 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     2      Read a novel      18         38  0.52  0.4  tested
     >>> bool((res["ci_low"] <= res["diff"]).where(res["status"] == "tested", True).all())
     True
+    >>> adj = res[["activity", "mood_with_adjusted", "mood_without_adjusted", "verdict"]].head(3)
+    >>> adj.rename(columns=lambda c: c.replace("mood_", "").replace("_adjusted", "")).round(2)
+               activity  with  without           verdict
+    0     Call a friend  5.30     4.69  clear difference
+    1  Walk in the park  5.24     4.67  clear difference
+    2      Read a novel  5.23     4.71   could be chance
     """
     per_client, by = _per_client(by)
     require(log, ("start", "mood", by, "done", "planned", *(("client",) if per_client else ())),
@@ -160,10 +195,55 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     res["unit"] = "days" if unit == "day" else "entries"
     if r1 is not None and not per_client:
         res["mood_autocorr"] = r1
+    _readable(res, unit)
     lead = ["client", by] if per_client else [by]
     res = res[[*lead, *_COLUMNS]].reset_index(drop=True)
-    res.attrs = {"method": how, "ci": ci, "min_days": min_days, "unit": unit}
+    res.attrs = {"method": how, "ci": ci, "min_days": min_days, "unit": unit,
+                 "adjusted": _ADJUSTED_TEXT[unit] if adjust else _UNADJUSTED_TEXT[unit],
+                 "verdict": _VERDICT_TEXT.format(level=f"{ci:.0%}", few=TOO_FEW[unit])}
     return res
+
+
+_ADJUSTED_TEXT = {
+    "day": "The adjusted means compare days with and without the activity within the same weeks: "
+           "they keep the average mood of all these days and differ by exactly the difference shown.",
+    "entry": "The adjusted means compare entries after the activity with other entries of the same day: "
+             "they keep the average mood of all these entries and differ by exactly the difference shown.",
+}
+_UNADJUSTED_TEXT = {
+    "day": "No adjustment: the adjusted means are the plain means of the days with and without the activity.",
+    "entry": "No adjustment: the adjusted means are the plain means of the entries after the activity and "
+             "of the others.",
+}
+_VERDICT_TEXT = ("'clear difference' when the {level} interval of the difference is all above 0 (better "
+                 "mood) or all below 0 (lower mood); 'could be chance' when it includes 0; "
+                 "'{few}' when the activity was not tested.")
+
+
+def _readable(res: pd.DataFrame, unit: str) -> None:
+    """Add the adjusted means, the verdict and its direction to *res* (in place).
+
+    With ``s = n_with / (n_with + n_without)`` and ``m = s * mood_with + (1 - s) * mood_without``
+    (the mean mood of all the days compared), ``mood_with_adjusted = m + (1 - s) * diff`` and
+    ``mood_without_adjusted = m - s * diff``: their difference is ``diff`` and their weighted mean
+    is ``m``. When ``diff`` is the plain difference of the means they are ``mood_with`` and
+    ``mood_without``. The verdict reads the interval ``ci_low``-``ci_high`` (not p or q).
+    """
+    n_w = res["n_with"].to_numpy(dtype="float64")
+    n_wo = res["n_without"].to_numpy(dtype="float64")
+    diff = res["diff"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = n_w / (n_w + n_wo)
+    m = s * res["mood_with"].to_numpy(dtype="float64") + (1 - s) * res["mood_without"].to_numpy(dtype="float64")
+    res["mood_with_adjusted"] = m + (1 - s) * diff
+    res["mood_without_adjusted"] = m - s * diff
+    lo, hi = res["ci_low"].to_numpy(dtype="float64"), res["ci_high"].to_numpy(dtype="float64")
+    tested = (res["status"] == TESTED).to_numpy(dtype=bool) & np.isfinite(diff)
+    up, down = tested & (lo > 0), tested & (hi < 0)
+    verdict = np.where(up | down, CLEAR, np.where(tested, CHANCE, TOO_FEW[unit]))
+    res["verdict"] = pd.array(verdict.astype(object), dtype="str")
+    direction = np.where(up, "better mood", np.where(down, "lower mood", None)).astype(object)
+    res["direction"] = pd.array(direction, dtype="str")
 
 
 def _per_client(by) -> tuple[bool, str]:
@@ -203,7 +283,7 @@ def _empty(by: str, per_client: bool = False) -> pd.DataFrame:
         out.insert(0, "client", pd.Series(dtype="str"))
     for c in _COLUMNS:
         out[c] = pd.Series(dtype="int64" if c.startswith("n_") else
-                           "str" if c in ("status", "method", "unit") else "float64")
+                           "str" if c in _TEXT else "float64")
     return out
 
 

@@ -199,3 +199,100 @@ def test_phase_effect_finds_activation_and_matches_stats(log8):
 def test_phase_effect_rejects_overlap(log8):
     with pytest.raises(ValueError, match="overlap"):
         ba.phase_effect(log8, baseline=[1, 2], treatment=[2, 3])
+
+
+# --------------------------------------------------------------------------- adjusted means and verdict (issue 15)
+
+
+def _daily_with(log, activity):
+    """Daily mean mood and whether the activity happened that day, with the week counted from day one."""
+    days = log.assign(day=log["start"].dt.normalize())
+    daily = days.groupby("day")["mood"].mean().dropna().to_frame()
+    on = _did(days).loc[lambda d: d["activity"] == activity, "day"].unique()
+    daily["with_it"] = daily.index.isin(on).astype(float)
+    daily["week"] = (daily.index - days["day"].min()).days // 7
+    return daily
+
+
+@pytest.mark.parametrize("kw", [{}, {"unit": "entry"}, {"adjust": None}, {"by": ["client", "activity"]}])
+def test_adjusted_means_differ_by_exactly_diff(log8, synth_cohort, kw):
+    log = synth_cohort if "by" in kw else log8
+    res = ba.mood_by_activity(log, **kw)
+    tested = res[res["status"] == "tested"]
+    assert len(tested) > 3
+    gap = tested["mood_with_adjusted"] - tested["mood_without_adjusted"]
+    np.testing.assert_allclose(gap, tested["diff"], rtol=0, atol=1e-12)
+    # their mean weighted by days is the mean mood of all the days compared
+    n = tested["n_with"] + tested["n_without"]
+    m = (tested["n_with"] * tested["mood_with"] + tested["n_without"] * tested["mood_without"]) / n
+    np.testing.assert_allclose((tested["n_with"] * tested["mood_with_adjusted"]
+                                + tested["n_without"] * tested["mood_without_adjusted"]) / n, m, atol=1e-12)
+    untested = res[res["status"] != "tested"]
+    assert untested[["mood_with_adjusted", "mood_without_adjusted"]].isna().all().all()
+
+
+def test_adjusted_diff_is_the_week_fixed_effects_regression(log8):
+    """diff (and so the adjusted gap) is the activity's coefficient with one intercept per week (statsmodels)."""
+    import statsmodels.formula.api as smf
+
+    res = ba.mood_by_activity(log8).set_index("activity")
+    daily = _daily_with(log8, "Call a friend")
+    fit = smf.ols("mood ~ with_it + C(week)", data=daily).fit()
+    row = res.loc["Call a friend"]
+    assert row["diff"] == pytest.approx(fit.params["with_it"], rel=1e-9)
+    assert row["mood_with_adjusted"] - row["mood_without_adjusted"] == pytest.approx(fit.params["with_it"])
+    assert row["mood_with_adjusted"] > row["mood_without_adjusted"]
+    # the raw means are not the adjusted ones here: mood changed over the weeks
+    assert abs(row["mood_with"] - row["mood_without"] - row["diff"]) > 0.01
+
+
+def test_adjusted_means_are_the_raw_means_without_a_week_effect(log8):
+    # no adjustment: the plain means
+    res = ba.mood_by_activity(log8, adjust=None).query("status == 'tested'")
+    np.testing.assert_allclose(res["mood_with_adjusted"], res["mood_with"], atol=1e-12)
+    np.testing.assert_allclose(res["mood_without_adjusted"], res["mood_without"], atol=1e-12)
+    # within weeks, but every week has the activity on the same weekdays: the week cannot confound it,
+    # and the adjusted means are the raw ones even though mood rises week by week
+    rng = np.random.default_rng(4)
+    day = pd.date_range("2026-03-02", periods=28, freq="D")
+    walk = day.day_of_week.isin([0, 2, 4])
+    mood = 3 + 0.5 * (np.arange(28) // 7) + 1.2 * walk + rng.normal(0, 0.5, 28)
+    rows = pd.DataFrame({"client": "A", "start": day + pd.Timedelta(hours=9), "mood": mood.round(1),
+                         "activity": np.where(walk, "Walk", "Read")})
+    log = conform(rows)
+    log["entry"] = np.arange(len(log), dtype="int64")
+    res = ba.mood_by_activity(log).set_index("activity")
+    daily = pd.Series(mood.round(1), index=day)
+    for name, on in (("Walk", walk), ("Read", ~walk)):
+        row = res.loc[name]
+        assert row["mood_with_adjusted"] == pytest.approx(daily[on].mean(), abs=1e-9)
+        assert row["mood_without_adjusted"] == pytest.approx(daily[~on].mean(), abs=1e-9)
+        assert row["mood_with"] == pytest.approx(daily[on].mean(), abs=1e-9)
+
+
+def test_verdict_reads_the_interval_shown(log8):
+    res = ba.mood_by_activity(log8)
+    tested = res["status"] == "tested"
+    above, below = tested & (res["ci_low"] > 0), tested & (res["ci_high"] < 0)
+    expect = np.where(above | below, "clear difference", np.where(tested, "could be chance", "too few days"))
+    assert res["verdict"].tolist() == expect.tolist()
+    assert (res.loc[above, "direction"] == "better mood").all()
+    assert (res.loc[below, "direction"] == "lower mood").all()
+    assert res.loc[~(above | below), "direction"].isna().all()
+    # the issue's case: the interval excludes 0 while q is large; the verdict follows the interval
+    clear_but_high_q = res[(res["verdict"] == "clear difference") & (res["q"] > 0.05)]
+    assert len(clear_but_high_q) > 0
+    assert res.loc[res["status"] == "not enough data", "verdict"].eq("too few days").all()
+    entries = ba.mood_by_activity(log8, unit="entry")
+    assert entries.loc[entries["status"] == "not enough data", "verdict"].eq("too few entries").all()
+    assert "interval" in res.attrs["verdict"] and "exactly" in res.attrs["adjusted"]
+
+
+def test_method_text_claims_only_what_is_done(log8):
+    import bactivate.mood as mood_module
+
+    for text in (mood_module.__doc__, ba.mood_by_activity.__doc__, ba.mood_by_activity(log8).attrs["method"],
+                 ba.mood_by_activity(log8, autocorr_threshold=-1).attrs["method"]):
+        assert "Welch" not in text and "always agree" not in text
+    assert "regression t-test" in ba.mood_by_activity(log8).attrs["method"]
+    assert "moving-block bootstrap" in ba.mood_by_activity(log8, autocorr_threshold=-1).attrs["method"]
