@@ -11,7 +11,7 @@ import pytest
 
 import bactivate as ba
 from bactivate.io.formats import grid
-from bactivate.io.formats._common import client_in_title_row
+from bactivate.io.headers import client_in_title_row
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
