@@ -12,12 +12,16 @@ tells no third party that it was opened.
 
 from __future__ import annotations
 
+import ast
+import copy
+import os
 import re
 import tempfile
 import threading
 from importlib import resources
 from pathlib import Path
 
+from bactivate.display import TITLE, report_title
 from bactivate.errors import LogError
 from bactivate.io.files import file_kind
 from bactivate.outputs import OutputError, check_output, replacing, same_file
@@ -51,8 +55,8 @@ def notebook_path(name: str = "client-report") -> Path:
         return Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
 
 
-def render_report(log, output, *, client=None, parameters=None, keep_notebook=False,
-                  progress=False) -> Path:
+def render_report(log, output, *, client=None, audience="clinician", parameters=None,
+                  keep_notebook=False, progress=False) -> Path:
     """Execute the client notebook on *log* and write a self-contained HTML report.
 
     Parameters
@@ -63,6 +67,10 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
         Path of the HTML file to write (its folders are made if need be).
     client : str, optional
         The client's name or id, when the log does not say.
+    audience : {"clinician", "client"}, default "clinician"
+        Who the report is for: the clinician's full report, or the short one to hand to the
+        client. The notebook's cells tagged ``clinician-only`` are left out of the client's
+        report, those tagged ``client-only`` out of the clinician's.
     parameters : dict, optional
         Further notebook parameters (e.g. ``{"weeks": 6}``).
     keep_notebook : bool, default False
@@ -80,6 +88,11 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     folder in the way; a folder that can be written to) and the packages that run
     the notebook are looked for. The report (and the notebook) are written to a
     temporary file beside them and moved into place: whole, or not at all.
+
+    The notebook's figures are inline images whatever ``MPLBACKEND`` says (the kernel is
+    given matplotlib's inline backend), each with alt text that says what it shows
+    (:func:`bactivate.display.setup`); the page's title names the client
+    (:func:`bactivate.display.report_title`).
 
     Raises
     ------
@@ -101,6 +114,8 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     PosixPath('alex.html')
     """
 
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience={audience!r}: the report is for one of {AUDIENCES}")
     source = Path(log)
     log = source.resolve()
     with open(log, "rb"):  # a missing or unreadable file stops here, before a kernel starts
@@ -118,7 +133,7 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
         check_output(kept, "the kept notebook", inputs=[log], source="the log", example="report.ipynb",
                      instead=Path(instead).with_suffix(".ipynb").name, make_folders=True)
     _require()
-    params = {"log_path": str(log), "client": client, **(parameters or {})}
+    params = {"log_path": str(log), "client": client, "audience": audience, **(parameters or {})}
     try:
         with tempfile.TemporaryDirectory(prefix="bactivate-") as tmp:
             # The kernel starts first and imports the report's packages while this process imports
@@ -126,9 +141,10 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
             km = _kernel(tmp)
             try:
                 nb = _execute(km, params, progress)
+                title = _title(km, params["client"])
             finally:
                 _stop_kernel(km)
-        html = notebook_html(nb)
+        html = notebook_html(for_audience(nb, params["audience"]), title=title)
     except ModuleNotFoundError as exc:  # installed, but broken: one of its own packages is missing
         raise SetupError(_missing(exc.name or str(exc))) from None
     if keep_notebook:
@@ -139,6 +155,46 @@ def render_report(log, output, *, client=None, parameters=None, keep_notebook=Fa
     with replacing(output, "the report", make_folders=True) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return output
+
+
+#: who a report is for: the first is the default
+AUDIENCES = ("clinician", "client")
+#: a cell with this tag is left out of the report for that audience
+LEFT_OUT = {"client": "clinician-only", "clinician": "client-only"}
+
+
+def for_audience(nb, audience: str):
+    """*nb* without the cells not meant for *audience* (a copy; *nb* is unchanged).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An (executed) notebook.
+    audience : {"clinician", "client"}
+        Who the report is for: cells tagged ``clinician-only`` are left out of the
+        client's report, cells tagged ``client-only`` out of the clinician's.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A copy of *nb* with those cells removed.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_markdown_cell
+    >>> nb = nbformat.v4.new_notebook(cells=[cell("both"), cell("stats", metadata={"tags": ["clinician-only"]}),
+    ...                                      cell("hello", metadata={"tags": ["client-only"]})])
+    >>> [c.source for c in for_audience(nb, "client").cells]
+    ['both', 'hello']
+    >>> [c.source for c in for_audience(nb, "clinician").cells]
+    ['both', 'stats']
+    """
+    if audience not in LEFT_OUT:
+        raise ValueError(f"audience={audience!r}: the report is for one of {AUDIENCES}")
+    out = copy.copy(nb)
+    out["cells"] = [c for c in nb.cells if LEFT_OUT[audience] not in (c.get("metadata", {}).get("tags") or ())]
+    return out
 
 
 class ReportError(RuntimeError):
@@ -210,8 +266,12 @@ def _loopback() -> None:
             f"loopback interface up (e.g. `ip link set lo up`) and try again") from None
 
 
-#: what the kernel imports while it starts; the notebook imports them again (then at no cost)
-_WARM = "import matplotlib.pyplot, bactivate, bactivate.plot"
+#: what the kernel imports while it starts; the notebook imports them again (then at no cost).
+#: bactivate.display.setup() gives every figure the kernel shows its alt text.
+_WARM = "import matplotlib.pyplot, bactivate, bactivate.plot, bactivate.display; bactivate.display.setup()"
+#: matplotlib's inline backend: figures are images in the notebook, whatever MPLBACKEND the
+#: user's shell sets (ipykernel keeps a backend set there, e.g. Agg, and then shows no figures)
+INLINE = "module://matplotlib_inline.backend_inline"
 
 
 def _start_kernel(cwd: str):
@@ -231,7 +291,8 @@ def _start_kernel(cwd: str):
 
     km = Manager(kernel_name="python3")
     km.clients = []
-    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=[
+    env = {**os.environ, "MPLBACKEND": INLINE}
+    run_sync(km.start_kernel)(cwd=cwd, env=env, extra_arguments=[
         # the kernel warns that its loopback connection is not encrypted: nothing leaves the machine
         "--IPKernelApp.log_level=ERROR",
         f"--IPKernelApp.exec_lines={[_WARM]!r}",
@@ -273,6 +334,34 @@ def _execute(km, params: dict, progress: bool):
         raise
 
 
+#: what the kernel is asked, once the notebook has run: the page title, from the notebook's log
+_TITLE = "__import__('bactivate.display').display.report_title(log, {client!r})"
+
+
+def _title(km, client) -> str:
+    """The page title, naming the client of the log the notebook read (asked of the kernel);
+    from *client* alone if the kernel cannot say."""
+    try:
+        from jupyter_core.utils import run_sync
+
+        kc = km.client()
+        kc.start_channels()
+        msg_id = kc.execute("", silent=True, store_history=False,
+                            user_expressions={"title": _TITLE.format(client=client)})
+        for _ in range(100):  # other replies (none are expected) are skipped
+            reply = run_sync(kc.get_shell_msg)(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                answer = reply["content"]["user_expressions"]["title"]
+                if answer.get("status") == "ok":
+                    title = ast.literal_eval(answer["data"]["text/plain"])
+                    if isinstance(title, str):
+                        return title
+                break
+    except Exception:  # no `log` in the notebook, a kernel that stopped answering: the given name
+        pass
+    return report_title(client=client)
+
+
 def _ready_exporter() -> None:
     """_exporter in the background: a failure shows when the report is exported, not as a thread's traceback."""
     try:
@@ -292,13 +381,16 @@ def _stopped(exc) -> Exception:
 _COMMENTS = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)
 
 
-def notebook_html(nb) -> str:
+def notebook_html(nb, title=None) -> str:
     """HTML of an executed notebook: outputs only, images inline, no external resources.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
         The executed notebook.
+    title : str, optional
+        The page's title (plain text; it is escaped); by default the notebook's
+        ``metadata.title``, else "Activity log report".
 
     Returns
     -------
@@ -312,8 +404,13 @@ def notebook_html(nb) -> str:
     >>> html = notebook_html(nb)
     >>> html.startswith("<!DOCTYPE html>"), "Alex" in html, "http" in html
     (True, True, False)
+    >>> "<title>Report – &lt;Sam&gt;</title>" in notebook_html(nb, title="Report – <Sam>")
+    True
     """
     exporter = _exporter()
+    nb = copy.copy(nb)
+    nb["metadata"] = copy.copy(nb.get("metadata", {}))
+    nb["metadata"]["title"] = title or nb["metadata"].get("title") or TITLE
     with _EXPORTING:  # the exporter keeps state while it works: one export at a time
         html, _ = exporter.from_notebook_node(nb)
     # comments in the inlined theme CSS cite web pages; a report carries no addresses at all
