@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 
-from bactivate._log import describe, filter_weeks
+from bactivate._log import describe, filter_weeks, recorded
 from bactivate.avoidance import avoidance
 from bactivate.balance import balance
 from bactivate.cohort.compare import compare_groups
@@ -51,7 +51,7 @@ _SUBMODULES = {"stats": "bactivate.stats", "plot": "bactivate.plot", "synth": "b
 
 __all__ = [
     "LogError", "LogWarning", "__version__",
-    "read_log", "write_log", "accounting", "describe", "filter_weeks",
+    "read_log", "write_log", "accounting", "describe", "filter_weeks", "recorded",
     "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
     "small_wins", "suggest_next",
     "read_cohort", "client_summary", "compare_groups", "trajectory", "deidentify",

@@ -37,30 +37,345 @@ def happened(log: pd.DataFrame) -> pd.DataFrame:
     return log[~skipped.fillna(False).to_numpy(bool)]
 
 
-def with_calendar(log: pd.DataFrame, week_start=None) -> pd.DataFrame:
-    """The log with ``day``, ``week`` (1 = the first 7 days of the log), ``hour``, ``weekday``.
+#: The fields :func:`recorded` reports on, in its order.
+FIELDS = ("activity", "category", "mastery", "pleasure", "mood", "effort", "planned", "done", "avoidance",
+          "time_of_day", "dates")
 
-    ``hour`` is missing on rows whose time is unknown (the ``time_unknown`` column).
+#: The words a week can start on (``week_start="Sun"``), lower case, to the weekday (Monday = 0).
+_WEEKDAY_WORDS = {w: i for i, names in enumerate(
+    (("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+     ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday")))
+    for w in names}
 
-    Weeks count from the first logged day (or *week_start*), because a BA week
-    starts when monitoring starts, not on a calendar Monday.
+#: A sheet named like a numbered week: "Week 1", "Wk 2", "week 3 (12-18 May)", "Wk. 4"
+#: (not "Week of 2026-03-02", not "Weekly notes").
+WEEK_SHEET = r"(?i)^\s*(?:week|wk)\.?\s*(\d{1,3})(?![\d/.:-])"
+
+#: How :func:`with_calendar` numbers weeks (its *weeks_from*).
+WEEKS_FROM = ("auto", "sheet", "calendar", "first day")
+
+_MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+                   dtype=object)
+
+
+def recorded(log: pd.DataFrame) -> dict[str, bool]:
+    """Which things a log records: a field is recorded when at least one row has a value.
+
+    Missing is not zero: an analysis of a field the log does not record
+    reports it as unknown (``NA``), and the report says "not recorded in this
+    log" instead of showing 0% or an empty plot. This is the one place that
+    decides what "recorded" means.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        A tidy log (one client's or a cohort's; a column it lacks is not recorded).
+
+    Returns
+    -------
+    dict of str to bool
+        One key per field of :data:`FIELDS`:
+
+        * ``"activity"``, ``"category"``, ``"mastery"``, ``"pleasure"``,
+          ``"mood"``, ``"effort"``: at least one row has a value;
+        * ``"planned"``, ``"done"``, ``"avoidance"``: the column has at least
+          one value that is not ``<NA>`` (``False`` is a value: "not avoidance");
+        * ``"time_of_day"``: at least one dated row has a known time, i.e. its
+          ``time_unknown`` column (when the log has one) is not True and its
+          start is not exactly midnight; False for a log of dates only (a
+          Daylio export without times, where every start is 00:00);
+        * ``"dates"``: at least one row has a start.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log = ba.synth.client(weeks=2, seed=1)
+    >>> ba.recorded(log)["avoidance"], ba.recorded(log)["time_of_day"]
+    (True, True)
+    >>> diary = log.assign(avoidance=pd.NA, start=log["start"].dt.normalize())
+    >>> {k: v for k, v in ba.recorded(diary).items() if not v}
+    {'avoidance': False, 'time_of_day': False}
+    """
+    require(log, (), "recorded()")
+    out = {}
+    for field in FIELDS[:-2]:
+        out[field] = bool(field in log.columns and log[field].notna().any())
+    if "start" not in log.columns:
+        return {**out, "time_of_day": False, "dates": False}
+    start = log["start"]
+    known = start.notna()
+    if "time_unknown" in log.columns:
+        known &= ~log["time_unknown"].fillna(False).astype(bool)
+    out["time_of_day"] = bool((known & start.ne(start.dt.normalize())).any())
+    out["dates"] = bool(start.notna().any())
+    return out
+
+
+def _week_anchor(week_start) -> tuple[int, pd.Timestamp | None]:
+    """``(weekday, date)`` of *week_start*: a weekday name or number (date None), or a date.
+
+    None is Monday.
+    """
+    if week_start is None:
+        return 0, None
+    if isinstance(week_start, (int, np.integer)) and not isinstance(week_start, bool):
+        if 0 <= int(week_start) <= 6:
+            return int(week_start), None
+    elif isinstance(week_start, str) and week_start.strip().lower() in _WEEKDAY_WORDS:
+        return _WEEKDAY_WORDS[week_start.strip().lower()], None
+    try:
+        day = pd.Timestamp(week_start)
+    except (TypeError, ValueError):
+        day = pd.NaT
+    if pd.isna(day):
+        raise ValueError(f"week_start={week_start!r} is neither a weekday (e.g. 'Mon', 'Sunday', 0 = Monday) "
+                         "nor a date (e.g. '2026-03-02')")
+    return int(day.dayofweek), day.normalize()
+
+
+def sheet_weeks(source: pd.Series) -> pd.Series:
+    """The week number of each row's sheet, when the sheet is named like a week.
+
+    The sheet is the middle part of ``source`` ("file:sheet:row"); a source
+    with no sheet ("file:row") or a sheet with another name gives ``<NA>``.
+
+    Parameters
+    ----------
+    source : pandas.Series
+        The tidy log's ``source`` column.
+
+    Returns
+    -------
+    pandas.Series
+        Int64 week numbers (see :data:`WEEK_SHEET`), with the index of *source*.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> src = pd.Series(["log.xlsx:Week 1:5", "log.xlsx:Wk 2:C7", "a.xlsx:week 3 (12-18 May):9",
+    ...                  "log.xlsx:Notes:3", "diary.csv:14", None])
+    >>> sheet_weeks(src).tolist()
+    [1, 2, 3, <NA>, <NA>, <NA>]
+    """
+    sheet = source.astype("str").str.extract(r"^.*:([^:]*):[^:]*$", expand=False)
+    number = sheet.str.extract(WEEK_SHEET, expand=False)
+    return pd.to_numeric(number).astype("Int64")
+
+
+def _all_from_week_sheets(log: pd.DataFrame, groups: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sheet week of each row as float, NaN if none; whether every row of each group has one).
+
+    Only groups whose first row comes from a week sheet are parsed in full
+    (a tidy CSV's sources are never parsed row by row).
+    """
+    weeks = np.full(len(log), np.nan)
+    if "source" not in log.columns or not len(log):
+        return weeks, np.zeros(n, bool)
+    first_rows = np.unique(groups, return_index=True)[1]
+    probe = sheet_weeks(log["source"].iloc[first_rows]).notna().to_numpy()
+    maybe = np.zeros(n, bool)
+    maybe[groups[first_rows[probe]]] = True
+    rows = maybe[groups]
+    if rows.any():
+        weeks[rows] = sheet_weeks(log["source"][rows]).to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.bincount(groups, weights=np.isnan(weeks), minlength=n)
+    return weeks, maybe & (missing == 0)
+
+
+def week_days(log: pd.DataFrame, week_start=None, *, weeks_from: str = "auto",
+              by_client: bool = False) -> dict[str, np.ndarray]:
+    """The week of each row and that week's first and last day, as arrays (see :func:`with_calendar`).
+
+    Returns ``week`` (float, NaN for undated rows), ``first`` and ``last``
+    (day numbers since 1970-01-01 as float, NaN for undated rows) and
+    ``how`` ("sheet", "calendar" or "first day" for each row's client, as a
+    str array). With *by_client* each client of a cohort is numbered on its own.
+    """
+    if weeks_from not in WEEKS_FROM:
+        raise ValueError(f"weeks_from must be one of {', '.join(map(repr, WEEKS_FROM))}, not {weeks_from!r}")
+    weekday, anchor = _week_anchor(week_start)
+    start = log["start"]
+    dated = start.notna().to_numpy()
+    day = np.where(dated, start.to_numpy().astype("datetime64[D]").astype("int64"), 0).astype("float64")
+    day[~dated] = np.nan
+    if by_client and "client" in log.columns:
+        groups, _ = pd.factorize(log["client"], use_na_sentinel=False)
+        n = int(groups.max()) + 1 if len(groups) else 0
+    else:
+        groups, n = np.zeros(len(log), dtype="int64"), 1
+    groups = np.asarray(groups, dtype="int64")
+    # each group's first and last logged day
+    lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
+    np.minimum.at(lo, groups[dated], day[dated])
+    np.maximum.at(hi, groups[dated], day[dated])
+    first_day, last_day = lo[groups], hi[groups]
+
+    sheet, all_sheets = _all_from_week_sheets(log, groups, n)
+    if weeks_from == "sheet" and not all_sheets[np.unique(groups)].all() and len(log):
+        raise ValueError("weeks_from='sheet' needs every row to come from a sheet named like a week "
+                         "('Week 1', 'Wk 2'); use weeks_from='calendar' for this log")
+    use_sheet = all_sheets[groups] if weeks_from in ("auto", "sheet") else np.zeros(len(log), bool)
+
+    if weeks_from == "first day":
+        origin = np.full(len(log), _day_number(anchor) if anchor is not None else np.nan)
+        origin = np.where(np.isnan(origin), first_day, origin)
+    elif anchor is not None:  # a date: week 1 starts on it
+        origin = np.full(len(log), _day_number(anchor))
+    else:  # 1970-01-01 was a Thursday (weekday 3): back to the week's first day
+        origin = first_day - np.mod(first_day + 3 - weekday, 7)
+    with np.errstate(invalid="ignore"):
+        week = np.floor((day - origin) / 7) + 1
+        week_first = np.maximum(origin + (week - 1) * 7, first_day)
+        week_last = np.minimum(origin + (week - 1) * 7 + 6, last_day)
+    if use_sheet.any():  # a sheet's week runs from its first to its last logged day
+        rows = use_sheet & dated
+        key = pd.MultiIndex.from_arrays([groups[rows], sheet[rows]])
+        frame = pd.DataFrame({"day": day[rows]}, index=key)
+        span = frame.groupby(level=[0, 1])["day"].agg(["min", "max"]).reindex(key)
+        week[rows] = sheet[rows]
+        week_first[rows] = span["min"].to_numpy()
+        week_last[rows] = span["max"].to_numpy()
+    week[~dated], week_first[~dated], week_last[~dated] = np.nan, np.nan, np.nan
+    how = np.where(use_sheet, "sheet", "first day" if weeks_from == "first day" else "calendar")
+    return {"week": week, "first": week_first, "last": week_last, "how": how}
+
+
+def week_labels(week, first, last) -> np.ndarray:
+    """"Week 2, 10-16 Mar" from week numbers and the days (datetime64) the weeks run over.
+
+    Across months "Week 3, 30 Mar-5 Apr"; a one-day week "Week 1, 8 Mar". Missing weeks give None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> week_labels([2, 3, 1], pd.to_datetime(["2025-03-10", "2026-03-30", "2026-03-08"]),
+    ...             pd.to_datetime(["2025-03-16", "2026-04-05", "2026-03-08"])).tolist()
+    ['Week 2, 10-16 Mar', 'Week 3, 30 Mar-5 Apr', 'Week 1, 8 Mar']
+    """
+    w = pd.Series(np.asarray(week, dtype="float64"))
+    f, la = pd.Series(pd.to_datetime(np.asarray(first))), pd.Series(pd.to_datetime(np.asarray(last)))
+    ok = w.notna() & f.notna() & la.notna()
+    if not ok.any():
+        return np.full(len(w), None, dtype=object)
+    w, f, la = w[ok], f[ok], la[ok]
+    fd, ld = f.dt.day.astype("int64").astype("str"), la.dt.day.astype("int64").astype("str")
+    fm = pd.Series(_MONTHS[f.dt.month.to_numpy() - 1], index=f.index)
+    lm = pd.Series(_MONTHS[la.dt.month.to_numpy() - 1], index=la.index)
+    span = np.where(f.eq(la), fd + " " + fm,
+                    np.where(f.dt.month.eq(la.dt.month) & f.dt.year.eq(la.dt.year),
+                             fd + "-" + ld + " " + lm, fd + " " + fm + "-" + ld + " " + lm))
+    out = np.full(len(ok), None, dtype=object)
+    out[ok.to_numpy()] = ("Week " + w.astype("int64").astype("str") + ", " + span).to_numpy(dtype=object)
+    return out
+
+
+def _day_number(day: pd.Timestamp) -> float:
+    """Days since 1970-01-01 of *day*."""
+    return float(np.datetime64(day.date(), "D").astype("int64"))
+
+
+def with_calendar(log: pd.DataFrame, week_start=None, *, weeks_from: str = "auto") -> pd.DataFrame:
+    """The log with ``day``, ``week``, ``week_label``, ``week_first_day``, ``week_last_day``, ``hour``, ``weekday``.
+
+    Weeks are the client's:
+
+    * when every row comes from a workbook sheet named like a week ("Week 1",
+      "Wk 2", "week 3 (12-18 May)": :data:`WEEK_SHEET`, the middle part of
+      ``source``), the week is the sheet's number, and it runs from the
+      sheet's first to its last logged day;
+    * otherwise calendar weeks starting on *week_start* (default Monday):
+      week 1 is the calendar week that holds the first logged day, and a
+      week with no entries still counts (week 3 may follow week 1). The first
+      and last weeks are cut to the logged days, so the dates reported are
+      the data's (a log ending on a Wednesday ends on that Wednesday).
+
+    ``week_label`` names the week with its dates: "Week 2, 10-16 Mar", "Week
+    3, 30 Mar-5 Apr". ``hour`` is missing on rows whose time is unknown (the
+    ``time_unknown`` column), and on every row of a log that records no time
+    of day (every start at 00:00, see :func:`recorded`).
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The tidy log of one client (a cohort is numbered as one log).
+    week_start : str, int, date-like or None, default None
+        The day weeks start on: a weekday ("Mon", "Sunday", 0 = Monday) or a
+        date. With a date, week 1 starts on that date (rows before it get
+        week 0, -1, ...). None is Monday.
+    weeks_from : {"auto", "sheet", "calendar", "first day"}, default "auto"
+        "auto" uses the week sheets when every row has one, else calendar
+        weeks; "sheet" insists on sheets (ValueError when a row has none);
+        "calendar" ignores sheets; "first day" is the numbering of
+        bactivate 0.1 (week 1 = the 7 days from the first logged day, or
+        from *week_start* when it is a date).
+
+    Returns
+    -------
+    pandas.DataFrame
+        *log* with ``day`` (datetime64), ``week`` (Int64), ``week_label``
+        (str), ``week_first_day``, ``week_last_day`` (datetime64), ``hour``
+        (Int64) and ``weekday`` (ordered categorical, Mon first); undated
+        rows have them missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"start": pd.to_datetime(["2026-03-03 09:00", "2026-03-09 10:00",
+    ...                                              "2026-03-31 08:00", "2026-04-01 08:00"]),
+    ...                     "source": ["diary.csv:2", "diary.csv:3", "diary.csv:4", "diary.csv:5"]})
+    >>> cal = with_calendar(log)
+    >>> cal["week"].tolist(), cal["week_label"].unique().tolist()
+    ([1, 2, 5, 5], ['Week 1, 3-8 Mar', 'Week 2, 9-15 Mar', 'Week 5, 30 Mar-1 Apr'])
+    >>> with_calendar(log, week_start="Sun")["week"].tolist()
+    [1, 2, 5, 5]
+    >>> with_calendar(log.assign(source=["log.xlsx:Week 1:4", "log.xlsx:Week 1:5",
+    ...                                  "log.xlsx:Week 2:4", "log.xlsx:Week 2:5"]))["week_label"].tolist()
+    ['Week 1, 3-9 Mar', 'Week 1, 3-9 Mar', 'Week 2, 31 Mar-1 Apr', 'Week 2, 31 Mar-1 Apr']
     """
     start = log["start"]
     day = start.dt.normalize()
-    first = pd.Timestamp(week_start) if week_start is not None else day.min()
-    week = ((day - first).dt.days // 7 + 1).astype("Int64")
+    weeks = week_days(log, week_start, weeks_from=weeks_from)
+    week = pd.array(weeks["week"], dtype="Float64").astype("Int64")
+    first = days_to_datetime(np.nan_to_num(weeks["first"]).astype("int64"), start)
+    last = days_to_datetime(np.nan_to_num(weeks["last"]).astype("int64"), start)
+    first = pd.Series(first, index=log.index).where(start.notna().to_numpy())
+    last = pd.Series(last, index=log.index).where(start.notna().to_numpy())
     codes = start.dt.day_of_week.fillna(-1).astype("int64").to_numpy()
     weekday = pd.Categorical.from_codes(codes, categories=list(WEEKDAYS), ordered=True)
     hour = start.dt.hour.astype("Int64")
     if "time_unknown" in log.columns:  # placed on its day, the time not known: no hour
         hour = hour.mask(log["time_unknown"].fillna(False).astype(bool))
-    return log.assign(day=day, week=week, hour=hour, weekday=weekday)
+    if len(log) and not recorded(log)["time_of_day"]:  # dates only: no hour at all
+        hour = hour.mask(pd.Series(True, index=log.index))
+    return log.assign(day=day, week=week, week_label=pd.array(_labels_by_week(weeks), dtype="str"),
+                      week_first_day=first, week_last_day=last, hour=hour, weekday=weekday)
 
 
-def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
-    """Only the entries in *weeks* (1 = the log's first 7 days); ``None`` keeps all.
+def _labels_by_week(weeks: dict) -> np.ndarray:
+    """The label of each row's week, computed once per distinct (week, first, last)."""
+    key = pd.DataFrame({"w": weeks["week"], "f": weeks["first"], "l": weeks["last"]})
+    if key.empty:
+        return np.full(0, None, dtype=object)
+    codes = key.groupby(["w", "f", "l"], dropna=False, sort=False).ngroup().to_numpy()
+    u = key.drop_duplicates()  # in order of first appearance, as ngroup(sort=False) numbers them
+    return week_labels(u["w"], _as_days(u["f"]), _as_days(u["l"]))[codes]
 
-    Weeks count from the log's first logged day, as in the analyses.
+
+def _as_days(days) -> np.ndarray:
+    """Day numbers since 1970-01-01 (float, NaN missing) as datetime64[ns] (NaT missing)."""
+    d = np.asarray(days, dtype="float64")
+    out = np.where(np.isnan(d), 0, d).astype("int64").astype("datetime64[D]").astype("datetime64[ns]")
+    out[np.isnan(d)] = np.datetime64("NaT")
+    return out
+
+
+def filter_weeks(log: pd.DataFrame, weeks=None, *, week_start=None) -> pd.DataFrame:
+    """Only the entries in *weeks*, numbered as the analyses number them; ``None`` keeps all.
+
+    Weeks are those of :func:`with_calendar` (and of :func:`bactivate.progress`):
+    the week sheets' numbers when every row comes from one ("Week 2"),
+    otherwise calendar weeks from *week_start* (default Monday), week 1 being
+    the one that holds the first logged day.
 
     Parameters
     ----------
@@ -68,6 +383,8 @@ def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
         The tidy log of one client.
     weeks : int, list of int, range or None, default None
         The weeks to keep.
+    week_start : str, int, date-like or None, default None
+        The day weeks start on, as in :func:`with_calendar` (None is Monday).
 
     Returns
     -------
@@ -96,10 +413,11 @@ def filter_weeks(log: pd.DataFrame, weeks=None) -> pd.DataFrame:
     if len(log) and log["start"].isna().all():
         raise ValueError(f"no dated entries: weeks {wanted} cannot be chosen from a log whose rows "
                          "have no date")
-    week = with_calendar(log)["week"]
-    out = log[week.isin(wanted).fillna(False).to_numpy(bool)]
+    week = pd.Series(week_days(log, week_start)["week"], index=log.index)
+    out = log[week.isin(wanted).to_numpy(bool)]
     if out.empty and len(log):
-        raise ValueError(f"no entries in weeks {wanted}; the log covers weeks 1 to {int(week.max())}")
+        raise ValueError(f"no entries in weeks {wanted}; the log covers weeks {int(week.min())} "
+                         f"to {int(week.max())}")
     return out
 
 
