@@ -62,12 +62,13 @@ clipped to 0-10. A skipped plan (``planned=True, done=False``) has NaN mastery,
 pleasure and effort (it did not happen) but a mood (the client logged the hour).
 
 **Flags.** ``planned`` is False for every unplanned row (including all baseline
-rows); ``done`` is True/False for planned rows and ``<NA>`` for unplanned rows,
+rows, except the graded task's below); ``done`` is True/False for planned rows and ``<NA>`` for unplanned rows,
 because ``done`` means "a planned activity was carried out"; ``avoidance`` is
 the activity's avoidance flag (False for a skipped plan).
 
 **Week schedule** (``truth["weeks"]``), for treatment week ``k`` and
-``ramp = 1 - exp(-k/2)``:
+``ramp = 1 - exp(-k/ramp_weeks)`` (``ramp_weeks`` = 2 by default: activation
+takes most of its hold within three weeks):
 
 * ``n_planned = round(activation_effect * planned_per_week[k-1])`` (default
   ``PLANNED_PER_WEEK`` = 3, 5, 7, 10, 12, 14, then 14 every week);
@@ -78,6 +79,23 @@ the activity's avoidance flag (False for a skipped plan).
 * the lapse week: ``p_done = 0.3``, ``avoidance_p = 1.2 * avoidance_tendency``,
   ``valued_factor`` times 0.6, daily mood minus ``lapse_drop``; the following
   weeks return to the schedule (recovery).
+
+**Graded task** (``graded_task=``, :func:`client` only; ``truth["graded_task"]``).
+One task the client keeps putting off (e.g. "Tidy kitchen") and the smaller
+steps it is broken into. Each week the week's item is planned ``per_week``
+times (default 3), on distinct random days, over and above the week's
+``n_planned``: in every baseline week the *whole task* (the client writes it
+in the diary and rarely does it: done with probability 0.15); in treatment week
+``j`` (1 .. number of steps) step ``j`` (done with probability 0.85); after the
+last step the whole task again (done with probability 0.8). With
+``activation_effect=0`` the whole task stays on the list at 0.15 every week.
+The task and its steps are activities of kind ``"valued"`` with ``weight`` and
+``plan_weight`` 0: they happen only as these plans (a task already in the
+table, like the library's "Tidy kitchen", keeps its ratings and mood effect
+but stops happening spontaneously). New names get the task's category
+("Household/Chores" unless given) and typical ratings: whole task mastery 7,
+pleasure 3, effort 7, mood effect +0.4; a step mastery 5, pleasure 3, effort 3,
+mood effect +0.2; both at the task's hour (default 19:00).
 
 **Missing entries.** Each day is missing entirely with probability
 ``0.4 * missing_rate``; each remaining slot is missing with the probability
@@ -454,12 +472,16 @@ def _simulate(
     note_rate: float,
     lapse_drop: float,
     avoidance_growth: float = 0.0,
+    ramp_weeks: float = 2.0,
+    graded: pd.DataFrame | None = None,
 ):
     """Vectorised core for n clients at once.
 
     level, slope (direct mood gain per treatment week), act (behavioural
     activation multiplier), avoid (baseline avoidance tendency): shape (n,);
     lapse: week number or 0 (none), shape (n,); start_day: datetime64[D], (n,).
+    graded: the graded task's plans, one row per week (week, act = row of *table*,
+    n_planned <= 7, p_done), the same for every client; None for none.
     Returns (log, weeks_table, daily_table, p_unplanned (n, W, A)).
     """
     n = len(names)
@@ -481,7 +503,7 @@ def _simulate(
     week_no = np.arange(1, W + 1)
     k = week_no - B  # treatment week number, <= 0 during baseline
     treat = k > 0
-    ramp = np.where(treat, 1.0 - np.exp(-np.maximum(k, 0) / 2.0), 0.0)
+    ramp = np.where(treat, 1.0 - np.exp(-np.maximum(k, 0) / ramp_weeks), 0.0)
     is_lapse = lapse[:, None] == week_no[None, :]
     sched = np.zeros(W, dtype=np.int64)
     sched[treat] = _schedule(planned_per_week, int(treat.sum()))
@@ -531,6 +553,24 @@ def _simulate(
         plan_act[day_row, rank] = pa
         plan_done[day_row, rank] = pdn
     P = max(P, 1)
+    if graded is not None and len(graded):
+        # the graded task: one more plan column, at most one graded plan a day
+        g_week = graded["week"].to_numpy(np.int64) - 1
+        g_n = graded["n_planned"].to_numpy(np.int64)
+        g_rows = int(g_n.sum()) * n
+        g_act = np.full(nd, -1, dtype=np.int64)
+        g_done = np.zeros(nd, dtype=bool)
+        if g_rows:
+            gi = np.repeat(np.arange(n), int(g_n.sum()))
+            gk = np.tile(np.repeat(np.arange(len(graded)), g_n), n)
+            gj = np.tile(np.concatenate([np.arange(c) for c in g_n]), n)
+            g_perm = np.argsort(rng.random((n * len(graded), 7)), axis=1)
+            g_day = gi * D + g_week[gk] * 7 + g_perm[gi * len(graded) + gk, gj]
+            g_act[g_day] = graded["act"].to_numpy(np.int64)[gk]
+            g_done[g_day] = rng.random(g_rows) < graded["p_done"].to_numpy(float)[gk]
+        plan_act = np.concatenate([plan_act, g_act[:, None]], axis=1)
+        plan_done = np.concatenate([plan_done, g_done[:, None]], axis=1)
+        P += 1
 
     # ---- unplanned activities and routine fillers
     p_day = p_unpl[:, day_week, :].reshape(nd, A)
@@ -731,7 +771,7 @@ def _check_common(weeks, entries_per_day, baseline_weeks, missing_rate, noise):
 
 #: The recorded arguments (``truth["params"]``) that client() and cohort() hand to _simulate alike.
 _SIMULATE_ARGS = ("weeks", "entries_per_day", "baseline_weeks", "planned_per_week", "noise", "missing_rate",
-                  "note_rate", "lapse_drop", "avoidance_growth")
+                  "note_rate", "lapse_drop", "avoidance_growth", "ramp_weeks")
 
 
 def _simulate_args(params: dict) -> dict:
@@ -763,6 +803,61 @@ def _mood_model(params: dict, activation_effect):
     }
 
 
+_GRADED_DONE = {"before": 0.15, "step": 0.85, "after": 0.8}  # p_done of the graded task's plans
+_GRADED_TASK = {"mastery": 7.0, "pleasure": 3.0, "effort": 7.0, "mood_effect": 0.4}
+_GRADED_STEP = {"mastery": 5.0, "pleasure": 3.0, "effort": 3.0, "mood_effect": 0.2}
+
+
+def _graded_task(table: pd.DataFrame, spec, weeks: int, baseline_weeks: int,
+                 activation_effect: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The activity table with the graded task and its steps, and one plan row per week."""
+    if not isinstance(spec, Mapping):
+        raise TypeError('graded_task takes a dict like {"task": "Tidy kitchen", "steps": ["Clear the sink"]}')
+    unknown = sorted(set(spec) - {"task", "steps", "per_week", "category", "hour"})
+    if unknown:
+        raise ValueError(f"graded_task has unknown keys {unknown}; it takes task, steps, per_week, "
+                         "category and hour")
+    task = str(spec.get("task", "")).strip()
+    steps = spec.get("steps")
+    if not task or isinstance(steps, str | bytes) or not isinstance(steps, Iterable):
+        raise ValueError('graded_task needs a "task" name and a list of "steps"')
+    steps = [str(x).strip() for x in steps]
+    if not steps or not all(steps) or len({task, *steps}) != len(steps) + 1:
+        raise ValueError("graded_task needs at least one step, with distinct names (not the task's)")
+    per_week = spec.get("per_week", 3)
+    if isinstance(per_week, bool) or int(per_week) != per_week or not 1 <= per_week <= 7:
+        raise ValueError(f"graded_task per_week must be a whole number in 1..7, not {per_week!r}")
+    known = table.set_index("activity")
+    category = spec.get("category", known.at[task, "category"] if task in known.index else "Household/Chores")
+    hour = spec.get("hour", known.at[task, "hour"] if task in known.index else 19.0)
+    new = []
+    for name, typical in ((task, _GRADED_TASK), *((st, _GRADED_STEP) for st in steps)):
+        if name not in known.index:
+            new.append({"activity": name, "category": str(category), **typical, "avoidance": False,
+                        "kind": "valued", "weight": 0.0, "plan_weight": 0.0, "hour": float(hour)})
+    tab = pd.concat([table, pd.DataFrame(new, columns=table.columns)], ignore_index=True) if new else table.copy()
+    tab = tab.astype(table.dtypes.to_dict())
+    mine = tab["activity"].isin([task, *steps])
+    if tab.loc[mine, "avoidance"].any():
+        raise ValueError("the graded task and its steps cannot be avoidance activities")
+    tab.loc[mine, ["weight", "plan_weight"]] = 0.0
+    tab.loc[mine, "kind"] = "valued"
+    where = dict(zip(tab["activity"], range(len(tab)), strict=True))
+    rows = []
+    for week in range(1, weeks + 1):
+        k = week - baseline_weeks
+        if k <= 0 or activation_effect <= 0:
+            name, step, p, phase = task, 0, _GRADED_DONE["before"], "before"
+        elif k <= len(steps):
+            name, step, p, phase = steps[k - 1], k, _GRADED_DONE["step"], "step"
+        else:
+            name, step, p, phase = task, 0, _GRADED_DONE["after"], "after"
+        rows.append({"week": week, "stage": phase, "step": step, "activity": name,
+                     "n_planned": int(per_week), "p_done": p, "act": where[name]})
+    graded = pd.DataFrame(rows).astype({"stage": "str", "activity": "str"})
+    return tab, graded
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -787,6 +882,8 @@ def client(
     planned_per_week: Sequence[int] | None = None,
     note_rate: float = 0.08,
     avoidance_growth: float = 0.0,
+    ramp_weeks: float = 2.0,
+    graded_task: Mapping | None = None,
 ) -> pd.DataFrame:
     """One client's synthetic BA log, with its ground truth in ``attrs["truth"]``.
 
@@ -854,6 +951,20 @@ def client(
         activities become rarer by the same factor, so mood drifts down;
         activation then starts from the last baseline week's level. 0 (the
         default) keeps the baseline flat.
+    ramp_weeks : float
+        How fast activation takes hold: in treatment week ``k`` the fall in
+        avoidance and the rise in spontaneous valued activity have reached
+        ``1 - exp(-k / ramp_weeks)`` of their full size. 2 (the default) gets
+        most of the change into the first three weeks; a larger value spreads
+        it over more weeks (a steadier trend, as in the teaching demo).
+    graded_task : dict, optional
+        Graded task assignment, for teaching: ``{"task": name, "steps":
+        [step, ...]}`` with optional ``"per_week"`` (plans a week, 1-7,
+        default 3), ``"category"`` and ``"hour"``. The whole task is planned and
+        mostly skipped at baseline, broken into one step per treatment week,
+        then planned whole again (module docstring, "Graded task");
+        ``truth["graded_task"]`` lists the plans week by week. Other plans and
+        activities are drawn as without it, but the random numbers differ.
 
     Returns
     -------
@@ -880,6 +991,19 @@ def client(
     ((110, 15), 'synth:C01:1')
     >>> client(weeks=2, seed=1).equals(log)  # the same seed gives the same log
     True
+
+    A task broken into steps (graded task assignment):
+
+    >>> steps = ["Clear the sink", "Wipe one counter"]
+    >>> log = client(weeks=5, baseline_weeks=2, seed=1,
+    ...              graded_task={"task": "Tidy kitchen", "steps": steps})
+    >>> log.attrs["truth"]["graded_task"][["week", "activity", "n_planned", "p_done"]]
+       week          activity  n_planned  p_done
+    0     1      Tidy kitchen          3    0.15
+    1     2      Tidy kitchen          3    0.15
+    2     3    Clear the sink          3    0.85
+    3     4  Wipe one counter          3    0.85
+    4     5      Tidy kitchen          3    0.80
     """
     _check_common(weeks, entries_per_day, baseline_weeks, missing_rate, noise)
     weeks, entries_per_day, baseline_weeks = int(weeks), int(entries_per_day), int(baseline_weeks)
@@ -889,6 +1013,8 @@ def client(
         raise ValueError("avoidance_tendency must be in [0, 1]")
     if not 0 <= avoidance_growth <= 2:
         raise ValueError("avoidance_growth must be in [0, 2] (a weekly growth factor)")
+    if not ramp_weeks > 0:
+        raise ValueError(f"ramp_weeks must be > 0 (weeks), not {ramp_weeks!r}")
     n_treat = weeks - baseline_weeks
     if isinstance(lapse_week, str):
         if lapse_week != "auto":
@@ -906,6 +1032,9 @@ def client(
         lapse = int(lapse_week)
     rng, used_seed = _seed(seed)
     table = _activity_table(activities, activity_effects)
+    graded = None
+    if graded_task is not None:
+        table, graded = _graded_task(table, graded_task, weeks, baseline_weeks, activation_effect)
     params = {
         "weeks": weeks,
         "entries_per_day": entries_per_day,
@@ -924,7 +1053,10 @@ def client(
         "planned_per_week": None if planned_per_week is None else list(planned_per_week),
         "note_rate": float(note_rate),
         "avoidance_growth": float(avoidance_growth),
+        "ramp_weeks": float(ramp_weeks),
     }
+    if graded_task is not None:
+        params["graded_task"] = {k: (list(v) if k == "steps" else v) for k, v in graded_task.items()}
     log, weeks_tab, daily, p_unpl = _simulate(
         rng,
         names=[str(client)],
@@ -935,6 +1067,7 @@ def client(
         lapse=np.array([lapse or 0]),
         start_day=np.array([_monday(start)]),
         table=table,
+        graded=graded,
         **_simulate_args(params),
     )
     weeks_tab = weeks_tab.drop(columns="client")
@@ -964,6 +1097,8 @@ def client(
         p_unplanned=p_tab,
         daily=daily,
     )
+    if graded is not None:
+        truth["graded_task"] = graded.drop(columns="act").reset_index(drop=True)
     log.attrs["truth"] = truth
     return log
 

@@ -477,6 +477,84 @@ def test_avoidance_growth_makes_the_avoidance_cycle():
     assert flat.attrs["truth"]["avoidance_p"][6] == pytest.approx(flat.attrs["truth"]["avoidance_p"][1])
 
 
+
+def test_ramp_weeks_spreads_activation_over_more_weeks():
+    """ramp_weeks=2 is the old model exactly; a larger value makes avoidance fall more steadily."""
+    kw = dict(weeks=10, baseline_weeks=2, seed=3, lapse_week=None)
+    assert synth.client(**kw).equals(synth.client(**kw, ramp_weeks=2.0))
+    fast = synth.client(**kw).attrs["truth"]["weeks"].set_index("week")
+    slow = synth.client(**kw, ramp_weeks=5).attrs["truth"]["weeks"].set_index("week")
+    tend = 0.35
+    for week in (3, 6, 10):
+        k = week - 2
+        assert slow.at[week, "avoidance_p"] == pytest.approx(tend * (1 - 0.7 * (1 - np.exp(-k / 5))))
+        assert fast.at[week, "avoidance_p"] == pytest.approx(tend * (1 - 0.7 * (1 - np.exp(-k / 2))))
+        assert slow.at[week, "avoidance_p"] > fast.at[week, "avoidance_p"]
+        assert slow.at[week, "valued_factor"] < fast.at[week, "valued_factor"]
+    assert slow["avoidance_p"].loc[3:].is_monotonic_decreasing
+    assert synth.client(**kw, ramp_weeks=5).attrs["truth"]["params"]["ramp_weeks"] == 5.0
+    with pytest.raises(ValueError, match="ramp_weeks"):
+        synth.client(weeks=2, ramp_weeks=0)
+
+
+STEPS = ["Clear the sink", "Wipe one counter", "Put the dishes away"]
+
+
+def test_graded_task_is_skipped_then_broken_into_steps_then_done_whole():
+    log = synth.client(weeks=10, baseline_weeks=3, seed=2, lapse_week=None,
+                       graded_task={"task": "Tidy kitchen", "steps": STEPS})
+    _assert_tidy(log)
+    truth = log.attrs["truth"]
+    plan = truth["graded_task"]
+    assert plan["activity"].tolist() == ["Tidy kitchen"] * 3 + STEPS + ["Tidy kitchen"] * 4
+    assert plan["stage"].tolist() == ["before"] * 3 + ["step"] * 3 + ["after"] * 4
+    assert plan["step"].tolist() == [0, 0, 0, 1, 2, 3, 0, 0, 0, 0]
+    assert (plan["n_planned"] == 3).all()
+    # the task and its steps happen only as these plans: per_week times a week, on distinct days
+    mine = log[log["activity"].isin(["Tidy kitchen", *STEPS])]
+    assert mine["planned"].all()
+    week = _week(mine, "2026-03-02")
+    planned = mine.groupby([week, mine["activity"]]).size()
+    assert planned.to_dict() == {(int(w), a): 3 for w, a in zip(plan["week"], plan["activity"], strict=True)}
+    assert not mine.assign(week=week, day=mine["start"].dt.normalize()).duplicated(["activity", "day"]).any()
+    # mostly skipped at baseline, mostly done as steps and as the whole task afterwards
+    done = mine["done"].astype(bool).groupby(week.map(dict(zip(plan["week"], plan["stage"], strict=True)))).mean()
+    assert done["before"] < 0.5 < done["step"] and done["after"] > 0.5
+    # new steps join the task's life area; the task keeps its library ratings and effect
+    acts = truth["activities"].set_index("activity")
+    assert (acts.loc[STEPS, "category"] == "Household/Chores").all()
+    assert (acts.loc[["Tidy kitchen", *STEPS], ["weight", "plan_weight"]] == 0).all().all()
+    assert acts.at["Tidy kitchen", "mood_effect"] == synth.activities().set_index("activity").at["Tidy kitchen",
+                                                                                                  "mood_effect"]
+    # the other plans follow the usual schedule
+    other = log[log["planned"] & ~log["activity"].isin(["Tidy kitchen", *STEPS])]
+    assert other.groupby(_week(other, "2026-03-02")).size().to_dict() == {
+        w: n for w, n in truth["planned_per_week"].items() if n}
+    assert synth.client(weeks=10, baseline_weeks=3, seed=2, lapse_week=None,
+                        graded_task={"task": "Tidy kitchen", "steps": STEPS}).equals(log)
+
+
+def test_graded_task_options_and_errors():
+    log = synth.client(weeks=4, baseline_weeks=1, seed=5, activation_effect=0,
+                       graded_task={"task": "Sort the post", "steps": ("Open one letter",), "per_week": 2,
+                                    "category": "Admin", "hour": 10})
+    plan = log.attrs["truth"]["graded_task"]
+    assert plan["activity"].tolist() == ["Sort the post"] * 4  # no activation: never broken down
+    acts = log.attrs["truth"]["activities"].set_index("activity")
+    assert acts.at["Open one letter", "category"] == "Admin" and acts.at["Sort the post", "hour"] == 10
+    assert (log["activity"] == "Sort the post").sum() == 8
+    for bad, match in [({"task": "Tidy kitchen"}, "steps"), ({"task": "", "steps": ["a"]}, "task"),
+                       ({"task": "T", "steps": []}, "at least one step"),
+                       ({"task": "T", "steps": ["T"]}, "distinct"),
+                       ({"task": "T", "steps": ["a"], "per_week": 8}, "per_week"),
+                       ({"task": "T", "steps": ["a"], "when": 1}, "unknown keys"),
+                       ({"task": "Stay in bed", "steps": ["a"]}, "avoidance")]:
+        with pytest.raises(ValueError, match=match):
+            synth.client(weeks=3, seed=1, graded_task=bad)
+    with pytest.raises(TypeError):
+        synth.client(weeks=3, seed=1, graded_task=["Tidy kitchen"])
+
+
 # ----------------------------------------------------------------------------- questionnaires
 
 PHQ9_ITEMS = [f"phq9_{i}" for i in range(1, 10)]
