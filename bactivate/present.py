@@ -18,6 +18,10 @@ import pandas as pd
 
 from bactivate import escape
 from bactivate.io.problems import CELL, PROBLEM_KINDS, ROW
+from bactivate.summary import plain_summary
+
+# "(95% CI 0.2 to 2.3)" in a reason: kept for the clinician, left out for the client
+_CI_IN_TEXT = r"\s*\(95% CI [^)]*\)"
 
 
 def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: bool = False) -> pd.Series:
@@ -95,6 +99,10 @@ def _views() -> dict:
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
             "Why": d["reason"],
         }),
+        "ideas": lambda d: pd.DataFrame({  # the client's version: no statistics in the reasons
+            "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
+            "Why": d["reason"].str.replace(_CI_IN_TEXT, "", regex=True),
+        }),
         "phase": lambda d: pd.DataFrame({
             "Effect size": d["effect"],
             "Estimate [95% CI]": _ci(d["estimate"], d["ci_low"], d["ci_high"], 2),
@@ -121,7 +129,8 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
     view : str
         Which analysis it came from: one of :data:`VIEWS` (``"accounting"``,
         ``"problems"``, ``"balance"``, ``"mood"``, ``"low_mood"``,
-        ``"skipped"``, ``"progress"``, ``"trend"``, ``"suggest"``, ``"phase"``).
+        ``"skipped"``, ``"progress"``, ``"trend"``, ``"suggest"``, ``"ideas"`` (the
+        suggestions without statistics, for the client), ``"phase"``).
     rows : int, optional
         Show only the first *rows* rows.
 
@@ -196,3 +205,98 @@ def note(text: str):
     from IPython.display import HTML
 
     return HTML(f'<p class="tex2jax_ignore mathjax_ignore"><em>{escape.html(text)}</em></p>')
+
+
+def _html(markup: str):
+    """*markup* (already escaped where it holds client text) as a notebook cell's output."""
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def not_recorded(what: str):
+    """One line saying a section has nothing to show because the log does not record it.
+
+    Missing is not zero: a section whose data the log does not hold shows this
+    line instead of an empty figure or a table of zeros.
+
+    Parameters
+    ----------
+    what : str
+        What is not recorded, e.g. ``"avoidance"`` or ``"mood ratings"``.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> ba.present.not_recorded("avoidance").data
+    '<p class="not-recorded tex2jax_ignore mathjax_ignore">Not recorded in this log: avoidance.</p>'
+    """
+    return _html(f'<p class="not-recorded tex2jax_ignore mathjax_ignore">Not recorded in this log: '
+                 f"{escape.html(what)}.</p>")
+
+
+def summary(log: pd.DataFrame, *, high: float = 6, min_days: int = 3):
+    """The plain summary of a client's log (:func:`bactivate.summary.plain_summary`) as HTML.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The tidy log of one client.
+    high : float, default 6
+        A mastery or pleasure rating of at least this counts as a win.
+    min_days : int, default 3
+        Fewest days with, and without, an activity before its mood is compared.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The sentences as a list, each escaped (they name the client's activities).
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> ba.present.summary(ba.synth.client(weeks=4, seed=1)).data[:40]
+    '<div class="summary tex2jax_ignore mathj'
+    """
+    sentences = plain_summary(log, high=high, min_days=min_days)
+    intro = sentences[0] if sentences and sentences[0].endswith(":") else None
+    items = sentences[1:] if intro else sentences
+    body = "".join(f"<li>{escape.html(s)}</li>" for s in items)
+    head = f"<p>{escape.html(intro)}</p>" if intro else ""
+    return _html(f'<div class="summary tex2jax_ignore mathjax_ignore">{head}<ul>{body}</ul></div>')
+
+
+def scales_note(log: pd.DataFrame):
+    """A line saying which ratings were written on another scale and are shown on 0-10, or None.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        A tidy log (its ``attrs["scales"]``).
+
+    Returns
+    -------
+    IPython.display.HTML or None
+        None when every rating was written on 0-10 (or no scale is recorded).
+
+    Examples
+    --------
+    >>> import pandas as pd, bactivate as ba
+    >>> log = pd.DataFrame(); log.attrs["scales"] = {"mood": (1.0, 5.0), "mastery": (0.0, 10.0)}
+    >>> ba.present.scales_note(log).data
+    '<p class="tex2jax_ignore mathjax_ignore">Mood was written on a 1-5 scale and is shown here on 0-10 (1 is 0, 5 is 10, and the steps between are spread evenly).</p>'
+    """
+    scales = log.attrs.get("scales") or {}
+    other = {k: v for k, v in scales.items()
+             if isinstance(v, tuple) and len(v) == 2 and tuple(map(float, v)) != (0.0, 10.0)}
+    if not other:
+        return None
+    parts = []
+    for field, (lo, hi) in other.items():
+        parts.append(f"{field.capitalize()} was written on a {lo:g}-{hi:g} scale and is shown here on 0-10 "
+                     f"({lo:g} is 0, {hi:g} is 10, and the steps between are spread evenly).")
+    return _html(f'<p class="tex2jax_ignore mathjax_ignore">{escape.html(" ".join(parts))}</p>')
