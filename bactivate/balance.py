@@ -9,7 +9,13 @@ Schedule).
 
 The four "high/low" shares are this toolkit's own description, not a
 published index: an entry is *high* in mastery when ``mastery >= high`` (6 of
-10 by default), and likewise for pleasure. Change ``high`` to suit the client.
+10 by default, :data:`HIGH`), and likewise for pleasure. Change ``high`` to
+suit the client; the plots (``plot.balance``, ``plot.timeline``) take the same
+``high=`` with the same default and state it (:func:`high_label`).
+
+:func:`most_relevant` picks the activities to name in a plot or a short list,
+most relevant first: high in both, a clear mood difference, one for each life
+area not yet named, then the most frequent; each with its reason in words.
 
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=4, seed=1)
@@ -26,8 +32,33 @@ from bactivate._log import happened, require, with_calendar
 
 _BY = ("activity", "category", "week", "day")
 
+#: the default rating (0-10) from which mastery or pleasure counts as high, everywhere
+HIGH = 6.0
 
-def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: float = 0.95,
+
+def high_label(high: float = HIGH) -> str:
+    """The threshold for "high" in words, as plots and reports state it.
+
+    Parameters
+    ----------
+    high : float, default 6.0
+        The rating (0-10) from which mastery or pleasure counts as high.
+
+    Returns
+    -------
+    str
+        E.g. ``"high = 6 or more of 10"``.
+
+    Examples
+    --------
+    >>> from bactivate.balance import high_label
+    >>> high_label(6), high_label(7.5)
+    ('high = 6 or more of 10', 'high = 7.5 or more of 10')
+    """
+    return f"high = {float(high):g} or more of 10"
+
+
+def balance(log: pd.DataFrame, by: str = "activity", *, high: float = HIGH, ci: float = 0.95,
             min_entries: int = 1) -> pd.DataFrame:
     """Mastery and pleasure per activity, category, week or day.
 
@@ -65,9 +96,12 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: f
           ``share_neither``: shares of the entries rated on both that are high
           in both, in mastery only, in pleasure only, in neither (NaN when none is rated);
         * ``obtained_reward``: entries per week x mean pleasure;
-        * ``rated`` (int64): entries with both ratings.
+        * ``rated`` (int64): entries with both ratings;
+        * ``category`` (str; only for ``by="activity"``): the activity's most
+          frequent category (life area), NA when it has none.
 
-        ``attrs``: ``by``, ``high``, ``ci`` and a ``description`` in words.
+        ``attrs``: ``by``, ``high``, ``high_label`` (``"high = 6 or more of 10"``),
+        ``ci`` and a ``description`` in words.
 
     Examples
     --------
@@ -139,8 +173,142 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = 6.0, ci: f
     out = out.reset_index(drop=True)
     if by == "week":
         out["week"] = out["week"].astype("int64")
-    out.attrs = {"by": by, "high": high, "ci": ci,
+    if by == "activity":
+        out["category"] = pd.array(out["activity"].map(_main_category(df)), dtype="str")
+    out.attrs = {"by": by, "high": high, "high_label": high_label(high), "ci": ci,
                  "description": f"Mastery and pleasure per {by}; 'high' means rated {high:g} or more "
                                 f"of 10; CIs are {ci:.0%} t-intervals over entries, clipped to 0-10."}
     return out
 
+
+def _main_category(df: pd.DataFrame) -> pd.Series:
+    """Each activity's most frequent category (ties: the first in alphabetical order)."""
+    pairs = df[["activity", "category"]].dropna().astype("str").value_counts().rename("n").reset_index()
+    pairs = pairs.sort_values(["n", "category"], ascending=[False, True], kind="stable")
+    return pairs.drop_duplicates("activity").set_index("activity")["category"]
+
+
+
+#: why an activity is listed, most relevant first (``listed_for`` of :func:`most_relevant`)
+LISTED_FOR = ("high in both", "mood", "life area", "frequency")
+
+
+def most_relevant(balance_frame: pd.DataFrame, mood: pd.DataFrame | None = None, n: int = 12, *,
+                  high: float | None = None) -> pd.DataFrame:
+    """The activities to name in a balance map or a short list, most relevant first.
+
+    The order, each group in turn until *n* are chosen:
+
+    1. high in both: mean mastery and mean pleasure both at least *high* (the
+       "both" corner of the balance map), most frequent first;
+    2. a clear mood difference (``verdict == "clear difference"`` in *mood*,
+       i.e. its interval excludes 0), largest difference first;
+    3. the client's life areas: for each category not yet named, its most
+       frequent activity (most frequent category first);
+    4. the rest, most frequent first.
+
+    Parameters
+    ----------
+    balance_frame : pandas.DataFrame
+        The frame of ``ba.balance(log, by="activity")`` (or ``by="category"``,
+        which has no life-area step).
+    mood : pandas.DataFrame, optional
+        The frame of ``ba.mood_by_activity(log)`` (same *by*), matched on the name.
+    n : int, default 12
+        How many to return (all when ``None``).
+    high : float, optional
+        The threshold for "high"; by default the balance's (``attrs["high"]``), else 6.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of *balance_frame*, in order, with two columns added:
+
+        * ``listed_for`` (str): ``"high in both"``, ``"mood"``, ``"life area"`` or ``"frequency"``;
+        * ``why_listed`` (str): the reason in plain words, e.g. "high in both
+          mastery and pleasure", "mood clearly better on days with it", "most
+          logged activity in Relationships", "logged 22 times".
+
+        ``attrs``: those of *balance_frame*, with ``more`` (how many rows were
+        left out, for "and k more") and ``high``.
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> from bactivate.balance import most_relevant
+    >>> log = ba.synth.client(weeks=8, seed=3)
+    >>> top = most_relevant(ba.balance(log), ba.mood_by_activity(log), n=8)
+    >>> top[["activity", "why_listed"]]
+                     activity                                why_listed
+    0  Volunteer at food bank         high in both mastery and pleasure
+    1  Watch TV all afternoon                lower mood on days with it
+    2           Call a friend               better mood on days with it
+    3         Nap on the sofa                lower mood on days with it
+    4        Walk in the park               better mood on days with it
+    5             Stay in bed                lower mood on days with it
+    6            Work at desk    most logged activity in Work/Education
+    7        Grocery shopping  most logged activity in Household/Chores
+    >>> top.attrs["more"]
+    16
+    """
+    if not isinstance(balance_frame, pd.DataFrame) or not {"mastery_mean", "pleasure_mean",
+                                                            "entries"} <= set(balance_frame.columns):
+        raise ValueError("most_relevant() takes the frame of ba.balance(log, by='activity')")
+    name = balance_frame.attrs.get("by", balance_frame.columns[0])
+    if name not in balance_frame.columns:
+        name = balance_frame.columns[0]
+    high = float(balance_frame.attrs.get("high", HIGH) if high is None else high)
+    df = balance_frame.reset_index(drop=True)
+    entries = df["entries"].astype("float64")
+    both = (df["mastery_mean"] >= high) & (df["pleasure_mean"] >= high)
+    both = both.fillna(False).astype(bool)
+    diff, clear = _clear_mood(df[name], mood, name)
+    rank = pd.Series(3, index=df.index).mask(clear, 1).mask(both, 0)
+    if "category" in df.columns and name != "category":
+        cat = df["category"].astype("str")
+        named = set(cat[rank < 2].dropna())
+        # each remaining category's most frequent activity (categories by their most frequent activity)
+        open_ = (rank == 3) & cat.notna() & ~cat.isin(named)
+        first = df[open_].assign(_e=entries[open_]).sort_values(["_e", name], ascending=[False, True],
+                                                                  kind="stable").drop_duplicates("category")
+        rank[first.index] = 2
+    # within a group: high in both and the rest by frequency, mood by the size of the difference
+    key = entries.where(rank != 1, diff.abs())
+    order = pd.DataFrame({"rank": rank, "key": -key, "name": df[name].astype("str")}).sort_values(
+        ["rank", "key", "name"], kind="stable").index
+    chosen = order if n is None else order[:max(int(n), 0)]
+    out = df.loc[chosen].copy()
+    r = rank[chosen]
+    out["listed_for"] = pd.array(r.map(dict(enumerate(LISTED_FOR))).to_numpy(dtype=object), dtype="str")
+    unit = "days with it" if mood is None or str(mood.attrs.get("unit", "day")) == "day" else "entries after it"
+    mood_words = pd.Series(pd.NA, index=chosen, dtype="object")
+    sign = diff[chosen]
+    mood_words[clear[chosen] & (sign > 0)] = f"better mood on {unit}"
+    mood_words[clear[chosen] & (sign < 0)] = f"lower mood on {unit}"
+    why = pd.Series("", index=chosen, dtype="object")
+    why[r == 0] = "high in both mastery and pleasure"
+    why[r == 1] = mood_words[r == 1]
+    if "category" in out.columns:
+        why[r == 2] = "most logged activity in " + out.loc[r == 2, "category"].astype("str")
+    why[r == 3] = "logged " + entries[chosen][r == 3].astype("int64").astype("str") + " times"
+    extra = (r == 0) & mood_words.notna()  # high in both and a clear mood difference: say both
+    why[extra] = why[extra] + "; " + mood_words[extra]
+    out["why_listed"] = pd.array(why.to_numpy(dtype=object), dtype="str")
+    out = out.reset_index(drop=True)
+    out.attrs = {**balance_frame.attrs, "high": high, "more": int(len(df) - len(out))}
+    return out
+
+
+def _clear_mood(names: pd.Series, mood: pd.DataFrame | None, name: str) -> tuple[pd.Series, pd.Series]:
+    """Each name's mood difference and whether it is clear (interval excludes 0), from *mood*."""
+    nan = pd.Series(float("nan"), index=names.index)
+    if mood is None or name not in getattr(mood, "columns", ()) or "diff" not in mood.columns:
+        return nan, pd.Series(False, index=names.index)
+    m = mood.drop_duplicates(name).set_index(name)
+    if "verdict" in m.columns:
+        clear = m["verdict"].eq("clear difference")
+    else:
+        clear = (m["ci_low"] > 0) | (m["ci_high"] < 0)
+    diff = names.map(m["diff"]).astype("float64")
+    clear = names.map(clear.fillna(False).astype(bool)).fillna(False).astype(bool) & diff.notna()
+    return diff, clear

@@ -45,3 +45,91 @@ def test_balance_by(log8, by):
     bal = ba.balance(log8, by=by)
     assert bal.columns[0] == by and len(bal) > 0
     assert bal["mastery_mean"].between(0, 10).all()
+
+
+# --------------------------------------------------------------------------- one "high", most relevant (issue 15)
+
+from bactivate.balance import HIGH, high_label, most_relevant  # noqa: E402
+
+
+def test_high_is_stated(log8):
+    import inspect
+
+    res = ba.balance(log8, high=7)
+    assert res.attrs["high"] == 7 and res.attrs["high_label"] == "high = 7 or more of 10"
+    assert ba.balance(log8).attrs["high_label"] == high_label(HIGH) == "high = 6 or more of 10"
+    assert inspect.signature(ba.balance).parameters["high"].default == HIGH
+
+
+def test_balance_by_activity_carries_its_most_frequent_category(log8):
+    res = ba.balance(log8).set_index("activity")
+    pairs = _did(log8).dropna(subset=["activity", "category"])
+    counts = pairs.groupby(["activity", "category"]).size().unstack(fill_value=0)
+    expect = counts.idxmax(axis=1)  # ties: the first category in alphabetical order, as documented
+    assert res["category"].reindex(expect.index).tolist() == expect.tolist()
+
+
+@pytest.fixture(scope="module")
+def relevant(log8):
+    bal = ba.balance(log8)
+    mood = ba.mood_by_activity(log8)
+    return bal, mood, most_relevant(bal, mood, n=None)
+
+
+def test_most_relevant_order(relevant):
+    bal, mood, res = relevant
+    assert len(res) == len(bal) and res.attrs["more"] == 0 and sorted(res["activity"]) == sorted(bal["activity"])
+    rank = res["listed_for"].map({"high in both": 0, "mood": 1, "life area": 2, "frequency": 3})
+    assert rank.is_monotonic_increasing
+    # 1. the "both" corner, computed here from the means
+    both = bal.loc[(bal["mastery_mean"] >= 6) & (bal["pleasure_mean"] >= 6), "activity"]
+    assert set(res.loc[rank == 0, "activity"]) == set(both) and len(both) > 0
+    assert res.loc[rank == 0, "entries"].is_monotonic_decreasing
+    # 2. a clear mood difference: the interval excludes 0 (not already in the corner), largest first
+    m = mood.set_index("activity")
+    clear = set(m.index[(m["ci_low"] > 0) | (m["ci_high"] < 0)]) - set(both)
+    assert set(res.loc[rank == 1, "activity"]) == clear and len(clear) > 0
+    assert res.loc[rank == 1, "activity"].map(m["diff"].abs()).is_monotonic_decreasing
+    # 3. one activity for each life area not yet named, its most frequent
+    named = set(res.loc[rank < 2, "category"])
+    areas = res[rank == 2]
+    assert set(areas["category"]) == set(bal["category"].dropna()) - named
+    assert areas["category"].is_unique
+    top_of_area = bal[~bal["category"].isin(named)].sort_values("entries", ascending=False,
+                                                                 kind="stable").drop_duplicates("category")
+    assert set(areas["activity"]) == set(top_of_area["activity"])
+    # 4. the rest by frequency
+    assert res.loc[rank == 3, "entries"].is_monotonic_decreasing
+
+
+def test_most_relevant_says_why_in_plain_words_and_counts_the_rest(relevant, log8):
+    bal, mood, _ = relevant
+    res = most_relevant(bal, mood, n=5)
+    assert len(res) == 5 and res.attrs["more"] == len(bal) - 5 and res.attrs["high"] == 6
+    why = dict(zip(res["activity"], res["why_listed"], strict=True))
+    for _, row in res.iterrows():
+        if row["listed_for"] == "high in both":
+            assert why[row["activity"]].startswith("high in both mastery and pleasure")
+        elif row["listed_for"] == "mood":
+            diff = mood.set_index("activity").loc[row["activity"], "diff"]
+            assert why[row["activity"]] == ("better" if diff > 0 else "lower") + " mood on days with it"
+    full = most_relevant(bal, mood, n=None)
+    freq = full[full["listed_for"] == "frequency"].iloc[0]
+    assert freq["why_listed"] == f"logged {freq['entries']} times"
+    area = full[full["listed_for"] == "life area"].iloc[0]
+    assert area["why_listed"] == f"most logged activity in {area['category']}"
+    for word in ("q ", "CI", "p-value", "significant"):
+        assert not full["why_listed"].str.contains(word, regex=False).any()
+
+
+def test_most_relevant_without_mood_and_with_another_high(log8):
+    bal = ba.balance(log8, high=5)
+    res = most_relevant(bal, n=None)
+    assert "mood" not in set(res["listed_for"])
+    both = bal.loc[(bal["mastery_mean"] >= 5) & (bal["pleasure_mean"] >= 5), "activity"]
+    assert set(res.loc[res["listed_for"] == "high in both", "activity"]) == set(both)
+    assert res.attrs["high"] == 5  # from the frame
+    by_cat = most_relevant(ba.balance(log8, by="category"), n=2)
+    assert by_cat.attrs["more"] == len(ba.balance(log8, by="category")) - 2
+    with pytest.raises(ValueError, match="balance"):
+        most_relevant(ba.mood_by_activity(log8))
