@@ -7,16 +7,18 @@ for in one client's log, as a dict of tidy frames:
 * ``"by_week"``: share of entries and of logged hours that were avoidance;
 * ``"by_hour"``: avoidance share and mean mood by weekday x hour of day;
 * ``"skipped"``: planned activities not done, by activity and by time of day;
-* ``"low_mood"``: the hours and weekdays when mood bottoms out, against the
-  client's own average, with CIs (t-intervals of the mean, clipped to the
-  0-10 scale);
+* ``"mood_by_time"``: mean mood by hour of day and by weekday, with CIs
+  (t-intervals of the mean, clipped to the 0-10 scale), against the client's
+  own average;
+* ``"low_mood"``: of those, the hours and weekdays when mood is reliably
+  below that average (the whole interval below it), lowest first;
 * ``"before"``: what the client was doing in the entry just before avoidance
   entries, compared with how common that activity is overall.
 
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=6, seed=1)
 >>> sorted(ba.avoidance(log))
-['before', 'by_hour', 'by_week', 'low_mood', 'skipped']
+['before', 'by_hour', 'by_week', 'low_mood', 'mood_by_time', 'skipped']
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate._grouped import grouped_mean_ci
-from bactivate._log import WEEKDAYS, happened, require, with_calendar
+from bactivate._log import WEEKDAYS, happened, recorded, require, with_calendar
 
 #: Parts of the day used for skipped plans: (name, start hour, inclusive), from midnight. Each
 #: part lasts until the next one starts; the last runs to midnight.
@@ -63,12 +65,17 @@ def daypart(hour: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical(out, categories=_DAYPART_ORDER, ordered=True), index=hour.index)
 
 
-def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> dict[str, pd.DataFrame]:
+def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_ratings: int = 3, min_entries: int | None = None,
+              week_start=None, weeks_from: str = "auto") -> dict[str, pd.DataFrame]:
     """Avoidance share, skipped plans, low-mood hours and what precedes avoidance.
 
     Avoidance is the ``avoidance`` column; entries with it missing count as
-    not avoidance. Skipped plans (planned, not done) did not happen: they are
-    counted only in ``"skipped"``.
+    not avoidance, but a log that records no avoidance at all (every value
+    missing, see :func:`bactivate.recorded`) has every avoidance count and
+    share ``<NA>``: missing is not zero. Skipped plans (planned, not done)
+    did not happen: they are counted only in ``"skipped"``. Weeks are the
+    client's (:func:`bactivate._log.with_calendar`): the week sheets'
+    numbers, else calendar weeks from *week_start* (default Monday).
 
     Parameters
     ----------
@@ -76,47 +83,83 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> d
         The tidy log of one client.
     ci : float, default 0.95
         Confidence level for the mood intervals.
-    min_entries : int, default 3
-        Hours and weekdays with fewer mood ratings are left out of ``"low_mood"``.
+    min_ratings : int, default 3
+        Hours and weekdays with fewer mood ratings (entries with a mood) are
+        left out of ``"mood_by_time"`` and ``"low_mood"``.
+    min_entries : int, optional
+        The former name of *min_ratings*; when given, it is used instead.
+    week_start : str, int, date-like or None, default None
+        The day calendar weeks start on ("Mon", "Sunday", a date); None is Monday.
+    weeks_from : {"auto", "sheet", "calendar", "first day"}, default "auto"
+        How weeks are numbered (see ``with_calendar``).
 
     Returns
     -------
     dict of str to pandas.DataFrame
-        * ``"by_week"``, one row per week (1 = the log's first 7 days): ``week``,
-          ``entries``, ``avoidance_entries`` (int64), ``hours``,
-          ``avoidance_hours`` (summed where start and end are known),
-          ``avoidance_share`` (of entries), ``avoidance_hours_share`` (of hours);
-        * ``"by_hour"``, one row per weekday and hour with entries: ``weekday``
-          (ordered categorical, Mon first), ``hour`` (int64), ``entries``,
-          ``avoidance_share``, ``mood_mean``, ``mood_n`` (ratings);
+        * ``"by_week"``, one row per week: ``week`` (int64), ``week_label``
+          (str, "Week 2, 9-15 Mar"), ``start_day``, ``end_day`` (the week's
+          first and last day, cut to the logged days), ``entries``,
+          ``avoidance_entries`` (int64; Int64 ``<NA>`` when avoidance is not
+          recorded), ``hours``, ``avoidance_hours`` (summed where start and
+          end are known), ``avoidance_share`` (of entries),
+          ``avoidance_hours_share`` (of hours);
+        * ``"by_hour"``, one row per weekday and hour with entries (rows whose
+          time is unknown left out): ``weekday`` (ordered categorical, Mon
+          first), ``hour`` (int64), ``entries``, ``avoidance_share``,
+          ``mood_mean``, ``mood_n`` (rows with a mood);
         * ``"skipped"``, planned activities by ``activity`` and by ``time of day``
           (:data:`DAYPARTS`): ``by``, ``level``, ``planned``, ``skipped`` (int64),
           ``skipped_share``; most often skipped first;
-        * ``"low_mood"``, by ``hour`` ("09:00") and by ``weekday``: ``by``,
-          ``level``, ``mood_n``, ``mood_mean``, ``mood_ci_low``, ``mood_ci_high``
-          (t-interval clipped to 0-10), ``vs_average`` (mean minus the client's
-          mean mood), ``below_average`` (the interval lies below that mean);
-          lowest mood first;
+        * ``"mood_by_time"``, by ``hour`` ("09:00", rows whose time is unknown
+          left out) and by ``weekday``, each with at least *min_ratings*
+          ratings (one per entry: the rows of an entry share its mood):
+          ``by``, ``level``, ``mood_n``, ``mood_mean``, ``mood_ci_low``,
+          ``mood_ci_high`` (the *ci* t-interval of the mean, clipped to
+          0-10), ``vs_average`` (mean minus the client's average mood over
+          all entries), ``below_average`` (the interval's upper end is below
+          that average); hours in clock order, then weekdays Mon to Sun;
+        * ``"low_mood"``, the rows of ``"mood_by_time"`` that are reliably
+          below the average (``below_average``), lowest mean mood first;
+          ``attrs``: ``min_ratings``, ``ci``, ``interval`` (how the interval
+          is computed) and ``average`` (the client's average mood);
         * ``"before"``, the activity of the entry just before each avoidance
           entry on the same day: ``activity_before``, ``followed_by_avoidance``,
           ``times`` (int64), ``share_followed_by_avoidance``, ``vs_average``
           (that share minus the avoidance share of all entries that follow
           another on the same day); activities never followed by avoidance left out.
 
+        Every frame's ``attrs["not_recorded"]`` lists the fields it needs that
+        the log does not record (of "avoidance", "planned", "done", "mood",
+        "time_of_day").
+
     Examples
     --------
     >>> import bactivate as ba
-    >>> res = ba.avoidance(ba.synth.client(weeks=6, seed=1))
+    >>> log = ba.synth.client(weeks=6, seed=1)
+    >>> res = ba.avoidance(log)
     >>> {name: frame.shape for name, frame in res.items()}
-    {'by_week': (6, 7), 'by_hour': (56, 6), 'skipped': (16, 5), 'low_mood': (15, 8), 'before': (15, 5)}
-    >>> res["by_week"][["week", "entries", "avoidance_share"]].head(3).round(2)
-       week  entries  avoidance_share
-    0     1       46             0.17
-    1     2       52             0.12
-    2     3       53             0.00
+    {'by_week': (6, 10), 'by_hour': (56, 6), 'skipped': (16, 5), 'mood_by_time': (15, 8), \
+'low_mood': (2, 8), 'before': (15, 5)}
+    >>> res["by_week"][["week", "week_label", "entries", "avoidance_share"]].head(3).round(2)
+       week         week_label  entries  avoidance_share
+    0     1    Week 1, 2-8 Mar       46             0.17
+    1     2   Week 2, 9-15 Mar       52             0.12
+    2     3  Week 3, 16-22 Mar       53             0.00
+    >>> res["low_mood"][["by", "level", "mood_n", "mood_mean", "mood_ci_high"]].round(2)
+         by  level  mood_n  mood_mean  mood_ci_high
+    0  hour  07:00      39       3.69          4.34
+    1  hour  09:00      40       3.90          4.52
+    >>> round(res["low_mood"].attrs["average"], 2), res["low_mood"].attrs["min_ratings"]
+    (4.55, 3)
+    >>> diary = ba.avoidance(log.assign(avoidance=pd.NA))
+    >>> bool(diary["by_week"]["avoidance_share"].isna().all()), diary["by_week"].attrs["not_recorded"]
+    (True, ['avoidance'])
     """
     require(log, ("start", "end", "activity", "mood", "avoidance", "planned", "done"), "avoidance()")
-    df = with_calendar(log[log["start"].notna()])
+    min_ratings = int(min_entries if min_entries is not None else min_ratings)
+    rec = recorded(log)
+    missing = [f for f in ("avoidance", "planned", "done", "mood", "time_of_day") if not rec[f]]
+    df = with_calendar(log[log["start"].notna()], week_start, weeks_from=weeks_from)
     did = happened(df)
     avoid = did["avoidance"].fillna(False).astype(bool)
     hours = ((did["end"] - did["start"]).dt.total_seconds() / 3600).where(lambda h: h >= 0)
@@ -124,6 +167,9 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> d
 
     g = work.groupby("week", observed=True)
     by_week = pd.DataFrame({
+        "week_label": g["week_label"].first(),
+        "start_day": g["week_first_day"].min(),
+        "end_day": g["week_last_day"].max(),
         "entries": g.size(),
         "avoidance_entries": g["avoid"].sum(),
         "hours": g["hours"].sum(min_count=1),
@@ -131,18 +177,32 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_entries: int = 3) -> d
     })
     by_week["avoidance_share"] = by_week["avoidance_entries"] / by_week["entries"]
     by_week["avoidance_hours_share"] = by_week["avoidance_hours"] / by_week["hours"]
-    by_week = by_week.reset_index().astype({"week": "int64", "entries": "int64",
+    by_week = by_week.reset_index().astype({"week": "int64", "week_label": "str", "entries": "int64",
                                             "avoidance_entries": "int64"})
 
     by_hour = work.groupby(["weekday", "hour"], observed=True).agg(
         entries=("avoid", "size"), avoidance_share=("avoid", "mean"), mood_mean=("mood", "mean"),
         mood_n=("mood", "count")).reset_index()
     by_hour["hour"] = by_hour["hour"].astype("int64")
+    if not rec["avoidance"]:  # missing is not zero
+        by_week["avoidance_entries"] = pd.array([pd.NA] * len(by_week), dtype="Int64")
+        by_week[["avoidance_hours", "avoidance_share", "avoidance_hours_share"]] = np.nan
+        by_hour["avoidance_share"] = np.nan
 
     skipped = _skipped(df)
-    low = _low_mood(df, ci, min_entries)
+    by_time = _mood_by_time(df, ci, min_ratings)
+    low = by_time[by_time["below_average"]].sort_values(["mood_mean", "mood_n"], ascending=[True, False],
+                                                        kind="stable").reset_index(drop=True)
+    low.attrs = dict(by_time.attrs)
     before = _before(work)
-    return {"by_week": by_week, "by_hour": by_hour, "skipped": skipped, "low_mood": low, "before": before}
+    out = {"by_week": by_week, "by_hour": by_hour, "skipped": skipped, "mood_by_time": by_time,
+           "low_mood": low, "before": before}
+    needs = {"by_week": ("avoidance",), "by_hour": ("avoidance", "mood", "time_of_day"),
+             "skipped": ("planned", "done", "time_of_day"), "mood_by_time": ("mood", "time_of_day"),
+             "low_mood": ("mood", "time_of_day"), "before": ("avoidance",)}
+    for name, frame in out.items():
+        frame.attrs["not_recorded"] = [f for f in needs[name] if f in missing]
+    return out
 
 
 def _skipped(df: pd.DataFrame) -> pd.DataFrame:
@@ -166,17 +226,20 @@ def _skipped(df: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def _low_mood(df: pd.DataFrame, ci: float, min_entries: int) -> pd.DataFrame:
-    """Mean mood by hour and by weekday, with CIs, against the client's average."""
+def _mood_by_time(df: pd.DataFrame, ci: float, min_ratings: int) -> pd.DataFrame:
+    """Mean mood by hour and by weekday (one rating per entry), with CIs, against the client's average."""
     rated = df[df["mood"].notna()]
-    overall = rated["mood"].mean() if len(rated) else np.nan
+    if "entry" in rated.columns:  # the rows of one entry share its mood: one rating
+        keys = ["client", "entry"] if "client" in rated.columns else ["entry"]
+        rated = rated[~(rated.duplicated(keys) & rated["entry"].notna()).to_numpy(bool)]
+    overall = float(rated["mood"].mean()) if len(rated) else np.nan
     parts = []
     for kind, key in (("hour", "hour"), ("weekday", "weekday")):
-        t = grouped_mean_ci(rated, key, "mood", ci).reset_index().rename(columns={key: "level"})
+        t = grouped_mean_ci(rated, key, "mood", ci).sort_index().reset_index().rename(columns={key: "level"})
         # a mean of 0-10 ratings lies in 0-10, and so does its interval (few, spread ratings
         # give a raw t-interval past 0 or 10)
         t[["mood_ci_low", "mood_ci_high"]] = t[["mood_ci_low", "mood_ci_high"]].clip(0.0, 10.0)
-        t = t[t["mood_n"] >= min_entries]
+        t = t[t["mood_n"] >= min_ratings]
         t["level"] = t["level"].astype("str")
         if kind == "hour":
             t["level"] = t["level"].str.zfill(2) + ":00"
@@ -184,9 +247,11 @@ def _low_mood(df: pd.DataFrame, ci: float, min_entries: int) -> pd.DataFrame:
         parts.append(t)
     out = pd.concat(parts, ignore_index=True)
     out["vs_average"] = out["mood_mean"] - overall
-    out["below_average"] = out["mood_ci_high"] < overall
-    out = out.astype({"by": "str", "level": "str"})
-    return out.sort_values(["by", "mood_mean"], kind="stable").reset_index(drop=True)
+    out["below_average"] = (out["mood_ci_high"] < overall).fillna(False).astype(bool)
+    out = out.astype({"by": "str", "level": "str", "mood_n": "int64", "below_average": "bool"})
+    out.attrs = {"min_ratings": min_ratings, "ci": ci, "average": overall,
+                 "interval": f"{ci:.0%} t-interval of the mean mood (one rating per entry), clipped to 0-10"}
+    return out
 
 
 def _before(work: pd.DataFrame) -> pd.DataFrame:

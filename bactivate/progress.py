@@ -26,6 +26,8 @@ from bactivate._log import (
     flags,
     happened,
     require,
+    week_days,
+    week_labels,
     with_calendar,
 )
 from bactivate._util import natural_codes
@@ -33,25 +35,65 @@ from bactivate.schema import AttrsFrame
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")
 
+#: What each measure is computed from: it is "not recorded in this log" unless all of these are.
+NEEDS = {"activities": ("activity",), "planned": ("planned",), "done": ("planned", "done"),
+         "completion": ("planned", "done"), "mastery": ("mastery",), "pleasure": ("pleasure",),
+         "mood": ("mood",), "avoidance_share": ("avoidance", "activity")}
 
-def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd.DataFrame:
-    """Week by week (``freq="W"``, weeks counted from the first logged day) or day by day (``"D"``).
+#: The unit of each measure's trend (slope and interval): shares, shown as percentages, change in
+#: percentage points; counts per week; ratings in points of the 0-10 scale.
+UNITS = {"activities": "per week", "planned": "per week", "done": "per week",
+         "completion": "percentage points per week", "avoidance_share": "percentage points per week",
+         "mastery": "points (0-10) per week", "pleasure": "points (0-10) per week",
+         "mood": "points (0-10) per week"}
+
+#: The direction of a measure the log does not record.
+NOT_RECORDED = "not recorded in this log"
+
+#: How far apart the first and last values must be to be worth a word when the trend is not clear:
+#: 10 percentage points for shares, 1 point (0-10) for ratings; counts use a quarter of the first
+#: value, at least 2.
+LARGE_CHANGE = {"percentage points per week": 10.0, "points (0-10) per week": 1.0}
+
+#: Weeks of values below which an unclear change is put down to too few weeks (rather than ups and downs).
+FEW_WEEKS = 6
+
+
+def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_start=None,
+             weeks_from: str = "auto") -> pd.DataFrame:
+    """Week by week (``freq="W"``, the client's weeks) or day by day (``"D"``).
+
+    Weeks are those of :func:`bactivate._log.with_calendar`: the week sheets'
+    numbers when every row comes from a sheet named like a week ("Week 2"),
+    otherwise calendar weeks starting on *week_start* (default Monday), week 1
+    being the one that holds the first logged day.
+
+    Missing is not zero: a measure the log does not record (no avoidance
+    flags, no planned/done, no mastery ratings; see :func:`bactivate.recorded`)
+    is ``<NA>`` in every row, never 0, and its trend row says "not recorded
+    in this log".
 
     With ``by="client"`` a cohort is analysed in one call: one row per client
-    and period, weeks counted from *each client's* first logged day (as
-    :func:`bactivate.cohort.client_weeks` does), clients in natural order (C2
-    before C10). The numbers are those of ``progress(one_client_log)`` for
-    each client; this is the way to run it on a cohort (a loop of
-    single-client calls gives the same rows, much slower).
+    and period, each client's weeks numbered on their own (week 1 holds
+    *that client's* first logged day), clients in natural order (C2 before
+    C10). The numbers are those of ``progress(one_client_log)`` for each
+    client; this is the way to run it on a cohort (a loop of single-client
+    calls gives the same rows, much slower).
 
     Parameters
     ----------
     log : pandas.DataFrame
         The tidy log (a cohort's with ``by="client"``).
     freq : {"W", "D"}, default "W"
-        Weeks (1 = the first 7 days from the first logged day) or days.
+        Weeks or days.
     by : {None, "client"}, default None
         ``"client"`` for one table of every client of a cohort.
+    week_start : str, int, date-like or None, default None
+        The day calendar weeks start on ("Mon", "Sunday", 0 = Monday, or a
+        date: week 1 starts on it); None is Monday.
+    weeks_from : {"auto", "sheet", "calendar", "first day"}, default "auto"
+        How weeks are numbered (see ``with_calendar``); "first day" is the
+        numbering of bactivate 0.1 (7-day blocks from the first logged day).
 
     Returns
     -------
@@ -59,8 +101,12 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
         One row per period with entries (per client and period with ``by="client"``):
 
         * ``client`` (str; only with ``by="client"``);
-        * ``week`` (int64) or ``day`` (datetime64, the day itself);
-        * ``start_day`` (datetime64): the period's first day with an entry;
+        * ``week`` (int64) and ``week_label`` (str, "Week 2, 9-15 Mar"), or
+          ``day`` (datetime64, the day itself);
+        * ``start_day``, ``end_day`` (datetime64): the period's first and last
+          day; the first and last weeks are cut to the logged days (the log's
+          first and last day), a sheet's week runs from its first to its
+          last logged day;
         * ``days_logged`` (int64): days with at least one entry;
         * ``activities`` (int64): rows that happened with an activity name
           (skipped plans and mood-only rows left out, as in
@@ -68,8 +114,11 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
         * ``planned``, ``done`` (int64): activities planned, and planned and done;
         * ``completion``: done / planned (NaN with no plans);
         * ``mastery``, ``pleasure``, ``mood``: means over the rows that happened;
-        * ``avoidance_share``: share of those activities that were avoidance.
+        * ``avoidance_share``: share of those activities that were avoidance (0-1).
 
+        A count the log does not record is ``<NA>`` (the column is then
+        Int64), a share or mean NaN. ``attrs["not_recorded"]`` lists the
+        measures the log (with ``by="client"``: no client) records;
         ``attrs["trend"]`` holds :func:`progress_trend` of the table (per
         client with ``by="client"``, ``client`` first).
 
@@ -83,6 +132,11 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
     1     2          51        3     1        0.33  4.86
     2     3          51        5     1        0.20  1.47
     3     4          47        7     3        0.43  4.15
+    >>> weekly["week_label"].tolist()
+    ['Week 1, 2-8 Mar', 'Week 2, 9-15 Mar', 'Week 3, 16-22 Mar', 'Week 4, 23-29 Mar']
+    >>> diary = ba.synth.client(weeks=4, seed=1).assign(avoidance=pd.NA)
+    >>> bool(ba.progress(diary)["avoidance_share"].isna().all()), ba.progress(diary).attrs["not_recorded"]
+    (True, ['avoidance_share'])
     >>> log, _ = ba.synth.cohort(n_clients=3, weeks=4, seed=1)
     >>> ba.progress(log, by="client").groupby("client").size().tolist()
     [4, 4, 4]
@@ -117,12 +171,20 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
         rel = day - first[codes]
     else:
         first, rel = np.zeros(n_clients, "int64"), day
-    period = rel // 7 + 1 if key == "week" else rel
-    span = int(period.max()) + 1 if len(df) else 1
-    gcode, uniq = pd.factorize(codes * span + period, sort=True)
+    if key == "week":
+        weeks = week_days(df, week_start, weeks_from=weeks_from, by_client=by == "client")
+        period = weeks["week"].astype("int64") if len(df) else np.zeros(0, "int64")
+        p_first = weeks["first"].astype("int64") if len(df) else period
+        p_last = weeks["last"].astype("int64") if len(df) else period
+    else:
+        period, p_first, p_last = rel, day, day
+    low = int(period.min()) if len(df) else 0
+    span = int(period.max()) - low + 1 if len(df) else 1
+    gcode, uniq = pd.factorize(codes * span + (period - low), sort=True)
     n = len(uniq)
     client_of = uniq // span
     planned, done, did = flags(df)
+    has = _recorded_by_client(df, codes, n_clients)  # field -> clients that record it
 
     def count(mask):
         """Rows of each period where *mask* holds."""
@@ -134,14 +196,22 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
 
     first_of_day = ~pd.Series(codes * (int(rel.max()) + 1 if len(df) else 1) + rel).duplicated().to_numpy()
     start_day = np.full(n, np.iinfo("int64").max)
-    np.minimum.at(start_day, gcode, day)
+    np.minimum.at(start_day, gcode, p_first)
+    end_day = np.full(n, np.iinfo("int64").min)
+    np.maximum.at(end_day, gcode, p_last)
     planned_n, done_n = count(planned), count(done)
     out = {}
     if by == "client":
         out["client"] = pd.array(names[client_of], dtype="str")
     start_day = days_to_datetime(start_day, df["start"])
-    out[key] = (uniq % span).astype("int64") if key == "week" else start_day
+    end_day = days_to_datetime(end_day, df["start"])
+    if key == "week":
+        out["week"] = (uniq % span + low).astype("int64")
+        out["week_label"] = pd.array(week_labels(out["week"], start_day, end_day), dtype="str")
+    else:
+        out["day"] = start_day
     out["start_day"] = start_day
+    out["end_day"] = end_day
     out["days_logged"] = count(first_of_day)
     named = did & df["activity"].notna().to_numpy(dtype=bool)
     out["activities"] = count(named)
@@ -153,24 +223,61 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None) -> pd
         out[c] = mean(c)
     avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool).astype("float64")
     out["avoidance_share"] = group_mean(gcode, avoid, n, named)
+    # missing is not zero: a measure a client's log does not record is NA in each of its periods
+    known_client = {m: np.logical_and.reduce([has[f] for f in NEEDS[m]]) for m in MEASURES}
+    for m in MEASURES:
+        known = known_client[m][client_of]
+        if known.all():
+            continue
+        if m in ("activities", "planned", "done"):
+            out[m] = pd.array(out[m], dtype="Int64")
+            out[m][~known] = pd.NA
+        else:
+            out[m] = np.where(known, out[m], np.nan)
     table = pd.DataFrame(out)
-    x = table[key].to_numpy(dtype="float64") if key == "week" else (uniq % span) / 7
-    trend = _trend(table, client_of, names if by == "client" else None, x, key, 0.95)
-    table.attrs = {"trend": AttrsFrame(trend)}
+    x = table[key].to_numpy(dtype="float64") if key == "week" else (uniq % span + low) / 7
+    unknown = ~np.vstack([known_client[m] for m in MEASURES])  # measures x clients
+    trend = _trend(table, client_of, names if by == "client" else None, x, key, 0.95, unknown)
+    not_recorded = [m for j, m in enumerate(MEASURES) if n_clients and unknown[j].all()]
+    table.attrs = {"trend": AttrsFrame(trend), "not_recorded": not_recorded}
     return table
 
 
-def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) -> pd.DataFrame:
-    """Change per week of each measure in a :func:`progress` table, OLS with CI.
+def _recorded_by_client(df: pd.DataFrame, codes: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """For each field a measure needs, whether each client (code) has a value in at least one row.
 
-    The slopes are fitted in closed form, all measures at once (the same
-    numbers as ``scipy.stats.linregress``); a day-by-day table is fitted
-    against days / 7, so the slope is still per week.
+    ``done`` counts as recorded for a client without plans (nothing was planned, so nothing was
+    left undone or done: its 0 is true).
+    """
+    fields = sorted({f for need in NEEDS.values() for f in need})
+    out = {f: np.bincount(codes, weights=df[f].notna().to_numpy(dtype=bool), minlength=n) > 0
+           for f in fields}
+    # with no plans at all, "done" has nothing to say: 0 planned and done is a true 0
+    plans = np.bincount(codes, weights=df["planned"].fillna(False).to_numpy(dtype=bool), minlength=n) > 0
+    out["done"] = out["done"] | ~plans
+    return out
+
+
+def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) -> pd.DataFrame:
+    """Change per week of each measure in a :func:`progress` table, in the units the table is read in.
+
+    The slopes are least-squares lines through the weekly values, fitted in
+    closed form, all measures at once (the same numbers as
+    ``scipy.stats.linregress``); a day-by-day table is fitted against days /
+    7, so the slope is still per week. Shares (``completion``,
+    ``avoidance_share``), which reports show as percentages, are fitted on
+    0-100: their slope and interval are in percentage points per week (the
+    table's 0.32 is 32%). The ``direction`` is read from the interval in the
+    same row; ``summary`` says it in plain words, with the first and last
+    values, also when the interval cannot tell (avoidance 32% in week 1 and
+    3% in week 5 over five weeks: "fell from 32% to 3% (too few weeks to be
+    sure it is a trend)").
 
     Parameters
     ----------
     weekly : pandas.DataFrame
-        A :func:`progress` table of one client.
+        A :func:`progress` table of one client (its ``attrs["not_recorded"]``
+        says which measures the log does not record).
     per : {"week", "day"}, default "week"
         The table's period column (``"day"`` for ``progress(log, "D")``).
     ci : float, default 0.95
@@ -182,47 +289,74 @@ def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) ->
         One row per measure of :data:`MEASURES` in the table:
 
         * ``measure`` (str);
-        * ``slope`` (units per week), ``slope_ci_low``, ``slope_ci_high``, ``slope_p``
-          (NaN with fewer than 3 periods, and interval and p for a flat line);
+        * ``slope`` (in ``unit``), ``slope_ci_low``, ``slope_ci_high``, ``slope_p``
+          (NaN with fewer than 3 periods, and interval and p for a flat
+          line; all NaN for a measure not recorded);
         * ``n`` (int64): periods with a value;
-        * ``first``, ``last``: the first and last value;
-        * ``direction`` (str): "rising", "falling" or "no clear change",
-          by whether the interval excludes 0.
+        * ``first``, ``last``: the first and last value (shares as 0-100);
+        * ``unit`` (str): "per week" (counts), "percentage points per week"
+          (shares), "points (0-10) per week" (ratings);
+        * ``direction`` (str): "rising" (the interval's lower end above 0),
+          "falling" (its upper end below 0), "no clear change" (the interval
+          holds 0, or there is none), or "not recorded in this log";
+        * ``summary`` (str): the change in plain words, without statistics
+          terms: "went up by about 0.4 points a week (3.8 at the start, 5.2
+          at the end)", "fell from 32% to 3% (too few weeks to be sure it is
+          a trend)" when the ends differ by :data:`LARGE_CHANGE` or more but
+          the interval holds 0, "about the same (4.1 at the start, 4.3 at
+          the end)", "not recorded in this log".
 
-        ``attrs["description"]`` says how it was fitted.
+        ``attrs["description"]`` says how it was fitted, ``attrs["not_recorded"]``
+        the measures not recorded.
 
     Examples
     --------
     >>> import bactivate as ba
     >>> trend = ba.progress_trend(ba.progress(ba.synth.client(weeks=4, seed=1)))
-    >>> trend[["measure", "slope", "n", "direction"]].head(3).round(2)
-          measure  slope  n        direction
-    0  activities   -1.8  4  no clear change
-    1     planned    2.3  4           rising
-    2        done    0.9  4  no clear change
+    >>> trend[["measure", "slope", "n", "unit", "direction"]].round(2)
+               measure  slope  n                        unit        direction
+    0       activities  -1.80  4                    per week  no clear change
+    1          planned   2.30  4                    per week           rising
+    2             done   0.90  4                    per week  no clear change
+    3       completion   4.76  3  percentage points per week  no clear change
+    4          mastery  -0.03  4      points (0-10) per week  no clear change
+    5         pleasure  -0.05  4      points (0-10) per week  no clear change
+    6             mood  -0.24  4      points (0-10) per week  no clear change
+    7  avoidance_share   1.02  4  percentage points per week  no clear change
+    >>> trend.set_index("measure")["summary"].loc[["planned", "done", "mood"]].tolist()
+    ['went up by about 2.3 a week (0 at the start, 7 at the end)', \
+'rose from 0 to 3 (too few weeks to be sure it is a trend)', \
+'about the same (3.8 at the start, 4.1 at the end)']
     """
     x = weekly[per]
     if per == "day":
         x = (x - x.min()).dt.days / 7
-    return _trend(weekly, np.zeros(len(weekly), dtype="int64"), None, x.to_numpy(dtype="float64"), per, ci)
+    gone = set(weekly.attrs.get("not_recorded", ()))
+    unknown = np.array([[m in gone] for m in MEASURES])
+    return _trend(weekly, np.zeros(len(weekly), dtype="int64"), None, x.to_numpy(dtype="float64"), per, ci,
+                  unknown)
 
 
-def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: str, ci: float) -> pd.DataFrame:
+def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: str, ci: float,
+           unknown: np.ndarray | None = None) -> pd.DataFrame:
     """The trend rows of every client (*codes* into *names*, sorted; one group when *names* is None).
 
-    All measures and clients are fitted at once in closed form.
+    All measures and clients are fitted at once in closed form. *unknown*
+    (measures of :data:`MEASURES` x groups) marks the measures a client does not record.
     """
     measures = [m for m in MEASURES if m in table.columns]
     n_groups = 1 if names is None else len(names)
     if not measures:
         return pd.DataFrame()
-    y = np.column_stack([table[m].to_numpy(dtype="float64", na_value=np.nan) for m in measures])
+    # shares are fitted as percentages, so that slope and interval are percentage points
+    scale = np.array([100.0 if UNITS[m].startswith("percentage") else 1.0 for m in measures])
+    y = np.column_stack([table[m].to_numpy(dtype="float64", na_value=np.nan) for m in measures]) * scale
     fit = grouped_slopes(codes, x, y, n_groups, ci, flat_nan=True)
     # first and last values of each measure per group (rows are sorted by group)
     first = np.full((len(measures), n_groups), np.nan)
     last = first.copy()
     groups = np.arange(n_groups)
-    for j in range(len(measures)):
+    for j in range(len(measures)):  # one pass per measure (8), over all groups at once
         pos = np.flatnonzero(~np.isnan(y[:, j]))
         cv = codes[pos]
         lo, hi = np.searchsorted(cv, groups, "left"), np.searchsorted(cv, groups, "right")
@@ -230,22 +364,78 @@ def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: st
         first[j, has] = y[pos[lo[has]], j]
         last[j, has] = y[pos[hi[has] - 1], j]
     direction = np.where(fit["ci_low"] > 0, "rising", np.where(fit["ci_high"] < 0, "falling", "no clear change"))
+    gone = np.zeros((len(measures), n_groups), bool)
+    if unknown is not None:
+        gone = np.asarray(unknown, bool)[[MEASURES.index(m) for m in measures]].reshape(len(measures), -1)
+        gone = np.broadcast_to(gone, (len(measures), n_groups))
+    direction = np.where(gone, NOT_RECORDED, direction)
 
     def flat(a):  # measures x groups -> group-major rows
         """*a* (measures x groups) as one column, group by group."""
-        return a.T.reshape(-1)
+        return np.asarray(a).T.reshape(-1)
 
     out = pd.DataFrame({
         "measure": pd.array(np.tile(np.array(measures, dtype=object), n_groups), dtype="str"),
         "slope": flat(fit["slope"]), "slope_ci_low": flat(fit["ci_low"]),
         "slope_ci_high": flat(fit["ci_high"]), "slope_p": flat(fit["p"]), "n": flat(fit["n"]),
         "first": flat(first), "last": flat(last),
+        "unit": pd.array(np.tile(np.array([UNITS[m] for m in measures], dtype=object), n_groups), dtype="str"),
         "direction": pd.array(flat(direction).astype(object), dtype="str"),
     })
+    gone_rows = flat(gone)
+    stats_cols = ["slope", "slope_ci_low", "slope_ci_high", "slope_p", "first", "last"]
+    out.loc[gone_rows, stats_cols] = np.nan
+    out.loc[gone_rows, "n"] = 0
+    out["n"] = out["n"].astype("int64")
+    out["summary"] = pd.array(_summaries(out, per), dtype="str")
     if names is not None:
         out.insert(0, "client", pd.array(np.repeat(names, len(measures)), dtype="str"))
-    out.attrs = {"description": f"OLS slope per week over {per}s, {ci:.0%} CI; few periods give wide CIs."}
+    out.attrs = {"description": f"OLS slope per week over {per}s, {ci:.0%} CI; shares in percentage points "
+                                "(fitted on 0-100); few periods give wide CIs.",
+                 "not_recorded": sorted(set(out.loc[gone_rows, "measure"]))}
     return out
+
+
+def _number(v: pd.Series, unit: pd.Series) -> pd.Series:
+    """Values as the table shows them: "32%" (shares, already 0-100), "4.1" (ratings), "12" (counts)."""
+    share = unit.str.startswith("percentage").to_numpy()
+    rating = unit.str.startswith("points").to_numpy()
+    v = v.astype("float64").fillna(0.0)
+    whole = v.round(0).astype("int64").astype("str")
+    one = v.round(1).map("{:.1f}".format) if len(v) else whole
+    return pd.Series(np.where(share, whole + "%", np.where(rating, one, whole)), index=v.index)
+
+
+def _summaries(t: pd.DataFrame, per: str) -> np.ndarray:
+    """The plain-language ``summary`` of each trend row (see :func:`progress_trend`)."""
+    if t.empty:
+        return np.array([], dtype=object)
+    unit = t["unit"]
+    first, last = _number(t["first"], unit), _number(t["last"], unit)
+    change = (t["last"] - t["first"]).to_numpy(dtype="float64")
+    big = np.where(unit.str.startswith("per week"),
+                   np.maximum(2.0, 0.25 * t["first"].abs().to_numpy(dtype="float64")),
+                   unit.map(LARGE_CHANGE).to_numpy(dtype="float64"))
+    large = np.abs(change) >= big - 1e-9
+    words = np.select([unit.str.startswith("percentage"), unit.str.startswith("points")],
+                      [" percentage points", " points"], "")
+    size = t["slope"].abs().astype("float64").fillna(0.0)
+    size = size.round(1).map("{:.1f}".format) if len(size) else size.astype("str")
+    ends = " (" + first + " at the start, " + last + " at the end)"
+    periods = f"{per}s"
+    why = np.where(t["n"] < FEW_WEEKS if per == "week" else t["n"] < 7 * FEW_WEEKS,
+                   f" (too few {periods} to be sure it is a trend)",
+                   " (it went up and down too much to be sure it is a trend)")
+    moved = np.where(change > 0, "rose from ", "fell from ") + first + " to " + last + why
+    d = t["direction"].to_numpy(dtype=object)
+    return np.select(
+        [d == NOT_RECORDED, t["n"].to_numpy() == 0, t["n"].to_numpy() == 1,
+         d == "rising", d == "falling", large],
+        [NOT_RECORDED, f"no values in any {per}", f"only one {per} with a value: " + last,
+         "went up by about " + size + words + " a week" + ends,
+         "went down by about " + size + words + " a week" + ends,
+         moved],
+        "about the same" + ends).astype(object)
 
 
 def small_wins(log: pd.DataFrame, *, high: float = 7.0) -> pd.DataFrame:

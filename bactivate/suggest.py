@@ -140,7 +140,7 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
     sk = av["skipped"]
     sk = sk[(sk["by"] == "activity") & (sk["planned"] >= 2) & (sk["skipped_share"] >= skip_share)]
     sk = sk.set_index("level")
-    best_hour = _better_hour(av["low_mood"])
+    best_hour = _better_hour(av["mood_by_time"])
     t["suggestion"] = "schedule more"
     graded = t.index.isin(sk.index)
     t.loc[graded, "suggestion"] = "graded first step"
@@ -167,9 +167,9 @@ def _typed(t: pd.DataFrame) -> pd.DataFrame:
                      "suggested_time": "str"})
 
 
-def _better_hour(low_mood: pd.DataFrame) -> int | None:
-    """The earliest of the client's three best-mood hours."""
-    hours = low_mood[low_mood["by"] == "hour"]
+def _better_hour(mood_by_time: pd.DataFrame) -> int | None:
+    """The earliest of the client's three best-mood hours (of ``avoidance(...)["mood_by_time"]``)."""
+    hours = mood_by_time[mood_by_time["by"] == "hour"]
     if hours.empty:
         return None
     top = hours.nlargest(3, "mood_mean")["level"].str.slice(0, 2).astype(int)
