@@ -1,6 +1,6 @@
 """The ``bactivate`` command: ``report`` renders a client report, ``validate`` checks a log.
 
-    bactivate report LOG [-o REPORT.html] [--keep-notebook] [READING OPTIONS]
+    bactivate report LOG [-o REPORT.html] [--for clinician|client] [--keep-notebook] [READING OPTIONS]
     bactivate validate LOG [--all] [READING OPTIONS]
     bactivate --version                   (also: python -m bactivate ...)
 
@@ -17,7 +17,11 @@
       --activity-map FILE          a CSV of written,activity: names to merge
 
     The command line wins over --options: a single value replaces the file's; --mood,
-    --scale and --column add to the file's tables.
+    --scale and --column add to the file's tables. Options are spelled out in full
+    (``--for`` is not taken as ``--format``).
+
+``report`` ends with one line of accounting: how many of the log's rows the
+report uses, and how many have problems (with the ``validate`` command that lists them).
 
 Both read the log locally; nothing is sent anywhere. An output never replaces
 an input: ``-o`` naming the log itself (also through ``./``, a symlink or a hard
@@ -40,6 +44,7 @@ import ast
 import inspect
 import os
 import re
+import shlex
 import sys
 import warnings
 from datetime import date
@@ -50,11 +55,11 @@ from bactivate.errors import LogError
 from bactivate.escape import terminal
 from bactivate.io.accounting import accounting_text
 from bactivate.io.names import likely_synonyms, synonym_lines
-from bactivate.io.problems import PROBLEM_KINDS
+from bactivate.io.problems import PROBLEM_KINDS, counts
 from bactivate.io.read import read_log
 from bactivate.options import FIELDS, FORMAT_CHOICES, OptionError, reading_options
 from bactivate.outputs import OutputError
-from bactivate.report import ReportError, SetupError, render_report
+from bactivate.report import AUDIENCES, ReportError, SetupError, render_report
 
 
 def _day(text: str) -> str:
@@ -137,17 +142,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = _Parser(
         prog="bactivate",
         description="Behavioral activation activity logs: client reports and row checks.",
+        allow_abbrev=False,  # an abbreviation is never guessed: --for is not --format
     )
     parser.add_argument("--version", action="version", version=f"bactivate {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", help="render a client's log as a self-contained HTML report")
+    rep = sub.add_parser("report", help="render a client's log as a self-contained HTML report",
+                         allow_abbrev=False)
     rep.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
     rep.add_argument("-o", "--output", help="where to write the report (default: LOG-report.html); "
                                             "never the log itself")
+    rep.add_argument("--for", dest="audience", choices=AUDIENCES, default=AUDIENCES[0],
+                     help="who the report is for: clinician (default: every table, the row "
+                          "accounting, methods and a glossary) or client (short and plain, to hand over)")
     _reading_options(rep)
     rep.add_argument("--keep-notebook", action="store_true",
                      help="also keep the executed notebook beside the report")
-    val = sub.add_parser("validate", help="show how each row of a log was read: kept, set aside, why")
+    val = sub.add_parser("validate", help="show how each row of a log was read: kept, set aside, why",
+                         allow_abbrev=False)
     val.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
     _reading_options(val)
     val.add_argument("--all", action="store_true", help="list every row set aside, not the first 50")
@@ -298,10 +309,86 @@ def _report(args) -> int:
     # mood_map, scales, columns, sheet and activity_map only when given: the notebook's own
     # defaults (None) stand otherwise
     params = {"log_format": reading.pop("format"), **reading}
-    path = render_report(src, out, client=client, parameters=params, keep_notebook=args.keep_notebook,
-                         progress=True)
+    path = render_report(src, out, client=client, audience=args.audience, parameters=params,
+                         keep_notebook=args.keep_notebook)
     print(terminal(f"report written to {path}"))
+    line = _used_line(args)
+    if line:
+        print(terminal(line))
     return 0
+
+
+def _used_line(args) -> str | None:
+    """One line: how many of the log's rows the report uses, how many have problems, and the
+    ``validate`` command that lists them; None if the log cannot be read here again."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            log = read_log(args.log, errors="ignore", **_reading(args))
+        return used_text(log, _validate_command(args))
+    except Exception:  # the report is written: a second reading that fails costs only this line
+        return None
+
+
+def used_text(log, validate: str) -> str:
+    """How many of *log*'s rows are used, set aside and not entries, in one line.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A log as :func:`bactivate.read_log` returns it (its ``attrs["rejected"]`` is counted).
+    validate : str
+        The command that lists the problems, named when there are any.
+
+    Returns
+    -------
+    str
+        E.g. ``"233 of 235 rows used (2 with cells left blank), 1 not an entry; 2 with
+        problems: bactivate validate log.xlsx"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"source": ["f.csv:2", "f.csv:3", "f.csv:4"]})
+    >>> log.attrs["rejected"] = pd.DataFrame({"source": ["f.csv:3", "f.csv:5", "f.csv:6"],
+    ...                                       "column": ["Mood", "Date", None],
+    ...                                       "kind": ["cell", "row", "not an entry"]})
+    >>> used_text(log, "bactivate validate f.csv")
+    '3 of 5 rows used (1 with cells left blank); 1 set aside; 1 not an entry; 2 with problems: bactivate validate f.csv'
+    >>> log.attrs["rejected"] = log.attrs["rejected"].iloc[:0]
+    >>> used_text(log, "bactivate validate f.csv")
+    'all 3 rows used'
+    """
+    n = counts(log.attrs.get("rejected"))
+    used = int(log["source"].nunique()) if "source" in log else len(log)
+    read = used + n["set_aside"] + n["not_entries"]
+    text = f"all {used} rows used" if read == used else f"{used} of {read} rows used"
+    if n["rows_with_cells"]:
+        text += f" ({n['rows_with_cells']} with cells left blank)"
+    if n["set_aside"]:
+        text += f"; {n['set_aside']} set aside"
+    if n["not_entries"]:
+        text += f"; {n['not_entries']} {'not an entry' if n['not_entries'] == 1 else 'not entries'}"
+    problems = n["rows_with_cells"] + n["set_aside"]
+    if problems:
+        text += f"; {problems} with problems: {validate}"
+    return text
+
+
+def _validate_command(args) -> str:
+    """The ``bactivate validate`` command line for the log *args* names, with its reading options."""
+    words = ["bactivate", "validate", args.log]
+    for option, value in (("--options", args.options), ("--client", args.client), ("--format", args.format),
+                          ("--week-start", args.week_start), ("--activity-map", args.activity_map)):
+        if value is not None:
+            words += [option, str(value)]
+    if args.dayfirst is not None:
+        words.append("--dayfirst" if args.dayfirst else "--monthfirst")
+    for option, values in (("--sheet", args.sheet), ("--mood", args.mood), ("--scale", args.scale),
+                           ("--column", args.column)):
+        for value in values:
+            words += [option, str(value)]
+    return shlex.join(words)
 
 
 if __name__ == "__main__":  # pragma: no cover
