@@ -130,7 +130,7 @@ def _week_anchor(week_start) -> tuple[int, pd.Timestamp | None]:
     if pd.isna(day):
         raise ValueError(f"week_start={week_start!r} is neither a weekday (e.g. 'Mon', 'Sunday', 0 = Monday) "
                          "nor a date (e.g. '2026-03-02')")
-    return int(day.dayofweek), day.normalize()
+    return int(day.day_of_week), day.normalize()
 
 
 def sheet_weeks(source: pd.Series) -> pd.Series:

@@ -1,6 +1,8 @@
 """progress, progress_trend and small_wins: the activation trend, counts, the cohort shortcut, linregress.
 
-Moved from test_analyses.py (issue 13), unchanged.
+Moved from test_analyses.py (issue 13). Issue 15: missing is not zero, the client's weeks
+(calendar weeks from Monday, or the week sheets), trends in the table's units with a plain
+summary whose direction agrees with the interval.
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def test_progress_trend_matches_linregress(synth_cohort):
     weekly = ba.progress(g)
     trend = weekly.attrs["trend"].set_index("measure")
     for m in ("mood", "mastery", "activities", "avoidance_share"):
-        fit = st.linregress(weekly["week"], weekly[m])
+        # shares are shown as percentages: their trend is in percentage points per week
+        factor = 100 if m == "avoidance_share" else 1
+        fit = st.linregress(weekly["week"], weekly[m] * factor)
         half = st.t.ppf(0.975, len(weekly) - 2) * fit.stderr
         row = trend.loc[m]
         assert row["slope"] == pytest.approx(fit.slope, rel=1e-10, abs=1e-12)
