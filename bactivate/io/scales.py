@@ -27,12 +27,21 @@ KNOWN = ((0.0, 10.0), (1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 100.0), (-3.0, 
 #: Daylio's five default mood labels, mapped onto 0-10.
 DAYLIO_MOODS = {"rad": 10.0, "good": 7.5, "meh": 5.0, "bad": 2.5, "awful": 0.0}
 #: Daylio's five default mood labels in the languages whose translations were seen in real
-#: exports (rad, good, meh, bad, awful), mapped onto 0-10. Other languages are not guessed:
-#: their labels are given with ``mood_map=`` (``--mood LABEL=VALUE``).
+#: exports or in Daylio readers written for that language (rad, good, meh, bad, awful), mapped
+#: onto 0-10; each language names its source (tests/data/README.md lists them). Other languages
+#: are not guessed: their labels are given with ``mood_map=`` (``--mood LABEL=VALUE``).
 DAYLIO_MOODS_BY_LANGUAGE = {
     "en": DAYLIO_MOODS,
     "de": {"super": 10.0, "gut": 7.5, "ok": 5.0, "schlecht": 2.5, "lausig": 0.0},
     "pl": {"wspaniale": 10.0, "dobrze": 7.5, "tak sobie": 5.0, "źle": 2.5, "okropnie": 0.0},
+    # French: an official Daylio PDF export (SUPER, MOUAIS, HORRIBLE) and the parser's map of
+    # all five in Guekka/DaylioBackupTools (tests/data/official/french.pdf, src/formats/daylio.rs).
+    # "super" is also German, at the same value.
+    "fr": {"super": 10.0, "bien": 7.5, "mouais": 5.0, "mauvais": 2.5, "horrible": 0.0},
+    # Italian: two independent Daylio CSV readers by Italian authors agree: Belluxx/DaylioTools
+    # (MOOD_MAP in app/src/main/java/com/pietrobellodi/dayliotools/MainActivity.kt, 2021; later
+    # utils/MoodTools.kt) and tanadelgigante/daylio-api-server (MOOD_MAP in server.py, 2025).
+    "it": {"ottimo": 10.0, "buono": 7.5, "così così": 5.0, "male": 2.5, "terribile": 0.0},
 }
 
 
