@@ -143,7 +143,7 @@ def report_title(log=None, client=None) -> str:
     names: list[str] = []
     if log is not None and "client" in getattr(log, "columns", ()):
         names = [" ".join(str(n).split()) for n in log["client"].dropna().unique()]
-        names = [n for n in names if n]
+        names = list(dict.fromkeys(n for n in names if n))  # "Alex" and " Alex ": one client
     if not names and client is not None and str(client).strip():
         names = [" ".join(str(client).split())]
     if not names:
