@@ -10,9 +10,12 @@ Conventions: colour-blind-safe palettes (seaborn ``"colorblind"``, ``cividis``,
 ``mako``, ``vlag``), redundant encodings (marker shape as well as colour where
 colour carries meaning), axis labels with their scale ("Mood (0-10)", "%"),
 a title that says what is shown with its n, and the CI level in a legend or
-label. An analysis frame with no rows raises a ``ValueError`` that says why
-there is nothing to plot; a frame with rows but nothing estimable (e.g. no
-activity with enough days to test) gives a labelled axes with a note.
+label (written "95% interval": titles and labels use no statistics shorthand
+such as CI, q or pp). There are no empty figures: a frame with no rows, or
+whose values are all missing (e.g. avoidance, mastery and pleasure, or mood
+not recorded in the log, or no activity with enough days to test), raises a
+``ValueError`` that names what is missing, and no title or label ever shows
+"nan". Date axes run from the first logged day to the last.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -26,23 +29,24 @@ activity with enough days to test) gives a labelled axes with a note.
 
 from __future__ import annotations
 
-import re
-
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.artist import Artist
+from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import IdentityTransform, offset_copy
 
 from bactivate import escape
 from bactivate._util import plural
 from bactivate.avoidance import avoidance as _avoidance
+from bactivate.balance import HIGH, high_label
 from bactivate.balance import balance as _balance
+from bactivate.balance import most_relevant as _most_relevant
 from bactivate.cohort.trajectory import plot_trajectory
 from bactivate.mood import mood_by_activity as _mood_by_activity
 from bactivate.mood import phase_effect as _phase_effect
@@ -60,24 +64,20 @@ WIN_STYLE = {
     "first time": ("*", 2),
 }
 
-#: label, axis limits, display factor and slope unit of each progress measure
+#: label, axis limits, display factor, unit of a change, and the words for up and down, of each measure
 _MEASURES = {
-    "activities": ("Activities done (count)", None, 1, "per week"),
-    "planned": ("Activities planned (count)", None, 1, "per week"),
-    "done": ("Planned and done (count)", None, 1, "per week"),
-    "completion": ("Completion (% of planned)", (0, 105), 100, "pp per week"),
-    "mastery": ("Mastery, mean (0-10)", (0, 10), 1, "per week"),
-    "pleasure": ("Pleasure, mean (0-10)", (0, 10), 1, "per week"),
-    "mood": ("Mood, mean (0-10)", (0, 10), 1, "per week"),
-    "avoidance_share": ("Avoidance (% of activities)", (0, 100), 100, "pp per week"),
+    "activities": ("Activities done (count)", None, 1, "", ("more", "fewer")),
+    "planned": ("Activities planned (count)", None, 1, "", ("more", "fewer")),
+    "done": ("Planned and done (count)", None, 1, "", ("more", "fewer")),
+    "completion": ("Completion (% of planned)", (0, 105), 100, "percentage points", ("higher", "lower")),
+    "mastery": ("Mastery, mean (0-10)", (0, 10), 1, "points", ("higher", "lower")),
+    "pleasure": ("Pleasure, mean (0-10)", (0, 10), 1, "points", ("higher", "lower")),
+    "mood": ("Mood, mean (0-10)", (0, 10), 1, "points", ("higher", "lower")),
+    "avoidance_share": ("Avoidance (% of activities)", (0, 100), 100, "percentage points", ("more", "less")),
 }
 
 _FAINT = "0.55"
 
-#: a label's leader line: from the middle of its left edge (labels sit right of their point) to
-#: 4 pt short of the point; given end points, matplotlib need not clip the line to the text box
-_LEADER = {"arrowstyle": "-", "lw": 0.5, "color": _FAINT, "relpos": (0, 0.5), "patchA": None,
-           "shrinkA": 0, "shrinkB": 4}
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -140,8 +140,8 @@ def _palette(n: int):
 
 
 def _ci_label(level) -> str:
-    """"95% CI" for a level of 0.95."""
-    return f"{float(level):.0%} CI"
+    """"95% interval" for a level of 0.95 (no "CI": the plots speak plainly)."""
+    return f"{float(level):.0%} interval"
 
 
 def _date_span(first, last) -> str:
@@ -151,11 +151,6 @@ def _date_span(first, last) -> str:
         return f"{first.day} {first:%b %Y}"
     left = f"{first.day} {first:%b}" + ("" if first.year == last.year else f" {first.year}")
     return f"{left} – {last.day} {last:%b %Y}"
-
-
-def _note(ax, text: str):
-    """A centred grey note on an axes that has nothing to show."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=_FAINT, wrap=True)
 
 
 def _legend_below(ax, handles, ncols: int, gap: float = 34, **kw):
@@ -177,89 +172,167 @@ def _day_axis(ax, first, last) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{mdates.num2date(v):%d %b}".lstrip("0")))
 
 
-def _declutter(texts, rounds: int = 60) -> None:
-    """Crudely push overlapping annotations apart vertically (later texts give way).
+def _place_labels(texts, points, obstacles=()) -> None:
+    """Place *texts* (annotations of *points*, most important first) so that no two overlap.
 
     The work is done when the figure is drawn, once its layout has settled and just before
-    the annotations themselves are drawn, so it costs no extra draw of the figure.
+    the labels themselves are drawn, so it costs no extra draw of the figure. *obstacles* are
+    other artists (e.g. a collection of dots, corner notes) that labels keep clear of when they can.
     """
-    if len(texts) < 2:
-        return
-    texts[0].axes.add_artist(_Declutter(texts, rounds))
+    if texts:
+        texts[0].axes.add_artist(_LabelPlacer(texts, points, obstacles))
 
 
-class _Declutter(Artist):
-    """An invisible artist, drawn just before *texts*, that moves them apart."""
+class _LabelPlacer(Artist):
+    """An invisible artist, drawn just before its labels, that places them and their leader lines.
 
-    def __init__(self, texts, rounds: int):
-        """Move *texts* apart in up to *rounds* rounds."""
+    Each label in turn takes the first free spot among candidates around its point (right,
+    left, then further up and down, then further out), free meaning: inside the axes, clear of
+    the labels already placed and, if possible, of the dots and other obstacles. A label far
+    from its point gets a thin leader line. Nothing ever overlaps: when no candidate is free
+    the label goes just above the highest label placed.
+    """
+
+    def __init__(self, texts, points, obstacles):
+        """Place *texts* next to *points* (data coordinates, one per text) away from *obstacles*."""
         super().__init__()
-        self._texts, self._rounds = list(texts), rounds
-        self.set_zorder(min(t.get_zorder() for t in texts) - 0.01)
+        self._texts, self._points, self._obstacles = list(texts), np.asarray(points, float), list(obstacles)
+        ax = self._texts[0].axes
+        self._leaders = [Line2D([], [], lw=0.5, color=_FAINT, transform=IdentityTransform(), zorder=3.9)
+                         for _ in self._texts]
+        for line in self._leaders:
+            ax.add_line(line)
+            line.set_in_layout(False)
+        self.set_zorder(min(t.get_zorder() for t in texts) - 0.02)
         self.set_in_layout(False)
 
+    def _obstacle_boxes(self, renderer) -> np.ndarray:
+        """Boxes (x0, y0, x1, y1, display pixels) of the dots and other obstacles."""
+        boxes = []
+        for art in self._obstacles:
+            if isinstance(art, PathCollection):
+                xy = art.get_offset_transform().transform(art.get_offsets())
+                sizes = np.resize(art.get_sizes(), len(xy)) if len(art.get_sizes()) else np.full(len(xy), 36)
+                r = np.sqrt(sizes) / 2 * self.figure.dpi / 72
+                boxes.append(np.column_stack([xy[:, 0] - r, xy[:, 1] - r, xy[:, 0] + r, xy[:, 1] + r]))
+            else:
+                b = art.get_window_extent(renderer)
+                boxes.append(np.array([[b.x0, b.y0, b.x1, b.y1]]))
+        return np.vstack(boxes) if boxes else np.empty((0, 4))
+
     def draw(self, renderer) -> None:
-        """Move the texts apart (drawing nothing itself)."""
-        if not self.get_visible():
+        """Place the labels and set their leader lines (drawing nothing itself)."""
+        if not self.get_visible() or not self._texts:
             return
-        texts, to_pt = self._texts, 72 / self.figure.dpi
-        for _ in range(self._rounds):
-            moved = False
-            boxes = [Text.get_window_extent(t, renderer) for t in texts]  # the text alone, not its leader
-            for i in range(1, len(texts)):
-                for j in range(i):
-                    bi, bj = boxes[i], boxes[j]
-                    if not bi.overlaps(bj):
-                        continue
-                    down = (bi.y0 + bi.y1) <= (bj.y0 + bj.y1)
-                    shift = (bi.y1 - bj.y0 if down else bj.y1 - bi.y0) + 1
-                    dx, dy = texts[i].xyann
-                    texts[i].xyann = (dx, dy + (-shift if down else shift) * to_pt)
-                    boxes[i] = Text.get_window_extent(texts[i], renderer)
-                    moved = True
-            if not moved:
-                return
+        ax, px = self.axes, self.figure.dpi / 72  # pixels per point
+        frame = ax.get_window_extent(renderer)
+        pts = ax.transData.transform(self._points)
+        dots = self._obstacle_boxes(renderer)
+        placed = np.empty((0, 4))
+        gap = 6 * px
+        for text, (x, y), line in zip(self._texts, pts, self._leaders, strict=True):
+            text.set(ha="left", va="center")
+            text.xyann = (0, 0)
+            box = Text.get_window_extent(text, renderer)
+            w, h = box.width, box.height
+            cand = self._candidates(x, y, w, h, gap)
+            inside = ((cand[:, 0] >= frame.x0) & (cand[:, 2] <= frame.x1)
+                      & (cand[:, 1] >= frame.y0) & (cand[:, 3] <= frame.y1))
+            free = ~_any_overlap(cand, placed)
+            clear = ~_any_overlap(cand, dots, pad=1)
+            for ok in (free & inside & clear, free & inside, free):
+                if ok.any():
+                    best = cand[np.argmax(ok)]
+                    break
+            else:  # unreachable in practice: stack above everything placed
+                top = max(placed[:, 3].max() if len(placed) else y, y) + 2
+                best = np.array([x + gap, top, x + gap + w, top + h])
+            placed = np.vstack([placed, best + [-1, -1, 1, 1]])
+            text.xyann = ((best[0] - x) / px, ((best[1] + best[3]) / 2 - y) / px)
+            # a leader line from the nearest point of the label's box to 3 pt short of the dot
+            nx, ny = np.clip(x, best[0], best[2]), np.clip(y, best[1], best[3])
+            dist = np.hypot(nx - x, ny - y)
+            if dist > gap * 1.6:
+                k = 1 - 3 * px / dist
+                line.set_data([nx, x + (nx - x) * (1 - k)], [ny, y + (ny - y) * (1 - k)])
+            else:
+                line.set_data([], [])
+
+    @staticmethod
+    def _candidates(x, y, w, h, gap) -> np.ndarray:
+        """Boxes (x0, y0, x1, y1) a label of *w* x *h* could take around (*x*, *y*), nearest first."""
+        steps = np.arange(-13, 14) * (h + 1)  # rows up and down, a label's height apart
+        out, cost = [], []
+        for far in (0, 3, 8, 14):  # further out to the sides
+            dx = gap * (1 + far)
+            for left, penalty in ((x + dx, 0.0), (x - dx - w, 0.5)):  # right of the dot first, then left
+                out.append(np.column_stack([np.full(len(steps), left), y - h / 2 + steps,
+                                            np.full(len(steps), left + w), y + h / 2 + steps]))
+                cost.append(np.abs(steps) + far * gap + penalty)
+        for sgn in (1, -1):  # centred above, then below the dot
+            b = y + sgn * (gap + np.arange(6) * (h + 1)) - (0 if sgn > 0 else h)
+            out.append(np.column_stack([np.full(6, x - w / 2), b, np.full(6, x + w / 2), b + h]))
+            cost.append(np.arange(6) * (h + 1) + gap + 0.25)
+        return np.vstack(out)[np.argsort(np.concatenate(cost), kind="stable")]
+
+
+def _any_overlap(cand: np.ndarray, boxes: np.ndarray, pad: float = 0.0) -> np.ndarray:
+    """For each candidate box, whether it overlaps any of *boxes* (all x0, y0, x1, y1)."""
+    if not len(boxes):
+        return np.zeros(len(cand), dtype=bool)
+    c, b = cand[:, None, :], boxes[None, :, :]
+    return ((c[..., 0] < b[..., 2] + pad) & (c[..., 2] > b[..., 0] - pad)
+            & (c[..., 1] < b[..., 3] + pad) & (c[..., 3] > b[..., 1] - pad)).any(axis=1)
 
 
 # --------------------------------------------------------------------------- balance
 
 
-def _activity_category(log: pd.DataFrame) -> pd.Series:
-    """Each activity's most frequent category (vectorised)."""
-    pairs = log[["activity", "category"]].dropna().value_counts()
-    pairs = pairs.reset_index().drop_duplicates("activity")
-    return pairs.set_index("activity")["category"]
-
-
-def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_top: int = 12,
-            ci: bool = False):
+def balance(data=None, *, ax=None, by: str = "activity", high: float | None = None, label_top: int = 12,
+            mood=None, ci: bool = False):
     """Mastery (x) versus pleasure (y) per activity: the BA "balance map".
 
     Point area is the number of entries. The four quadrants are labelled
-    "both", "mastery only", "pleasure only" and "neither" (high = rated at
-    least *high* of 10 on average).
+    "both", "mastery only", "pleasure only" and "neither", split by dashed
+    lines at *high*, which the plot states ("high = 6 or more of 10").
+
+    The dots named are the most relevant ones, in the order of
+    :func:`bactivate.balance.most_relevant`: those in the "both" corner, then
+    those with a clear mood difference (given *mood*), then one for each life
+    area not yet named, then the most frequent. Labels never overlap (a label
+    moved away from its dot gets a thin leader line), and when some are left
+    unnamed the plot says "and k more activities not labelled".
 
     Parameters
     ----------
     data : pandas.DataFrame
         The frame of ``ba.balance(log, by="activity")`` (or ``by="category"``),
-        or the tidy log (the balance is computed, and each activity coloured by
-        its most frequent category). A ``category`` column, when present,
-        colours the points.
+        or the tidy log (the balance is computed). A ``category`` column, when
+        present, colours the points (and gives marker shapes).
     ax : matplotlib.axes.Axes, optional
         Where to draw; by default a new figure.
     by : {"activity", "category"}, default "activity"
         The groups, when *data* is the log.
-    high : float, default 6
-        Where the quadrant guide lines are drawn (the balance's ``high``).
+    high : float, optional
+        The threshold for "high" (0-10): where the guide lines are drawn. By
+        default the balance frame's (``attrs["high"]``), else 6, the default
+        of ``ba.balance`` and ``ba.plot.timeline``.
     label_top : int, default 12
-        Label the most frequent activities, this many.
+        Name at most this many dots.
+    mood : pandas.DataFrame, optional
+        The frame of ``ba.mood_by_activity(log)``: activities with a clear
+        mood difference are named after those in the "both" corner.
     ci : bool, default False
-        Also draw each point's CI of mean mastery and pleasure as thin crosshairs.
+        Also draw each point's 95% interval of mean mastery and pleasure as thin crosshairs.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        When the log has no activities, or no activity has both mastery and pleasure ratings.
 
     Examples
     --------
@@ -267,27 +340,32 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
     >>> matplotlib.use("Agg")
     >>> import bactivate as ba
     >>> log = ba.synth.client(weeks=8, seed=3)
-    >>> ax = ba.plot.balance(log)
+    >>> ax = ba.plot.balance(log, mood=ba.mood_by_activity(log))
     >>> ax.get_title()
     'Mastery and pleasure by activity (n = 419 entries, 24 activities)'
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('Mastery, mean (0-10)', 'Pleasure, mean (0-10)')
+    >>> print(ax.texts[-1].get_text())
+    dashed lines: high = 6 or more of 10; and 12 more activities not labelled
     """
     if by not in ("activity", "category"):
         raise ValueError("plot.balance() maps activities or categories: by='activity' or 'category'")
-
-    def compute(log):
-        """The balance of a log, each activity with its most frequent category."""
-        out = _analysis("balance")(log, by=by, high=high)
-        if by == "activity" and "category" in log.columns:
-            out["category"] = out["activity"].map(_activity_category(log))
-        return out
-
-    df = _frame(data, "balance", ("mastery_mean", "pleasure_mean", "entries"), compute)
+    if high is None:
+        high = data.attrs.get("high", HIGH) if isinstance(data, pd.DataFrame) and not _is_log(data) else HIGH
+    if _is_log(data) and by in data.columns and not data[by].notna().any():
+        raise ValueError(f"plot.balance(): nothing to plot, {by} names are not recorded in this log")
+    df = _frame(data, "balance", ("mastery_mean", "pleasure_mean", "entries"),
+                lambda log: _analysis("balance")(log, by=by, high=high), f"the log has no {by} names")
     name = df.columns[0]
     if name not in ("activity", "category"):
         raise ValueError(f"plot.balance() maps activities or categories; for a balance by {name} "
                          "use plot.balance_weeks()")
+    rated = df["mastery_mean"].notna() & df["pleasure_mean"].notna()
+    if not rated.any():
+        raise ValueError("plot.balance(): nothing to plot, mastery and pleasure are not recorded in this log "
+                         f"(no {name} has both ratings)")
+    unrated = int((~rated).sum())
+    df = df[rated]
     ax = _new_ax(ax, (9.5, 6.5))
     # seaborn names the legend after the columns and writes the categories as they are: it is
     # given a copy whose columns have the legend's names and whose categories are escaped labels
@@ -301,46 +379,55 @@ def balance(data=None, *, ax=None, by: str = "activity", high: float = 6, label_
     styles = {"hue": hue, "hue_order": order, "palette": _palette(len(order)), "style": hue,
               "style_order": order, "markers": list(_MARKERS[:len(order)]) if len(order) <= 10 else True} \
         if hue else {"color": _palette(1)[0]}  # colour and marker shape both tell categories apart
+    before = set(ax.collections)
     sns.scatterplot(data=shown, x="mastery_mean", y="pleasure_mean", size="Entries (point size)",
                     sizes=(30, 420), alpha=0.75, edgecolor="white", linewidth=0.6, ax=ax, zorder=3,
                     **styles)
+    dots = [c for c in ax.collections if c not in before]
     if ci and {"mastery_ci_low", "pleasure_ci_low"} <= set(df.columns):
         m, p = df["mastery_mean"], df["pleasure_mean"]
         lo_m, hi_m = df["mastery_ci_low"].clip(0, 10), df["mastery_ci_high"].clip(0, 10)
         lo_p, hi_p = df["pleasure_ci_low"].clip(0, 10), df["pleasure_ci_high"].clip(0, 10)
         ax.errorbar(m, p, xerr=[m - lo_m, hi_m - m], yerr=[p - lo_p, hi_p - p], fmt="none",
                     ecolor=_FAINT, elinewidth=0.7, zorder=2)
-    _quadrants(ax, high)
-    top = df.nlargest(label_top, "entries") if label_top else df.iloc[:0]
-    texts = [ax.annotate(escape.label(n), (x, y), xytext=(7, 4), textcoords="offset points", fontsize=8.5,
-                         arrowprops=_LEADER,
-                         zorder=4)
+    corners = _quadrants(ax, high)
+    top = _most_relevant(df, mood, n=label_top, high=high) if label_top else df.iloc[:0].assign(why_listed="")
+    texts = [ax.annotate(escape.label(n), (x, y), xytext=(7, 0), textcoords="offset points", fontsize=8.5,
+                         va="center", zorder=4, annotation_clip=False)
              for n, x, y in zip(top[name], top["mastery_mean"], top["pleasure_mean"], strict=True)]
+    more = len(df) - len(top)
+    plural_name = "activities" if name == "activity" else "categories"
+    foot = f"dashed lines: {high_label(high)}"
+    if more:
+        foot += f"; and {more} more {plural_name if more > 1 else name} not labelled"
+    if unrated:
+        foot += f"; {unrated} {plural_name if unrated > 1 else name} without both ratings not shown"
     ax.set(xlim=(-0.5, 10.5), ylim=(-0.5, 10.5), xticks=range(11), yticks=range(11),
            xlabel="Mastery, mean (0-10)", ylabel="Pleasure, mean (0-10)")
     n_entries = plural(df["entries"].sum(), "entry", "entries")
-    ax.set_title(f"Mastery and pleasure by {name} (n = {n_entries}, "
-                 f"{plural(len(df), name, 'activities' if name == 'activity' else 'categories')})"
-                 + (f"\nlines: {_ci_label(df.attrs.get('ci', 0.95))} of the means" if ci else ""))
+    ax.set_title(f"Mastery and pleasure by {name} (n = {n_entries}, {plural(len(df), name, plural_name)})"
+                 + (f"\nlines: {_ci_label(df.attrs.get('ci', 0.95))} of each mean" if ci else ""))
     if ax.get_legend() is not None:
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8.5)
-    _declutter(texts)
+    _place_labels(texts, top[["mastery_mean", "pleasure_mean"]].to_numpy(), [*dots, *corners])
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-34, units="points")
+    ax.text(0, 0, foot, transform=below, ha="left", va="top", fontsize=8.5, color="0.35")
     return ax
 
 
-def _quadrants(ax, high: float) -> None:
-    """The guide lines at *high* and the four quadrant labels of the balance map."""
+def _quadrants(ax, high: float) -> list:
+    """The guide lines at *high* and the four quadrant labels of the balance map (returned)."""
     ax.axvline(high, color=_FAINT, lw=0.8, ls="--", zorder=1)
     ax.axhline(high, color=_FAINT, lw=0.8, ls="--", zorder=1)
     style = {"color": _FAINT, "fontsize": 9, "style": "italic", "zorder": 1}
-    ax.text(10.3, 10.3, "both", ha="right", va="top", **style)
-    ax.text(-0.3, 10.3, "pleasure only", ha="left", va="top", **style)
-    ax.text(10.3, -0.3, "mastery only", ha="right", va="bottom", **style)
-    ax.text(-0.3, -0.3, "neither", ha="left", va="bottom", **style)
+    return [ax.text(10.3, 10.3, "both", ha="right", va="top", **style),
+            ax.text(-0.3, 10.3, "pleasure only", ha="left", va="top", **style),
+            ax.text(10.3, -0.3, "mastery only", ha="right", va="bottom", **style),
+            ax.text(-0.3, -0.3, "neither", ha="left", va="bottom", **style)]
 
 
 def balance_weeks(data=None, *, ax=None, high_line: bool = False):
-    """Mean mastery and pleasure week by week, each with its CI band.
+    """Mean mastery and pleasure week by week, each with its 95% interval band.
 
     The chosen view: two lines (mastery: circles, solid; pleasure: squares,
     dashed) of the weekly mean rating with a shaded t-interval (level from
@@ -376,6 +463,8 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
     key = "week" if "week" in df.columns else "day" if "day" in df.columns else None
     if key is None:
         raise ValueError("plot.balance_weeks() needs the frame of ba.balance(log, by='week') or by='day'")
+    if not (df["mastery_mean"].notna() | df["pleasure_mean"].notna()).any():
+        raise ValueError("plot.balance_weeks(): nothing to plot, mastery and pleasure are not recorded in this log")
     ax = _new_ax(ax, (8, 4.8))
     x = df[key]
     colours = _palette(2)
@@ -388,7 +477,7 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
         ax.plot(x, df[f"{what}_mean"], marker=marker, ls=ls, color=colours[i],
                 label=f"{what.capitalize()}, mean")
     if high_line and "high" in df.attrs:
-        ax.axhline(df.attrs["high"], color=_FAINT, lw=0.8, ls=":", label=f"'high' ({df.attrs['high']:g})")
+        ax.axhline(df.attrs["high"], color=_FAINT, lw=0.8, ls=":", label=high_label(df.attrs["high"]))
     ax.set_ylim(0, 10)
     ax.set_ylabel("Rating, mean (0-10)")
     if key == "week":
@@ -406,17 +495,18 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
 # --------------------------------------------------------------------------- mood and activity
 
 
-def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: float = 0.05):
-    """Forest plot: mood on days with versus without each activity, with its CI.
+def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
+    """Forest plot: mood on days with versus without each activity, with its interval.
 
     One row per tested activity, largest difference on top; the dot is
     ``diff`` and the bar ``ci_low``-``ci_high`` (level from
-    ``data.attrs["ci"]``); a zero line marks "no difference". Activities with
-    ``q < alpha`` (Benjamini-Hochberg) are drawn filled and dark with a bold
-    name, the others open. The days with / without each activity are listed
-    at the right. With *show_untested*, activities marked "not enough data"
-    are listed faintly underneath (no estimate); otherwise they are left out
-    and counted in the title.
+    ``data.attrs["ci"]``); a zero line marks "no difference". A clear
+    difference (the interval shown excludes 0, the ``verdict`` of
+    ``ba.mood_by_activity``) is drawn filled and dark with a bold name; one
+    that could be chance is drawn open and light. The days with / without each
+    activity are listed at the right. With *show_untested*, activities with
+    too few days are listed faintly underneath (no estimate); otherwise they
+    are left out and counted in the title.
 
     Parameters
     ----------
@@ -426,12 +516,15 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
         Where to draw; by default a new figure.
     show_untested : bool, default False
         List the activities not tested under the others.
-    alpha : float, default 0.05
-        q-values below it are drawn as clear differences.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        When mood is not recorded, or no activity has enough days with and without it to compare.
 
     Examples
     --------
@@ -442,44 +535,49 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
     >>> ax = ba.plot.mood_by_activity(log)
     >>> ax.get_title()
     'Mood on days with vs without each activity (n = 56 days; 1 not tested: too few days)'
+    >>> ax.get_legend_handles_labels()[1]
+    ['clear difference: the 95% interval excludes 0', 'could be chance: the 95% interval includes 0']
     """
+    if _is_log(data) and "mood" in data.columns and not data["mood"].notna().any():
+        raise ValueError("plot.mood_by_activity(): nothing to plot, mood is not recorded in this log")
     df = _frame(data, "mood_by_activity", ("diff", "ci_low", "ci_high", "n_with", "n_without"),
-                _analysis("mood_by_activity"), "no activities in the log")
+                _analysis("mood_by_activity"), "the log has no activities with a mood rating on their day")
     name = "activity" if "activity" in df.columns else df.columns[0]
     status = df["status"] if "status" in df.columns else pd.Series(
         np.where(df["diff"].notna(), "tested", "not enough data"), index=df.index)
     tested = df[status.eq("tested") & df["diff"].notna()].sort_values("diff")
+    unit = str(df["unit"].iloc[0]) if "unit" in df.columns else "days"
+    if tested.empty:
+        least = df.attrs.get("min_days", 3)
+        raise ValueError(f"plot.mood_by_activity(): nothing to plot, no {name} has enough {unit} with and "
+                         f"without it to compare (at least {least} of each)")
     untested = df.drop(tested.index) if show_untested else df.iloc[:0]
     n_rows = len(tested) + len(untested)
     ax = _new_ax(ax, (8.5, 1.6 + 0.32 * max(n_rows, 2)))
-    unit = str(df["unit"].iloc[0]) if "unit" in df.columns else "days"
     level = df.attrs.get("ci", 0.95)
     y = np.arange(len(untested), n_rows)
-    sig = (tested["q"] < alpha).to_numpy() if "q" in tested.columns else np.zeros(len(tested), bool)
+    clear = ((tested["ci_low"] > 0) | (tested["ci_high"] < 0)).to_numpy(dtype=bool)
     dark, light = sns.color_palette("colorblind")[0], sns.color_palette("colorblind")[7]
-    for mask, colour, face, label in ((sig, dark, dark, f"q < {alpha:g} (BH-adjusted)"),
-                                      (~sig, light, "white", f"q ≥ {alpha:g}")):
+    for mask, colour, face, label in ((clear, dark, dark, f"clear difference: the {_ci_label(level)} excludes 0"),
+                                      (~clear, light, "white",
+                                       f"could be chance: the {_ci_label(level)} includes 0")):
         if mask.any():
             t = tested[mask]
             ax.errorbar(t["diff"], y[mask], xerr=[t["diff"] - t["ci_low"], t["ci_high"] - t["diff"]],
-                        fmt="o", color=colour, mfc=face, mec=colour, ms=6, capsize=2.5, lw=1.4,
-                        label=f"{label}, bar = {_ci_label(level)}")
+                        fmt="o", color=colour, mfc=face, mec=colour, ms=6, capsize=2.5, lw=1.4, label=label)
     ax.axvline(0, color="0.3", lw=0.9, zorder=0)
     labels = [escape.label(n) for n in [*untested[name].astype(str), *tested[name].astype(str)]]
     ax.set_yticks(np.arange(n_rows), labels)
-    for tick, bold in zip(ax.get_yticklabels()[len(untested):], sig, strict=True):
+    for tick, bold in zip(ax.get_yticklabels()[len(untested):], clear, strict=True):
         tick.set_fontweight("bold" if bold else "normal")
     for tick in ax.get_yticklabels()[:len(untested)]:
         tick.set_color(_FAINT)
     _n_column(ax, untested, tested, unit)
     if len(untested):
         ax.axhline(len(untested) - 0.5, color="0.85", lw=0.8)
-    if tested.empty:
-        _note(ax, f"No {name} had enough {unit} with and without it to test.")
-        ax.set_xlim(-1, 1)
     ax.set_ylim(-0.7, n_rows - 0.3)
     what = "entries after vs not after" if unit == "entries" else "days with vs without"
-    ax.set_xlabel(f"Mood difference, {what} (0-10 scale)")
+    ax.set_xlabel(f"Mood difference, {what} (0-10 scale); dot = difference, bar = {_ci_label(level)}")
     ax.set_ylabel(name.capitalize())
     left_out = len(df) - len(tested) - len(untested)
     total = int(df["n_with"].iloc[0] + df["n_without"].iloc[0])
@@ -487,8 +585,7 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, alpha: 
                  f"(n = {plural(total, 'entry' if unit == 'entries' else 'day', unit)}"
                  + (f"; {left_out} not tested: too few {unit})" if left_out else ")"),
                  pad=16)
-    if len(tested):
-        ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9)
+    ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9)
     return ax
 
 
@@ -519,7 +616,7 @@ _EFFECT_SCALE = {  # reference (no effect), possible range, axis note
 
 def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str = "mood",
                  ci: float = 0.95):
-    """Baseline (A) versus activation (B): each effect size as a dot with its CI.
+    """Baseline (A) versus activation (B): each effect size as a dot with its interval.
 
     NAP, Tau, Tau-U and Hedges' g live on different scales, so each row
     carries its own reference: a short dark tick at "no effect" (0.5 for
@@ -527,7 +624,7 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     take (0-1 for NAP, -1 to 1 for Tau; Tau-U, whose denominator is n_a n_b, can pass ±1 and
     its band is ±(1 + (n_a - 1) / (2 n_b)); Hedges' g is unbounded).
     The x axis is shared only for compactness; compare each dot with its own
-    tick, not across rows. Each row's estimate and CI are printed at the right.
+    tick, not across rows. Each row's estimate and interval are printed at the right.
 
     Parameters
     ----------
@@ -539,7 +636,7 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     baseline, treatment, measure
         As in :func:`bactivate.phase_effect`, when *data* is the log.
     ci : float, default 0.95
-        The CI level, when *data* does not record it in ``attrs["ci"]``.
+        The interval's level, when *data* does not record it in ``attrs["ci"]``.
 
     Returns
     -------
@@ -555,9 +652,14 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     >>> ax.get_title()
     'Daily mood: baseline (A, n = 7 days, mean 5.1) vs activation (B, n = 49 days, mean 4.8)'
     """
+    if _is_log(data) and measure in data.columns and not data[measure].notna().any():
+        raise ValueError(f"plot.phase_effect(): nothing to plot, {measure} is not recorded in this log")
     df = _frame(data, "phase_effect", ("effect", "estimate", "ci_low", "ci_high"),
                 lambda log: _analysis("phase_effect")(log, baseline=baseline, treatment=treatment,
                                                          measure=measure, ci=ci))
+    if not df["estimate"].notna().any():
+        raise ValueError("plot.phase_effect(): nothing to plot, no effect could be estimated "
+                         "(too few days in a phase)")
     ax = _new_ax(ax, (8.5, 1.4 + 0.65 * len(df)))
     df = df.iloc[::-1].reset_index(drop=True)  # first effect on top
     y = np.arange(len(df))
@@ -574,7 +676,9 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
     ax.set_yticks(y, [f"{e}\n({note})" if note else str(e) for e, (_, _, note) in zip(df["effect"], scales,
                                                                                        strict=True)])
     for i, (est, lo, hi) in enumerate(zip(df["estimate"], df["ci_low"], df["ci_high"], strict=True)):
-        ax.text(1.02, i, f"{est:.2f} [{lo:.2f}, {hi:.2f}]", transform=ax.get_yaxis_transform(),
+        shown = (f"{est:.2f}" if np.isfinite(est) else "not estimable") + (
+            f" [{lo:.2f}, {hi:.2f}]" if np.isfinite(lo) and np.isfinite(hi) else "")
+        ax.text(1.02, i, shown, transform=ax.get_yaxis_transform(),
                 fontsize=8.5, va="center", clip_on=False)
     ax.set_ylim(-0.6, len(df) - 0.4)
     ax.set_xlabel("Effect size, each on its own scale; positive = higher in activation")
@@ -659,6 +763,8 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
         data = data.get("by_hour")
     df = _frame(data, "avoidance", ("weekday", "hour", value, "entries"),
                 lambda log: _analysis("avoidance")(log)["by_hour"], "the log has no dated entries")
+    if value == "avoidance_share" and not df[value].notna().any():
+        raise ValueError("plot.avoidance(): nothing to plot, avoidance is not recorded in this log")
     weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     hours = np.sort(df["hour"].dropna().unique().astype(int))
     grid = df.pivot_table(index=df["weekday"].astype(str), columns="hour", values=value, aggfunc="mean",
@@ -754,7 +860,11 @@ def skipped(data=None, *, ax=None, by: str = "activity"):
     if isinstance(data, dict):
         data = data.get("skipped")
     df = _frame(data, "skipped", ("level", "planned", "skipped", "skipped_share"),
-                lambda log: _analysis("avoidance")(log)["skipped"], "the log has no planned activities")
+                lambda log: _analysis("avoidance")(log)["skipped"],
+                "planned activities are not recorded in this log")
+    if not df["skipped_share"].notna().any():
+        raise ValueError("plot.skipped(): nothing to plot, whether planned activities were done is not "
+                         "recorded in this log")
     if "by" in df.columns:
         if by not in set(df["by"]):
             raise ValueError(f"by must be one of {sorted(set(df['by']))}, not {by!r}")
@@ -785,12 +895,6 @@ def skipped(data=None, *, ax=None, by: str = "activity"):
 # --------------------------------------------------------------------------- progress and wins
 
 
-def _trend_level(trend: pd.DataFrame) -> str:
-    """The CI level of a trend table, from its description ("95% CI")."""
-    found = re.search(r"(\d+(?:\.\d+)?)% CI", str(trend.attrs.get("description", "")))
-    return f"{found.group(1)}% CI" if found else "95% CI"
-
-
 def progress(data=None, *, measures=("activities", "completion", "mastery", "pleasure", "mood",
                                      "avoidance_share"), ncols: int = 3, height: float = 2.8):
     """Small multiples over weeks, one panel per measure, with the fitted trend.
@@ -800,10 +904,13 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
 
     Each panel shows the weekly (or daily) value as dots joined by a line and,
     when ``data.attrs["trend"]`` (from ``ba.progress``) holds the measure's
-    OLS slope, the fitted straight line (through the mean of the points) as
-    a dashed line; the panel title gives the slope with its CI per week.
-    Shares (completion, avoidance) are shown in %, slopes in percentage
-    points (pp) per week.
+    slope, the fitted straight line (through the mean of the points) as a
+    dashed line. The panel title says the trend in plain words and in the
+    panel's units: "Avoidance: about 4 percentage points less a week" when its
+    interval is all on one side of 0, "Mood: no steady trend (5.2 to 6.3)"
+    when it is not, "too few weeks to judge a trend" when it cannot be told.
+    Shares (completion, avoidance) are shown in %. A measure the log does not
+    record (all missing) gets no panel; the figure says which were left out.
 
     Parameters
     ----------
@@ -819,7 +926,12 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
     Returns
     -------
     matplotlib.figure.Figure
-        The figure; one axes per measure in ``fig.axes``.
+        The figure; one axes per measure shown in ``fig.axes``.
+
+    Raises
+    ------
+    ValueError
+        When none of *measures* is recorded in the log.
 
     Examples
     --------
@@ -832,8 +944,16 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
     ('Figure', 6)
     >>> fig.axes[0].get_ylabel()
     'Activities done (count)'
+    >>> fig.axes[1].get_title()
+    'Completion: no steady trend (0% to 93%)'
     """
     df = _frame(data, "progress", list(measures), _analysis("progress"), "the log has no dated entries")
+    recorded = [m for m in measures if df[m].notna().any()]
+    missing = [m for m in measures if m not in recorded]
+    if not recorded:
+        raise ValueError(f"plot.progress(): nothing to plot, {_names(missing)} "
+                         f"{'is' if len(missing) == 1 else 'are'} not recorded in this log")
+    measures = recorded
     key = "week" if "week" in df.columns else "day"
     trend = df.attrs.get("trend")
     trend = trend.set_index("measure") if isinstance(trend, pd.DataFrame) and len(trend) else None
@@ -845,20 +965,20 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
     xw = (x - x.min()).dt.days / 7 if key == "day" else x.astype(float)
     fitted = False
     for ax, m in zip(axes.flat, measures, strict=False):
-        label, lim, factor, unit = _MEASURES.get(m, (m, None, 1, "per week"))
+        label, lim, factor, _, _ = _MEASURES.get(m, (m, None, 1, "", ("higher", "lower")))
         y = df[m].astype("float64") * factor
         ax.plot(x, y, marker="o", color=colours[0], lw=1.4, ms=4.5)
         ax.set_ylabel(label)
         ax.set_ylim(*(lim if lim else (0, max(1.0, float(np.nanmax(y.to_numpy(), initial=0))) * 1.15)))
-        ax.set_title(_panel_title(m, trend, factor, unit, xw, y), fontsize=9.5)
-        if trend is not None and m in trend.index and np.isfinite(trend.at[m, "slope"]):
+        ax.set_title(_panel_title(m, trend, y, key), fontsize=9.5)
+        slope = _slope(trend, m)
+        if np.isfinite(slope[0]):
             ok = y.notna().to_numpy()
-            slope = trend.at[m, "slope"] * factor
-            fit = y[ok].mean() + slope * (xw[ok] - xw[ok].mean())
+            fit = y[ok].mean() + slope[0] * (xw[ok] - xw[ok].mean())
             ax.plot(x[ok], fit, ls="--", color=colours[1], lw=1.3)
             fitted = True
     for ax in axes.flat[len(measures):]:
-        ax.set_visible(False)
+        ax.remove()
     for ax in axes.flat[max(0, len(measures) - ncols):len(measures)]:  # the lowest panel of each column
         ax.tick_params(labelbottom=True)
         ax.set_xlabel("Week of the log" if key == "week" else "Day")
@@ -869,41 +989,74 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
     else:
         _day_axis(first, x.min(), x.max())
     span = ""
-    if "start_day" in df.columns:  # a week runs 7 days from its first day
-        last = df["start_day"].max() + pd.Timedelta(days=6 if key == "week" else 0)
-        span = _date_span(df["start_day"].min(), last)
+    if "start_day" in df.columns:  # the data's own first and last day, never a week's end past it
+        last = df["end_day"].max() if "end_day" in df.columns else (
+            df["start_day"].max() if key == "day" else None)
+        span = _date_span(df["start_day"].min(), last) if last is not None else ""
     handles = [Line2D([], [], color=colours[0], marker="o", ms=4.5, label=f"{key.capitalize()}ly value"
                       if key == "week" else "Daily value")]
     if fitted:
-        handles.append(Line2D([], [], color=colours[1], ls="--",
-                              label=f"Linear trend (OLS); title: slope [{_trend_level(trend)}]"))
+        handles.append(Line2D([], [], color=colours[1], ls="--", label="Straight-line trend"))
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    if missing:
+        fig.text(0.01, 0.005, f"Not recorded in this log: {_names(missing)}.", fontsize=8.5, color="0.35",
+                 ha="left", va="bottom")
     fig.suptitle(f"Progress {key} by {key}{', ' + span if span else ''} (n = {plural(len(df), key)})")
     return fig
 
 
-def _panel_title(m, trend, factor, unit, xw, y) -> str:
-    """A progress panel's title: the measure and its slope per week with the CI."""
+def _names(measures) -> str:
+    """'mood, avoidance and completion': the measures in words."""
+    words = [m.replace("_share", "").replace("_", " ") for m in measures]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _slope(trend, m) -> tuple[float, float, float]:
+    """The measure's slope and interval per week in the units shown (% for shares), NaN when unknown."""
+    if trend is None or m not in trend.index:
+        return np.nan, np.nan, np.nan
+    row = trend.loc[m]
+    factor = _MEASURES.get(m, (None, None, 1))[2]
+    if "percentage points" in str(row.get("unit", "")):  # the trend table already gives points
+        factor = 1
+    return tuple(float(row[c]) * factor for c in ("slope", "slope_ci_low", "slope_ci_high"))
+
+
+def _about(v: float) -> str:
+    """A rounded magnitude: '12', '4.1', '0.28'."""
+    v = abs(v)
+    return f"{v:.0f}" if v >= 10 else f"{v:.1f}" if v >= 1 else f"{v:.2g}"
+
+
+def _panel_title(m, trend, y, key) -> str:
+    """A progress panel's title: the measure and its trend in plain words, in the panel's units."""
     name = m.replace("_share", "").replace("_", " ").capitalize()
+    s, lo, hi = _slope(trend, m)
     if trend is None or m not in trend.index:
         return name
-    row = trend.loc[m]
-    if not np.isfinite(row["slope"]):
-        return f"{name}: too few points for a trend"
-    s, lo, hi = row["slope"] * factor, row["slope_ci_low"] * factor, row["slope_ci_high"] * factor
-    f = ".1f" if factor == 100 else ".2f"
-    return f"{name}: {s:+{f}} {unit} [{lo:+{f}}, {hi:+{f}}]"
+    if not (np.isfinite(s) and np.isfinite(lo) and np.isfinite(hi)):
+        return f"{name}: too few {key}s to judge a trend"
+    _, _, factor, unit, (up, down) = _MEASURES.get(m, (m, None, 1, "", ("higher", "lower")))
+    if lo > 0 or hi < 0:
+        return f"{name}: about {_about(s)} {unit + ' ' if unit else ''}{up if s > 0 else down} a week"
+    seen = y.dropna()
+    if len(seen) < 2:
+        return f"{name}: no steady trend"
+    pct = "%" if factor == 100 else ""
+    digits = 0 if factor == 100 or m in ("activities", "planned", "done") else 1
+    return f"{name}: no steady trend ({seen.iloc[0]:.{digits}f}{pct} to {seen.iloc[-1]:.{digits}f}{pct})"
 
 
-def timeline(data=None, *, ax=None, wins=None, high: float = 7):
+def timeline(data=None, *, ax=None, wins=None, high: float = HIGH):
     """The small-wins timeline: daily mood as a line, and a marker for every small win.
 
-    Days run along the bottom. The left axis is daily mean mood (0-10),
-    drawn as a dark line (gaps where nothing was logged). The wins of
-    ``ba.small_wins(log, high=high)`` (or *wins*) are stacked up from the
-    bottom of each day, one marker each, on a right-hand count axis: planned
-    and done (circle), high mastery (triangle), high pleasure (square) and
-    first time (star), each in its own colour.
+    Days run along the bottom, from the first logged day to the last. The
+    left axis is daily mean mood (0-10), drawn as a dark line (gaps where
+    nothing was logged). The wins of ``ba.small_wins(log, high=high)`` (or
+    *wins*) are stacked up from the bottom of each day, one marker each, on a
+    right-hand count axis: planned and done (circle), high mastery (triangle),
+    high pleasure (square) and first time (star), each in its own colour. The
+    legend states the threshold ("high = 6 or more of 10").
 
     Parameters
     ----------
@@ -913,13 +1066,19 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
         Where to draw; by default a new figure.
     wins : pandas.DataFrame, optional
         The frame of ``ba.small_wins`` to show instead of computing it.
-    high : float, default 7
-        Rating that counts as high mastery or pleasure when computing wins.
+    high : float, default 6
+        Rating (0-10) from which mastery or pleasure counts as high: the same
+        threshold, with the same default, as ``ba.balance`` and ``ba.plot.balance``.
 
     Returns
     -------
     matplotlib.axes.Axes
         The mood axes; the wins live on its twin (``ax.figure.axes``).
+
+    Raises
+    ------
+    ValueError
+        When the log has no dated entries, or neither mood nor any small win.
 
     Examples
     --------
@@ -930,6 +1089,8 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
     >>> ax = ba.plot.timeline(log)
     >>> ax.get_ylabel(), len(ax.figure.axes)
     ('Mood, daily mean (0-10)', 2)
+    >>> ax.get_legend().get_title().get_text()
+    'Small wins (high = 6 or more of 10)'
     """
     if not _is_log(data):
         raise TypeError("plot.timeline() takes the tidy log as data= (a DataFrame from bactivate.read_log)")
@@ -940,12 +1101,17 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
     days = log["start"].dt.normalize()
     calendar = pd.date_range(days.min(), days.max(), freq="D")
     mood = log["mood"].groupby(days).mean().reindex(calendar)
+    stack = _stack_wins(wins)
+    has_mood = bool(mood.notna().any())
+    if not has_mood and stack.empty:
+        raise ValueError("plot.timeline(): nothing to plot, mood is not recorded in this log and there are "
+                         "no small wins (no planned activity done, no high mastery or pleasure)")
     ax = _new_ax(ax, (max(7.0, min(14.0, 4 + 0.16 * len(calendar))), 4.8))
     twin = ax.twinx()
     ax.set_zorder(twin.get_zorder() + 1)  # mood line above the win markers
     ax.patch.set_visible(False)
-    ax.plot(calendar, mood.to_numpy(), color="0.15", lw=1.8, marker="o", ms=3.5, label="Mood, daily mean")
-    stack = _stack_wins(wins)
+    if has_mood:
+        ax.plot(calendar, mood.to_numpy(), color="0.15", lw=1.8, marker="o", ms=3.5, label="Mood, daily mean")
     colours = sns.color_palette("colorblind")
     for kind, (marker, c) in WIN_STYLE.items():
         part = stack[stack["kind"] == kind]
@@ -958,15 +1124,18 @@ def timeline(data=None, *, ax=None, wins=None, high: float = 7):
     twin.set_ylabel("Small wins that day (one marker each)", color="0.35")
     twin.tick_params(axis="y", colors="0.35")
     ax.set_ylim(0, 10.5)
-    ax.set_ylabel("Mood, daily mean (0-10)")
-    pad = pd.Timedelta(hours=18)
+    ax.set_ylabel("Mood, daily mean (0-10)" if has_mood else "Mood: not recorded in this log")
+    if not has_mood:
+        ax.set_yticks([])
+    pad = pd.Timedelta(hours=18)  # less than a day: the axis ends on the last logged day
     ax.set_xlim(calendar[0] - pad, calendar[-1] + pad)
     _day_axis(ax, calendar[0], calendar[-1])
     ax.set_xlabel("Day")
     ax.set_title(f"Small wins and mood, {_date_span(calendar[0], calendar[-1])} "
                  f"(n = {plural(len(stack), 'win')}, {plural(mood.notna().sum(), 'day')} with mood)")
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    _legend_below(ax, handles, ncols=len(handles) if ax.bbox.width / ax.figure.dpi > 8 else 3)
+    _legend_below(ax, handles, ncols=len(handles) if ax.bbox.width / ax.figure.dpi > 8 else 3,
+                  title=f"Small wins ({high_label(high)})", title_fontsize=8.5)
     return ax
 
 
