@@ -296,3 +296,12 @@ def test_method_text_claims_only_what_is_done(log8):
         assert "Welch" not in text and "always agree" not in text
     assert "regression t-test" in ba.mood_by_activity(log8).attrs["method"]
     assert "moving-block bootstrap" in ba.mood_by_activity(log8, autocorr_threshold=-1).attrs["method"]
+
+
+def test_null_activities_get_a_clear_verdict_at_about_the_interval_rate(recovery):
+    # the verdict reads the 95% interval of each activity alone (no correction for testing many):
+    # activities with no effect are called "clear" about 5% of the time, as documented
+    placebo = recovery[recovery["placebo"]]
+    clear = (placebo["ci_low"] > 0) | (placebo["ci_high"] < 0)
+    assert (placebo["verdict"] == "clear difference").eq(clear).all()
+    assert clear.mean() <= 0.12, clear.mean()
