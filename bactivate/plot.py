@@ -781,7 +781,7 @@ def avoidance(data=None, *, ax=None, value: str = "avoidance_share", annot: bool
     else:
         n = df["mood_n"] if "mood_n" in df.columns else df["entries"]
         if not (df[value].notna() & (n > 0)).any():
-            raise ValueError("plot.avoidance(): nothing to plot, the log has no mood ratings")
+            raise ValueError("plot.avoidance(): nothing to plot, mood is not recorded in this log")
         centre = float(np.average(df[value].dropna(), weights=n[df[value].notna()]))
         reach = max(float(np.nanmax(np.abs(grid.to_numpy() - centre))), 0.5)
         # symmetric limits centre the diverging map (seaborn's center= uses a deprecated mpl call)

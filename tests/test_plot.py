@@ -444,6 +444,7 @@ def test_given_ax_leaves_other_figures_alone(log):
 
 @pytest.mark.parametrize("name, columns, kwargs, message", [
     ("avoidance", ("avoidance",), {}, "avoidance is not recorded in this log"),
+    ("avoidance", ("mood",), {"value": "mood_mean"}, "mood is not recorded in this log"),
     ("balance", ("mastery", "pleasure"), {}, "mastery and pleasure are not recorded in this log"),
     ("balance", ("activity",), {}, "activity names are not recorded in this log"),
     ("balance", ("category",), {"by": "category"}, "category names are not recorded in this log"),
