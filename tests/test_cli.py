@@ -238,6 +238,76 @@ def test_the_notebook_takes_every_parameter_the_command_passes():
     names = {t.id for node in ast.parse("".join(nb["cells"][0]["source"])).body
              if isinstance(node, ast.Assign) for t in node.targets}
     assert {"log_path", "client", "log_format", "week_start", "dayfirst"} <= names
+    assert "audience" in names  # bactivate report --for passes it (render_report's audience=)
+
+
+@pytest.fixture
+def fake_report(monkeypatch):
+    """render_report replaced by one that records its keywords (and writes nothing)."""
+    import bactivate.cli
+
+    seen = {}
+
+    def fake(log, output, **kw):
+        seen.update(kw, log=log, output=output)
+        return output
+
+    monkeypatch.setattr(bactivate.cli, "render_report", fake)
+    return seen
+
+
+def test_report_for_client_or_clinician(tmp_path, capsys, fake_report):
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    assert run(capsys, "report", str(path), "--for", "client")[0] == 0
+    assert fake_report["audience"] == "client"
+    assert fake_report["parameters"]["log_format"] == "auto"  # --for is not --format
+    run(capsys, "report", str(path))
+    assert fake_report["audience"] == "clinician"  # the default
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(path), "--for", "patient"])
+    assert exc.value.code == 2 and "invalid choice: 'patient'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["report", "--fo", "client"], ["report", "--form", "grid"],
+                                  ["report", "--keep"], ["validate", "--al"], ["validate", "--day"]])
+def test_options_are_never_abbreviated(tmp_path, capsys, fake_report, argv):
+    """argparse's prefix matching took --for as --format; every option is now spelled out in full."""
+    path = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n")
+    with pytest.raises(SystemExit) as exc:
+        main([argv[0], str(path), *argv[1:]])
+    assert exc.value.code == 2
+    assert f"unrecognized arguments: {' '.join(argv[1:])}" in capsys.readouterr().err
+    assert not fake_report
+
+
+def test_report_prints_one_line_of_accounting(tmp_path, capsys, fake_report):
+    """After the report: how many rows are used, how many have problems, and the validate command
+    (with the reading options given) that lists them."""
+    text = ("Date,Time,Activity,Mood (0-10)\n2026-03-02,09:00,Walk,5\n2026-03-03,09:00,Read,??\n"
+            "someday,10:00,Gym,6\n2026-03-04,09:00,Cook,7\n")
+    path = write_csv(tmp_path, text, name="my log.csv")
+    code, out, err = run(capsys, "report", str(path), "--for", "client", "--dayfirst", "--sheet", "#1")
+    assert code == 0 and err == ""
+    written, line = out.splitlines()
+    assert written == f"report written to {tmp_path / 'my log-report.html'}"
+    assert line == (f"3 of 4 rows used (1 with cells left blank); 1 set aside; 2 with problems: "
+                    f"bactivate validate '{path}' --dayfirst --sheet '#1'")
+    clean = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,2,9\n", name="b.csv")
+    _, out, _ = run(capsys, "report", str(clean))
+    assert out.splitlines()[1] == "all 2 rows used"
+
+
+def test_report_end_to_end_no_progress_bar(tmp_path, capsys):
+    """The real report: nothing on stderr (no cell progress bar), the accounting line on stdout."""
+    out = tmp_path / "alex.html"
+    code, stdout, err = run(capsys, "report", str(ROOT / "data/sample/client-alex.xlsx"), "-o", str(out),
+                            "--for", "client")
+    assert code == 0 and err == ""
+    assert stdout.splitlines() == [
+        f"report written to {out}",
+        "234 of 235 rows used (2 with cells left blank); 1 not an entry; 2 with problems: "
+        f"bactivate validate {ROOT / 'data/sample/client-alex.xlsx'}"]
+    assert "<title>Activity log report – Alex</title>" in out.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- report (runs the notebook)
