@@ -54,7 +54,7 @@ def _share_change(first: float, last: float, what: str, good_if_down: bool) -> s
 def _changes(log: pd.DataFrame, has: dict) -> list[str]:
     """Sentences on what changed from the first week with entries to the last."""
     weekly = progress(log)
-    weekly = weekly[weekly["activities"].fillna(0) > 0]
+    weekly = weekly[weekly["days_logged"].fillna(0) > 0]
     if len(weekly) < 2:
         return ["This log covers about one week, so it is too early to say what is changing; "
                 "the picture gets clearer with each week of notes."]
