@@ -144,7 +144,9 @@ def render_report(log, output, *, client=None, audience="clinician", parameters=
                 title = _title(km, params["client"])
             finally:
                 _stop_kernel(km)
-        html = notebook_html(for_audience(nb, params["audience"]), title=title)
+        shown = for_audience(nb, params["audience"])
+        shown["metadata"]["title"] = title  # the page's <title>, escaped by the template
+        html = notebook_html(shown)
     except ModuleNotFoundError as exc:  # installed, but broken: one of its own packages is missing
         raise SetupError(_missing(exc.name or str(exc))) from None
     if keep_notebook:
@@ -193,6 +195,7 @@ def for_audience(nb, audience: str):
     if audience not in LEFT_OUT:
         raise ValueError(f"audience={audience!r}: the report is for one of {AUDIENCES}")
     out = copy.copy(nb)
+    out["metadata"] = copy.copy(nb.get("metadata", {}))
     out["cells"] = [c for c in nb.cells if LEFT_OUT[audience] not in (c.get("metadata", {}).get("tags") or ())]
     return out
 
