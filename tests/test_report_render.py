@@ -43,6 +43,9 @@ CLIENT = "<script>alert(2)</script> Sam"
 SHEET = "<script>alert(3)"  # a sheet name holds no '/', so no closing tag (still live if not escaped)
 PREFIX = "<c_sy> low energy"  # a real app export's prefix, lost when read as a tag
 
+#: the word each printed figure leaves in the PDF's text (see _print_pdf)
+FIGURE = "[figure]"
+
 #: the most printed pages each version may take (issue 15: "two to four" for the client)
 MOST_PAGES = {"client": 4, "clinician": 10}
 
@@ -303,7 +306,12 @@ def _print_pdf(html_file: Path, paper: str, folder: Path) -> Path:
     html = html_file.read_text(encoding="utf-8")
     assert "size: auto" in html  # the report prints on the printer's paper; here, on each in turn
     page = folder / f"{html_file.stem}-{paper}.html"
-    page.write_text(html.replace("size: auto", f"size: {paper}"), encoding="utf-8")
+    # each figure leaves a word in the printed text, where it is: a page whose text ends with a
+    # heading's introduction then has no figure after it (a figure is a picture, with no text)
+    html = html.replace("size: auto", f"size: {paper}").replace(
+        "</head>", f"<style>@media print {{ .jp-RenderedImage::after {{ content: '{FIGURE}'; "
+                   "display: block; font-size: 4pt; }} }}</style></head>", 1)
+    page.write_text(html, encoding="utf-8")
     pdf = folder / f"{html_file.stem}-{paper}.pdf"
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120,
@@ -341,17 +349,34 @@ def test_printed_page_count(printed, audience, paper):
     assert 1 <= len(pages) <= MOST_PAGES[audience], f"{len(pages)} {paper} pages"
 
 
+def _heading_cells(html: str) -> list[str]:
+    """The last words of each text cell that holds a heading (the heading and its introduction)."""
+    cells = re.split(r'<div class="jp-Cell ', html)[1:]
+    out = []
+    for cell in cells:
+        if cell.startswith("jp-MarkdownCell") and re.search(r"<h[1-4]\b", cell):
+            words = _words(Page(cell).visible)
+            out.append(words[-40:])
+    return [w for w in out if w]
+
+
 @pytest.mark.parametrize("paper", ["A4", "letter"])
 @pytest.mark.parametrize("audience", ["client", "clinician"])
 def test_no_printed_page_ends_with_a_heading(sample, printed, audience, paper):
+    """No page ends with a heading, nor with a heading and its introduction whose figure or table
+    went on to the next page."""
     pytest.importorskip("pypdf", reason="pypdf (in the test extras) reads the printed pages' text")
-    headings = {_words(h) for h in Page(sample[audience].read_text(encoding="utf-8")).headings}
+    html = sample[audience].read_text(encoding="utf-8")
+    headings = {_words(h) for h in Page(html).headings}
     headings.discard("")
+    cells = _heading_cells(html)
     pages = printed[audience, paper]
+    assert sum(text.count(FIGURE) for text in pages) == len(Page(html).images)
     for number, text in enumerate(pages[:-1], start=1):
         lines = [_words(line) for line in text.splitlines() if line.strip()]
-        tail = " ".join(lines[-2:])  # a heading may wrap onto two lines
+        tail = " ".join(lines[-3:])  # a heading may wrap onto two lines
         stranded = [h for h in headings if lines and (tail.endswith(h) or lines[-1] == h)]
+        stranded += [c for c in cells if tail.replace(" ", "").endswith(c.replace(" ", ""))]
         assert not stranded, f"{paper} page {number} of {len(pages)} ends with the heading {stranded}"
 
 
