@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -50,6 +52,9 @@ _WEEKDAY_WORDS = {w: i for i, names in enumerate(
 #: A sheet named like a numbered week: "Week 1", "Wk 2", "week 3 (12-18 May)", "Wk. 4"
 #: (not "Week of 2026-03-02", not "Weekly notes").
 WEEK_SHEET = r"(?i)^\s*(?:week|wk)\.?\s*(\d{1,3})(?![\d/.:-])"
+
+#: The sheet in a source "file:sheet:row".
+_SHEET = re.compile(r"^.*:([^:]*):[^:]*$")
 
 #: How :func:`with_calendar` numbers weeks (its *weeks_from*).
 WEEKS_FROM = ("auto", "sheet", "calendar", "first day")
@@ -157,7 +162,7 @@ def sheet_weeks(source: pd.Series) -> pd.Series:
     >>> sheet_weeks(src).tolist()
     [1, 2, 3, <NA>, <NA>, <NA>]
     """
-    sheet = source.astype("str").str.extract(r"^.*:([^:]*):[^:]*$", expand=False)
+    sheet = source.astype("str").str.extract(_SHEET.pattern, expand=False)
     number = sheet.str.extract(WEEK_SHEET, expand=False)
     return pd.to_numeric(number).astype("Int64")
 
@@ -172,7 +177,10 @@ def _all_from_week_sheets(log: pd.DataFrame, groups: np.ndarray, n: int) -> tupl
     if "source" not in log.columns or not len(log):
         return weeks, np.zeros(n, bool)
     first_rows = np.unique(groups, return_index=True)[1]
-    probe = sheet_weeks(log["source"].iloc[first_rows]).notna().to_numpy()
+    # one source per client: plain re is cheaper than pandas' string methods here
+    probe = np.array([isinstance(src, str) and _SHEET.match(src) is not None
+                      and re.match(WEEK_SHEET, _SHEET.match(src).group(1)) is not None
+                      for src in log["source"].iloc[first_rows].tolist()], dtype=bool)
     maybe = np.zeros(n, bool)
     maybe[groups[first_rows[probe]]] = True
     rows = maybe[groups]
@@ -252,20 +260,21 @@ def week_labels(week, first, last) -> np.ndarray:
     ...             pd.to_datetime(["2025-03-16", "2026-04-05", "2026-03-08"])).tolist()
     ['Week 2, 10-16 Mar', 'Week 3, 30 Mar-5 Apr', 'Week 1, 8 Mar']
     """
-    w = pd.Series(np.asarray(week, dtype="float64"))
-    f, la = pd.Series(pd.to_datetime(np.asarray(first))), pd.Series(pd.to_datetime(np.asarray(last)))
-    ok = w.notna() & f.notna() & la.notna()
+    w = np.asarray(week, dtype="float64")
+    f = pd.DatetimeIndex(pd.to_datetime(np.asarray(first)))
+    la = pd.DatetimeIndex(pd.to_datetime(np.asarray(last)))
+    ok = ~np.isnan(w) & ~f.isna() & ~la.isna()
+    out = np.full(len(w), None, dtype=object)
     if not ok.any():
-        return np.full(len(w), None, dtype=object)
+        return out
     w, f, la = w[ok], f[ok], la[ok]
-    fd, ld = f.dt.day.astype("int64").astype("str"), la.dt.day.astype("int64").astype("str")
-    fm = pd.Series(_MONTHS[f.dt.month.to_numpy() - 1], index=f.index)
-    lm = pd.Series(_MONTHS[la.dt.month.to_numpy() - 1], index=la.index)
-    span = np.where(f.eq(la), fd + " " + fm,
-                    np.where(f.dt.month.eq(la.dt.month) & f.dt.year.eq(la.dt.year),
-                             fd + "-" + ld + " " + lm, fd + " " + fm + "-" + ld + " " + lm))
-    out = np.full(len(ok), None, dtype=object)
-    out[ok.to_numpy()] = ("Week " + w.astype("int64").astype("str") + ", " + span).to_numpy(dtype=object)
+    fd = np.char.mod("%d", f.day.to_numpy()).astype(object)
+    ld = np.char.mod("%d", la.day.to_numpy()).astype(object)
+    fm, lm = _MONTHS[f.month.to_numpy() - 1], _MONTHS[la.month.to_numpy() - 1]
+    same_month = (f.month == la.month) & (f.year == la.year)
+    span = np.where(f == la, fd + " " + fm,
+                    np.where(same_month, fd + "-" + ld + " " + lm, fd + " " + fm + "-" + ld + " " + lm))
+    out[ok] = "Week " + np.char.mod("%d", w.astype("int64")).astype(object) + ", " + span
     return out
 
 

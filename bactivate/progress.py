@@ -374,63 +374,56 @@ def _trend(table: pd.DataFrame, codes: np.ndarray, names, x: np.ndarray, per: st
         """*a* (measures x groups) as one column, group by group."""
         return np.asarray(a).T.reshape(-1)
 
-    out = pd.DataFrame({
-        "measure": pd.array(np.tile(np.array(measures, dtype=object), n_groups), dtype="str"),
-        "slope": flat(fit["slope"]), "slope_ci_low": flat(fit["ci_low"]),
-        "slope_ci_high": flat(fit["ci_high"]), "slope_p": flat(fit["p"]), "n": flat(fit["n"]),
-        "first": flat(first), "last": flat(last),
-        "unit": pd.array(np.tile(np.array([UNITS[m] for m in measures], dtype=object), n_groups), dtype="str"),
-        "direction": pd.array(flat(direction).astype(object), dtype="str"),
-    })
     gone_rows = flat(gone)
-    stats_cols = ["slope", "slope_ci_low", "slope_ci_high", "slope_p", "first", "last"]
-    out.loc[gone_rows, stats_cols] = np.nan
-    out.loc[gone_rows, "n"] = 0
-    out["n"] = out["n"].astype("int64")
-    out["summary"] = pd.array(_summaries(out, per), dtype="str")
+    cols = {"slope": fit["slope"], "slope_ci_low": fit["ci_low"], "slope_ci_high": fit["ci_high"],
+            "slope_p": fit["p"], "n": fit["n"], "first": first, "last": last}
+    cols = {k: np.where(gone_rows, 0 if k == "n" else np.nan, flat(v)) for k, v in cols.items()}
+    cols["n"] = cols["n"].astype("int64")
+    cols["unit"] = np.tile(np.array([UNITS[m] for m in measures], dtype=object), n_groups)
+    cols["direction"] = flat(direction).astype(object)
+    cols["summary"] = _summaries(cols, per)
+    out = pd.DataFrame({"measure": pd.array(np.tile(np.array(measures, dtype=object), n_groups), dtype="str"),
+                        **{k: pd.array(v, dtype="str") if v.dtype == object else v for k, v in cols.items()}})
     if names is not None:
         out.insert(0, "client", pd.array(np.repeat(names, len(measures)), dtype="str"))
     out.attrs = {"description": f"OLS slope per week over {per}s, {ci:.0%} CI; shares in percentage points "
                                 "(fitted on 0-100); few periods give wide CIs.",
-                 "not_recorded": sorted(set(out.loc[gone_rows, "measure"]))}
+                 "not_recorded": sorted(set(np.tile(np.array(measures, dtype=object), n_groups)[gone_rows]))}
     return out
 
 
-def _number(v: pd.Series, unit: pd.Series) -> pd.Series:
+def _number(v: np.ndarray, share: np.ndarray, rating: np.ndarray) -> np.ndarray:
     """Values as the table shows them: "32%" (shares, already 0-100), "4.1" (ratings), "12" (counts)."""
-    share = unit.str.startswith("percentage").to_numpy()
-    rating = unit.str.startswith("points").to_numpy()
-    v = v.astype("float64").fillna(0.0)
-    whole = v.round(0).astype("int64").astype("str")
-    one = v.round(1).map("{:.1f}".format) if len(v) else whole
-    return pd.Series(np.where(share, whole + "%", np.where(rating, one, whole)), index=v.index)
+    v = np.nan_to_num(np.asarray(v, dtype="float64"))
+    whole = np.char.mod("%d", np.round(v).astype("int64")).astype(object)
+    one = np.char.mod("%.1f", v).astype(object)
+    return np.where(share, whole + "%", np.where(rating, one, whole))
 
 
-def _summaries(t: pd.DataFrame, per: str) -> np.ndarray:
-    """The plain-language ``summary`` of each trend row (see :func:`progress_trend`)."""
-    if t.empty:
+def _summaries(t: dict, per: str) -> np.ndarray:
+    """The plain-language ``summary`` of each trend row (*t*: the trend's columns as arrays)."""
+    if not len(t["n"]):
         return np.array([], dtype=object)
     unit = t["unit"]
-    first, last = _number(t["first"], unit), _number(t["last"], unit)
-    change = (t["last"] - t["first"]).to_numpy(dtype="float64")
-    big = np.where(unit.str.startswith("per week"),
-                   np.maximum(2.0, 0.25 * t["first"].abs().to_numpy(dtype="float64")),
-                   unit.map(LARGE_CHANGE).to_numpy(dtype="float64"))
+    share = unit == UNITS["completion"]
+    rating = unit == UNITS["mood"]
+    lo, hi = t["first"], t["last"]
+    n = t["n"]
+    first, last = _number(lo, share, rating), _number(hi, share, rating)
+    change = hi - lo
+    big = np.where(share, LARGE_CHANGE[UNITS["completion"]],
+                   np.where(rating, LARGE_CHANGE[UNITS["mood"]], np.maximum(2.0, 0.25 * np.abs(lo))))
     large = np.abs(change) >= big - 1e-9
-    words = np.select([unit.str.startswith("percentage"), unit.str.startswith("points")],
-                      [" percentage points", " points"], "")
-    size = t["slope"].abs().astype("float64").fillna(0.0)
-    size = size.round(1).map("{:.1f}".format) if len(size) else size.astype("str")
+    words = np.where(share, " percentage points", np.where(rating, " points", "")).astype(object)
+    size = np.char.mod("%.1f", np.abs(np.nan_to_num(t["slope"]))).astype(object)
     ends = " (" + first + " at the start, " + last + " at the end)"
-    periods = f"{per}s"
-    why = np.where(t["n"] < FEW_WEEKS if per == "week" else t["n"] < 7 * FEW_WEEKS,
-                   f" (too few {periods} to be sure it is a trend)",
-                   " (it went up and down too much to be sure it is a trend)")
-    moved = np.where(change > 0, "rose from ", "fell from ") + first + " to " + last + why
-    d = t["direction"].to_numpy(dtype=object)
+    few = n < (FEW_WEEKS if per == "week" else 7 * FEW_WEEKS)
+    why = np.where(few, f" (too few {per}s to be sure it is a trend)",
+                   " (it went up and down too much to be sure it is a trend)").astype(object)
+    moved = np.where(change > 0, "rose from ", "fell from ").astype(object) + first + " to " + last + why
+    d = t["direction"]
     return np.select(
-        [d == NOT_RECORDED, t["n"].to_numpy() == 0, t["n"].to_numpy() == 1,
-         d == "rising", d == "falling", large],
+        [d == NOT_RECORDED, n == 0, n == 1, d == "rising", d == "falling", large],
         [NOT_RECORDED, f"no values in any {per}", f"only one {per} with a value: " + last,
          "went up by about " + size + words + " a week" + ends,
          "went down by about " + size + words + " a week" + ends,
