@@ -46,7 +46,7 @@ def test_notebook_is_thin(path):
     assert len(tagged) == 1 and nb["cells"].index(tagged[0]) == 0, "the first cell holds the parameters"
 
 
-SECTIONS = ["Your activity log", "How your log was read", "Mastery and pleasure", "Mood and activities",
+SECTIONS = ["Your activity log", "How the log was read", "Mastery and pleasure", "Mood and activities",
             "Avoidance", "Week by week", "Small wins", "Ideas for next week"]
 
 
