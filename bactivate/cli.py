@@ -312,22 +312,25 @@ def _report(args) -> int:
     path = render_report(src, out, client=client, audience=args.audience, parameters=params,
                          keep_notebook=args.keep_notebook)
     print(terminal(f"report written to {path}"))
-    line = _used_line(args)
+    line, problems = _used_line(args)
     if line:
         print(terminal(line))
-    return 0
+    return 1 if problems else 0  # as validate: 1 when cells were left blank or rows set aside
 
 
-def _used_line(args) -> str | None:
+def _used_line(args) -> tuple[str | None, bool]:
     """One line: how many of the log's rows the report uses, how many have problems, and the
-    ``validate`` command that lists them; None if the log cannot be read here again."""
+    ``validate`` command that lists them (None if the log cannot be read here again); and
+    whether any cell or row has a problem."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             log = read_log(args.log, errors="ignore", **_reading(args))
-        return used_text(log, _validate_command(args))
     except Exception:  # the report is written: a second reading that fails costs only this line
-        return None
+        return None, False
+    rej = log.attrs.get("rejected")
+    problems = rej is not None and len(rej) > 0 and bool(rej["kind"].isin(PROBLEM_KINDS).any())
+    return used_text(log, _validate_command(args)), problems
 
 
 def used_text(log, validate: str) -> str:

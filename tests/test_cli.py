@@ -287,14 +287,14 @@ def test_report_prints_one_line_of_accounting(tmp_path, capsys, fake_report):
             "someday,10:00,Gym,6\n2026-03-04,09:00,Cook,7\n")
     path = write_csv(tmp_path, text, name="my log.csv")
     code, out, err = run(capsys, "report", str(path), "--for", "client", "--dayfirst", "--sheet", "#1")
-    assert code == 0 and err == ""
+    assert code == 1 and err == ""  # written, with problems listed: as validate, exit 1
     written, line = out.splitlines()
     assert written == f"report written to {tmp_path / 'my log-report.html'}"
     assert line == (f"3 of 4 rows used (1 with cells left blank); 1 set aside; 2 with problems: "
                     f"bactivate validate '{path}' --dayfirst --sheet '#1'")
     clean = write_csv(tmp_path, "Date,Activity,M,P\n2026-03-02,Walk,7,8\n2026-03-03,Read,2,9\n", name="b.csv")
-    _, out, _ = run(capsys, "report", str(clean))
-    assert out.splitlines()[1] == "all 2 rows used"
+    code, out, _ = run(capsys, "report", str(clean))
+    assert code == 0 and out.splitlines()[1] == "all 2 rows used"
 
 
 def test_report_end_to_end_no_progress_bar(tmp_path, capsys):
@@ -302,7 +302,7 @@ def test_report_end_to_end_no_progress_bar(tmp_path, capsys):
     out = tmp_path / "alex.html"
     code, stdout, err = run(capsys, "report", str(ROOT / "data/sample/client-alex.xlsx"), "-o", str(out),
                             "--for", "client")
-    assert code == 0 and err == ""
+    assert code == 1 and err == ""  # two cells of the sample are left blank
     assert stdout.splitlines() == [
         f"report written to {out}",
         "234 of 235 rows used (2 with cells left blank); 1 not an entry; 2 with problems: "

@@ -139,7 +139,8 @@ def test_report_keeps_its_own_html(report):
     """Escaping client text does not escape the report's own markup: tables, headings, images."""
     page = Page(report)
     tags = [t for t, _ in page.tags]
-    assert tags.count("table") >= 8 and tags.count("h2") >= 5
+    # accounting, problems, balance, mood, progress, trend, ideas (low-mood hours only when one is reliably low)
+    assert tags.count("table") >= 7 and tags.count("h2") >= 5
     assert tags.count("img") >= 7  # the figures: balance, weeks, mood, 2 heat maps, progress, wins
     assert "&lt;table" not in report and "&lt;td" not in report and "&lt;h2" not in report
 
