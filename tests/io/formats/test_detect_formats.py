@@ -24,7 +24,6 @@ from conftest import (
 )
 
 import bactivate as ba
-from bactivate import cli
 from bactivate.schema import TIDY_COLUMNS
 
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "sample" / "formats"
@@ -220,12 +219,7 @@ def test_sample_files_are_reproducible(tmp_path):
         assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), name
 
 
-@pytest.mark.parametrize("name", list(SAMPLE_FORMATS))
-def test_client_report_renders_every_sample_format(tmp_path, name):
-    out = tmp_path / "report.html"
-    assert cli.main(["report", str(SAMPLES / name), "-o", str(out)]) == 0
-    html = out.read_text(encoding="utf-8")
-    assert "Traceback" not in html and "Mastery and pleasure" in html
+# the report on every sample format, section by section: tests/test_report_sections.py
 
 
 def test_auto_two_layouts_in_one_workbook_asks_for_format(tmp_path):
