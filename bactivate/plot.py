@@ -495,7 +495,7 @@ def balance_weeks(data=None, *, ax=None, high_line: bool = False):
 # --------------------------------------------------------------------------- mood and activity
 
 
-def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
+def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, audience: str = "clinician"):
     """Forest plot: mood on days with versus without each activity, with its interval.
 
     One row per tested activity, largest difference on top; the dot is
@@ -508,6 +508,10 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
     too few days are listed faintly underneath (no estimate); otherwise they
     are left out and counted in the title.
 
+    For ``audience="client"`` the legend and axis say the same without
+    statistics words: the bar is "the range of differences that fit these
+    days", a clear difference one whose "whole bar is on one side of 0".
+
     Parameters
     ----------
     data : pandas.DataFrame
@@ -516,6 +520,9 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
         Where to draw; by default a new figure.
     show_untested : bool, default False
         List the activities not tested under the others.
+    audience : {"clinician", "client"}, default "clinician"
+        ``"clinician"`` names the interval with its level ("95% interval");
+        ``"client"`` describes the bar in plain words instead.
 
     Returns
     -------
@@ -538,6 +545,8 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
     >>> ax.get_legend_handles_labels()[1]
     ['clear difference: the 95% interval excludes 0', 'could be chance: the 95% interval includes 0']
     """
+    if audience not in ("clinician", "client"):
+        raise ValueError(f"audience must be 'clinician' or 'client', not {audience!r}")
     if _is_log(data) and "mood" in data.columns and not data["mood"].notna().any():
         raise ValueError("plot.mood_by_activity(): nothing to plot, mood is not recorded in this log")
     df = _frame(data, "mood_by_activity", ("diff", "ci_low", "ci_high", "n_with", "n_without"),
@@ -558,9 +567,14 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
     y = np.arange(len(untested), n_rows)
     clear = ((tested["ci_low"] > 0) | (tested["ci_high"] < 0)).to_numpy(dtype=bool)
     dark, light = sns.color_palette("colorblind")[0], sns.color_palette("colorblind")[7]
-    for mask, colour, face, label in ((clear, dark, dark, f"clear difference: the {_ci_label(level)} excludes 0"),
-                                      (~clear, light, "white",
-                                       f"could be chance: the {_ci_label(level)} includes 0")):
+    if audience == "client":
+        says = ("clear difference: the whole bar is on one side of 0", "could be chance: the bar crosses 0")
+        bar = "bar = the range of differences that fit these days"
+    else:
+        says = (f"clear difference: the {_ci_label(level)} excludes 0",
+                f"could be chance: the {_ci_label(level)} includes 0")
+        bar = f"dot = difference, bar = {_ci_label(level)}"
+    for mask, colour, face, label in ((clear, dark, dark, says[0]), (~clear, light, "white", says[1])):
         if mask.any():
             t = tested[mask]
             ax.errorbar(t["diff"], y[mask], xerr=[t["diff"] - t["ci_low"], t["ci_high"] - t["diff"]],
@@ -577,7 +591,7 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False):
         ax.axhline(len(untested) - 0.5, color="0.85", lw=0.8)
     ax.set_ylim(-0.7, n_rows - 0.3)
     what = "entries after vs not after" if unit == "entries" else "days with vs without"
-    ax.set_xlabel(f"Mood difference, {what} (0-10 scale); dot = difference, bar = {_ci_label(level)}")
+    ax.set_xlabel(f"Mood difference, {what} (0-10 scale); {bar}")
     ax.set_ylabel(name.capitalize())
     left_out = len(df) - len(tested) - len(untested)
     total = int(df["n_with"].iloc[0] + df["n_without"].iloc[0])

@@ -560,3 +560,18 @@ def test_balance_labels_never_overlap(log, crowd):
     ax.figure.canvas.draw()
     boxes = _label_boxes(ax)
     assert not [(i, j) for i in range(len(boxes)) for j in range(i) if boxes[i].overlaps(boxes[j])]
+
+
+def test_mood_forest_for_the_client_has_no_statistics_words(log):
+    words = re.compile(r"\b(q|p|CI|pp|OLS)\b|95%|interval|significan|confidence", re.IGNORECASE)
+    ax = render(ba.plot.mood_by_activity, log, audience="client")
+    texts = all_text(ax.figure)
+    assert not [t for t in texts if words.search(t)]
+    assert "clear difference: the whole bar is on one side of 0" in legend_text(ax)
+    assert "range of differences that fit these days" in ax.get_xlabel()
+    # the same dots are filled as for the clinician
+    clinician = render(ba.plot.mood_by_activity, log)
+    bold = [[t.get_text() for t in a.get_yticklabels() if t.get_fontweight() == "bold"] for a in (ax, clinician)]
+    assert bold[0] == bold[1] and bold[0]
+    with pytest.raises(ValueError, match="audience"):
+        ba.plot.mood_by_activity(log, audience="patient")
