@@ -7,7 +7,8 @@ metadata: date, reps, seed, runtime, the bactivate commit measured), and with
 ``--doc docs/validation.md`` rewrites the table between the markers
 ``<!-- results:start -->`` and ``<!-- results:end -->`` of that page.
 
-``--table-only`` rebuilds the page's table from an existing CSV without simulating.
+``--table-only`` rebuilds the page's table from an existing CSV without simulating;
+``--before OLD.csv`` adds an earlier run's table below (before/after a model change).
 ``--raw FILE.parquet`` keeps one row per test, for a closer look.
 """
 
@@ -44,10 +45,18 @@ def git_commit() -> str:
     return head + (" + uncommitted changes to bactivate/" if dirty else "")
 
 
+def _commit_of(module) -> str:
+    """:func:`git_commit` when *module* is this repository's, else where it was imported from."""
+    where = Path(module.__file__).resolve().parent
+    if where.parent == ROOT:
+        return git_commit()
+    return f"unknown (bactivate imported from {where}; pass --commit)"
+
+
 def _fmt(r: float, se: float, met) -> str:
     if not np.isfinite(r):
         return "n/a"
-    s = f"{r:.3f} ± {se:.3f}"
+    s = f"{r:.3f} ± {se:.3f}" if not se < 0.001 else f"{r:.3f} ± {se:.4f}"
     return f"**{s}**" if met is False else s
 
 
@@ -99,12 +108,20 @@ def _target_text(measure: str, function: str, sub: pd.DataFrame) -> str:
     return ", ".join(sorted(t))
 
 
-def results_block(res: pd.DataFrame, meta: dict) -> str:
-    """The page's generated part: what was run, then the table."""
+def results_block(res: pd.DataFrame, meta: dict, before: tuple[pd.DataFrame, dict] | None = None) -> str:
+    """The page's generated part: what was run, then the table (and, with *before*, an earlier run's)."""
+    lines = [START, "", *_run_section(res, meta)]
+    if before is not None:
+        lines += ["", f"### For comparison: the run of {before[1]['date']} (`{before[1]['commit']}`)", "",
+                  *_run_section(*before)]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def _run_section(res: pd.DataFrame, meta: dict) -> list[str]:
+    """One run: what was run, then its table."""
     t = meta.get("seconds_per_call", {})
     lines = [
-        START,
-        "",
         f"Run {meta['date']} against bactivate {meta['version']} at commit `{meta['commit']}`: "
         f"{meta['reps']} reps per cell, seed {meta['seed']}, {meta['weeks']} weeks, "
         f"{'integer' if meta['integer'] else 'continuous'} ratings, {meta['workers']} worker(s), "
@@ -119,8 +136,8 @@ def results_block(res: pd.DataFrame, meta: dict) -> str:
                      f"{'not ' if meta.get('per_client') else ''}used by this run) "
                      f"{1000 * t.get('mood_by_activity_batched', np.nan):.1f} ms per client.")
     lines += ["", "Each entry is the rate ± its Monte Carlo SE; **bold** misses its target.", "",
-              markdown_table(res), "", END]
-    return "\n".join(lines)
+              markdown_table(res)]
+    return lines
 
 
 DOC_SKELETON = f"""# Validation study
@@ -133,14 +150,21 @@ between the markers.)
 """
 
 
-def write_doc(path: Path, res: pd.DataFrame, meta: dict) -> None:
+def read_results(csv: Path) -> tuple[pd.DataFrame, dict]:
+    """A results CSV and its metadata (the ``.json`` beside it)."""
+    res = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+    res["met"] = res["met"].map({"True": True, "False": False, True: True, False: False}).astype("boolean")
+    return res, json.loads(csv.with_suffix(".json").read_text())
+
+
+def write_doc(path: Path, res: pd.DataFrame, meta: dict, before: tuple[pd.DataFrame, dict] | None = None) -> None:
     """Replace the generated part of *path* (created from a skeleton when missing)."""
     text = path.read_text() if path.exists() else DOC_SKELETON
     if START not in text or END not in text:
         text = text.rstrip() + "\n\n" + START + "\n" + END + "\n"
     pre, rest = text.split(START, 1)
     _, post = rest.split(END, 1)
-    path.write_text(pre + results_block(res, meta) + post)
+    path.write_text(pre + results_block(res, meta, before) + post)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,15 +190,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="call mood_by_activity on each client's log (default: one call per job, "
                          "by=['client', 'activity'])")
     ap.add_argument("--table-only", action="store_true", help="rebuild --doc's table from --out, no simulation")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="an earlier results CSV (e.g. validation/results-before-issue16.csv) whose table "
+                         "--doc shows after this run's")
+    ap.add_argument("--commit", default=None,
+                    help="the commit of the bactivate measured, when it is not this repository's working tree "
+                         "(e.g. a `git archive` of a commit on PYTHONPATH)")
     a = ap.parse_args(argv)
 
+    before = read_results(a.before) if a.before else None
     if a.table_only:
         if a.doc is None:
             ap.error("--table-only needs --doc")
-        res = pd.read_csv(a.out, keep_default_na=False, na_values=[""])
-        res["met"] = res["met"].map({"True": True, "False": False, True: True, False: False}).astype("boolean")
-        meta = json.loads(a.out.with_suffix(".json").read_text())
-        write_doc(a.doc, res, meta)
+        write_doc(a.doc, *read_results(a.out), before)
         return 0
 
     import bactivate as ba
@@ -200,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "reps": a.reps, "seed": a.seed,
             "weeks": a.weeks, "integer": a.integer, "workers": a.workers, "runtime_s": round(runtime, 1),
             "cells": len(cells), "effect": a.effect, "phase_trend": a.phase_trend,
-            "commit": git_commit(), "version": ba.__version__, "python": platform.python_version(),
+            "commit": a.commit or _commit_of(ba), "version": ba.__version__,
+            "bactivate_path": str(Path(ba.__file__).parent), "python": platform.python_version(),
             "numpy": np.__version__, "pandas": pd.__version__, "seconds_per_call": per_call,
             "per_client": a.per_client,
             "seconds_per_rep": runtime * max(a.workers, 1) / (a.reps * len(cells))}
@@ -210,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.raw:
         records.to_parquet(a.raw, index=False)
     if a.doc:
-        write_doc(a.doc, res, meta)
+        write_doc(a.doc, res, meta, before)
     with pd.option_context("display.width", 200, "display.max_rows", 200):
         print(res[["measure", "function", "kind", "phi", "reps", "rate", "mc_se", "target", "met"]]
               .to_string(index=False))
