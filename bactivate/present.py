@@ -8,7 +8,7 @@ brackets), returning a pandas ``Styler`` without the index.
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=4, seed=1)
 >>> ba.present.table(ba.progress(log), "progress").data.columns.tolist()
-['Week', 'From', 'Activities', 'Planned', 'Done', 'Completion', 'Mastery', 'Pleasure', 'Mood', 'Avoidance']
+['Week', 'Activities', 'Planned', 'Done', 'Completion', 'Mastery', 'Pleasure', 'Mood', 'Avoidance']
 """
 
 from __future__ import annotations
@@ -84,16 +84,19 @@ def _views() -> dict:
             "Skipped": _pct(d["skipped_share"]),
         }),
         "progress": lambda d: pd.DataFrame({
-            "Week": d[d.columns[0]], "From": pd.to_datetime(d["start_day"]).dt.strftime("%d %b"),  # (object when empty)
+            # "Week 2, 9-15 Mar": the client's weeks with their dates (a day's date for freq="D")
+            "Week": d["week_label"] if "week_label" in d.columns
+            else pd.to_datetime(d["start_day"]).dt.strftime("%a %d %b"),  # (object when empty)
             "Activities": d["activities"], "Planned": d["planned"], "Done": d["done"],
             "Completion": _pct(d["completion"]),
             "Mastery": d["mastery"].round(1), "Pleasure": d["pleasure"].round(1), "Mood": d["mood"].round(1),
             "Avoidance": _pct(d["avoidance_share"]),
         }),
         "trend": lambda d: pd.DataFrame({
-            "Measure": d["measure"].str.replace("_", " ").str.capitalize(),
-            "Change per week [95% CI]": _ci(d["slope"], d["slope_ci_low"], d["slope_ci_high"], 2, True),
-            "Weeks": d["n"], "Reading": d["direction"],
+            "Measure": d["measure"].replace({"avoidance_share": "avoidance", "completion": "plans carried out"})
+            .str.replace("_", " ").str.capitalize(),
+            "Change per week [95% CI]": _ci(d["slope"], d["slope_ci_low"], d["slope_ci_high"], 1, True),
+            "Unit": d["unit"], "Weeks": d["n"], "Reading": d["direction"], "In words": d["summary"],
         }),
         "suggest": lambda d: pd.DataFrame({
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
@@ -145,7 +148,7 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
     >>> weekly = ba.progress(ba.synth.client(weeks=4, seed=1))
     >>> shown = ba.present.table(weekly, "progress")
     >>> shown.data.iloc[1].astype(str).tolist()
-    ['2', '09 Mar', '51', '3', '1', '33%', '4.1', '4.7', '4.9', '18%']
+    ['Week 2, 9-15 Mar', '51', '3', '1', '33%', '4.1', '4.7', '4.9', '18%']
     >>> ba.present.table(ba.balance(ba.synth.client(weeks=4, seed=1)), "balance", rows=3).data.shape
     (3, 5)
     """

@@ -141,7 +141,9 @@ def test_report_keeps_its_own_html(report):
     tags = [t for t, _ in page.tags]
     # accounting, problems, balance, mood, progress, trend, ideas (low-mood hours only when one is reliably low)
     assert tags.count("table") >= 7 and tags.count("h2") >= 5
-    assert tags.count("img") >= 7  # the figures: balance, weeks, mood, 2 heat maps, progress, wins
+    # the figures: balance, weeks, mood, the mood heat map, progress, wins (this log marks no
+    # avoidance: its map is one "not recorded in this log" line, never a map of zeros)
+    assert tags.count("img") >= 6 and "Not recorded in this log: avoidance" in report
     assert "&lt;table" not in report and "&lt;td" not in report and "&lt;h2" not in report
 
 
