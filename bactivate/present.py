@@ -13,7 +13,6 @@ brackets), returning a pandas ``Styler`` without the index.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from bactivate import escape
@@ -66,12 +65,12 @@ def _views() -> dict:
         "mood": lambda d: pd.DataFrame({
             d.columns[0].capitalize(): d.iloc[:, 0],
             "Days with": d["n_with"], "Days without": d["n_without"],
-            "Mood with": d["mood_with"].round(1), "Mood without": d["mood_without"].round(1),
+            # adjusted for the week, so that with minus without is the difference shown
+            "Mood with": d["mood_with_adjusted"].round(1), "Mood without": d["mood_without_adjusted"].round(1),
             "Difference [95% CI]": _ci(d["diff"], d["ci_low"], d["ci_high"], signed=True),
             "q": d["q"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""),
-            "Note": np.where(d["status"] == "tested",
-                             np.where(d["q"] < 0.05, "clear difference", "could be chance"),
-                             "too few days to compare"),
+            # the verdict is read from the interval shown (q is for the whole list of activities)
+            "Note": d["verdict"].fillna("too few days to compare"),
         }),
         "low_mood": lambda d: pd.DataFrame({
             "When": d["by"].str.capitalize() + " " + d["level"],
