@@ -31,6 +31,7 @@ from bactivate._log import (
     with_calendar,
 )
 from bactivate._util import natural_codes
+from bactivate.balance import HIGH
 from bactivate.schema import AttrsFrame
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")
@@ -431,7 +432,7 @@ def _summaries(t: dict, per: str) -> np.ndarray:
         "about the same" + ends).astype(object)
 
 
-def small_wins(log: pd.DataFrame, *, high: float = 7.0) -> pd.DataFrame:
+def small_wins(log: pd.DataFrame, *, high: float = HIGH) -> pd.DataFrame:
     """The moments to celebrate, one row each, in time order.
 
     Avoidance entries and skipped plans are never wins. An entry can be a win
@@ -441,8 +442,9 @@ def small_wins(log: pd.DataFrame, *, high: float = 7.0) -> pd.DataFrame:
     ----------
     log : pandas.DataFrame
         The tidy log of one client.
-    high : float, default 7.0
-        Mastery or pleasure rated at least *high* (0-10) is a win.
+    high : float, default 6
+        Mastery or pleasure rated at least *high* (0-10) is a win: the threshold
+        :func:`bactivate.balance` and the plots use (:data:`bactivate.balance.HIGH`).
 
     Returns
     -------
@@ -462,7 +464,7 @@ def small_wins(log: pd.DataFrame, *, high: float = 7.0) -> pd.DataFrame:
     >>> import bactivate as ba
     >>> wins = ba.small_wins(ba.synth.client(weeks=4, seed=1))
     >>> wins["kind"].value_counts().sort_index().to_dict()
-    {'first time': 5, 'high mastery': 23, 'high pleasure': 23, 'planned and done': 5}
+    {'first time': 5, 'high mastery': 43, 'high pleasure': 45, 'planned and done': 5}
     """
     require(log, ("start", "activity", "mastery", "pleasure", "planned", "done", "avoidance"), "small_wins()")
     df = with_calendar(happened(log[log["start"].notna()]))

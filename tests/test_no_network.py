@@ -89,6 +89,6 @@ def test_loader_and_analyses_stay_offline(offline, tmp_path):
 
 def test_report_stays_offline(offline, tmp_path):
     # the notebook kernel talks to this process over loopback only; the guard lets that through
-    assert main(["report", str(ALEX), "-o", str(tmp_path / "r.html")]) == 0
+    assert main(["report", str(ALEX), "-o", str(tmp_path / "r.html")]) in (0, 1)  # 1: written, with cells of the sample to fix
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html
