@@ -8,7 +8,12 @@ rows with a random intercept and a random slope of week per client::
     value ~ week * group (+ covariates),  groups = client,  re_formula = "~week"
 
 so that the ``week:group[T.x]`` term is the difference between arms in the
-change per week, with clients (not entries) as the independent units.
+change per week, with clients (not entries) as the independent units. A fit
+is used only when its Hessian is positive definite; random slopes that cannot
+be fitted give way to random intercepts, and a model that cannot be fitted at
+all gives missing estimates with ``converged`` False, each with a
+:class:`TrajectoryWarning`. Tests are t tests on between-within degrees of
+freedom (``df``, ``df_method``), not statsmodels' z tests.
 :func:`plot_trajectory` draws the arm means with their confidence bands over
 faint client lines.
 
@@ -33,13 +38,19 @@ from bactivate import escape
 from bactivate._grouped import grouped_mean_ci
 from bactivate._util import natural_codes
 from bactivate.cohort.summary import client_weeks
+from bactivate.errors import LogWarning
 from bactivate.io.roster import roster_for
+from bactivate.lazy import Lazy
 from bactivate.schema import RATINGS, AttrsFrame
 
-__all__ = ["ConvergenceError", "OPTIMIZERS", "plot_trajectory", "trajectory", "weekly"]
+__all__ = ["ConvergenceError", "OPTIMIZERS", "TrajectoryWarning", "plot_trajectory", "trajectory", "weekly"]
 
-#: Optimisers tried in turn until one converges: statsmodels' default first.
+_st = Lazy("scipy.stats")
+
+#: Optimisers tried in turn until one gives a usable fit: statsmodels' first choice first.
 OPTIMIZERS: tuple[str, ...] = ("bfgs", "lbfgs", "powell", "nm", "cg")
+#: Columns of ``attrs["attempts"]``.
+_ATTEMPT_COLUMNS = ["re_formula", "optimizer", "converged", "problem"]
 #: Weekly counts: a short last week is scaled to 7 days.
 _COUNTS = ("activities", "planned", "done", "entries", "days_logged")
 _LABELS = {
@@ -52,11 +63,18 @@ _LABELS = {
 
 
 class ConvergenceError(RuntimeError):
-    """The mixed model did not converge with any optimiser; ``attempts`` says how each failed."""
+    """No usable fit (``trajectory(..., errors="raise")``); ``attempts`` says how each try failed."""
 
     def __init__(self, message: str, attempts=None):
         super().__init__(message)
         self.attempts = attempts
+
+
+class TrajectoryWarning(LogWarning):
+    """The mixed model was simplified, or could not be fitted; the message says what to do.
+
+    A :class:`bactivate.LogWarning`, so that one filter catches every warning of bactivate.
+    """
 
 
 # =========================================================================== client-weeks
@@ -130,7 +148,7 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
 def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *, roster=None,
                covariates=None, ci: float = 0.95, weeks=None, reference=None,
                re_formula: str = "~week", optimizers=OPTIMIZERS, reml: bool = True,
-               return_result: bool = False):
+               errors: str = "warn", return_result: bool = False):
     """Weekly trajectories by arm: a linear mixed model of client-week means.
 
     The model (statsmodels ``MixedLM``, REML)::
@@ -158,7 +176,7 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         within each client (roster baseline measures such as
         ``baseline_phq9``) enter as they are.
     ci : float, default 0.95
-        Level of the (Wald) intervals.
+        Level of the intervals (t with the row's ``df``).
     weeks : iterable of int, optional
         Only these weeks, e.g. ``range(2, 9)`` to model treatment weeks after
         a monitoring-only week 1.
@@ -167,42 +185,88 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         sorted order); the ``week:group[T.x]`` term is arm ``x`` minus the
         reference.
     re_formula : str, default "~week"
-        Random effects; ``"~week"`` (intercept and slope) or ``"1"``.
+        Random effects; ``"~week"`` (intercept and slope) or ``"1"``. When
+        random slopes cannot be fitted, random intercepts only are fitted
+        instead, with a :class:`TrajectoryWarning` (see Notes).
     optimizers : sequence of str, default OPTIMIZERS
-        Tried in turn until a fit converges (see Notes).
+        Tried in turn until one gives a usable fit (see Notes).
     reml : bool, default True
         REML (default) or ML.
+    errors : {"warn", "raise"}, default "warn"
+        When no fit is usable: ``"warn"`` returns the table with missing
+        estimates, ``converged`` False and a :class:`TrajectoryWarning`
+        saying what to do; ``"raise"`` raises :class:`ConvergenceError`.
     return_result : bool, default False
-        Also return the statsmodels result: ``(table, result)``.
+        Also return the statsmodels result: ``(table, result)``; when no fit
+        is usable, the last rejected result (or None).
 
     Returns
     -------
     DataFrame or (DataFrame, MixedLMResults)
         One row per fixed effect: ``term`` (str; ``week:{group}[T.x]`` is
         arm ``x`` minus the reference in change per week), ``estimate``,
-        ``se``, ``ci_low``, ``ci_high``, ``p`` (float64), ``converged``
-        (bool, True), ``optimizer`` (str). ``attrs``: ``formula``,
-        ``re_formula``, ``groups`` ("client"), ``optimizer``, ``converged``,
-        ``attempts`` (each optimiser tried: ``optimizer``, ``converged``,
-        ``problem``), ``warnings``, ``random_effects`` (covariance of the
-        random effects), ``residual_variance``, ``n_clients``, ``n_obs``,
-        ``weeks``, ``reference``, ``loglike``, ``method``, ``ci_level``,
+        ``se``, ``ci_low``, ``ci_high``, ``p`` (float64; t with ``df``),
+        ``df`` (float64, between-within degrees of freedom), ``df_method``
+        (str: which count gave ``df``, or why there is none), ``converged``
+        (bool), ``optimizer`` (str, "" when none). ``attrs``: ``formula``,
+        ``re_formula`` (the random effects fitted), ``re_formula_requested``,
+        ``groups`` ("client"), ``optimizer``, ``converged``, ``attempts``
+        (each model and optimiser tried: ``re_formula``, ``optimizer``,
+        ``converged`` (the fit was usable), ``problem``), ``warnings``
+        (statsmodels' warnings for the fit used), ``notes`` (what was changed
+        or left out, in words), ``random_effects`` (covariance of the random
+        effects), ``residual_variance``, ``n_clients``, ``n_obs``, ``weeks``,
+        ``reference``, ``loglike``, ``method``, ``df_method``, ``ci_level``,
         ``description``. With *return_result*, also the statsmodels result.
 
     Raises
     ------
     ConvergenceError
-        When no optimiser gives a converged fit with finite standard errors.
+        With ``errors="raise"``, when no fit is usable.
+
+    Warns
+    -----
+    TrajectoryWarning
+        When random slopes were replaced by random intercepts, and when no
+        fit is usable (``errors="warn"``).
 
     Notes
     -----
-    A fit counts as converged when statsmodels reports convergence, raised
-    no "optimization failed" warning, and every fixed effect has a finite
-    estimate and standard error. Otherwise the next optimiser is tried (the
-    attempts are listed in ``attrs["attempts"]``). A random-effect variance
-    estimated at (or near) zero -- statsmodels' "MLE may be on the boundary"
-    warning -- is a legitimate answer, not a failure; such warnings are kept
-    in ``attrs["warnings"]``.
+    **Which fit is used.** The optimisers are tried in the order given
+    (default ``OPTIMIZERS``: bfgs, lbfgs, powell, nm, cg). A fit is usable
+    when statsmodels reports convergence without an "optimization failed"
+    warning, the covariance matrix of all the estimates (the inverse of the
+    negative Hessian of the log-likelihood at the optimum, fixed effects and
+    variance parameters) is finite and positive definite, and every fixed
+    effect has a finite estimate and a finite, positive standard error. A
+    Hessian that is not positive definite means the optimum is not a proper
+    maximum (typically a random-effects correlation of about +-1), so its
+    standard errors mean nothing. After a fit that did not converge, the next
+    optimiser starts where it stopped; after one that converged to such a
+    point, it starts afresh. If no optimiser gives a usable fit with random
+    slopes, the model is refitted with random intercepts only
+    (``re_formula="1"``) and this is said in ``attrs["notes"]`` and a
+    warning. If that fails too, the estimates are NaN (a number from an
+    unusable fit would look like an answer) and ``converged`` is False.
+    A random-effect variance estimated at about zero (statsmodels' "MLE may
+    be on the boundary") is a legitimate answer when the Hessian is positive
+    definite; such warnings are kept in ``attrs["warnings"]``.
+
+    **Degrees of freedom** (statsmodels gives z tests). Each fixed effect is
+    tested with t on between-within degrees of freedom (Schluchter and
+    Elashoff, 1990; SAS PROC MIXED ``DDFM=BETWITHIN``, with the containment
+    rule for terms in a random slope): a term constant within clients (arm,
+    baseline measures, ``_between`` parts) gets the number of clients minus
+    the number of such between-client terms; a term within a random slope
+    (``week``, ``week:arm``) gets the clients that have a slope minus the
+    number of such terms; any other within-client term gets the client-weeks
+    minus the random effects of every client minus the number of
+    within-client terms. In a balanced design these are the exact
+    split-plot t tests (for ``week:arm`` with a random slope: the two-sample
+    t test of the clients' least-squares slopes). Satterthwaite and
+    Kenward-Roger need derivatives of the covariance of the estimates with
+    respect to the variance parameters, which statsmodels does not provide
+    and which are unstable in exactly the small cohorts where they matter.
 
     Examples
     --------
@@ -213,40 +277,49 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     (['Intercept', 'arm[T.BA]', 'week', 'week:arm[T.BA]'], True)
     >>> fit.attrs["formula"], fit.attrs["n_clients"], fit.attrs["n_obs"], fit.attrs["weeks"]
     ('mood ~ week * arm', 20, 100, [1, 2, 3, 4, 5])
+    >>> fit["df"].tolist()
+    [18.0, 18.0, 18.0, 18.0]
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+    if errors not in ("warn", "raise"):
+        raise ValueError(f"errors must be 'warn' or 'raise', not {errors!r}")
     covariates = [covariates] if isinstance(covariates, str) else list(covariates or [])
     data, varying = _model_data(cohort, group, value, roster, covariates, weeks)
     levels = _levels(data[group], reference)
     data, formula = _design(data, group, value, levels, covariates, varying)
-    result, used, attempts, kept_warnings = _fit(data, formula, re_formula, optimizers, reml)
-    table = _fixed_effects(result, ci)
-    table["converged"] = True
-    table["optimizer"] = used
-    table = table.astype({"term": "str", "optimizer": "str"})
+    fit = _fit(data, formula, re_formula, optimizers, reml)
+    notes = _report_fit(fit, data, formula, re_formula, errors)
+    result = fit["result"]
+    table = _fixed_effects(fit["model"], result, ci)
+    table["converged"] = result is not None
+    table["optimizer"] = fit["optimizer"]
+    table = table.astype({"term": "str", "df_method": "str", "optimizer": "str"})
     table.attrs = {
         "formula": formula,
-        "re_formula": re_formula,
+        "re_formula": fit["re_formula"],
+        "re_formula_requested": re_formula,
         "groups": "client",
-        "optimizer": used,
-        "converged": True,
-        "attempts": AttrsFrame(pd.DataFrame(attempts)),
-        "warnings": kept_warnings,
-        "random_effects": AttrsFrame(pd.DataFrame(result.cov_re)),
-        "residual_variance": float(result.scale),
+        "optimizer": fit["optimizer"] or None,
+        "converged": result is not None,
+        "attempts": AttrsFrame(pd.DataFrame(fit["attempts"], columns=_ATTEMPT_COLUMNS)),
+        "warnings": fit["warnings"],
+        "notes": notes,
+        "random_effects": AttrsFrame(pd.DataFrame(result.cov_re if result is not None else [])),
+        "residual_variance": float(result.scale) if result is not None else np.nan,
         "n_clients": int(data["client"].nunique()),
         "n_obs": int(len(data)),
         "weeks": sorted(int(w) for w in data["week"].unique()),
         "reference": str(levels[0]),
-        "loglike": float(result.llf),
+        "loglike": float(result.llf) if result is not None else np.nan,
         "method": "REML" if reml else "ML",
+        "df_method": "between-within",
         "ci_level": ci,
         "description": "linear mixed model of client-week means (statsmodels MixedLM); "
                        "week:group terms are differences in change per week against the reference; "
-                       "Wald intervals and p-values",
+                       "t intervals and p-values on between-within degrees of freedom",
     }
-    return (table, result) if return_result else table
+    return (table, result if result is not None else fit["last"]) if return_result else table
 
 
 def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates: list, varying: set):
@@ -267,16 +340,40 @@ def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates
     return data, f"{_q(value)} ~ " + " + ".join(terms)
 
 
-def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bool):
-    """The first converged fit over *optimizers*: the result, the optimiser used, every attempt
-    (``optimizer``, ``converged``, ``problem``) and the fit's warnings; ConvergenceError if none."""
+def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bool) -> dict:
+    """The first usable fit: with *re_formula*, then (if that has a random slope) with random
+    intercepts only. A dict: ``result`` (None when no fit is usable), ``model``, ``optimizer``,
+    ``re_formula`` (fitted), ``attempts``, ``warnings``, ``last`` (the last result tried)."""
+    candidates = [re_formula] if _intercept_only(re_formula) else [re_formula, "1"]
+    attempts, first_model, last = [], None, None
+    for re in candidates:
+        model = _mixedlm(data, formula, re)
+        first_model = first_model or model
+        result, used, tried, msgs, last_try = _first_usable(model, optimizers, reml)
+        attempts += [{"re_formula": re, **a} for a in tried]
+        last = last_try if last_try is not None else last
+        if result is not None:
+            return {"result": result, "model": model, "optimizer": used, "re_formula": re,
+                    "attempts": attempts, "warnings": msgs, "last": result}
+    return {"result": None, "model": first_model, "optimizer": "", "re_formula": re_formula,
+            "attempts": attempts, "warnings": [], "last": last}
+
+
+def _mixedlm(data: pd.DataFrame, formula: str, re_formula: str):
+    """The statsmodels MixedLM of *formula* with random effects *re_formula* per client."""
     import statsmodels.formula.api as smf
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = smf.mixedlm(formula, data=data, groups=data["client"], re_formula=re_formula)
-    attempts, start = [], None
+        return smf.mixedlm(formula, data=data, groups=data["client"], re_formula=re_formula)
+
+
+def _first_usable(model, optimizers, reml: bool):
+    """The first usable fit over *optimizers*: (result or None, optimiser, attempts, the fit's
+    warnings, the last result tried)."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    attempts, start, last = [], None, None
     for opt in optimizers:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -288,35 +385,109 @@ def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bo
                 continue
             msgs = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
             problem = _fit_problem(res, msgs)
+        last = res
         attempts.append({"optimizer": opt, "converged": problem is None, "problem": problem or ""})
         if problem is None:
-            return res, opt, attempts, list(dict.fromkeys(msgs))
-        # the next optimiser starts where this one stopped (as statsmodels does), if that is finite
+            return res, opt, attempts, list(dict.fromkeys(msgs)), res
+        # after a fit that stopped early, the next optimiser starts where it stopped (as statsmodels
+        # does); after one that converged to a point that is not a maximum, it starts afresh
         packed = getattr(res, "params_object", None)
-        start = packed if packed is not None and np.isfinite(
+        start = packed if packed is not None and not bool(res.converged) and np.isfinite(
             np.asarray(packed.get_packed(use_sqrt=False, has_fe=True), dtype="float64")).all() else None
-    listing = "\n".join(f"  {a['optimizer']}: {a['problem']}" for a in attempts)
-    raise ConvergenceError(
-        f"the mixed model {formula} (random effects {re_formula} per client; "
-        f"{data['client'].nunique()} clients, {len(data)} client-weeks) did not converge with any "
-        f"optimiser:\n{listing}\nTry a simpler model (re_formula='1': random intercepts only), "
-        "fewer covariates, or check the data (enough weeks per client? values that vary?).",
-        attempts=AttrsFrame(pd.DataFrame(attempts)),
-    )
+    return None, "", attempts, [], last
 
 
-def _fixed_effects(result, ci: float) -> pd.DataFrame:
-    """One row per fixed effect: term, estimate, se, Wald interval, p."""
-    fe = result.fe_params
-    conf = result.conf_int(alpha=1 - ci).loc[fe.index]
+def _intercept_only(re_formula: str) -> bool:
+    """Whether *re_formula* is random intercepts only."""
+    return re_formula.replace(" ", "").lstrip("~") in ("1", "")
+
+
+def _report_fit(fit: dict, data: pd.DataFrame, formula: str, re_formula: str, errors: str) -> list[str]:
+    """Notes on the fit in words; a TrajectoryWarning (or ConvergenceError) when the random effects
+    were simplified or no fit is usable."""
+    where = f"{data['client'].nunique()} clients, {len(data)} client-weeks"
+    att = fit["attempts"]
+    listing = "\n".join(f"  {a['re_formula']} {a['optimizer']}: {a['problem']}" for a in att)
+    if fit["result"] is None:
+        tried = " and then random intercepts only" if not _intercept_only(re_formula) else ""
+        message = (
+            f"the mixed model {formula} (random effects {re_formula} per client{tried}; {where}) "
+            "could not be fitted: no optimiser gave a converged fit with a positive definite "
+            f"Hessian and finite standard errors:\n{listing}\nThe estimates are left missing (NaN) and "
+            "converged is False. What to do: log more weeks per client (3 or more for a random slope, 2 "
+            "or more for random intercepts), add clients, or drop covariates; or compare the arms on "
+            "one number per client (ba.compare_groups on ba.client_summary).")
+        if errors == "raise":
+            raise ConvergenceError(message.replace("The estimates are left missing (NaN) and converged "
+                                                   "is False. ", ""),
+                                   attempts=AttrsFrame(pd.DataFrame(att, columns=_ATTEMPT_COLUMNS)))
+        warnings.warn(message, TrajectoryWarning, stacklevel=3)
+        return [f"No usable fit ({where}); estimates left missing. See attrs['attempts']."]
+    if fit["re_formula"] == re_formula:
+        return []
+    problems = [a["problem"] for a in att if a["re_formula"] == re_formula]
+    why = next((p for p in problems if "Hessian" in p), problems[-1])
+    note = (f"The random effects {re_formula} per client could not be fitted ({where}; for example: "
+            f"{why}); the model was refitted with random intercepts only (re_formula='1'). It assumes "
+            "that clients differ in level but not in their change per week beyond the fixed effects, "
+            "so the standard errors of the week terms are too small if clients' slopes really differ.")
+    warnings.warn(note, TrajectoryWarning, stacklevel=3)
+    return [note]
+
+
+def _fixed_effects(model, result, ci: float) -> pd.DataFrame:
+    """One row per fixed effect: term, estimate, se, t interval and p on between-within df, df,
+    df_method (all missing when *result* is None)."""
+    names = list(model.exog_names)
+    df, method = _between_within_df(model, result)
+    if result is None:
+        est = se = np.full(len(names), np.nan)
+    else:
+        est = np.asarray(result.fe_params, dtype="float64")
+        se = np.asarray(result.bse_fe, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = _st.t.ppf(0.5 + ci / 2, df) * se
+        p = 2 * _st.t.sf(np.abs(est / se), df)
     return pd.DataFrame({
-        "term": fe.index.astype("str"),
-        "estimate": fe.to_numpy(dtype="float64"),
-        "se": result.bse_fe.loc[fe.index].to_numpy(dtype="float64"),
-        "ci_low": conf.iloc[:, 0].to_numpy(dtype="float64"),
-        "ci_high": conf.iloc[:, 1].to_numpy(dtype="float64"),
-        "p": result.pvalues.loc[fe.index].to_numpy(dtype="float64"),
+        "term": pd.Index(names).astype("str"), "estimate": est, "se": se,
+        "ci_low": est - half, "ci_high": est + half, "p": p, "df": df, "df_method": method,
     })
+
+
+def _between_within_df(model, result) -> tuple[np.ndarray, list[str]]:
+    """Per fixed effect: its between-within degrees of freedom (NaN when none) and how they were
+    counted (see :func:`trajectory`, Notes)."""
+    x = np.asarray(model.exog, dtype="float64")
+    if result is None:
+        return np.full(x.shape[1], np.nan), ["none: the model could not be fitted"] * x.shape[1]
+    z = np.asarray(model.exog_re, dtype="float64")
+    rows = [np.asarray(model.row_indices[g]) for g in model.group_labels]
+    tol = 1e-9 * max(1.0, float(np.abs(x).max()))
+    resid, z_rank, full_rank, between = np.empty_like(x), 0, 0, np.ones(x.shape[1], dtype=bool)
+    for r in rows:
+        coef = np.linalg.lstsq(z[r], x[r], rcond=None)[0]
+        resid[r] = x[r] - z[r] @ coef
+        rank = int(np.linalg.matrix_rank(z[r]))
+        z_rank, full_rank = z_rank + rank, full_rank + (rank == z.shape[1])
+        between &= np.ptp(x[r], axis=0) <= tol
+    slope = ~between & (np.abs(resid) <= tol).all(axis=0)
+    within = ~between & ~slope
+    firsts = x[[r[0] for r in rows]][:, between]
+    counts = {
+        "between": (len(rows) - _rank(firsts), "between-within: clients - between-client terms"),
+        "slope": (full_rank - int(slope.sum()), "containment: clients with a slope - random-slope terms"),
+        "within": (len(x) - z_rank - _rank(resid[:, within]),
+                   "between-within: client-weeks - random effects - within-client terms"),
+    }
+    kinds = np.where(between, "between", np.where(slope, "slope", "within"))
+    df = np.array([counts[k][0] for k in kinds], dtype="float64")
+    method = [counts[k][1] if counts[k][0] > 0 else counts[k][1] + ": none left" for k in kinds]
+    return np.where(df > 0, df, np.nan), method
+
+
+def _rank(m: np.ndarray) -> int:
+    """The rank of a matrix (0 when it has no columns)."""
+    return int(np.linalg.matrix_rank(m)) if m.size else 0
 
 
 def _q(name: str) -> str:
@@ -335,8 +506,13 @@ def _fit_problem(res, msgs: list[str]) -> str | None:
     se = np.asarray(res.bse_fe, dtype="float64")
     if not np.isfinite(fe).all():
         return "fixed effects are not finite"
+    cov = np.asarray(res.cov_params(), dtype="float64")
+    eig = np.linalg.eigvalsh(cov) if np.isfinite(cov).all() else np.array([np.nan])
+    if not (np.isfinite(eig).all() and eig.min() > 1e-12 * np.abs(eig).max()):
+        return (f"the Hessian is not positive definite (the estimates' covariance has eigenvalues from "
+                f"{eig.min():.3g} to {eig.max():.3g}): the optimum is not a proper maximum")
     if not (np.isfinite(se).all() and (se > 0).all()):
-        return "standard errors are not finite (the Hessian is not positive definite)"
+        return "standard errors are not finite"
     return None
 
 
@@ -372,6 +548,9 @@ def _model_data(cohort, group, value, roster, covariates, weeks):
     data["client"] = data["client"].astype("str")
     if data.empty:
         raise ValueError("trajectory: no client-week has the value, the group and the covariates")
+    if data["week"].nunique() < 2:
+        raise ValueError("trajectory: every client-week used is the same week; a trajectory needs at "
+                         "least two different weeks")
     if data[value].nunique() < 2:
         raise ValueError(f"trajectory: {value!r} takes a single value in every client-week; there is "
                          "no trajectory to model")

@@ -100,7 +100,10 @@ def test_recovers_the_planted_arm_difference_in_slope():
 def test_table_layout_and_attrs(small):
     log, roster = small
     fit = trajectory(log, roster=roster, reference="control")
-    assert list(fit.columns) == ["term", "estimate", "se", "ci_low", "ci_high", "p", "converged", "optimizer"]
+    assert list(fit.columns) == ["term", "estimate", "se", "ci_low", "ci_high", "p", "df", "df_method",
+                                 "converged", "optimizer"]
+    assert fit["df"].tolist() == [18.0] * 4  # 20 clients - 2 between-client terms, 20 - 2 slope terms
+    assert fit.attrs["re_formula_requested"] == "~week" and fit.attrs["notes"] == []
     assert fit["term"].tolist() == ["Intercept", "arm[T.BA]", "week", TERM]
     assert fit.attrs["reference"] == "control" and fit.attrs["n_clients"] == 20
     assert fit.attrs["formula"] == "mood ~ week * arm" and fit.attrs["re_formula"] == "~week"
@@ -192,24 +195,38 @@ def test_tries_other_optimisers_when_the_default_does_not_converge(small, monkey
     assert "failed" in att["problem"].iloc[0]
 
 
-def test_a_model_that_never_converges_raises(small, monkeypatch):
+def test_a_model_that_never_converges_warns_or_raises(small, monkeypatch):
+    """Every optimiser, with random slopes and then random intercepts only: NaN and a warning, or raise."""
     log, roster = small
     calls = _failing_fit(monkeypatch, {"bfgs", "lbfgs", "powell", "nm", "cg"})
-    with pytest.raises(ConvergenceError, match="did not converge with any optimiser") as err:
-        trajectory(log, roster=roster)
-    assert calls == ["bfgs", "lbfgs", "powell", "nm", "cg"]
-    assert err.value.attempts["optimizer"].tolist() == calls
-    assert "re_formula='1'" in str(err.value)
+    with pytest.warns(ba.LogWarning, match="could not be fitted") as caught:
+        fit = trajectory(log, roster=roster)
+    assert calls == list(OPTIMIZERS) * 2
+    assert not fit["converged"].any() and not fit.attrs["converged"]
+    assert fit[["estimate", "se", "ci_low", "ci_high", "p", "df"]].isna().all().all()
+    assert "What to do: log more weeks per client" in str(caught[0].message)
+    att = fit.attrs["attempts"]
+    assert att["re_formula"].tolist() == ["~week"] * 5 + ["1"] * 5 and not att["converged"].any()
+    calls.clear()
+    with pytest.raises(ConvergenceError, match="could not be fitted") as err:
+        trajectory(log, roster=roster, errors="raise")
+    assert err.value.attempts["optimizer"].tolist() == calls == list(OPTIMIZERS) * 2
+    assert "more weeks per client" in str(err.value)
 
 
-def test_a_degenerate_dataset_raises_not_a_silent_answer():
+def test_a_degenerate_dataset_gives_no_silent_answer():
     log, roster = _cohort(2, n=12, weeks=4, entries=2)
     w = weekly(log, "mood", roster=roster)
     w["mood"] = 5.0 + 0.3 * w["week"]  # no residual variance at all
     with pytest.raises(ConvergenceError):
-        trajectory(w)
+        trajectory(w, errors="raise")
+    with pytest.warns(ba.LogWarning, match="could not be fitted"):
+        fit = trajectory(w)
+    assert not fit["converged"].any() and fit["estimate"].isna().all()
     with pytest.raises(ValueError, match="single value"):
         trajectory(w.assign(mood=5.0))
+    with pytest.raises(ValueError, match="two different weeks"):
+        trajectory(w[w["week"] == 2])
 
 
 # =========================================================================== the plot
