@@ -40,10 +40,8 @@ missing, or its Jupyter kernel did not start.
 from __future__ import annotations
 
 import argparse
-import ast
 import inspect
 import os
-import re
 import shlex
 import sys
 import warnings
@@ -57,7 +55,13 @@ from bactivate.io.accounting import accounting_text
 from bactivate.io.names import likely_synonyms, synonym_lines
 from bactivate.io.problems import PROBLEM_KINDS, counts
 from bactivate.io.read import read_log
-from bactivate.options import FIELDS, FORMAT_CHOICES, OptionError, reading_options
+from bactivate.options import (
+    FORMAT_CHOICES,
+    OptionError,
+    command_line_forms,
+    command_line_hint,
+    reading_options,
+)
 from bactivate.outputs import OutputError
 from bactivate.report import AUDIENCES, ReportError, SetupError, render_report
 
@@ -180,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except (LogError, OSError) as exc:  # FileNotFoundError, PermissionError, ... are OSErrors
         msg = str(exc) if not isinstance(exc, OSError) or not exc.strerror else (
             f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror)
-        _say(f"bactivate: cannot read the log: {msg}{_hint(msg)}")
+        _say(f"bactivate: cannot read the log: {msg}{command_line_hint(msg)}")
         return 2
     except SetupError as exc:  # a missing package, a kernel that did not start: nothing written
         _say(f"bactivate: no report written: {exc}")
@@ -196,63 +200,6 @@ def main(argv: list[str] | None = None) -> int:
 def _say(message: str) -> None:
     """One line on stderr, its text (file names, cell values) safe for the terminal."""
     print(terminal(message), file=sys.stderr)
-
-
-#: read_log's keywords that a loader message may name, and this command's options for them
-_OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format FORMAT",
-            "week_start=": "--week-start YYYY-MM-DD", "sheet=": "--sheet NAME (or '#N', the N-th sheet)",
-            "mood_map=": "--mood LABEL=VALUE for each label, VALUE on 0-10 with 10 the best",
-            "scales=": "--scale COLUMN=LOW-HIGH", "columns=": '--column "HEADER=FIELD"',
-            "activity_map=": "--activity-map FILE"}
-_LITERAL = re.compile(r"""\b(dayfirst|format|scales|columns)=(True|False|'[^']*'|"[^"]*"|\{[^{}]*\})""")
-
-
-def _hint(msg: str) -> str:
-    """The command-line options for the read_log keywords that *msg* names, if any.
-
-    Where the message gives a value (``scales={'mood': (1, 5)}``, ``dayfirst=True``),
-    the option is written with it (``--scale mood=1-5``, ``--dayfirst``).
-
-    >>> _hint("cannot tell the scale of 'mood'; declare it, e.g. scales={'mood': (1, 5)}")
-    ' (on the command line: --scale mood=1-5)'
-    """
-    named = [form for _, form in _forms(msg)]
-    return f" (on the command line: {'; '.join(named)})" if named else ""
-
-
-def _forms(msg: str) -> list[tuple[str, str]]:
-    """``(keyword, option)`` for each read_log keyword *msg* names, with its value where it gives one."""
-    out = []
-    for key, opt in _OPTIONS.items():
-        if key not in msg:
-            continue
-        forms = [_form(m.group(1), m.group(2)) for m in _LITERAL.finditer(msg) if m.group(1) + "=" == key]
-        forms = [f for f in forms if f]
-        out.append((key, " or ".join(dict.fromkeys(forms)) if forms else opt))
-    return out
-
-
-def _form(key: str, value: str) -> str | None:
-    """The command-line form of ``key=value`` as a loader message writes it, or None."""
-    try:
-        value = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        return None
-    if key == "dayfirst":
-        return "--dayfirst" if value else "--monthfirst"
-    if key == "format":
-        return f"--format {value}" if value in FORMAT_CHOICES else None
-    if not isinstance(value, dict) or not value:
-        return None
-    parts = []
-    for k, v in value.items():
-        if key == "scales" and isinstance(v, tuple | list) and len(v) == 2:
-            parts.append(f"--scale {k}={v[0]:g}-{v[1]:g}")
-        elif key == "columns" and isinstance(k, str) and (v is None or v in FIELDS):
-            parts.append(f'--column "{k}={v or "none"}"')
-        else:
-            return None
-    return " ".join(parts)
 
 
 #: whether this read_log takes activity_map= (the loader's synonym merging); until it does,
@@ -291,7 +238,7 @@ def _validate(args) -> int:
         print()
         for line in lines:  # names from the log, made safe line by line
             print(terminal(line))
-    named = [f"{key} is {opt}" for key, opt in _forms(text)]
+    named = [f"{key} is {opt}" for key, opt in command_line_forms(text)]
     if named:  # the reasons and notes name read_log's keywords: say them as options too
         print()
         print(terminal(f"On the command line, {'; '.join(named)}."))  # headers from the log, made safe

@@ -52,6 +52,7 @@ Grammar:
 
 from __future__ import annotations
 
+import ast
 import csv
 import difflib
 import math
@@ -65,7 +66,8 @@ from bactivate.io.formats import FORMATS
 from bactivate.io.headers import FIELDS
 from bactivate.schema import RATINGS
 
-__all__ = ["FIELDS", "FILE_KEYS", "FORMAT_CHOICES", "OptionError", "parse_column", "parse_mood",
+__all__ = ["FIELDS", "FILE_KEYS", "FORMAT_CHOICES", "OptionError", "command_line_forms", "command_line_hint",
+           "parse_column", "parse_mood",
            "parse_range", "parse_scale", "parse_sheet", "read_activity_map", "read_options_file",
            "reading_options"]
 
@@ -579,3 +581,88 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return f"{value[0]:g}-{value[1]:g}"
     return "none" if value is None else f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+#: read_log's keywords that a loader message may name, and this command's options for them
+_OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format FORMAT",
+            "week_start=": "--week-start YYYY-MM-DD", "sheet=": "--sheet NAME (or '#N', the N-th sheet)",
+            "mood_map=": "--mood LABEL=VALUE for each label, VALUE on 0-10 with 10 the best",
+            "scales=": "--scale COLUMN=LOW-HIGH", "columns=": '--column "HEADER=FIELD"',
+            "activity_map=": "--activity-map FILE"}
+_LITERAL = re.compile(r"""\b(dayfirst|format|scales|columns)=(True|False|'[^']*'|"[^"]*"|\{[^{}]*\})""")
+
+
+def command_line_hint(msg: str) -> str:
+    """The command-line options for the read_log keywords that *msg* names, if any.
+
+    Where the message gives a value (``scales={'mood': (1, 5)}``, ``dayfirst=True``),
+    the option is written with it (``--scale mood=1-5``, ``--dayfirst``).
+
+    Parameters
+    ----------
+    msg : str
+        A loader message (an error, a reason in ``attrs["rejected"]``, a note).
+
+    Returns
+    -------
+    str
+        ``" (on the command line: ...)"``, or ``""`` when *msg* names no keyword.
+
+    Examples
+    --------
+    >>> command_line_hint("cannot tell the scale of 'mood'; declare it, e.g. scales={'mood': (1, 5)}")
+    ' (on the command line: --scale mood=1-5)'
+    """
+    named = [form for _, form in command_line_forms(msg)]
+    return f" (on the command line: {'; '.join(named)})" if named else ""
+
+
+def command_line_forms(msg: str) -> list[tuple[str, str]]:
+    """``(keyword, option)`` for each read_log keyword *msg* names, with its value where it gives one.
+
+    Parameters
+    ----------
+    msg : str
+        A loader message.
+
+    Returns
+    -------
+    list of tuple
+        ``("scales=", "--scale mood=1-5")`` and so on, in the order of :data:`_OPTIONS`.
+
+    Examples
+    --------
+    >>> command_line_forms("pass dayfirst=True, or read with sheet='Week 1'")
+    [('dayfirst=', '--dayfirst'), ('sheet=', "--sheet NAME (or '#N', the N-th sheet)")]
+    """
+    out = []
+    for key, opt in _OPTIONS.items():
+        if key not in msg:
+            continue
+        forms = [_form(m.group(1), m.group(2)) for m in _LITERAL.finditer(msg) if m.group(1) + "=" == key]
+        forms = [f for f in forms if f]
+        out.append((key, " or ".join(dict.fromkeys(forms)) if forms else opt))
+    return out
+
+
+def _form(key: str, value: str) -> str | None:
+    """The command-line form of ``key=value`` as a loader message writes it, or None."""
+    try:
+        value = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return None
+    if key == "dayfirst":
+        return "--dayfirst" if value else "--monthfirst"
+    if key == "format":
+        return f"--format {value}" if value in FORMAT_CHOICES else None
+    if not isinstance(value, dict) or not value:
+        return None
+    parts = []
+    for k, v in value.items():
+        if key == "scales" and isinstance(v, tuple | list) and len(v) == 2:
+            parts.append(f"--scale {k}={v[0]:g}-{v[1]:g}")
+        elif key == "columns" and isinstance(k, str) and (v is None or v in FIELDS):
+            parts.append(f'--column "{k}={v or "none"}"')
+        else:
+            return None
+    return " ".join(parts)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from bactivate import escape
 from bactivate.io.problems import CELL, PROBLEM_KINDS, ROW
+from bactivate.options import command_line_hint
 from bactivate.summary import plain_summary
 
 # "(95% CI 0.2 to 2.3)" in a reason: kept for the clinician, left out for the client
@@ -42,7 +43,10 @@ def _problems(rej: pd.DataFrame) -> pd.DataFrame:
     p = rej[rej["kind"].isin(PROBLEM_KINDS)]
     return pd.DataFrame({
         "What happened": p["kind"].map({CELL: "Cell left blank (to fix)", ROW: "Row set aside (to fix)"}),
-        "Sheet": p["sheet"], "Row": p["row"], "Column": p["column"], "Value": p["value"], "Reason": p["reason"],
+        "Sheet": p["sheet"], "Row": p["row"], "Column": p["column"], "Value": p["value"],
+        # a reason that names a read_log keyword says the command-line option too (the report is
+        # made with `bactivate report`, not from Python)
+        "Reason": p["reason"].astype("str") + p["reason"].astype("str").map(command_line_hint),
     }).fillna("")
 
 

@@ -625,7 +625,7 @@ def test_the_notebook_takes_the_new_parameters_and_passes_them_to_read_log():
     ("nothing to say", ""),
 ])
 def test_loader_messages_get_the_command_line_form(msg, hint):
-    from bactivate.cli import _hint
+    from bactivate.options import command_line_hint as _hint
 
     assert _hint(msg) == hint
 
