@@ -42,6 +42,7 @@ __all__ = [
     "lag1_autocorrelation",
     "nap",
     "tau",
+    "tau_bc",
     "tau_u",
 ]
 
@@ -409,6 +410,69 @@ def tau_u(a, b, *, ci: float = 0.95) -> pd.DataFrame:
     method = ("(S_AB - S_A)/(n_a n_b); SE: Kendall null SD of S / (n_a n_b); CI: Wald, clipped to "
               "+/-(1 + (n_a - 1)/(2 n_b)); p: normal")
     return _frame("Tau-U", (est, se, low, high, p), m, n, ci, method)
+
+
+def tau_bc(a, b, *, ci: float = 0.95) -> pd.DataFrame:
+    """Baseline-corrected Tau (Tarlow 2017), as ``Tau_BC()`` in SingleCaseES with its defaults.
+
+    The baseline's linear trend is estimated by Theil-Sen regression on the
+    session numbers ``1..n_a`` (slope: the median of the slopes of all pairs of
+    baseline sessions; intercept: the median of ``a_i - slope i``), subtracted
+    from both phases (phase B's sessions are ``n_a + 1 .. n_a + n_b``, so a
+    baseline trend that simply continues is removed), and :func:`tau` (non-overlap,
+    its SE and Newcombe interval) is computed on what remains. No pretest of the
+    trend (SingleCaseES's ``pretest_trend = FALSE``, its default): the
+    correction is always made. Unlike :func:`tau_u`, which subtracts the
+    baseline's Kendall S and so cannot remove a trend that continues into
+    phase B, Tau-BC is 0 for a series that only continues its baseline trend.
+    The SE, interval and Mann-Whitney ``p`` treat the corrected values as
+    independent and the slope as known.
+
+    ``a`` and ``b`` must be in session order; sessions are numbered
+    consecutively (a day missing from a log is not counted).
+
+    Parameters
+    ----------
+    a, b : array-like
+        Phase A and phase B values, in session order; NaN dropped.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row indexed ``"Tau-BC"``; ``attrs["slope"]`` and ``attrs["intercept"]``
+        are the Theil-Sen baseline trend removed (0 and the baseline median when
+        the baseline has one value).
+
+    References
+    ----------
+    Tarlow, K. R. (2017). An improved rank correlation effect size statistic
+    for single-case designs: Baseline corrected Tau. Behavior Modification, 41,
+    427-467.
+
+    Examples
+    --------
+    >>> res = tau_bc([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])   # SingleCaseES's Tarlow (2017) test: 0
+    >>> float(res.loc["Tau-BC", "estimate"]), float(tau([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])["estimate"].iloc[0])
+    (0.0, 1.0)
+    """
+    ci = _check_level(ci)
+    a, b = _phases(a, b)
+    m, n = a.size, b.size
+    t_a, t_b = np.arange(1.0, m + 1), np.arange(m + 1.0, m + n + 1)
+    if m >= 2:
+        i, j = np.triu_indices(m, k=1)
+        slope = float(np.median((a[j] - a[i]) / (t_a[j] - t_a[i])))
+    else:
+        slope = 0.0
+    intercept = float(np.median(a - slope * t_a))
+    res = tau(a - intercept - slope * t_a, b - intercept - slope * t_b, ci=ci)
+    res.index = pd.Index(["Tau-BC"], name="effect")
+    res["method"] = "Tau of the values minus the baseline's Theil-Sen trend (Tarlow 2017; SingleCaseES Tau_BC); " + \
+        str(res["method"].iloc[0])
+    res.attrs = {"slope": slope, "intercept": intercept}
+    return res
 
 
 def cliffs_delta(a, b, *, ci: float = 0.95) -> pd.DataFrame:
@@ -826,3 +890,208 @@ def lag1_within(v: np.ndarray, group: np.ndarray, day: np.ndarray, n: int | None
     num = np.bincount(group[1:][nxt], weights=(dev[:-1] * dev[1:])[nxt], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((k >= 3) & (denom != 0), num / denom, np.nan)
+
+
+# --------------------------------------------------------------------------- AR(1) regression
+
+#: The grid search of :func:`ar1_rho`: the bounds of rho, then each stage's step (each stage searches
+#: one step of the previous stage either side of its best value).
+RHO_BOUNDS, RHO_STEPS = (-0.9, 0.98), (0.05, 0.005, 0.0005)
+
+
+def ar1_transform(v: np.ndarray, rho: np.ndarray, day: np.ndarray, valid: np.ndarray):
+    """Prais-Winsten transform of padded series with AR(1) errors, gaps between days allowed.
+
+    Not in ``__all__``: the helper of :func:`ar1_rho`, :func:`ar1_regression`
+    and :func:`bactivate.mood_by_activity` (every client of a cohort at once).
+    Row *t* of a series, *g* days after the row before it, becomes
+    ``(v_t - a v_{t-1}) / sqrt(1 - a^2)`` with ``a = rho^g`` (the correlation of
+    AR(1) errors *g* days apart); a series' first row is kept as it is. Ordinary
+    least squares on the transformed values is generalised least squares with the
+    AR(1) correlation ``rho^|day_i - day_j|`` (exact, first row included).
+
+    Parameters
+    ----------
+    v : numpy.ndarray, shape (C, T) or (C, T, k)
+        C series of up to T rows (padded at the end; *k* columns each).
+    rho : numpy.ndarray, shape (C,)
+        Each series' AR(1) coefficient, in (-1, 1).
+    day : numpy.ndarray of int, shape (C, T)
+        Day of each row (strictly increasing over a series' valid rows).
+    valid : numpy.ndarray of bool, shape (C, T)
+        Rows that hold data (a prefix of each series).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The transformed values (zero on padding) and, per series, ``log det R``,
+        the log-determinant of the errors' correlation matrix ``sum log(1 - a_t^2)``.
+
+    Examples
+    --------
+    >>> y = np.array([[1.0, 2.0, 4.0]])
+    >>> out, logdet = ar1_transform(y, np.array([0.5]), np.array([[0, 1, 3]]), np.ones((1, 3), bool))
+    >>> out.round(3).tolist(), round(float(logdet[0]), 3)   # 4 - 0.25 * 2 over sqrt(1 - 0.0625)
+    ([[1.0, 1.732, 3.615]], -0.352)
+    """
+    a = np.zeros(day.shape)
+    with np.errstate(invalid="ignore", over="ignore"):
+        gap = np.diff(day, axis=1).astype("float64")
+        a[:, 1:] = np.where(valid[:, 1:], np.power(rho[:, None], gap), 0.0)
+    s = np.sqrt(1.0 - a * a)
+    logdet = np.sum(np.where(valid, 2.0 * np.log(s), 0.0), axis=1)
+    prev = np.zeros_like(v)
+    prev[:, 1:] = v[:, :-1]
+    if v.ndim == 3:
+        a, s, valid = a[:, :, None], s[:, :, None], valid[:, :, None]
+    return np.where(valid, (v - a * prev) / s, 0.0), logdet
+
+
+def _restricted_loglik(rho, y, X, day, valid, n, used):
+    """REML log-likelihood (profiled over the variance, up to a constant) of each series at *rho*."""
+    ys, logdet = ar1_transform(y, rho, day, valid)
+    Xs, _ = ar1_transform(X, rho, day, valid)
+    G = np.einsum("ctp,ctq->cpq", Xs, Xs)
+    eye = np.eye(X.shape[2])[None] * (~used)[:, :, None]
+    G = G + eye  # columns a series does not use: identity, so they add nothing
+    b = np.einsum("ctp,ct->cp", Xs, ys)
+    sign, logdet_g = np.linalg.slogdet(G)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sol = np.linalg.solve(G, b[:, :, None])[:, :, 0]
+        rss = np.einsum("ct,ct->c", ys, ys) - np.einsum("cp,cp->c", b, sol)
+        ll = -0.5 * (logdet + logdet_g + (n - used.sum(axis=1)) * np.log(rss))
+    return np.where((sign > 0) & (rss > 0), ll, -np.inf)
+
+
+def ar1_rho(y: np.ndarray, X: np.ndarray, day: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Restricted-maximum-likelihood (REML) AR(1) coefficient of the errors of each series' regression.
+
+    Not in ``__all__``: the helper of :func:`ar1_regression` and
+    :func:`bactivate.mood_by_activity`. For each series, rho maximises the
+    restricted likelihood of ``y = X beta + e`` with ``corr(e_i, e_j) =
+    rho^|day_i - day_j|`` (Harville 1977), profiled over the error variance::
+
+        -1/2 [log det R + log det(X' R^-1 X) + (n - p) log(r' R^-1 r)]
+
+    (``r`` the GLS residuals, ``p`` the columns the series uses). REML, unlike
+    the lag-1 correlation of OLS residuals, accounts for the coefficients
+    estimated (e.g. one mean per week), so its estimate is nearly unbiased in
+    short series where the residuals' correlation is biased towards 0 (see
+    ``docs/validation.md``). The maximum is found on a grid over
+    :data:`RHO_BOUNDS`, refined in the steps :data:`RHO_STEPS` (to 0.0005);
+    a series with fewer than ``p + 3`` rows gets 0.
+
+    Parameters
+    ----------
+    y : numpy.ndarray, shape (C, T)
+        C series, padded at the end.
+    X : numpy.ndarray, shape (C, T, p)
+        Their regressors (zero on padding; a column that is zero throughout a
+        series is not counted in its ``p``).
+    day, valid : numpy.ndarray, shape (C, T)
+        As in :func:`ar1_transform`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (C,)
+
+    References
+    ----------
+    Harville, D. A. (1977). Maximum likelihood approaches to variance component
+    estimation and to related problems. JASA, 72, 320-338.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> e = np.zeros(400)
+    >>> for t in range(1, 400):
+    ...     e[t] = 0.6 * e[t - 1] + rng.standard_normal()
+    >>> X = np.ones((1, 400, 1))   # a mean only: REML ~ the lag-1 correlation in a long series
+    >>> rho = ar1_rho(e[None], X, np.arange(400)[None], np.ones((1, 400), bool))[0]
+    >>> round(float(rho), 2), round(float(np.corrcoef(e[:-1], e[1:])[0, 1]), 2)
+    (0.42, 0.42)
+    """
+    n = valid.sum(axis=1)
+    used = (X != 0).any(axis=1)
+    ok = n >= used.sum(axis=1) + 3
+    best = np.zeros(len(y))
+    lo, hi = RHO_BOUNDS
+    centre, width = np.full(len(y), (lo + hi) / 2), (hi - lo) / 2
+    for step in RHO_STEPS:
+        offsets = np.arange(-width, width + step / 2, step)
+        grid = np.clip(centre[:, None] + offsets[None, :], lo, hi)
+        ll = np.stack([_restricted_loglik(grid[:, i], y, X, day, valid, n, used) for i in range(grid.shape[1])],
+                      axis=1)
+        pick = np.argmax(ll, axis=1)
+        found = np.isfinite(ll[np.arange(len(y)), pick])
+        centre = np.where(found, grid[np.arange(len(y)), pick], 0.0)
+        width = step
+        best = centre
+    return np.where(ok, best, 0.0)
+
+
+def ar1_regression(y, X, *, day=None, names=None, ci: float = 0.95) -> pd.DataFrame:
+    """Linear regression with AR(1) errors: GLS at the REML rho, t-tests and intervals from one fit.
+
+    The errors' lag-1 autocorrelation rho is estimated by restricted maximum
+    likelihood (:func:`ar1_rho`), the coefficients by generalised least squares
+    at that rho (the Prais-Winsten transform, :func:`ar1_transform`), and each
+    coefficient's interval and p-value from the same estimate and standard
+    error with Student's t on ``n - p`` degrees of freedom; so the interval
+    excludes 0 exactly when ``p < 1 - ci``. rho's own uncertainty is not
+    propagated: ``docs/validation.md`` measures what that costs.
+
+    Parameters
+    ----------
+    y : array-like, length n
+        The series (no missing values), in time order.
+    X : array-like, shape (n, p)
+        Regressors (include a column of ones for an intercept).
+    day : array-like of int, optional
+        The day (or session) of each value, strictly increasing; gaps are
+        gaps (errors *g* days apart correlate ``rho^g``). Default ``0..n-1``.
+    names : list of str, optional
+        The coefficients' names (default ``x0, x1, ...``).
+    ci : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per coefficient (index: its name) with ``estimate``, ``se``,
+        ``ci_low``, ``ci_high``, ``p``, ``df``; ``attrs["rho"]`` is the rho used.
+        All NaN when ``n - p < 3``.
+
+    Examples
+    --------
+    >>> t = np.arange(8.0)
+    >>> y = [1.0, 1.4, 1.9, 2.2, 3.1, 3.4, 3.6, 4.2]
+    >>> res = ar1_regression(y, np.column_stack([np.ones(8), t]), names=["intercept", "slope"])
+    >>> bool(res.loc["slope", "ci_low"] > 0), bool(res.loc["slope", "p"] < 0.05)
+    (True, True)
+    """
+    ci = _check_level(ci)
+    y = _as_float_array(y, "y", dropna=False)
+    X = np.asarray(X, dtype="float64").reshape(len(y), -1)
+    day = np.arange(len(y)) if day is None else np.asarray(day, dtype="int64")
+    names = [f"x{i}" for i in range(X.shape[1])] if names is None else list(names)
+    n, k = X.shape
+    out = pd.DataFrame(np.nan, index=pd.Index(names, name="term"),
+                       columns=["estimate", "se", "ci_low", "ci_high", "p", "df"])
+    if n - k < 3 or np.isnan(y).any() or np.linalg.matrix_rank(X) < k:
+        out.attrs["rho"] = math.nan
+        return out
+    valid = np.ones((1, n), dtype=bool)
+    rho = ar1_rho(y[None], X[None], day[None], valid)
+    ys = ar1_transform(y[None], rho, day[None], valid)[0][0]
+    Xs = ar1_transform(X[None], rho, day[None], valid)[0][0]
+    beta, *_ = np.linalg.lstsq(Xs, ys, rcond=None)
+    resid = ys - Xs @ beta
+    df = n - k
+    se = np.sqrt(np.sum(resid**2) / df * np.diag(np.linalg.inv(Xs.T @ Xs)))
+    tq = float(stats.t.ppf(0.5 + ci / 2.0, df))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(se > 0, 2.0 * stats.t.sf(np.abs(beta / se), df), np.where(beta != 0, 0.0, 1.0))
+    out[:] = np.column_stack([beta, se, beta - tq * se, beta + tq * se, p, np.full(k, df)])
+    out.attrs["rho"] = float(rho[0])
+    return out
