@@ -11,26 +11,29 @@ Honesty about small samples and autocorrelation is built in:
 
 * activities with fewer than ``min_days`` days on either side are listed as
   "not enough data" and not tested;
-* the lag-1 autocorrelation of daily mood is reported (``mood_autocorr``); when it
-  is above ``autocorr_threshold`` (0.2) a day's mood partly predicts the next
-  day's, so days are not independent: the CI and the p-value then come from a
-  moving-block bootstrap (runs of consecutive days resampled together, the
-  p-value read from the same resamples);
-  otherwise the CI is an ordinary percentile bootstrap and the p-value the
-  t-test of the regression of daily mood on the activity (within weeks, with
-  ``adjust="week"``; with ``adjust=None`` the pooled-variance two-sample t-test).
-  The ``method`` column says which. The interval and the p-value come from
-  different computations and can, near the edge, disagree; the ``verdict``
-  column reads the interval only.
+* days are not independent (a low day tends to follow a low day), so every
+  comparison is one regression of daily mood on the activity, within calendar
+  weeks, whose errors follow an AR(1) process: the autocorrelation is
+  estimated from the client's daily mood by restricted maximum likelihood
+  (REML; reported as ``mood_autocorr``), the difference by generalised least
+  squares, and the interval and the p-value from that one estimate and its
+  standard error (Student's t on days - weeks - 1 degrees of freedom). They
+  therefore never disagree about 0, and no pretest chooses the method. The
+  ``method`` column and ``attrs["method"]`` say so; ``docs/validation.md``
+  measures the p-values' false-positive rate and the intervals' coverage on
+  simulated logs;
 * ``mood_with_adjusted`` and ``mood_without_adjusted`` are means on the same
   0-10 scale that differ by exactly ``diff`` (see :func:`mood_by_activity`), so
-  a table that shows them adds up.
+  a table that shows them adds up; Cliff's delta compares the same
+  week-adjusted days (mood minus its week's mean);
 * It is a correlation over days, not proof that the activity lifts mood; a
   planned experiment (do it on some days and not others) makes it stronger.
 
 :func:`phase_effect` compares a measure between baseline weeks and activation
-weeks as a single-case A/B design: NAP, Tau, Tau-U (baseline trend removed) and
-Hedges' g, each with a CI.
+weeks as a single-case A/B design: NAP, Tau, Tau-U, Tau-BC and Hedges' g as
+descriptive indices (their intervals assume independent days; no p-value), and
+one test, the change of level in a piecewise regression with a baseline trend
+and AR(1) errors, with its interval and p.
 
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=8, seed=3)
@@ -92,13 +95,10 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         is within the same day.
     ci : float, default 0.95
         Confidence level of the interval for ``diff``.
-    n_boot : int, default 2000
-        Bootstrap resamples for the interval.
-    seed : int or None, default 0
-        For reproducible intervals (every client of a cohort uses the same seed).
-    autocorr_threshold : float, default 0.2
-        Lag-1 autocorrelation of daily mood above which days are treated as
-        dependent (moving-block bootstrap).
+    n_boot, seed, autocorr_threshold
+        No longer used (the interval came from a bootstrap, and a pretest of
+        the autocorrelation chose between two methods, before issue 16): the
+        model needs neither. Accepted so that older calls keep working.
 
     Returns
     -------
@@ -111,12 +111,19 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         * ``activity`` or ``category`` (str);
         * ``n_with``, ``n_without`` (int64): days (or entries) with and without it;
         * ``mood_with``, ``mood_without``: mean mood on them (0-10);
-        * ``diff``: the difference with - without, adjusted within weeks (or days) when *adjust* says so;
-        * ``ci_low``, ``ci_high``: its interval, kept within -10..10 (the range
-          of a difference of 0-10 means);
-        * ``cliffs_delta``: Cliff's delta, with vs without;
-        * ``p``, ``q``: the p-value and its Benjamini-Hochberg q-value over the
-          activities tested (of each client);
+        * ``diff``: the difference with - without. For days: the coefficient of
+          the activity in the regression of daily mood on it (and, with
+          ``adjust="week"``, the calendar week) with AR(1) errors, i.e. the
+          within-week difference weighted for the days' dependence; for
+          entries, the within-day difference;
+        * ``ci_low``, ``ci_high``: its interval (estimate +/- t x SE, kept
+          within -10..10, the range of a difference of 0-10 means);
+        * ``cliffs_delta``: Cliff's delta, with vs without, of the adjusted
+          moods (mood minus its week's mean; with ``adjust=None`` the moods
+          themselves; for entries, the entries' moods, unadjusted);
+        * ``p``, ``q``: the p-value of the same estimate and SE (so ``p < 1 - ci``
+          exactly when the interval excludes 0) and its Benjamini-Hochberg
+          q-value over the activities tested (of each client);
         * ``mood_with_adjusted``, ``mood_without_adjusted``: means on the 0-10
           mood scale whose difference is exactly ``diff``. With
           ``s = n_with / (n_with + n_without)`` and
@@ -134,9 +141,11 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         * ``status`` (str): ``"tested"`` or ``"not enough data"``;
         * ``weeks_compared`` (int64): weeks with days both with and without it
           (``unit="day"``; NaN for entries);
-        * ``method`` (str): how the interval and p were computed, or why not tested;
+        * ``method`` (str): the model (with its rho and degrees of freedom), or why not tested;
         * ``unit`` (str): ``"days"`` or ``"entries"``;
-        * ``mood_autocorr``: lag-1 autocorrelation of daily mood (of each client).
+        * ``mood_autocorr``: the lag-1 autocorrelation of daily mood that the
+          model used (of each client): the REML estimate of the AR(1) errors
+          within weeks (for entries: of consecutive entries' moods within days).
 
         ``attrs``: ``method`` (the method in words), ``ci``, ``min_days``, ``unit``,
         ``adjusted`` (one plain sentence on what the adjusted means are) and
@@ -148,18 +157,18 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     >>> log = ba.synth.client(weeks=8, seed=3)
     >>> res = ba.mood_by_activity(log)
     >>> res[["activity", "n_with", "n_without", "diff", "q", "status"]].head(3).round(2)
-               activity  n_with  n_without  diff    q  status
-    0     Call a friend      17         39  0.61  0.4  tested
-    1  Walk in the park      20         36  0.57  0.4  tested
-    2      Read a novel      18         38  0.52  0.4  tested
+                activity  n_with  n_without  diff    q  status
+    0   Walk in the park      20         36  0.64  0.4  tested
+    1  Lunch with family       8         48  0.59  0.5  tested
+    2      Call a friend      17         39  0.55  0.4  tested
     >>> bool((res["ci_low"] <= res["diff"]).where(res["status"] == "tested", True).all())
     True
     >>> adj = res[["activity", "mood_with_adjusted", "mood_without_adjusted", "verdict"]].head(3)
     >>> adj.rename(columns=lambda c: c.replace("mood_", "").replace("_adjusted", "")).round(2)
-               activity  with  without           verdict
-    0     Call a friend  5.30     4.69  clear difference
-    1  Walk in the park  5.24     4.67  clear difference
-    2      Read a novel  5.23     4.71   could be chance
+                activity  with  without           verdict
+    0   Walk in the park  5.28     4.65  clear difference
+    1  Lunch with family  5.38     4.79   could be chance
+    2      Call a friend  5.26     4.71   could be chance
     """
     per_client, by = _per_client(by)
     require(log, ("start", "mood", by, "done", "planned", *(("client",) if per_client else ())),
@@ -783,18 +792,40 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
 
     The measure is summarised per day (mean rating; for ``"avoidance"`` the
     share of entries that were avoidance; for ``"activities"`` the number of
-    activities done), and the days of the baseline phase are compared with
-    the days of the treatment phase by NAP, Tau, Tau-U (A vs B with the
-    baseline trend removed) and Hedges' g (see :mod:`bactivate.stats`).
-    Positive = higher in treatment.
+    activities done). Positive = higher in treatment.
+
+    Two kinds of row:
+
+    * **descriptive indices** of the baseline days (A) against the treatment
+      days (B): NAP, Tau, Tau-U, Tau-BC and Hedges' g (see
+      :mod:`bactivate.stats`), each with its published standard error and
+      interval. Those assume independent days; daily mood is usually
+      autocorrelated (a low day tends to follow a low day), which makes them
+      too narrow, so **no p-value is given for them** (``p`` is NaN). Tau-U
+      subtracts the baseline's own Kendall S (its pairs in time order) from
+      the A-vs-B comparison: it does not remove a baseline trend that
+      continues into treatment (a steady rise scores as an effect). Tau-BC
+      (Tarlow 2017) subtracts the baseline's Theil-Sen trend, continued, from
+      both phases, and so does remove it.
+    * **the test**, ``"level change (piecewise AR(1) regression)"``: the
+      regression ``y = b0 + b1 t + b2 B + b3 (t - t_B) B`` over the days of
+      both phases (a baseline trend, a change of level and of slope where
+      treatment starts), with AR(1) errors whose autocorrelation is estimated
+      by REML (:func:`bactivate.stats.ar1_regression`). ``estimate`` is the
+      change of level (in the measure's units) beyond the baseline trend
+      continued; its interval and p come from the same estimate and standard
+      error. The slope change (per week) is in its ``method``. In simulations
+      with autocorrelated days this test keeps close to its nominal rate where
+      the indices' tests did not (``docs/validation.md``). It needs at least
+      3 baseline days, 2 treatment days and 7 days in all (else NaN).
 
     Parameters
     ----------
     log : pandas.DataFrame
         The tidy log of one client.
     baseline : int, list of int, range or tuple of two dates, default 1
-        Week numbers (1 = the log's first 7 days), e.g. ``1`` or ``[1, 2]``,
-        or a ``(first_day, last_day)`` pair of dates.
+        Week numbers (the client's weeks, as in :func:`bactivate.progress`),
+        e.g. ``1`` or ``[1, 2]``, or a ``(first_day, last_day)`` pair of dates.
     treatment : same as *baseline*, optional
         Defaults to every day after the baseline.
     measure : {"mood", "mastery", "pleasure", "effort", "avoidance", "activities"}, default "mood"
@@ -805,27 +836,31 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     Returns
     -------
     pandas.DataFrame
-        One row per effect size (NAP, Tau, Tau-U, Hedges' g):
+        One row per effect (NAP, Tau, Tau-U, Tau-BC, Hedges' g, then the level change):
 
         * ``effect`` (its name), ``measure``;
-        * ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p``;
+        * ``estimate``, ``se``, ``ci_low``, ``ci_high``;
+        * ``p``: only for the level change (NaN for the descriptive indices);
         * ``n_a``, ``n_b``: days in the baseline (A) and the treatment (B);
         * ``mean_a``, ``mean_b``: the measure's mean over those days;
         * ``method``: the formulas used.
 
-        ``attrs["description"]`` says what was compared.
+        ``attrs``: ``description`` (what was compared), ``ci``, ``test`` (the
+        name of the test row) and ``note`` (the paragraph above, in words).
 
     Examples
     --------
     >>> import bactivate as ba
     >>> log = ba.synth.client(weeks=6, seed=2)
     >>> res = ba.phase_effect(log, baseline=1)
-    >>> res[["effect", "estimate", "ci_low", "ci_high", "n_a", "n_b"]].round(2)
-          effect  estimate  ci_low  ci_high  n_a  n_b
-    0        NAP      0.75    0.51     0.89    7   35
-    1        Tau      0.49    0.02     0.77    7   35
-    2      Tau-U      0.57    0.09     1.05    7   35
-    3  Hedges' g      0.80   -0.02     1.61    7   35
+    >>> res[["effect", "estimate", "ci_low", "ci_high", "p"]].round(2)
+                                          effect  estimate  ci_low  ci_high     p
+    0                                        NAP      0.75    0.51     0.89   NaN
+    1                                        Tau      0.49    0.02     0.77   NaN
+    2                                      Tau-U      0.57    0.09     1.05   NaN
+    3                                     Tau-BC      0.99    0.65     1.00   NaN
+    4                                  Hedges' g      0.80   -0.02     1.61   NaN
+    5  level change (piecewise AR(1) regression)      4.20    0.92     7.48  0.01
     """
     measures = ("mood", "mastery", "pleasure", "effort", "avoidance", "activities")
     if measure not in measures:
@@ -855,8 +890,13 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     if len(a) == 0 or len(b) == 0:
         raise ValueError(f"the baseline has {len(a)} days and the treatment {len(b)} days with {measure}: "
                          "each phase needs at least one")
-    frames = [f(a, b, ci=ci) for f in (stats.nap, stats.tau, stats.tau_u, stats.hedges_g)]
-    out = pd.concat(frames).reset_index()
+    frames = [f(a, b, ci=ci) for f in (stats.nap, stats.tau, stats.tau_u, stats.tau_bc, stats.hedges_g)]
+    out = pd.concat(frames)
+    out["p"] = np.nan  # descriptive: their SEs and intervals assume independent days (no test offered)
+    out["method"] = ("descriptive, assumes independent days (no p-value): "
+                     + out["method"].astype(str).str.replace(r"; p: [^;]*$", "", regex=True))
+    both = in_a | in_b
+    out = pd.concat([out, _piecewise(per_day[both], in_b[both], ci)]).reset_index()
     out.insert(1, "measure", measure)
     out["mean_a"] = a.mean()
     out["mean_b"] = b.mean()
@@ -864,5 +904,46 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
             "mean_a", "mean_b", "method"]
     out = out[[c for c in keep if c in out.columns]]
     out.attrs = {"description": f"Daily {measure}: baseline (A, {len(a)} days) vs treatment "
-                                f"(B, {len(b)} days); positive = higher in treatment."}
+                                f"(B, {len(b)} days); positive = higher in treatment.",
+                 "ci": ci, "test": LEVEL_CHANGE,
+                 "note": _PHASE_NOTE}
     return out
+
+
+#: the name of phase_effect's test row
+LEVEL_CHANGE = "level change (piecewise AR(1) regression)"
+_PHASE_NOTE = ("NAP, Tau, Tau-U, Tau-BC and Hedges' g describe the overlap and the difference of the two "
+               "phases; their standard errors and intervals assume independent days, so no p-value is shown "
+               "for them. The test is the level change: a regression with a baseline trend, a change of "
+               "level and of slope where treatment starts, and AR(1) errors (a day's value partly carries "
+               "over into the next day's); its interval and p come from the same estimate and standard error.")
+
+
+def _piecewise(series: pd.Series, in_b: pd.Series, ci: float) -> pd.DataFrame:
+    """The level-change row of :func:`phase_effect`: piecewise regression with AR(1) errors.
+
+    ``y_t = b0 + b1 t + b2 B_t + b3 (t - t_B) B_t + e_t`` on the days of both
+    phases (*t* in days, gaps kept; ``t_B`` the first treatment day), with
+    AR(1) errors (:func:`bactivate.stats.ar1_regression`): ``b2`` is the change
+    of level where treatment starts, beyond the baseline's trend continued.
+    """
+    day = ((series.index - series.index.min()) / pd.Timedelta(days=1)).to_numpy().astype("int64")
+    is_b = in_b.to_numpy(dtype=bool)
+    t_b = day[is_b].min()
+    X = np.column_stack([np.ones(len(day)), day, is_b, np.where(is_b, day - t_b, 0)]).astype("float64")
+    n_a, n_b = int((~is_b).sum()), int(is_b.sum())
+    row = {"estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p": np.nan, "n_a": n_a,
+           "n_b": n_b, "ci_level": ci}
+    if n_a < 3 or n_b < 2 or len(day) < 7:
+        row["method"] = ("not estimated: the level change needs at least 3 baseline days, 2 treatment days "
+                         "and 7 days in all")
+        return pd.DataFrame([row], index=pd.Index([LEVEL_CHANGE], name="effect"))
+    fit = stats.ar1_regression(series.to_numpy(dtype="float64"), X, day=day, ci=ci,
+                               names=["intercept", "trend", "level", "slope"])
+    lvl, slope = fit.loc["level"], fit.loc["slope"]
+    row.update({k: float(lvl[k]) for k in ("estimate", "se", "ci_low", "ci_high", "p")})
+    row["method"] = (f"change of level where treatment starts, beyond the baseline trend continued (GLS, "
+                     f"AR(1) errors with REML rho {fit.attrs['rho']:.2f}; CI and p from one t on "
+                     f"{int(lvl['df'])} df); slope change {7 * slope['estimate']:+.2f} per week "
+                     f"[{7 * slope['ci_low']:.2f}, {7 * slope['ci_high']:.2f}]")
+    return pd.DataFrame([row], index=pd.Index([LEVEL_CHANGE], name="effect"))
