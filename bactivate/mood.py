@@ -129,9 +129,10 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
           ``s = n_with / (n_with + n_without)`` and
           ``m = s * mood_with + (1 - s) * mood_without`` (the mean mood of all
           the days compared), ``mood_with_adjusted = m + (1 - s) * diff`` and
-          ``mood_without_adjusted = m - s * diff``. With ``adjust=None`` (or no
-          change over the weeks) they equal ``mood_with`` and ``mood_without``;
-          NaN when not tested;
+          ``mood_without_adjusted = m - s * diff``. They equal ``mood_with``
+          and ``mood_without`` when ``diff`` is the plain difference of the
+          means (entries with ``adjust=None``; days with ``adjust=None`` and no
+          autocorrelation estimated); NaN when not tested;
         * ``verdict`` (str), from the interval shown (not from p or q):
           ``"clear difference"`` when ``ci_low > 0`` or ``ci_high < 0``,
           ``"could be chance"`` when the interval includes 0, ``"too few days"``
@@ -213,13 +214,16 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
 
 
 _ADJUSTED_TEXT = {
-    "day": "The adjusted means compare days with and without the activity within the same weeks: "
-           "they keep the average mood of all these days and differ by exactly the difference shown.",
+    "day": "The adjusted means compare days with and without the activity within the same weeks (and weigh "
+           "the days for their dependence on the day before): they keep the average mood of all these days and "
+           "differ by exactly the difference shown.",
     "entry": "The adjusted means compare entries after the activity with other entries of the same day: "
              "they keep the average mood of all these entries and differ by exactly the difference shown.",
 }
 _UNADJUSTED_TEXT = {
-    "day": "No adjustment: the adjusted means are the plain means of the days with and without the activity.",
+    "day": "No adjustment for the week: the adjusted means keep the average mood of all these days and differ "
+           "by exactly the difference shown, which weighs the days for their dependence on the day before "
+           "(with no such dependence they are the plain means of the days with and without the activity).",
     "entry": "No adjustment: the adjusted means are the plain means of the entries after the activity and "
              "of the others.",
 }

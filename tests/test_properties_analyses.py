@@ -352,7 +352,13 @@ def test_phase_effect_properties(case, measure, baseline):
         after = day > day[in_a].max() if in_a.any() else ~in_a
         assert not in_a.any() or not after.any(), "refused although both phases have days"
         return
-    assert res["effect"].tolist() == ["NAP", "Tau", "Tau-U", "Hedges' g"]
+    assert res["effect"].tolist() == ["NAP", "Tau", "Tau-U", "Tau-BC", "Hedges' g",
+                                      "level change (piecewise AR(1) regression)"]
+    # issue 16: only the level change offers a p-value; its interval excludes 0 exactly when p < 1 - ci
+    assert res["p"].iloc[:5].isna().all()
+    lvl = res.iloc[5]
+    if np.isfinite(lvl["p"]):
+        assert ((lvl["ci_low"] > 0) | (lvl["ci_high"] < 0)) == (lvl["p"] < 0.05)
     assert (res["n_a"] >= 1).all() and (res["n_b"] >= 1).all()
     did = log[happened(log).to_numpy() & log["start"].notna().to_numpy()]
     assert (res["n_a"] + res["n_b"] <= did["start"].dt.normalize().nunique()).all()

@@ -53,6 +53,7 @@ def row(df: pd.DataFrame) -> pd.Series:
         (bs.nap, "NAP"),
         (bs.tau, "Tau"),
         (bs.tau_u, "Tau-U"),
+        (bs.tau_bc, "Tau-BC"),
         (bs.cliffs_delta, "Cliff's delta"),
         (bs.hedges_g, "Hedges' g"),
     ],
@@ -276,6 +277,117 @@ def test_tau_u_null_variance_matches_exact_permutation_variance():
     # and the statistic itself is that Kendall S
     s_obs = (np.sign(y[iu[1]] - y[iu[0]]) * sx).sum()
     assert r["estimate"] == pytest.approx(s_obs / (m * n))
+
+
+# ----------------------------------------------------------------- Tau-BC
+
+
+def test_tau_bc_tarlow_2017_singlecasees_example():
+    """SingleCaseES tests/testthat/test-tarlow-2017.R: A = 1..5, B = 6..10 (a trend that only continues).
+
+    Tau is 1, Tau-U 0.6 (it subtracts the baseline's Kendall S but cannot remove the trend), Tau-BC 0.
+    """
+    a, b = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10]
+    assert row(bs.tau(a, b))["estimate"] == 1.0
+    assert row(bs.tau_u(a, b))["estimate"] == pytest.approx(0.6)
+    res = bs.tau_bc(a, b)
+    assert row(res)["estimate"] == 0.0
+    assert res.attrs == {"slope": 1.0, "intercept": 0.0}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tau_bc_matches_theil_sen_and_the_tau_definition(seed):
+    """Theil-Sen slope from scipy, the intercept as SingleCaseES (median of a - slope t), Tau by explicit pairs."""
+    rng = np.random.default_rng(seed)
+    a = np.round(rng.normal(5, 1, 9) + 0.3 * np.arange(9), 1)
+    b = np.round(rng.normal(7, 1, 12), 1)
+    ta, tb = np.arange(1, 10), np.arange(10, 22)
+    slope = sps.theilslopes(a, ta).slope
+    intercept = np.median(a - slope * ta)
+    ca, cb = a - intercept - slope * ta, b - intercept - slope * tb
+    pairs = [np.sign(y - x) for x, y in itertools.product(ca, cb)]
+    res = bs.tau_bc(a, b)
+    assert res.attrs["slope"] == pytest.approx(slope, rel=1e-12)
+    assert row(res)["estimate"] == pytest.approx(np.mean(pairs), abs=1e-12)
+    # its SE and interval are Tau's on the corrected values
+    ref = row(bs.tau(ca, cb))
+    for k in ("se", "ci_low", "ci_high"):
+        assert row(res)[k] == pytest.approx(ref[k], rel=1e-9)
+
+
+def test_tau_bc_removes_a_continuing_trend_that_tau_u_does_not():
+    t = np.arange(40)
+    y = 0.1 * t + np.tile([0.3, -0.2, 0.1, -0.4, 0.2], 8)  # a steady trend, no change at session 15
+    a, b = y[:15], y[15:]
+    assert row(bs.tau_u(a, b))["estimate"] > 0.5
+    assert abs(row(bs.tau_bc(a, b))["estimate"]) < 0.3
+
+
+# ----------------------------------------------------------------- AR(1) regression
+
+
+def _reml_rho_brute(y, X, day):
+    """REML rho with full correlation matrices and scipy's bounded optimiser (independent of ar1_rho)."""
+    from scipy.optimize import minimize_scalar
+
+    y, X, day = np.asarray(y, float), np.asarray(X, float), np.asarray(day, float)
+    n, p = X.shape
+
+    def neg(r):
+        R = r ** np.abs(day[:, None] - day[None, :])
+        Ri = np.linalg.inv(R)
+        G = X.T @ Ri @ X
+        e = y - X @ np.linalg.solve(G, X.T @ Ri @ y)
+        return 0.5 * (np.linalg.slogdet(R)[1] + np.linalg.slogdet(G)[1] + (n - p) * np.log(e @ Ri @ e))
+
+    return minimize_scalar(neg, bounds=(-0.9, 0.98), method="bounded", options={"xatol": 1e-7}).x
+
+
+@pytest.mark.parametrize("phi, gaps", [(0.0, False), (0.4, False), (0.7, True)])
+def test_ar1_regression_matches_statsmodels_gls_at_the_reml_rho(phi, gaps):
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(int(phi * 10))
+    day = np.arange(60)
+    if gaps:
+        day = np.sort(rng.choice(80, 60, replace=False))
+    e = np.zeros(day.max() + 1)
+    for t in range(1, len(e)):
+        e[t] = phi * e[t - 1] + rng.standard_normal()
+    x = (rng.random(60) < 0.4).astype(float)
+    X = np.column_stack([np.ones(60), day / 7.0, x])
+    y = 5 + 0.2 * day / 7.0 + 0.5 * x + e[day]
+    res = bs.ar1_regression(y, X, day=day, names=["b0", "trend", "x"], ci=0.9)
+    rho = res.attrs["rho"]
+    assert rho == pytest.approx(_reml_rho_brute(y, X, day), abs=5e-4)
+    fit = sm.GLS(y, X, sigma=rho ** np.abs(day[:, None] - day[None, :]).astype(float)).fit()
+    np.testing.assert_allclose(res["estimate"], fit.params, rtol=1e-9)
+    np.testing.assert_allclose(res["se"], fit.bse, rtol=1e-9)
+    np.testing.assert_allclose(res["p"], fit.pvalues, rtol=1e-7)
+    np.testing.assert_allclose(res[["ci_low", "ci_high"]], fit.conf_int(alpha=0.1), rtol=1e-9)
+    assert (res["df"] == 57).all()
+
+
+def test_ar1_rho_batches_series_as_one_at_a_time():
+    rng = np.random.default_rng(3)
+    ys = [rng.standard_normal(n).cumsum() * 0.3 + rng.standard_normal(n) for n in (20, 35, 28)]
+    T = 35
+    Y, X = np.zeros((3, T)), np.zeros((3, T, 2))
+    day, valid = np.tile(np.arange(T), (3, 1)), np.zeros((3, T), bool)
+    for i, y in enumerate(ys):
+        Y[i, :len(y)], valid[i, :len(y)] = y, True
+        X[i, :len(y), 0] = 1.0
+        X[i, :len(y), 1] = np.arange(len(y)) >= len(y) // 2
+    together = bs.ar1_rho(Y, X, day, valid)
+    for i, y in enumerate(ys):
+        alone = bs.ar1_rho(y[None], X[i:i + 1, :len(y)], day[i:i + 1, :len(y)], valid[i:i + 1, :len(y)])
+        assert together[i] == pytest.approx(alone[0], abs=1e-12)
+        assert together[i] == pytest.approx(_reml_rho_brute(y, X[i, :len(y)], np.arange(len(y))), abs=5e-4)
+
+
+def test_ar1_regression_too_short_is_nan():
+    res = bs.ar1_regression([1.0, 2.0, 3.0, 4.0], np.ones((4, 2)) * [1, 0] + np.c_[np.zeros(4), np.arange(4)])
+    assert res[["estimate", "p"]].isna().all().all() and math.isnan(res.attrs["rho"])
 
 
 # ----------------------------------------------------------------- Cliff's delta
@@ -509,7 +621,7 @@ def test_lag1_autocorrelation_gaps_and_degenerate():
 # ----------------------------------------------------------------- inputs and edge cases
 
 
-ALL_EFFECTS = [bs.nap, bs.tau, bs.tau_u, bs.cliffs_delta, bs.hedges_g]
+ALL_EFFECTS = [bs.nap, bs.tau, bs.tau_u, bs.tau_bc, bs.cliffs_delta, bs.hedges_g]
 
 
 @pytest.mark.parametrize("fn", ALL_EFFECTS)
