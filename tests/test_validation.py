@@ -7,16 +7,18 @@ API; ``docs/validation.md`` holds the full study's table. Here a small version
 runs (400 simulated clients per ``mood_by_activity`` cell at phi 0, 0.3 and 0.6,
 60 per ``phase_effect`` cell at phi 0 and 0.6), in about 20 s.
 
-Every seed is fixed (the simulation's, and ``mood_by_activity``'s own bootstrap
-seed, 0 by default), so these rates are deterministic: a test changes colour
+Every seed is fixed (the simulation's; ``mood_by_activity`` and ``phase_effect``
+draw no random numbers), so these rates are deterministic: a test changes colour
 only when the code changes what it computes. The thresholds leave room for the
 small run's Monte Carlo error (3 MC SEs for the rates near 5%; the coverage
 target 0.93 is itself 0.02 below the nominal 0.95, about 4 MC SEs here), so a
 correct method passes whatever its seeds.
 
-The issue-16 targets the current model misses are ``xfail(strict=True)`` with
-the rate measured: when the new model meets one, its test turns red ("XPASS
-(strict)") and the marker is removed.
+The issue-16 targets were ``xfail(strict=True)`` while the model before issue
+16 (bootstrap interval, regression or block-bootstrap p chosen by a pretest;
+phase_effect's p-values from the indices) missed them; the AR(1) regression
+meets every one of them here, and the markers are gone (the rates before and
+after are in ``docs/validation.md``).
 """
 
 from __future__ import annotations
@@ -39,11 +41,6 @@ from validation.simulate import NULL_MIX, START, ar1, markov, simulate_client, t
 
 SEED = 16
 MOOD_REPS, PHASE_REPS = 400, 60
-
-
-def issue16(reason: str):
-    """A target the model before issue 16 misses: strict (an XPASS is red), and only an assertion counts."""
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"issue 16: {reason}")
 
 
 def binom_se(p: float, n: int) -> float:
@@ -150,11 +147,10 @@ def _null_rate_ok(study, phi, kind):
 @pytest.mark.parametrize("phi, kind", [
     (0.0, "independent"),
     (0.0, "persistent"),
-    # 0.064 +/- 0.006 here: within this test's 3 MC SEs, not within the Done means' 2 (see docs/validation.md)
     (0.3, "independent"),
-    pytest.param(0.3, "persistent", marks=issue16("null p < .05 in 0.097 +/- 0.009 of tests at phi 0.3")),
-    pytest.param(0.6, "independent", marks=issue16("null p < .05 in 0.095 +/- 0.007 of tests at phi 0.6")),
-    pytest.param(0.6, "persistent", marks=issue16("null p < .05 in 0.149 +/- 0.011 of tests at phi 0.6")),
+    (0.3, "persistent"),
+    (0.6, "independent"),
+    (0.6, "persistent"),
 ])
 def test_null_rejection_rate_is_nominal(study, phi, kind):
     """p < .05 in 5% of tests of null activities (within 3 MC SEs), 1,600 (independent) or 1,200 tests."""
@@ -165,8 +161,8 @@ def test_null_rejection_rate_is_nominal(study, phi, kind):
 
 @pytest.mark.parametrize("phi", [
     0.0,
-    pytest.param(0.3, marks=issue16("any BH q < .05 in 0.103 of reps at phi 0.3")),
-    pytest.param(0.6, marks=issue16("any BH q < .05 in 0.238 of reps at phi 0.6")),
+    0.3,
+    0.6,
 ])
 def test_any_bh_q_among_null_activities(study, phi):
     """Any of the 11 null activities with q < .05 (BH's promise under the complete null): at most 5%."""
@@ -181,9 +177,9 @@ def _coverage(study, phi):
 
 
 @pytest.mark.parametrize("phi", [
-    pytest.param(0.0, marks=issue16("coverage 0.920 at phi 0")),
-    pytest.param(0.3, marks=issue16("coverage 0.898 at phi 0.3")),
-    pytest.param(0.6, marks=issue16("coverage 0.885 at phi 0.6")),
+    0.0,
+    0.3,
+    0.6,
 ])
 def test_intervals_cover_at_least_093(study, phi):
     """Pooled over the 12 null activities of every kind (4,800 intervals: MC SE about 0.004 at 0.95)."""
@@ -191,9 +187,9 @@ def test_intervals_cover_at_least_093(study, phi):
 
 
 @pytest.mark.parametrize("phi", [
-    pytest.param(0.0, marks=issue16("CI and p disagree in 3.8% at phi 0")),
-    pytest.param(0.3, marks=issue16("CI and p disagree in 3.5% at phi 0.3")),
-    pytest.param(0.6, marks=issue16("CI and p disagree in 1.1% at phi 0.6")),
+    0.0,
+    0.3,
+    0.6,
 ])
 def test_interval_and_p_never_disagree_about_zero(study, phi):
     row = get(study, "CI and p disagree about 0", phi, "all").iloc[0]
@@ -208,11 +204,11 @@ def _phase_rates(study, phi):
 
 def test_phase_effect_null_rate_with_independent_days(study):
     r = _phase_rates(study, 0.0)
-    assert len(r)  # the current indices all offer a p
+    # one test is offered: the level change; the descriptive indices give no p
+    assert list(r.index) == ["level change (piecewise AR(1) regression)"]
     assert (r <= 0.05 + 3 * binom_se(0.05, PHASE_REPS)).all(), r.to_dict()
 
 
-@issue16("phase_effect null p < .05 in 0.28-0.33 of 60 reps at phi 0.6 (NAP, Tau, Tau-U, g)")
 def test_phase_effect_null_rate_with_autocorrelated_days(study):
     """Done means: at most 10% at phi 0.6 for every row that offers a p (2 MC SEs of room)."""
     r = _phase_rates(study, 0.6)
