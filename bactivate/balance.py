@@ -242,12 +242,12 @@ def most_relevant(balance_frame: pd.DataFrame, mood: pd.DataFrame | None = None,
                      activity                                why_listed
     0  Volunteer at food bank         high in both mastery and pleasure
     1  Watch TV all afternoon                lower mood on days with it
-    2           Call a friend               better mood on days with it
-    3         Nap on the sofa                lower mood on days with it
-    4        Walk in the park               better mood on days with it
-    5             Stay in bed                lower mood on days with it
-    6            Work at desk    most logged activity in Work/Education
-    7        Grocery shopping  most logged activity in Household/Chores
+    2        Walk in the park               better mood on days with it
+    3             Have a meal         most logged activity in Self-care
+    4            Work at desk    most logged activity in Work/Education
+    5           Call a friend     most logged activity in Relationships
+    6        Grocery shopping  most logged activity in Household/Chores
+    7        Shower and dress                           logged 45 times
     >>> top.attrs["more"]
     16
     """

@@ -708,7 +708,8 @@ def test_mood_by_activity_interval_stays_on_the_scale():
     log = ba.synth.client(weeks=3, entries_per_day=1, seed=114)
     res = quiet(ba.mood_by_activity, log, adjust=None, min_days=2)
     walk = res.set_index("activity").loc["Walk in the park"]
-    assert walk["n_with"] == 2 and walk["diff"] == pytest.approx(7.0 - 3.578947, abs=1e-5)
+    # issue 16: diff is the AR(1) GLS estimate (the plain difference 7.0 - 3.578947 only when rho is 0)
+    assert walk["n_with"] == 2 and walk["status"] == "tested" and np.isfinite(walk["diff"])
     assert -10 <= walk["ci_low"] <= walk["diff"] <= walk["ci_high"] <= 10, walk[["ci_low", "ci_high"]]
 
 
