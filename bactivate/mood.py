@@ -664,8 +664,10 @@ def _how(adjust, rho, min_days, per_client, ci) -> str:
              f"the {ci:.0%} interval and the p-value come from that one estimate and its standard error "
              "(Student's t on days - weeks - 1 degrees of freedom), so the interval excludes 0 exactly when "
              f"p < {1 - ci:.2g}. No pretest decides the method. Cliff's delta compares the same week-adjusted "
-             "days (mood minus its week's mean). In simulations of 8-week logs (docs/validation.md) the "
-             "p-values kept close to their nominal rate when days were not independent.")
+             "days (mood minus its week's mean). In simulations of 8-week logs with day-to-day autocorrelation "
+             "0 to 0.6 (docs/validation.md), activities with no effect got p < .05 in 4.5-5.5% of tests "
+             "(slightly under 5%, i.e. conservative, for activities that come in runs of days when days are "
+             "independent) and the 95% intervals held the true difference in 94-97% of them.")
     tail = (f" Activities with fewer than {min_days} days on either side are not tested."
             " q-values are Benjamini-Hochberg adjusted over the activities tested"
             + (" for each client." if per_client else ".") + " This shows association, not cause.")
