@@ -60,6 +60,14 @@ def _changes(log: pd.DataFrame, has: dict) -> list[str]:
                 "the picture gets clearer with each week of notes."]
     first, last = weekly.iloc[0], weekly.iloc[-1]
     out = [f"Over {plural(len(weekly), 'week')} of notes:"]
+    if has.get("activity"):
+        total = int(weekly["activities"].sum())
+        days = int(weekly["days_logged"].sum())
+        line = f"You logged {plural(total, 'activity', 'activities')} on {plural(days, 'day')}"
+        a, b = first["activities"], last["activities"]
+        if pd.notna(a) and pd.notna(b) and b != a and abs(b - a) >= max(2, 0.25 * a):
+            line += f", {'more' if b > a else 'fewer'} in the last week ({b:g}) than in the first ({a:g})"
+        out.append(line + ".")
     for field, what in _RATINGS:
         if has.get(field):
             out.append(_rating_change(first[field], last[field], what))

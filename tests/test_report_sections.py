@@ -72,6 +72,19 @@ def _one_to_five(folder: Path) -> tuple[Path, dict]:
     return path, {}
 
 
+def _activities_only(folder: Path) -> tuple[Path, dict]:
+    path = folder / "activities.csv"
+    path.write_text("Date,Activity\n2026-03-02,Walk\n2026-03-02,Read\n2026-03-03,Walk\n2026-03-05,Gym\n"
+                    "2026-03-09,Walk\n2026-03-10,Read\n", encoding="utf-8")
+    return path, {}
+
+
+def _no_dates(folder: Path) -> tuple[Path, dict]:
+    path = folder / "no-dates.csv"
+    path.write_text("Activity,Mastery (0-10),Pleasure (0-10)\nWalk,5,6\nRead,3,8\nGym,8,4\n", encoding="utf-8")
+    return path, {}
+
+
 def _diary(folder: Path) -> tuple[Path, dict]:
     truth = rw.diary_xlsx(folder)
     return truth.path, {"scales": {k: list(v) for k, v in truth.read_kw["scales"].items()}}
@@ -81,6 +94,8 @@ LOGS = {
     "sample": lambda folder: (SAMPLE / "client-alex.xlsx", {}),
     "diary": _diary,
     "mood-only": _mood_only,
+    "activities-only": _activities_only,
+    "no-dates": _no_dates,
     "no-avoidance": _no_avoidance,
     "one-to-five": _one_to_five,
     "daylio": lambda folder: (FORMATS / "daylio-export.csv", {}),
@@ -151,7 +166,7 @@ def test_every_section_has_content_or_says_not_recorded(name):
     assert "Traceback" not in text and "Error" not in text
 
 
-@pytest.mark.parametrize("name", ["mood-only", "no-avoidance", "daylio", "grid"])
+@pytest.mark.parametrize("name", ["mood-only", "no-avoidance", "daylio", "grid", "activities-only"])
 def test_avoidance_never_shown_as_zero_when_not_recorded(name):
     got = sections(rendered(name))
     avoid = got["Avoidance: when and what"]
@@ -167,6 +182,21 @@ def test_mood_only_log_says_what_it_lacks():
     assert NOT_RECORDED in got["Mood and activities: your experiment"]
     assert NOT_RECORDED in got["Ideas for next week"]
     assert "<img" in sections(rendered("mood-only"))["Small wins"]  # the mood line is drawn
+
+
+def test_a_log_whose_rows_have_no_dates_is_a_short_report_not_a_crash():
+    got = {h: visible(b) for h, b in sections(rendered("no-dates")).items()}
+    assert "3 0 0 3" in got["How the log was read"]           # 3 read, 0 used, 3 set aside: said, and why
+    assert "no date column" in got["How the log was read"]
+    assert f"{NOT_RECORDED}: dates of entries" in got["Week by week"]
+
+
+def test_an_activities_only_log_counts_what_was_done():
+    summary = visible(sections(rendered("activities-only", "client"))["In short"])
+    assert "You logged 6 activities on 5 days" in summary
+    got = {h: visible(b) for h, b in sections(rendered("activities-only")).items()}
+    assert f"{NOT_RECORDED}: mastery and pleasure" in got["Mastery and pleasure"]
+    assert "Walk" in got["Ideas for next week"]
 
 
 def test_a_one_to_five_log_says_it_is_shown_on_zero_to_ten():
