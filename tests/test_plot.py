@@ -193,7 +193,7 @@ def test_mood_forest_nothing_tested_raises(one_day):
 def test_phase_effect(log):
     res = ba.phase_effect(log, baseline=[1, 2])
     ax = render(ba.plot.phase_effect, res)
-    assert errorbar_count(ax) == len(res) == 4
+    assert errorbar_count(ax) == len(res) == 6  # NAP, Tau, Tau-U, Tau-BC, g, level change (issue 16)
     labels = " ".join(t.get_text() for t in ax.get_yticklabels())
     for effect in res["effect"]:
         assert effect in labels
@@ -203,7 +203,7 @@ def test_phase_effect(log):
     # each row its own no-effect reference: 0.5 for NAP, 0 for the others
     refs = sorted(line.get_xdata()[0] for line in ax.lines
                   if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1])
-    assert refs == [0.0, 0.0, 0.0, 0.5]
+    assert refs == [0.0, 0.0, 0.0, 0.0, 0.0, 0.5]
     ax2 = given_ax()
     assert render(ba.plot.phase_effect, log, ax=ax2, measure="pleasure") is ax2
     assert "pleasure" in ax2.get_title()
