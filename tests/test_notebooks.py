@@ -53,7 +53,7 @@ SECTIONS = ["Your activity log", "How the log was read", "Mastery and pleasure",
 @pytest.fixture(scope="module", params=SAMPLES, ids=lambda p: p.name)
 def report_html(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
-    assert main(["report", str(request.param), "-o", str(out)]) == 0
+    assert main(["report", str(request.param), "-o", str(out)]) in (0, 1)  # 1: written, cells to fix
     return out.read_text(encoding="utf-8")
 
 
