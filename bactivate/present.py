@@ -99,7 +99,8 @@ def _views() -> dict:
             "Measure": d["measure"].replace({"avoidance_share": "avoidance", "completion": "plans carried out"})
             .str.replace("_", " ").str.capitalize(),
             "Change per week [95% CI]": _ci(d["slope"], d["slope_ci_low"], d["slope_ci_high"], 1, True),
-            "Unit": d["unit"], "Weeks": d["n"], "Reading": d["direction"], "In words": d["summary"],
+            # the direction ("rising" only when the interval excludes 0) is said in words
+            "Unit": d["unit"], "Weeks": d["n"], "In words": d["summary"],
         }),
         "suggest": lambda d: pd.DataFrame({
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
