@@ -653,30 +653,23 @@ def _ranks_within(v: np.ndarray, crow: np.ndarray, cstart: np.ndarray) -> np.nda
 
 def _how(adjust, rho, min_days, per_client, ci) -> str:
     """``attrs["method"]`` of the day unit: the comparison and the model, in words."""
-    within = ("compared within the same calendar week (Monday to Sunday; one mean mood per week), so that a "
-              "general change over the weeks is not counted as the activity's" if adjust == "week"
-              else "compared over the whole log (no adjustment for change over the weeks)")
-    model = (" Each comparison is one regression of daily mood on whether the activity was done"
-             + (" and the week" if adjust == "week" else "")
-             + ", allowing a day's mood to carry over into the next day's (AR(1) errors, whose lag-1 "
-             "autocorrelation is estimated from the client's daily mood by restricted maximum likelihood, "
-             "REML, and reported as mood_autocorr). The difference is its generalised-least-squares estimate; "
-             f"the {ci:.0%} interval and the p-value come from that one estimate and its standard error "
-             "(Student's t on days - weeks - 1 degrees of freedom), so the interval excludes 0 exactly when "
-             f"p < {1 - ci:.2g}. No pretest decides the method. Cliff's delta compares the same week-adjusted "
-             "days (mood minus its week's mean). In simulations of 8-week logs with day-to-day autocorrelation "
-             "0 to 0.6 (docs/validation.md), activities with no effect got p < .05 in 4.5-5.5% of tests "
-             "(slightly under 5%, i.e. conservative, for activities that come in runs of days when days are "
-             "independent) and the 95% intervals held the true difference in 94-97% of them.")
-    tail = (f" Activities with fewer than {min_days} days on either side are not tested."
-            " q-values are Benjamini-Hochberg adjusted over the activities tested"
-            + (" for each client." if per_client else ".") + " This shows association, not cause.")
-    if per_client:
-        return (f"For each client: daily mean mood on days with vs without each activity, {within}." + model
-                + " Each client's rows equal a call on that client's log alone." + tail)
-    r = float(rho[0])
-    return (f"Daily mean mood on days with vs without each activity, {within}." + model
-            + (f" Here the estimated lag-1 autocorrelation is {r:.2f}." if np.isfinite(r) else "") + tail)
+    within = ("compared within the same calendar week, so that a general change over the weeks is not "
+              "counted as the activity's" if adjust == "week" else "compared over the whole log")
+    dof = "days - weeks - 1" if adjust == "week" else "days - 2"
+    r = float(rho[0]) if len(rho) else np.nan
+    here = "" if per_client or not np.isfinite(r) else f"; here {r:.2f}"
+    model = (f" One regression per activity allows a day's mood to carry over into the next (AR(1) errors; "
+             f"lag-1 autocorrelation estimated by REML{here}, mood_autocorr): the {ci:.0%} interval and p come "
+             f"from one estimate and its standard error (t on {dof} df), so the interval excludes 0 exactly "
+             f"when p < {1 - ci:.2g}; no pretest. Cliff's delta compares the same days, adjusted as the difference is. On "
+             "simulated 8-week logs (docs/validation.md) activities with no effect got p < .05 in 4.5-5.5% of "
+             "tests (the low end for activities done in runs of days when days are independent) and the "
+             "intervals held the true difference in 94-97%.")
+    tail = (f" Activities with fewer than {min_days} days on either side are not tested. q-values: "
+            "Benjamini-Hochberg over the activities tested" + (" of each client" if per_client else "")
+            + ". This shows association, not cause.")
+    lead = "For each client: daily" if per_client else "Daily"
+    return f"{lead} mean mood on days with vs without each activity, {within}." + model + tail
 
 
 def _by_entry(df, by, min_days, ci, adjust):

@@ -13,10 +13,12 @@ pandas Series (nullable dtypes included), and returns a one-row DataFrame
 indexed by the effect's name (index name ``"effect"``) with the columns
 ``estimate, se, ci_low, ci_high, p, n_a, n_b, ci_level, method``.
 
-The standard errors, intervals and p-values all assume observations that are
-mutually independent within each phase. Session-to-session data are often
-autocorrelated; check :func:`lag1_autocorrelation` and prefer
-:func:`bootstrap_mean_diff` with ``block=`` when it is large.
+The effect indices' standard errors, intervals and p-values all assume
+observations that are mutually independent within each phase. Session-to-session
+data are often autocorrelated, and then those intervals are too narrow and the
+p-values too small (``docs/validation.md``): for a test, use
+:func:`ar1_regression` (a regression with AR(1) errors, e.g. a piecewise model
+with a baseline trend, as :func:`bactivate.phase_effect` does).
 
 The formulas, their references and the published examples the test-suite checks
 them against are listed in ``docs/statistics.md``.

@@ -341,8 +341,8 @@ def test_method_text_claims_only_what_is_done(log8):
     for text in (mood_module.__doc__, ba.mood_by_activity.__doc__, ba.mood_by_activity(log8).attrs["method"]):
         assert "Welch" not in text and "always agree" not in text and "moving-block" not in text
     how = ba.mood_by_activity(log8).attrs["method"]
-    assert "AR(1)" in how and "REML" in how and "calendar week" in how and "No pretest" in how
-    assert "exactly when p < 0.05" in how
+    assert "AR(1)" in how and "REML" in how and "calendar week" in how and "no pretest" in how
+    assert "exactly when p < 0.05" in how and "fewer than 3 days" in how
     # the old arguments are accepted and change nothing
     pd.testing.assert_frame_equal(ba.mood_by_activity(log8, autocorr_threshold=-1, n_boot=10, seed=1),
                                   ba.mood_by_activity(log8))
