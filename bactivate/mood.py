@@ -531,11 +531,12 @@ def _gls_columns(Y, D, X, rho, day, valid, n_groups):
     Ys = stats.ar1_transform(Y, rho, day, valid)[0]
     Ds = stats.ar1_transform(D, rho, day, valid)[0]
     Xs = stats.ar1_transform(X, rho, day, valid)[0]
-    A = np.einsum("ctw,ctv->cwv", Ds, Ds)
+    Dt = Ds.transpose(0, 2, 1)
+    A = Dt @ Ds  # batched matrix products (BLAS)
     unused = ~(D != 0).any(axis=1)
     A = A + np.eye(D.shape[2])[None] * unused[:, :, None]
-    b = np.einsum("ctw,ct->cw", Ds, Ys)
-    B = np.einsum("ctw,ctk->cwk", Ds, Xs)
+    b = (Dt @ Ys[:, :, None])[:, :, 0]
+    B = Dt @ Xs
     sol = np.linalg.solve(A, np.concatenate([b[:, :, None], B], axis=2))
     sxx = np.einsum("ctk,ctk->ck", Xs, Xs) - np.einsum("cwk,cwk->ck", B, sol[:, :, 1:])
     sxy = np.einsum("ctk,ct->ck", Xs, Ys) - np.einsum("cwk,cw->ck", B, sol[:, :, 0])

@@ -953,10 +953,11 @@ def _restricted_loglik(rho, y, X, day, valid, n, used):
     """REML log-likelihood (profiled over the variance, up to a constant) of each series at *rho*."""
     ys, logdet = ar1_transform(y, rho, day, valid)
     Xs, _ = ar1_transform(X, rho, day, valid)
-    G = np.einsum("ctp,ctq->cpq", Xs, Xs)
+    Xt = Xs.transpose(0, 2, 1)
+    G = Xt @ Xs  # batched matrix products (BLAS), much faster than einsum for many columns
     eye = np.eye(X.shape[2])[None] * (~used)[:, :, None]
     G = G + eye  # columns a series does not use: identity, so they add nothing
-    b = np.einsum("ctp,ct->cp", Xs, ys)
+    b = (Xt @ ys[:, :, None])[:, :, 0]
     sign, logdet_g = np.linalg.slogdet(G)
     with np.errstate(invalid="ignore", divide="ignore"):
         sol = np.linalg.solve(G, b[:, :, None])[:, :, 0]
