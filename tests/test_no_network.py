@@ -84,7 +84,7 @@ def test_loader_and_analyses_stay_offline(offline, tmp_path):
     plt.close("all")
     cohort = ba.read_cohort(ROOT / "data/sample/cohort", roster=ROOT / "data/sample/cohort/roster.csv")
     ba.compare_groups(ba.client_summary(cohort), "arm", "mood")
-    ba.deidentify(cohort, key="a long random key for this test, not a placeholder")
+    ba.deidentify(cohort, key="a long random key for this test only")
 
 
 def test_report_stays_offline(offline, tmp_path):
