@@ -2,6 +2,7 @@
 
     bactivate report LOG [-o REPORT.html] [--for clinician|client] [--keep-notebook] [READING OPTIONS]
     bactivate validate LOG [--all] [READING OPTIONS]
+    bactivate notebook NAME [--log LOG] [--client C] [-o FOLDER] [--force] [--lab [-- LAB OPTIONS]]
     bactivate --version                   (also: python -m bactivate ...)
 
     READING OPTIONS (what read_log takes, in shell form; see bactivate.options):
@@ -19,6 +20,10 @@
     The command line wins over --options: a single value replaces the file's; --mood,
     --scale and --column add to the file's tables. Options are spelled out in full
     (``--for`` is not taken as ``--format``).
+
+``notebook`` copies a template notebook (client-report, cohort-comparison, teaching-demo)
+into a working folder git ignores (``work/`` by default), its parameters filled in, and with
+``--lab`` opens JupyterLab on it (see :mod:`bactivate.workspace`).
 
 ``report`` ends with one line of accounting: how many of the log's rows the
 report uses, and how many have problems (with the ``validate`` command that lists them).
@@ -63,7 +68,8 @@ from bactivate.options import (
     reading_options,
 )
 from bactivate.outputs import OutputError
-from bactivate.report import AUDIENCES, ReportError, SetupError, render_report
+from bactivate.report import AUDIENCES, NOTEBOOKS, ReportError, SetupError, render_report
+from bactivate.workspace import WORK, WorkspaceError, copy_template, open_lab
 
 
 def _day(text: str) -> str:
@@ -166,12 +172,23 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
     _reading_options(val)
     val.add_argument("--all", action="store_true", help="list every row set aside, not the first 50")
+    _notebook_parser(sub)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lab_options = []
+    if argv[:1] == ["notebook"] and "--" in argv:  # what follows -- is for JupyterLab
+        cut = argv.index("--")
+        argv, lab_options = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
 
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "notebook":
+            return _notebook(args, lab_options)
         return _report(args)
+    except WorkspaceError as exc:  # a template that cannot be copied or opened: nothing written
+        _say(f"bactivate: {exc}")
+        return 2
     except BrokenPipeError:  # the output was cut short (e.g. piped into `head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
         return 0
@@ -195,6 +212,52 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bactivate: stopped", file=sys.stderr)
         return 130
+
+
+def _notebook_parser(sub) -> None:
+    """The ``notebook`` command's arguments."""
+    nb = sub.add_parser("notebook", allow_abbrev=False,
+                        help="copy a template notebook into a working folder git ignores, and open it",
+                        description="Copy a template notebook into a working folder that git ignores "
+                                    "(the templates in notebooks/ stay as they are), its parameters "
+                                    "filled in. Options after -- go to JupyterLab (with --lab).")
+    nb.add_argument("name", metavar="NAME", help=f"the template: {', '.join(NOTEBOOKS)}")
+    nb.add_argument("--log", metavar="LOG",
+                    help="the activity log (client-report) or the cohort's folder (cohort-comparison); "
+                         "a relative path is looked for here, then in the project's folder")
+    nb.add_argument("--client", metavar="NAME", help="the client's name or id, if the log does not say")
+    nb.add_argument("-o", "--output", metavar="FOLDER", default=WORK,
+                    help=f"the working folder (default: {WORK}/, which git ignores); inside a git "
+                         "repository, one that git ignores")
+    nb.add_argument("--force", action="store_true",
+                    help="replace a working copy that is already there with a fresh one")
+    nb.add_argument("--lab", action="store_true",
+                    help="then open JupyterLab on the copy (a copy already there is opened as it is)")
+
+
+def _notebook(args, lab_options: list[str]) -> int:
+    """``bactivate notebook``: copy the template (and open Lab on it with ``--lab``)."""
+    if lab_options and not args.lab:
+        _say("bactivate: the options after -- are for JupyterLab: add --lab")
+        return 2
+    target = Path(args.output) / f"{args.name}.ipynb"
+    try:
+        if args.lab and target.exists() and not args.force and args.log is None and args.client is None:
+            print(terminal(f"{target}: your working copy, opened as it is (--force starts it again "
+                           f"from the template)"))
+        else:
+            target = copy_template(args.name, args.output, log=args.log, client=args.client,
+                                   force=args.force)
+            print(terminal(f"{target}: a working copy of the {args.name} template (git ignores it); "
+                           f"change its parameters, then Run All"))
+    except FileNotFoundError as exc:  # --log is not there: the message names the folders tried
+        _say(f"bactivate: {exc}")
+        return 2
+    if args.lab:
+        open_lab(target, options=lab_options)
+    else:
+        print(terminal(f"Open it in JupyterLab: bactivate notebook {args.name} --lab (or make lab)"))
+    return 0
 
 
 def _say(message: str) -> None:

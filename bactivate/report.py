@@ -70,7 +70,8 @@ def render_report(log, output, *, client=None, audience="clinician", parameters=
     audience : {"clinician", "client"}, default "clinician"
         Who the report is for: the clinician's full report, or the short one to hand to the
         client. The notebook's cells tagged ``clinician-only`` are left out of the client's
-        report, those tagged ``client-only`` out of the clinician's.
+        report, those tagged ``client-only`` out of the clinician's, and those tagged
+        ``notebook-only`` (the notebook's own title and how to use it) out of both.
     parameters : dict, optional
         Further notebook parameters (e.g. ``{"weeks": 6}``).
     keep_notebook : bool, default False
@@ -163,6 +164,8 @@ def render_report(log, output, *, client=None, audience="clinician", parameters=
 AUDIENCES = ("clinician", "client")
 #: a cell with this tag is left out of the report for that audience
 LEFT_OUT = {"client": "clinician-only", "clinician": "client-only"}
+#: a cell with this tag is for whoever opens the notebook (its title and how to use it): in no report
+NOTEBOOK_ONLY = "notebook-only"
 
 
 def for_audience(nb, audience: str):
@@ -174,7 +177,8 @@ def for_audience(nb, audience: str):
         An (executed) notebook.
     audience : {"clinician", "client"}
         Who the report is for: cells tagged ``clinician-only`` are left out of the
-        client's report, cells tagged ``client-only`` out of the clinician's.
+        client's report, cells tagged ``client-only`` out of the clinician's; cells tagged
+        ``notebook-only`` (how to use the notebook) are left out of both.
 
     Returns
     -------
@@ -186,7 +190,8 @@ def for_audience(nb, audience: str):
     >>> import nbformat
     >>> cell = nbformat.v4.new_markdown_cell
     >>> nb = nbformat.v4.new_notebook(cells=[cell("both"), cell("stats", metadata={"tags": ["clinician-only"]}),
-    ...                                      cell("hello", metadata={"tags": ["client-only"]})])
+    ...                                      cell("hello", metadata={"tags": ["client-only"]}),
+    ...                                      cell("Run All", metadata={"tags": ["notebook-only"]})])
     >>> [c.source for c in for_audience(nb, "client").cells]
     ['both', 'hello']
     >>> [c.source for c in for_audience(nb, "clinician").cells]
@@ -196,7 +201,8 @@ def for_audience(nb, audience: str):
         raise ValueError(f"audience={audience!r}: the report is for one of {AUDIENCES}")
     out = copy.copy(nb)
     out["metadata"] = copy.copy(nb.get("metadata", {}))
-    out["cells"] = [c for c in nb.cells if LEFT_OUT[audience] not in (c.get("metadata", {}).get("tags") or ())]
+    out["cells"] = [c for c in nb.cells
+                    if not {LEFT_OUT[audience], NOTEBOOK_ONLY} & set(c.get("metadata", {}).get("tags") or ())]
     return out
 
 
