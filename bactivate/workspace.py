@@ -31,7 +31,7 @@ from bactivate.report import NOTEBOOKS, notebook_path
 
 __all__ = ["KERNEL", "FileNotFound", "WorkspaceError", "copy_template", "find_file",
            "install_git_filter", "install_kernel", "lab_command", "open_lab", "project_root",
-           "set_parameters"]
+           "set_parameters", "set_up"]
 
 #: the Jupyter kernel the templates ask for (their ``metadata.kernelspec``): the Python of
 #: the environment bactivate is installed in
@@ -356,6 +356,38 @@ def install_git_filter(repo=".") -> None:
         info.parent.mkdir(parents=True, exist_ok=True)
         with open(info, "a", encoding="utf-8") as fh:
             fh.write("*.ipynb filter=nbstripout diff=ipynb\n")
+
+
+def set_up(repo=None) -> list[str]:
+    """The set-up of a checkout (``make``): the ``bactivate`` kernel, and the git filter.
+
+    Parameters
+    ----------
+    repo : str or os.PathLike, optional
+        The checkout (default: :func:`project_root`). Its git filter is installed when it
+        is a git repository and nbstripout is installed.
+
+    Returns
+    -------
+    list of str
+        One line for each thing done, or not done and why.
+
+    Examples
+    --------
+    >>> set_up()  # doctest: +SKIP
+    ['the Jupyter kernel bactivate: .venv/share/jupyter/kernels/bactivate', ...]
+    """
+    done = [f"the Jupyter kernel {KERNEL['name']} ({KERNEL['display_name']}): {install_kernel()}"]
+    repo = repo if repo is not None else project_root()
+    inside = repo is not None and _git("rev-parse", "--git-dir", cwd=repo)
+    if not inside or inside.returncode != 0:
+        done.append("no git filter: not a git checkout")
+    elif importlib.util.find_spec("nbstripout") is None:
+        done.append("no git filter: nbstripout is not installed (pip install nbstripout)")
+    else:
+        install_git_filter(repo)
+        done.append(f"the git filter that strips notebook outputs before a commit: {repo}")
+    return done
 
 
 def lab_command(notebook, *, python=None, options=()) -> tuple[list[str], Path]:
