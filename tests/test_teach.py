@@ -185,3 +185,51 @@ def test_the_notebook_marks_the_truth_on_each_chart_that_compares():
     code = "\n".join(CODE)
     assert code.count("teach.mark_truth(") == 2 and "teach.mark_effects(" in code
     assert 'label="true effect (set in the parameters)"' in code
+
+
+def test_in_a_real_kernel_moving_a_slider_redraws_the_charts_into_the_output_widget():
+    """Act as JupyterLab does: run the notebook's live cell in a kernel, send the comm message a
+    released slider sends, and check the kernel answers as a widget front end needs: the output
+    widget takes the change's message id, is cleared, and gets the four redrawn charts."""
+    from jupyter_client.manager import start_new_kernel
+
+    live = [c for c in CODE if "teach.live(" in c][0]
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
+    try:
+        for cell in CODE[:2]:  # the parameters and the imports
+            assert kc.execute_interactive(cell, timeout=120)["content"]["status"] == "ok"
+        models, first = {}, []
+
+        def hook(msg):
+            if msg["msg_type"] == "comm_open":
+                models[msg["content"]["comm_id"]] = msg["content"]["data"]["state"]
+            elif msg["msg_type"] in ("display_data", "stream", "error"):
+                first.append(msg)
+
+        assert kc.execute_interactive(live, timeout=120, output_hook=hook)["content"]["status"] == "ok"
+        assert [m["msg_type"] for m in first] == ["display_data"] * 5  # four charts, then the panel
+        assert "application/vnd.jupyter.widget-view+json" in first[-1]["content"]["data"]
+        seed = next(cid for cid, s in models.items() if s.get("description") == "seed")
+        output = next(cid for cid, s in models.items() if s.get("_model_name") == "OutputModel")
+        msg = kc.session.msg("comm_msg", {"comm_id": seed, "data": {
+            "method": "update", "state": {"value": 12}, "buffer_paths": []}})
+        kc.shell_channel.send(msg)
+        seen = []
+        while not seen or seen[-1] != "idle":
+            reply = kc.get_iopub_msg(timeout=120)
+            if reply["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+                continue
+            kind, content = reply["msg_type"], reply["content"]
+            if kind == "status":
+                seen.append(content["execution_state"])
+            elif kind == "comm_msg" and content["comm_id"] == output:
+                seen.append(f"output msg_id {'set' if content['data']['state']['msg_id'] else 'reset'}")
+            elif kind == "display_data":
+                seen.append("png" if "image/png" in content["data"] else kind)
+            elif kind != "comm_msg":
+                seen.append(kind)
+        assert seen == ["busy", "output msg_id set", "clear_output", "png", "png", "png", "png",
+                        "output msg_id reset", "idle"], seen
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
