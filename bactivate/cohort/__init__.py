@@ -4,8 +4,9 @@ One module per job: :mod:`~bactivate.cohort.summary` (one row per client and per
 client-week: the unit of analysis), :mod:`~bactivate.cohort.compare` (arms compared,
 client as the unit), :mod:`~bactivate.cohort.trajectory` (mixed model over weeks),
 :mod:`~bactivate.cohort.outcomes` (pre/post pairs of questionnaires),
-:mod:`~bactivate.cohort.questionnaires` (PHQ-9, BADS, BADS-SF scoring, reliable change)
-and :mod:`~bactivate.cohort.privacy` (de-identification). Reading a cohort is
+:mod:`~bactivate.cohort.questionnaires` (PHQ-9, BADS, BADS-SF scoring, reliable change),
+:mod:`~bactivate.cohort.privacy` (de-identification) and :mod:`~bactivate.cohort.tables`
+(the frames as tables for reading: ``ba.cohort.tables.show(frame)``). Reading a cohort is
 :func:`bactivate.read_cohort` (:mod:`bactivate.io.cohort`).
 
 >>> import bactivate as ba
@@ -24,7 +25,8 @@ first 7 days), because a BA week starts when monitoring starts. See
 
 from __future__ import annotations
 
+from bactivate.cohort import tables
 from bactivate.cohort.compare import compare_groups
 from bactivate.cohort.summary import client_summary, client_weeks
 
-__all__ = ["client_summary", "client_weeks", "compare_groups"]
+__all__ = ["client_summary", "client_weeks", "compare_groups", "tables"]

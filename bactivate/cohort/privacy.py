@@ -319,7 +319,8 @@ def deidentify(frame: pd.DataFrame, *, key=None, shift_days=(-180, 180), columns
         ``emptied``, ``source``, and ``columns``, a frame with one row per
         input column: ``column``, ``action`` (kept, dropped, banded,
         pseudonymised, shifted, emptied, replaced), ``why`` and
-        ``quasi_identifier`` (bool).
+        ``quasi_identifier`` (bool); a log with a roster has the roster's as
+        ``roster_columns`` (and in the roster's own ``attrs``).
 
     Warns
     -----
@@ -371,9 +372,10 @@ def deidentify(frame: pd.DataFrame, *, key=None, shift_days=(-180, 180), columns
         if rej is not None:
             attrs["rejected"] = _scrub_rejected(rej)
         if roster is not None:
-            attrs["roster"] = AttrsFrame(deidentify(pd.DataFrame(roster), key=k, shift_days=shift_days,
-                                                    columns={c: p for c, p in named.items()
-                                                             if c in roster.columns}))
+            shared = deidentify(pd.DataFrame(roster), key=k, shift_days=shift_days,
+                                columns={c: p for c, p in named.items() if c in roster.columns})
+            attrs["roster"] = AttrsFrame(shared)
+            attrs["roster"].attrs = shared.attrs
     attrs["deidentified"] = {
         "pseudonyms": f"{PREFIX} + first {_HEX} hex digits of HMAC-SHA256(key, client id)",
         "date_shift": "none" if shift_days is None else
@@ -383,6 +385,8 @@ def deidentify(frame: pd.DataFrame, *, key=None, shift_days=(-180, 180), columns
         "source": "replaced by 'deidentified'" if is_log else "n/a",
         "columns": report,
     }
+    if "roster" in attrs:
+        attrs["deidentified"]["roster_columns"] = attrs["roster"].attrs["deidentified"]["columns"]
     out.attrs = attrs
     return out
 

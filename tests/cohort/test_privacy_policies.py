@@ -186,5 +186,8 @@ def test_a_logs_roster_gets_the_same_policies():
     report = safe.attrs["deidentified"]["columns"].set_index("column")["action"]
     assert report[["client", "start", "end", "note", "source", "activity"]].tolist() == [
         "pseudonymised", "shifted", "shifted", "emptied", "replaced", "kept"]
+    roster_report = safe.attrs["deidentified"]["roster_columns"].set_index("column")["action"]
+    assert roster_report[["age", "gender", "site"]].tolist() == ["banded", "kept", "pseudonymised"]
+    assert shared.attrs["deidentified"]["columns"].equals(safe.attrs["deidentified"]["roster_columns"])
     # the report never holds the key
     assert KEY not in repr(safe.attrs) and KEY not in repr(shared.attrs)
