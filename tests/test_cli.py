@@ -235,7 +235,8 @@ def test_the_notebook_takes_every_parameter_the_command_passes():
     from bactivate.report import notebook_path
 
     nb = json.loads(notebook_path("client-report").read_text())
-    names = {t.id for node in ast.parse("".join(nb["cells"][0]["source"])).body
+    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    names = {t.id for node in ast.parse("".join(params["source"])).body
              if isinstance(node, ast.Assign) for t in node.targets}
     assert {"log_path", "client", "log_format", "week_start", "dayfirst"} <= names
     assert "audience" in names  # bactivate report --for passes it (render_report's audience=)
@@ -595,7 +596,8 @@ def test_the_notebook_takes_the_new_parameters_and_passes_them_to_read_log():
     from bactivate.report import notebook_path
 
     nb = json.loads(notebook_path("client-report").read_text())
-    names = {t.id for node in ast.parse("".join(nb["cells"][0]["source"])).body
+    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    names = {t.id for node in ast.parse("".join(params["source"])).body
              if isinstance(node, ast.Assign) for t in node.targets}
     assert {"sheet", "mood_map", "scales", "columns", "activity_map"} <= names
     code = "".join(next(c["source"] for c in nb["cells"] if "ba.read_log(" in "".join(c["source"])))

@@ -190,9 +190,10 @@ def test_first_view_title_how_to_then_parameters_and_the_bactivate_kernel(path):
     assert first["cell_type"] == "markdown" and text.startswith("# "), "a title first"
     assert "**How to use:**" in text and "Run All" in text
     assert len([line for line in text.splitlines()[1:] if line.strip()]) == 2, "a two-line how to use"
-    assert "notebook-only" in first["metadata"].get("tags", []), "left out of any report"
+    if path.stem == "client-report":  # rendered as a report: the how-to is left out of it
+        assert "notebook-only" in first["metadata"].get("tags", []), "left out of any report"
     assert second["cell_type"] == "code" and "parameters" in second["metadata"].get("tags", [])
-    assert "".join(second["source"]).splitlines()[0] == "# Change these, then Run All"
+    assert "".join(second["source"]).splitlines()[0].lower() == "# change these, then run all"
     assert nb["metadata"]["kernelspec"] == KERNEL
 
 
