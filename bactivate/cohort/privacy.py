@@ -119,12 +119,14 @@ class Key:
     Key(from a test, 27 characters; not shown)
     """
 
-    __slots__ = ("_secret", "source", "throwaway")
+    __slots__ = ("_secret", "source", "throwaway", "variable")
 
-    def __init__(self, secret, source: str = "the caller", throwaway: bool = False):
+    def __init__(self, secret, source: str = "the caller", throwaway: bool = False,
+                 variable: str = ENV_VARIABLE):
         self._secret = _key_bytes(secret)
         self.source = source
         self.throwaway = throwaway
+        self.variable = variable
 
     def __bytes__(self) -> bytes:
         return self._secret
@@ -137,7 +139,7 @@ class Key:
             text = (f"A throwaway random key was made for this run only ({self.source}): the "
                     "pseudonyms and date shifts change every time the notebook runs, so they can "
                     "be tried out here but not joined to a later export. To share the data, set "
-                    f"{self.source.split()[-1]} to a long random secret kept apart from the data "
+                    f"{self.variable} to a long random secret kept apart from the data "
                     f"(e.g. from {_MAKE_KEY}) and restart the kernel.")
         else:
             text = f"Key read from {self.source} ({len(self._secret)} characters; not shown)."
@@ -193,12 +195,12 @@ def key_from_env(name: str = ENV_VARIABLE, *, missing: str = "raise") -> Key:
     value = os.environ.get(name)
     if not value:
         if missing == "throwaway":
-            return Key(secrets.token_urlsafe(32), f"{name} is not set", throwaway=True)
+            return Key(secrets.token_urlsafe(32), f"{name} is not set", throwaway=True, variable=name)
         raise ValueError(f"no de-identification key: {source} is not set. Set it to a long random "
                          f"secret kept apart from the data, e.g. export {name}=$({_MAKE_KEY}), "
                          "and restart Python (or Jupyter) from that shell")
     try:
-        return Key(value, source)
+        return Key(value, source, variable=name)
     except ValueError as err:
         raise ValueError(f"{source}: {err}") from None
 

@@ -86,7 +86,7 @@ def test_key_from_env(monkeypatch):
         key_from_env()
     a, b = key_from_env(missing="throwaway"), key_from_env(missing="throwaway")
     assert a.throwaway and bytes(a) != bytes(b) and len(bytes(a)) >= 32
-    assert "throwaway" in a._repr_html_() and "BACTIVATE_KEY" in a._repr_html_()
+    assert "throwaway" in a._repr_html_() and "set BACTIVATE_KEY to a long random" in a._repr_html_()
     with pytest.raises(ValueError, match="missing"):
         key_from_env(missing="ignore")
     with pytest.raises(ValueError, match="too short"):
