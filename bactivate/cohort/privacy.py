@@ -374,8 +374,12 @@ def deidentify(frame: pd.DataFrame, *, key=None, shift_days=(-180, 180), columns
         if rej is not None:
             attrs["rejected"] = _scrub_rejected(rej)
         if roster is not None:
-            shared = deidentify(pd.DataFrame(roster), key=k, shift_days=shift_days,
-                                columns={c: p for c, p in named.items() if c in roster.columns})
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", PrivacyWarning)
+                shared = deidentify(pd.DataFrame(roster), key=k, shift_days=shift_days,
+                                    columns={c: p for c, p in named.items() if c in roster.columns})
+            for w in caught:  # said again from the caller's line, as the roster's
+                warnings.warn(f"in the roster: {w.message}", w.category, stacklevel=2)
             attrs["roster"] = AttrsFrame(shared)
             attrs["roster"].attrs = shared.attrs
     attrs["deidentified"] = {

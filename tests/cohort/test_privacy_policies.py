@@ -189,5 +189,8 @@ def test_a_logs_roster_gets_the_same_policies():
     roster_report = safe.attrs["deidentified"]["roster_columns"].set_index("column")["action"]
     assert roster_report[["age", "gender", "site"]].tolist() == ["banded", "kept", "pseudonymised"]
     assert shared.attrs["deidentified"]["columns"].equals(safe.attrs["deidentified"]["roster_columns"])
+    with pytest.warns(PrivacyWarning, match="in the roster: .*gender") as record:
+        ba.deidentify(log, key=KEY)
+    assert record[0].filename == __file__  # the warning points at the caller's line
     # the report never holds the key
     assert KEY not in repr(safe.attrs) and KEY not in repr(shared.attrs)
