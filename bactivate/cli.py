@@ -69,7 +69,7 @@ from bactivate.options import (
 )
 from bactivate.outputs import OutputError
 from bactivate.report import AUDIENCES, NOTEBOOKS, ReportError, SetupError, render_report
-from bactivate.workspace import WORK, WorkspaceError, copy_template, open_lab
+from bactivate.workspace import WORK, WorkspaceError, check_lab, copy_template, open_lab
 
 
 def _day(text: str) -> str:
@@ -240,6 +240,8 @@ def _notebook(args, lab_options: list[str]) -> int:
     if lab_options and not args.lab:
         _say("bactivate: the options after -- are for JupyterLab: add --lab")
         return 2
+    if args.lab:
+        check_lab()  # before anything is copied
     target = Path(args.output) / f"{args.name}.ipynb"
     try:
         if args.lab and target.exists() and not args.force and args.log is None and args.client is None:

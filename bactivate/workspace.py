@@ -29,7 +29,7 @@ from pathlib import Path
 from bactivate.outputs import check_output, replacing
 from bactivate.report import NOTEBOOKS, notebook_path
 
-__all__ = ["KERNEL", "FileNotFound", "WorkspaceError", "copy_template", "find_file",
+__all__ = ["KERNEL", "FileNotFound", "WorkspaceError", "check_lab", "copy_template", "find_file",
            "install_git_filter", "install_kernel", "lab_command", "open_lab", "project_root",
            "set_parameters", "set_up"]
 
@@ -422,6 +422,22 @@ def lab_command(notebook, *, python=None, options=()) -> tuple[list[str], Path]:
              f"--ServerApp.default_url=/lab/tree/{path.relative_to(folder).as_posix()}"], folder)
 
 
+def check_lab() -> None:
+    """Raise WorkspaceError, saying what to install, when JupyterLab is not installed here.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> check_lab()  # doctest: +SKIP
+    """
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise WorkspaceError("JupyterLab is not installed with bactivate here: "
+                             "pip install 'bactivate[lab]' (in the project: make lab)")
+
+
 def open_lab(notebook, *, options=()) -> None:
     """Start JupyterLab on *notebook* in place of this process (it returns only on an error).
 
@@ -443,9 +459,7 @@ def open_lab(notebook, *, options=()) -> None:
     --------
     >>> open_lab("work/client-report.ipynb", options=["--no-browser"])  # doctest: +SKIP
     """
-    if importlib.util.find_spec("jupyterlab") is None:
-        raise WorkspaceError("JupyterLab is not installed with bactivate here: "
-                             "pip install 'bactivate[lab]' (in the project: make lab)")
+    check_lab()
     if not _kernel_installed():
         try:
             install_kernel()

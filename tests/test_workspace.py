@@ -179,6 +179,30 @@ def test_a_notebook_on_a_missing_log_shows_one_line(tmp_path):
                                   f"one of those folders"]
 
 
+def test_a_kernel_without_bactivate_says_what_to_do(monkeypatch):
+    """The client report's import cell, on a Python without bactivate (a Lab started elsewhere)."""
+    nb = json.loads((ROOT / "notebooks/client-report.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    source = "".join(code[1]["source"])
+    guarded = source[:source.index("import matplotlib")]  # the try/except around `import bactivate`
+    assert guarded.startswith("try:\n    import bactivate as ba\n")
+    monkeypatch.setitem(sys.modules, "bactivate", None)  # what `import bactivate` meets there
+    with pytest.raises(ModuleNotFoundError, match=r'choose the kernel "Python \(bactivate\)".*make lab') as err:
+        exec(compile(guarded, "cell", "exec"), {})
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_lab_missing_is_said_before_anything_is_copied(monkeypatch, tmp_path, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "jupyterlab" else real(name, *a))
+    monkeypatch.chdir(tmp_path)
+    assert main(["notebook", "teaching-demo", "--lab"]) == 2
+    assert "pip install 'bactivate[lab]'" in capsys.readouterr().err
+    assert not (tmp_path / "work").exists()
+
+
 # ------------------------------------------------------------------ first view
 
 
