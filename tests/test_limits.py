@@ -406,7 +406,7 @@ def _ratio(func, make, small: int = 10_000, big: int = 40_000) -> float:
     def best(n):
         text = make(n)
         times = []
-        for _ in range(3):
+        for _ in range(5):
             t0 = time.perf_counter()
             func(text)
             times.append(time.perf_counter() - t0)
@@ -417,9 +417,10 @@ def _ratio(func, make, small: int = 10_000, big: int = 40_000) -> float:
 @pytest.mark.parametrize("make", [lambda n: "1" * n, lambda n: " " * n + "x", lambda n: "1" + " " * n + "x",
                                   lambda n: "1." * (n // 2), lambda n: "−1" * (n // 2)])
 def test_header_patterns_are_linear(make):
-    """4x the text costs about 4x the time (it cost 16x: quadratic), with a margin for noise."""
+    """4x the text costs about 4x the time (it cost 16x: quadratic), with a margin for noise
+    (a loaded machine gave 8.3 once for a linear pattern: 10 still tells 4x from 16x)."""
     for func in (headers._RANGE.search, lambda t: headers._RANGE.sub(" ", t), headers._OUT_OF.search):
-        assert _ratio(func, make) < 8
+        assert _ratio(func, make) < 10
     text = make(1_000_000)
     t0 = time.perf_counter()
     headers.header_key(text), headers.field_for(text), headers.scale_hint(text), headers.duration_unit(text)
