@@ -625,6 +625,9 @@ _EFFECT_SCALE = {  # reference (no effect), possible range, axis note
     "Tau-U": (0.0, None, "0 = none, can pass ±1"),  # its range depends on n_a, n_b: _effect_scale
     "Cliff's delta": (0.0, (-1, 1), "-1 to 1"),
     "Hedges' g": (0.0, None, "SD units"),
+    "Tau-BC": (0.0, (-1, 1), "-1 to 1, baseline trend removed"),
+    # phase_effect's test: a change of level in the measure's own points (the only row with a p)
+    "level change (piecewise AR(1) regression)": (0.0, None, "points (0-10); the test"),
 }
 
 
@@ -632,11 +635,13 @@ def phase_effect(data=None, *, ax=None, baseline=1, treatment=None, measure: str
                  ci: float = 0.95):
     """Baseline (A) versus activation (B): each effect size as a dot with its interval.
 
-    NAP, Tau, Tau-U and Hedges' g live on different scales, so each row
-    carries its own reference: a short dark tick at "no effect" (0.5 for
+    NAP, Tau, Tau-U, Tau-BC, Hedges' g and the level change live on different scales, so each
+    row carries its own reference: a short dark tick at "no effect" (0.5 for
     NAP, 0 for the others) and a faint band over the values the index can
-    take (0-1 for NAP, -1 to 1 for Tau; Tau-U, whose denominator is n_a n_b, can pass ±1 and
-    its band is ±(1 + (n_a - 1) / (2 n_b)); Hedges' g is unbounded).
+    take (0-1 for NAP, -1 to 1 for Tau and Tau-BC; Tau-U, whose denominator is n_a n_b, can pass
+    ±1 and its band is ±(1 + (n_a - 1) / (2 n_b)); Hedges' g and the level change, in the
+    measure's points, are unbounded). The indices are descriptive; the level change (a piecewise
+    regression with a baseline trend and AR(1) errors) is the test.
     The x axis is shared only for compactness; compare each dot with its own
     tick, not across rows. Each row's estimate and interval are printed at the right.
 

@@ -111,7 +111,9 @@ def _views() -> dict:
             "Why": d["reason"].str.replace(_CI_IN_TEXT, "", regex=True),
         }),
         "phase": lambda d: pd.DataFrame({
-            "Effect size": d["effect"],
+            # the indices describe; the last row, the level change in points, is the test
+            "Effect": d["effect"].replace({"level change (piecewise AR(1) regression)":
+                                           "Level change at activation (points; the test)"}),
             "Estimate [95% CI]": _ci(d["estimate"], d["ci_low"], d["ci_high"], 2),
             "p": d["p"].map(lambda v: f"{v:.3f}" if pd.notna(v) else ""),
             "Days (A / B)": d["n_a"].astype(str) + " / " + d["n_b"].astype(str),

@@ -58,7 +58,7 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
         Planned activities skipped at least this often (of at least two plans)
         get a graded first step.
     seed : int or None, default 0
-        Passed to :func:`bactivate.mood_by_activity` (its bootstrap intervals).
+        Passed to :func:`bactivate.mood_by_activity` (kept for compatibility: its intervals come from one model, with no resampling).
 
     Returns
     -------
