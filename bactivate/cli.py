@@ -250,7 +250,7 @@ def _notebook(args, lab_options: list[str]) -> int:
         else:
             target = copy_template(args.name, args.output, log=args.log, client=args.client,
                                    force=args.force)
-            print(terminal(f"{target}: a working copy of the {args.name} template (git ignores it); "
+            print(terminal(f"{target}: a working copy of the {args.name} template (git does not track it); "
                            f"change its parameters, then Run All"))
     except FileNotFoundError as exc:  # --log is not there: the message names the folders tried
         _say(f"bactivate: {exc}")
