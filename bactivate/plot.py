@@ -598,8 +598,10 @@ def mood_by_activity(data=None, *, ax=None, show_untested: bool = False, audienc
     ax.set_title(f"Mood {'after' if unit == 'entries' else 'on days with'} vs without each {name} "
                  f"(n = {plural(total, 'entry' if unit == 'entries' else 'day', unit)}"
                  + (f"; {left_out} not tested: too few {unit})" if left_out else ")"),
-                 pad=16)
-    ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9)
+                 pad=30)
+    # above the bars, under the title: "best" put it over the top bar (a client's best activity)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False,
+              borderaxespad=0.2)
     return ax
 
 
