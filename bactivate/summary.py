@@ -22,29 +22,36 @@ from bactivate.mood import mood_by_activity
 from bactivate.progress import progress, small_wins
 from bactivate.suggest import suggest_next
 
-#: Smallest change from the first to the last week worth a sentence: rating points (0-10) and shares.
-RATING_STEP = 0.5
+#: Smallest change from the first to the last week worth a sentence, unless the weekly trend is
+#: clear: rating points (0-10) and shares. The same as the weekly trend table's words
+#: (:func:`bactivate.progress_trend`), so that the report never says "went down" in one place and
+#: "about the same" in another.
+RATING_STEP = 1.0
 SHARE_STEP = 0.10
 
 _RATINGS = (("mood", "your mood ratings"), ("mastery", "your sense of accomplishment (mastery)"),
             ("pleasure", "your enjoyment (pleasure)"))
 
 
-def _rating_change(first: float, last: float, what: str) -> str | None:
-    """'Your mood ratings went up from about 3.6 in your first week to 4.9 in your last.'"""
+def _rating_change(first: float, last: float, what: str, clear: bool = False) -> str | None:
+    """'Your mood ratings went up from about 3.6 in your first week to 4.9 in your last.'
+
+    *clear*: the weekly trend itself is clear (its interval excludes 0), whatever the step.
+    """
     if pd.isna(first) or pd.isna(last):
         return None
-    if abs(last - first) < RATING_STEP:
-        return f"{what.capitalize()} stayed about the same (around {last:.1f} out of 10)."
+    if abs(last - first) < RATING_STEP and not clear:
+        return (f"{what.capitalize()} stayed about the same ({first:.1f} in the first week, {last:.1f} "
+                "in the last, out of 10).")
     way = "went up" if last > first else "went down"
     return f"{what.capitalize()} {way} from about {first:.1f} in the first week to {last:.1f} in the last (out of 10)."
 
 
-def _share_change(first: float, last: float, what: str, good_if_down: bool) -> str | None:
+def _share_change(first: float, last: float, what: str, good_if_down: bool, clear: bool = False) -> str | None:
     """'Avoidance went down from 32% of your entries in the first week to 3% in the last.'"""
     if pd.isna(first) or pd.isna(last):
         return None
-    if abs(last - first) < SHARE_STEP:
+    if abs(last - first) < SHARE_STEP and not clear:
         return None
     way = "went down" if last < first else "went up"
     cheer = " Well done." if (last < first) == good_if_down else ""
@@ -68,15 +75,20 @@ def _changes(log: pd.DataFrame, has: dict) -> list[str]:
         if pd.notna(a) and pd.notna(b) and b != a and abs(b - a) >= max(2, 0.25 * a):
             line += f", {'more' if b > a else 'fewer'} in the last week ({b:g}) than in the first ({a:g})"
         out.append(line + ".")
+    trend = weekly.attrs.get("trend")
+    clear = (dict(zip(trend["measure"], trend["direction"].isin(["rising", "falling"]), strict=True))
+             if trend is not None and len(trend) else {})
     for field, what in _RATINGS:
         if has.get(field):
-            out.append(_rating_change(first[field], last[field], what))
+            out.append(_rating_change(first[field], last[field], what, clear.get(field, False)))
     if has.get("avoidance"):
         out.append(_share_change(first["avoidance_share"], last["avoidance_share"],
-                                 "The share of entries marked as avoidance", good_if_down=True))
+                                 "The share of entries marked as avoidance", good_if_down=True,
+                                 clear=clear.get("avoidance_share", False)))
     if has.get("planned") and has.get("done"):
         out.append(_share_change(first["completion"], last["completion"],
-                                 "The share of planned activities you carried out", good_if_down=False))
+                                 "The share of planned activities you carried out", good_if_down=False,
+                                 clear=clear.get("completion", False)))
     return [s for s in out if s]
 
 
