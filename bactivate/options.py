@@ -637,7 +637,8 @@ def command_line_forms(msg: str) -> list[tuple[str, str]]:
     """
     out = []
     for key, opt in _OPTIONS.items():
-        if key not in msg:
+        # a message that already writes the option (the Daylio mood message does) needs no hint
+        if key not in msg or opt.split()[0] in msg:
             continue
         forms = [_form(m.group(1), m.group(2)) for m in _LITERAL.finditer(msg) if m.group(1) + "=" == key]
         forms = [f for f in forms if f]
