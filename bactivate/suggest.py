@@ -36,6 +36,8 @@ from bactivate.balance import balance
 from bactivate.mood import TESTED, mood_by_activity
 
 WEIGHTS = {"mood": 0.35, "reward": 0.25, "low_effort": 0.15, "room": 0.10, "neglected": 0.15}
+#: Mastery and pleasure both under this (0-10): the low corner, never suggested.
+LOW = 3.0
 
 
 def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share: float = 0.5,
@@ -43,8 +45,10 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
     """Rank activities to schedule next, with a one-line reason drawn from the numbers.
 
     The score and its weights are described in the module docstring
-    (:data:`WEIGHTS`); activities that were avoidance at least half the time
-    are not suggested.
+    (:data:`WEIGHTS`). Never suggested: activities that were avoidance at least
+    half the time, activities whose days had lower mood (a negative difference
+    from :func:`bactivate.mood_by_activity`), and activities rated under
+    :data:`LOW` for both mastery and pleasure.
 
     Parameters
     ----------
@@ -134,6 +138,11 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
         if len(share) else 0.5,
     }, index=acts)
     t["score"] = sum(WEIGHTS[k] * parts[k] for k in WEIGHTS)
+    # never suggested: an activity that went with lower mood, or one in the low-mastery and
+    # low-pleasure corner (both rated under LOW of 10): more of it is not activation
+    lower_mood = (t["mood_diff"] < 0).fillna(False).astype(bool)
+    low_corner = ((t["mastery"] < LOW) & (t["pleasure"] < LOW)).fillna(False).astype(bool)
+    t = t[~(lower_mood | low_corner)]
 
     # graded first steps for plans that keep being skipped
     av = _avoidance(df)
