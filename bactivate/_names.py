@@ -225,3 +225,82 @@ def merge_notes(merged: list[dict], what: str, limit: int = 10) -> list[str]:
         out.append(f"... and {len(merged) - limit} more names written in more than one way, each read "
                    f"as one {what} (in its most frequent form)")
     return out
+
+
+#: Words left out when two names are compared by :func:`look_alike` ("walk the dog" is
+#: "walk dog").
+STOP_WORDS = frozenset({"the", "a", "an", "my", "our", "some"})
+
+
+#: Word endings dropped to compare the forms of a word ("shopping", "shops", "shopped": "shop").
+_ENDINGS = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def _stem(word: str) -> str:
+    """*word* without a common English ending, and a doubled last consonant made single."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    stem = _ENDINGS.sub("", word)
+    if len(stem) < 3:
+        return word
+    if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiousl":
+        stem = stem[:-1]
+    return stem
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words for comparing: case folded, punctuation at the ends of words dropped, stop words left out."""
+    words = [w.strip(".,;:!?()[]'\"-") for w in name_key(name).split()]
+    kept = tuple(w for w in words if w and w not in STOP_WORDS)
+    return kept or tuple(w for w in words if w)
+
+
+def name_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance between *a* and *b*, or ``limit + 1`` once it is over *limit*."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):  # a loop over the characters of a short name
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def look_alike(a: str, b: str) -> str | None:
+    """Why the names *a* and *b* look like one activity, or None.
+
+    The same words once case folded and without :data:`STOP_WORDS`, the same words in
+    another order, the same words in another form (``Food shop``, ``food shopping``),
+    one name the other with one more word at the end (``Gym``, ``Gym session``), or at
+    most two letters apart (names of five letters or more, with the same digits).
+
+    >>> look_alike("Food shop", "food shopping")
+    "the same words in another form ('shop', 'shopping')"
+    >>> look_alike("Walk dog", "Read") is None
+    True
+    """
+    wa, wb = name_words(a), name_words(b)
+    if wa == wb:
+        dropped = sorted({w for w in name_key(a).split() + name_key(b).split() if w in STOP_WORDS})
+        return "the same words without " + " and ".join(repr(w) for w in dropped)
+    if sorted(wa) == sorted(wb):
+        return "the same words in another order"
+    sa, sb = tuple(map(_stem, wa)), tuple(map(_stem, wb))
+    if sorted(sa) == sorted(sb):
+        forms = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y] if sa == sb else []
+        shown = f" ({forms[0][0]!r}, {forms[0][1]!r})" if len(forms) == 1 else ""
+        return f"the same words in another form{shown}"
+    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    if short and long_[:len(short)] == short and len(long_) - len(short) == 1:
+        s, lg = (a, b) if short == wa else (b, a)
+        return f"{lg!r} starts with {s!r}"
+    ka, kb = " ".join(wa), " ".join(wb)
+    if min(len(ka), len(kb)) >= 5 and [c for c in ka if c.isdigit()] == [c for c in kb if c.isdigit()]:
+        d = name_distance(ka, kb)
+        if d <= 2:
+            return f"spelled alike ({d} {'letter' if d == 1 else 'letters'} apart)"
+    return None

@@ -29,11 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bactivate._names import clean_name, merge_names, merge_notes, name_key
+from bactivate._names import clean_name, look_alike, merge_names, merge_notes, name_key
 
-#: Words left out when two names are compared for :func:`likely_synonyms` ("walk the dog" is
-#: "walk dog").
-STOP_WORDS = frozenset({"the", "a", "an", "my", "our", "some"})
 #: An activity map file is a few hundred lines; a larger file is the wrong one.
 MAX_MAP_BYTES = 10 * 2**20
 #: :func:`likely_synonyms` compares the most frequent names only (pairs grow as the square).
@@ -203,57 +200,15 @@ def _spread(shown: list, codes: np.ndarray, s: pd.Series) -> pd.Series:
     return pd.Series(pd.array(picked, dtype="str"), index=s.index, name=s.name)
 
 
-def _words(name: str) -> tuple[str, ...]:
-    """A name's words for comparing: case folded, punctuation at the ends of words dropped, stop words left out."""
-    words = [w.strip(".,;:!?()[]'\"-") for w in name_key(name).split()]
-    kept = tuple(w for w in words if w and w not in STOP_WORDS)
-    return kept or tuple(w for w in words if w)
-
-
-def _distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance between *a* and *b*, or ``limit + 1`` once it is over *limit*."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):  # a loop over the characters of a short name
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def _why(a: str, b: str) -> str | None:
-    """Why the names *a* and *b* look like one activity, or None."""
-    wa, wb = _words(a), _words(b)
-    if wa == wb:
-        dropped = sorted({w for w in name_key(a).split() + name_key(b).split() if w in STOP_WORDS})
-        return "the same words without " + " and ".join(repr(w) for w in dropped)
-    if sorted(wa) == sorted(wb):
-        return "the same words in another order"
-    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
-    if short and long_[:len(short)] == short and len(long_) - len(short) == 1:
-        s, lg = (a, b) if short == wa else (b, a)
-        return f"{lg!r} starts with {s!r}"
-    ka, kb = " ".join(wa), " ".join(wb)
-    if min(len(ka), len(kb)) >= 5 and [c for c in ka if c.isdigit()] == [c for c in kb if c.isdigit()]:
-        d = _distance(ka, kb)
-        if d <= 2:
-            return f"spelled alike ({d} {'letter' if d == 1 else 'letters'} apart)"
-    return None
-
-
 def likely_synonyms(log: pd.DataFrame) -> pd.DataFrame:
     """Pairs of activities that were not merged but look like one activity.
 
     Two names look alike when, case folded and without the words ``the``, ``a``,
-    ``an``, ``my``, ``our``, ``some`` (:data:`STOP_WORDS`), they are the same words,
-    the same words in another order, one is the other with one more word at the end
+    ``an``, ``my``, ``our``, ``some`` (:data:`bactivate._names.STOP_WORDS`), they are the same words,
+    the same words in another order or another form (``Food shop``, ``food shopping``), one is the other with one more word at the end
     (``Gym``, ``Gym session``), or they are at most two letters apart (names of five
     letters or more, with the same digits). Only the :data:`MAX_COMPARED` most frequent
-    names are compared. ``bactivate validate`` lists them, so that the user can merge
+    names are compared (:func:`bactivate._names.look_alike`). ``bactivate validate`` lists them, so that the user can merge
     them with ``activity_map=`` (``--activity-map FILE``).
 
     Parameters
@@ -281,7 +236,7 @@ def likely_synonyms(log: pd.DataFrame) -> pd.DataFrame:
     names, n = counts.index.tolist(), counts.to_numpy()
     rows = []
     for i, j in itertools.combinations(range(len(names)), 2):  # a loop over pairs of distinct names
-        why = _why(names[i], names[j])
+        why = look_alike(names[i], names[j])
         if why is not None:
             rows.append((names[i], names[j], int(n[i]), int(n[j]), why))
     out = pd.DataFrame(rows, columns=["activity", "other", "n_activity", "n_other", "why"])
