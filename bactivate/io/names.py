@@ -203,12 +203,13 @@ def _spread(shown: list, codes: np.ndarray, s: pd.Series) -> pd.Series:
 def likely_synonyms(log: pd.DataFrame) -> pd.DataFrame:
     """Pairs of activities that were not merged but look like one activity.
 
-    Two names look alike when, case folded and without the words ``the``, ``a``,
-    ``an``, ``my``, ``our``, ``some`` (:data:`bactivate._names.STOP_WORDS`), they are the same words,
-    the same words in another order or another form (``Food shop``, ``food shopping``), one is the other with one more word at the end
-    (``Gym``, ``Gym session``), or they are at most two letters apart (names of five
-    letters or more, with the same digits). Only the :data:`MAX_COMPARED` most frequent
-    names are compared (:func:`bactivate._names.look_alike`). ``bactivate validate`` lists them, so that the user can merge
+    Two names look alike by :func:`bactivate._names.look_alike`: case folded and without
+    the words ``the``, ``a``, ``an``, ``my``, ``our``, ``some``, they are the same words,
+    the same words in another order or another form (``Food shop``, ``food shopping``),
+    one is the other with one more word at the end (``Gym``, ``Gym session``), or they
+    are at most two letters apart (names of five letters or more, with the same digits).
+    Only the :data:`MAX_COMPARED` most frequent names are compared. ``bactivate validate``
+    lists them, so that the user can merge
     them with ``activity_map=`` (``--activity-map FILE``).
 
     Parameters
