@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.errors import LogError
-from bactivate.io import names
+from bactivate.io import names, values_map
 from bactivate.io.headers import FIELDS
 from bactivate.schema import RATINGS
 
@@ -51,13 +51,15 @@ class ReadOptions:
     week_start: object = None
     errors: str = "warn"
     activity_map: Mapping[str, str] | None = None
+    values: pd.DataFrame | None = None  # the values map, checked (bactivate.io.values_map.values_map)
 
     @classmethod
     def checked(cls, *, layouts: Sequence[str], file: str = "<DataFrame>", stem: str = "client",
                 format: str = "auto", client=None, sheet=None, columns=None, scales=None, mood_map=None,
-                dayfirst=None, week_start=None, errors: str = "warn", activity_map=None) -> ReadOptions:
-        """The options, after read_log's checks of *errors*, *format*, *scales*, *columns* and
-        *activity_map*.
+                dayfirst=None, week_start=None, errors: str = "warn", activity_map=None,
+                values=None) -> ReadOptions:
+        """The options, after read_log's checks of *errors*, *format*, *scales*, *columns*,
+        *activity_map* and *values*.
 
         Parameters
         ----------
@@ -66,14 +68,16 @@ class ReadOptions:
             (:data:`bactivate.io.formats.FORMATS`).
         file, stem : str
             The name in messages, and the client when nothing names one.
-        format, client, sheet, columns, scales, mood_map, dayfirst, week_start, errors, activity_map
+        format, client, sheet, columns, scales, mood_map, dayfirst, week_start, errors, activity_map, values
             As :func:`bactivate.read_log` takes them.
 
         Returns
         -------
         ReadOptions
             With ``scales`` a dict (empty when none was given), and ``activity_map`` a
-            dict of cleaned names (a file it names read: :func:`bactivate.io.names.activity_map`).
+            dict of cleaned names (a file it names read: :func:`bactivate.io.names.activity_map`),
+            and ``values`` the checked values map (a file it names read:
+            :func:`bactivate.io.values_map.values_map`).
 
         Raises
         ------
@@ -81,7 +85,8 @@ class ReadOptions:
             For an unknown *errors* or *format*, a scale that is not ``(low, high)``
             with high above low or that names no rating, a *columns* entry mapping
             to no tidy field, an *activity_map* that is not names to names (or a
-            file of them that cannot be read).
+            file of them that cannot be read), a values map that cannot be read or
+            is wrong (the message names the row and what to fix).
 
         Examples
         --------
@@ -107,7 +112,8 @@ class ReadOptions:
                 raise ValueError(f"columns= maps to unknown fields {bad}; fields are {sorted(FIELDS)}")
         return cls(file=file, stem=stem, format=format, client=client, sheet=sheet, columns=columns,
                    scales=scales or {}, mood_map=mood_map, dayfirst=dayfirst, week_start=week_start,
-                   errors=errors, activity_map=names.activity_map(activity_map))
+                   errors=errors, activity_map=names.activity_map(activity_map),
+                   values=values_map.values_map(values))
 
 
 def _check_scales(scales) -> None:

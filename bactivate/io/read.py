@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from bactivate.errors import LogError
-from bactivate.io import detect, formats, long, names, tidy
+from bactivate.io import detect, formats, long, names, tidy, values_map
 from bactivate.io.context import ReadOptions
 from bactivate.io.files import frame_sheet, read_sheets
 
@@ -40,7 +40,8 @@ __all__ = ["LARGE_FILE", "NOT_A_LOG_ROW", "PROBLEM", "read_log", "report_problem
 
 
 def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scales=None,
-             mood_map=None, dayfirst=None, errors="warn", week_start=None, activity_map=None) -> pd.DataFrame:
+             mood_map=None, dayfirst=None, errors="warn", week_start=None, activity_map=None,
+             values=None) -> pd.DataFrame:
     """Read one client's activity log into the tidy log.
 
     Parameters
@@ -88,6 +89,19 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         ``attrs["notes"]``, and a name the log does not hold is noted, not an
         error. (Names that differ only in those ways are one activity without
         a map.)
+    values : DataFrame, dict, str or PathLike, optional
+        The client's values map: which value (life area) each activity serves,
+        as the clinician filled it in with the client. A frame or the path of a
+        CSV, XLSX or TOML file with the columns activity, value and optionally
+        importance (0-10; headers matched loosely: "Activity", "Life area",
+        "Importance (0-10)"; a row with a value and no activity is a value with no
+        activity yet), or a dict ``{"Walk in the park": "Health"}``
+        (:func:`bactivate.io.values_map.values_map`; ``docs/values.md``).
+        Activities are matched as with *activity_map* (after it is applied); the
+        map sets the ``category`` of the activities it names, over the log's own
+        life-area column, and activities it does not name keep the log's own
+        (the note in ``attrs["notes"]`` counts both, and the map's activities
+        this log does not hold). The file is only read.
 
     Returns
     -------
@@ -96,11 +110,19 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         per problem; ``attrs["scales"]`` the scale each rating came on;
         ``attrs["notes"]`` what the loader did that the user should know;
         ``attrs["paths"]`` the file read, as a full path with links resolved.
+        With *values*, ``attrs["values"]`` is the map as one row per value:
+        ``value``, ``importance`` (NaN when not given) and ``activities`` (the
+        value's activities joined by ``"; "``, as the log writes them; ``""`` for
+        a value with no activity yet), the most important first. Without it,
+        ``attrs["values"]`` is not set: the log's own ``category`` column is then
+        the client's life areas.
 
     Raises
     ------
     ValueError
-        For an unknown *errors* or *format*, or malformed *scales*, *columns* or *activity_map*.
+        For an unknown *errors* or *format*, or malformed *scales*, *columns* or *activity_map*;
+        or a values map that cannot be read or is wrong (the message names its file and
+        row, and what to fix).
     TypeError
         When *path* is neither a path nor a DataFrame.
     LogError
@@ -125,10 +147,21 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     0  Week 4   42          NaN
     1  Week 5   21  Mood (0-10)
     2  Week 5   38  Mood (0-10)
+
+    With the client's values map:
+
+    >>> log = read_log("data/sample/client-alex.xlsx", values="data/sample/values-alex.csv",
+    ...                errors="ignore")
+    >>> log.attrs["values"][["value", "importance"]].head(3)
+                              value  importance
+    0                    Connection         9.0
+    1                        Health         8.0
+    2  Learning and a career I like         7.0
     """
     opts = ReadOptions.checked(layouts=formats.FORMATS, format=format, client=client, sheet=sheet,
                                columns=columns, scales=scales, mood_map=mood_map, dayfirst=dayfirst,
-                               errors=errors, week_start=week_start, activity_map=activity_map)
+                               errors=errors, week_start=week_start, activity_map=activity_map,
+                               values=values)
     if isinstance(path, pd.DataFrame):
         return _read([frame_sheet(path)], opts)
     if not isinstance(path, str | PathLike):
@@ -192,6 +225,15 @@ def _map_activities(log: pd.DataFrame, mapping) -> None:
         log.attrs["notes"] = [*log.attrs.get("notes", []), *notes]
 
 
+def _apply_values(log: pd.DataFrame, opts: ReadOptions) -> None:
+    """The values map (``values=``) applied, in place: each activity it names takes its value as its
+    ``category``; the map as ``attrs["values"]``, and what it changed in the notes."""
+    category, table, notes = values_map.apply_values(log, opts.values, opts.activity_map)
+    log["category"] = category
+    log.attrs["values"] = table
+    log.attrs["notes"] = [*log.attrs.get("notes", []), *notes]
+
+
 def _read(sheets, opts: ReadOptions) -> pd.DataFrame:
     """The stages after opening the file: the layout, raw entries, the tidy log, notes, the one warning."""
     chosen, why = detect.detect(sheets, opts.file) if opts.format == "auto" else (opts.format, None)
@@ -214,6 +256,8 @@ def _read(sheets, opts: ReadOptions) -> pd.DataFrame:
         log.attrs["format"] = "tidy" if tidied.tidy_mode else "long"
     if opts.activity_map:
         _map_activities(log, opts.activity_map)
+    if opts.values is not None:
+        _apply_values(log, opts)
     # what the file itself hides (hidden sheets read, formulas with no saved result): in the notes,
     # and in the one warning below
     notices = list(dict.fromkeys(n for sh in sheets for n in getattr(sh, "notices", ())))
