@@ -32,7 +32,10 @@ from bactivate._log import (
 )
 from bactivate._util import natural_codes
 from bactivate.balance import HIGH
+from bactivate.lazy import Lazy
 from bactivate.schema import AttrsFrame
+
+_st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")
 
@@ -115,7 +118,14 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
         * ``planned``, ``done`` (int64): activities planned, and planned and done;
         * ``completion``: done / planned (NaN with no plans);
         * ``mastery``, ``pleasure``, ``mood``: means over the rows that happened;
-        * ``avoidance_share``: share of those activities that were avoidance (0-1).
+        * ``avoidance_share``: share of those activities that were avoidance (0-1);
+        * ``lapse`` (boolean; weekly only): activation clearly dropped against the
+          client's own recent weeks (fewer activities a day, fewer plans carried
+          out, more avoidance), by the rule of :func:`bactivate.lapse.lapses`
+          (whose ``lapse`` column this is; with ``by="client"`` each client's
+          own). ``<NA>`` for a week with fewer than 3 logged days, with fewer
+          than 2 such weeks among the 3 before it, or when the log records none
+          of activities, plans and avoidance: never False for "unknown".
 
         A count the log does not record is ``<NA>`` (the column is then
         Int64), a share or mean NaN. ``attrs["not_recorded"]`` lists the
@@ -135,6 +145,8 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
     3     4          47        7     3        0.43  4.15
     >>> weekly["week_label"].tolist()
     ['Week 1, 2-8 Mar', 'Week 2, 9-15 Mar', 'Week 3, 16-22 Mar', 'Week 4, 23-29 Mar']
+    >>> weekly["lapse"].tolist()  # synth plants a lapse in week 3; weeks 1-2 have too few before them
+    [<NA>, <NA>, True, False]
     >>> diary = ba.synth.client(weeks=4, seed=1).assign(avoidance=pd.NA)
     >>> bool(ba.progress(diary)["avoidance_share"].isna().all()), ba.progress(diary).attrs["not_recorded"]
     (True, ['avoidance_share'])
@@ -236,6 +248,9 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
         else:
             out[m] = np.where(known, out[m], np.nan)
     table = pd.DataFrame(out)
+    if key == "week":
+        # activation clearly down against the client's own recent weeks (bactivate.lapse.lapses)
+        table["lapse"] = lapse_tests(table)["lapse"]
     x = table[key].to_numpy(dtype="float64") if key == "week" else (uniq % span + low) / 7
     unknown = ~np.vstack([known_client[m] for m in MEASURES])  # measures x clients
     trend = _trend(table, client_of, names if by == "client" else None, x, key, 0.95, unknown)
@@ -482,3 +497,152 @@ def small_wins(log: pd.DataFrame, *, high: float = HIGH) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     out["kind"] = out["kind"].astype("str")
     return out.sort_values(["start", "kind"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- lapse weeks
+# The rule is here, next to the weekly table it reads, so that progress() can give its ``lapse``
+# column without importing bactivate.lapse (which builds on progress: no import cycle).
+
+#: Fewest logged days for a week to be compared (fewer: "not enough entries", never a lapse).
+LAPSE_MIN_DAYS = 3
+
+#: Fewest earlier weeks (of the *recent* ones before it, each with enough entries) for a week to
+#: be compared with the client's own recent level.
+LAPSE_MIN_EARLIER = 2
+
+#: The level of the lapse rule: the week's one-sided p-values, combined by Fisher's method, must
+#: be below it.
+LAPSE_ALPHA = 0.05
+
+#: The measures a lapse is read from, and the direction that is worse: activities per logged day
+#: down, plans carried out down, avoidance up.
+LAPSE_MEASURES = {"activities_per_day": -1, "completion": -1, "avoidance_share": 1}
+
+
+def lapse_tests(weekly: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_ALPHA) -> pd.DataFrame:
+    """Each week of a weekly :func:`progress` table against the client's own recent weeks.
+
+    The rule and its measured error rates are described in :func:`bactivate.lapse.lapses`
+    (which returns these columns with the week's label and plain words); this is its arithmetic,
+    vectorised over the weeks (and clients) of *weekly*.
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        A :func:`progress` table with ``freq="W"`` (one client's, or a cohort's with ``client``).
+    recent : int, default 3
+        How many weeks before each week make its recent level.
+    alpha : float, default :data:`LAPSE_ALPHA`
+        One-sided level of the rule (after multiplying by the measures tested).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of *weekly*, same index: ``earlier_weeks`` (int64: weeks with enough
+        entries among the *recent* before it); for each measure *m* of
+        :data:`LAPSE_MEASURES`, ``m`` (this week), ``m_recent`` (pooled over the earlier
+        weeks), ``m_change`` (this week minus recent) and ``m_p`` (one-sided p of a change
+        at least this bad if the week were like the earlier ones; NaN when not tested);
+        ``tested`` (int64: measures with a p), ``p`` (the smallest p times ``tested``,
+        at most 1), ``worse`` (int64: measures whose change points the worse way),
+        ``lapse`` (boolean, ``<NA>`` when not compared) and ``status`` (str).
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> weekly = ba.progress(ba.synth.client(weeks=8, lapse_week=5, seed=1))
+    >>> lapse_tests(weekly)["lapse"].tolist()
+    [<NA>, <NA>, False, False, True, False, False, False]
+    """
+    if recent < 1 or int(recent) != recent:
+        raise ValueError(f"recent must be a whole number of weeks >= 1, not {recent!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
+    n = len(weekly)
+    if "client" in weekly.columns:
+        client = pd.factorize(weekly["client"].astype("str"))[0].astype("int64")
+    else:
+        client = np.zeros(n, dtype="int64")
+    week = weekly["week"].to_numpy(dtype="int64")
+    days = weekly["days_logged"].to_numpy(dtype="float64")
+
+    def num(col):
+        """*col* as float64 (NA as NaN)."""
+        return weekly[col].to_numpy(dtype="float64", na_value=np.nan)
+
+    acts, planned, done = num("activities"), num("planned"), num("done")
+    avoid = np.round(num("avoidance_share") * acts)
+    enough = days >= LAPSE_MIN_DAYS
+    # the rows of the same client's earlier weeks (week - 1 .. week - recent), where they have entries
+    key = client * (int(week.max()) + recent + 2 if n else 1) + week
+    order = np.argsort(key, kind="stable")
+    pooled = {c: np.zeros(n) for c in ("days", "acts", "planned", "done", "avoid", "avoid_n")}
+    earlier = np.zeros(n, dtype="int64")
+    for lag in range(1, int(recent) + 1):  # a loop over a few weeks, every row at once
+        pos = np.searchsorted(key[order], key - lag)
+        pos = np.minimum(pos, max(n - 1, 0))
+        row = order[pos] if n else pos
+        found = (key[order][pos] == key - lag) if n else np.zeros(0, bool)
+        found &= enough[row] if n else found
+        earlier += found
+        for c, v in (("days", days), ("acts", acts), ("planned", planned), ("done", done)):
+            pooled[c] += np.where(found & ~np.isnan(v[row]), v[row], 0.0)
+        has_avoid = found & ~np.isnan(avoid[row])
+        pooled["avoid"] += np.where(has_avoid, avoid[row], 0.0)
+        pooled["avoid_n"] += np.where(has_avoid, acts[row], 0.0)
+    compared = enough & (earlier >= LAPSE_MIN_EARLIER)
+    out = {"earlier_weeks": earlier}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # activities per logged day: this week's count given the pooled count is binomial with the
+        # share of the logged days that are this week's (the exact conditional test of two rates)
+        rate, rate_recent = acts / days, pooled["acts"] / pooled["days"]
+        ok = compared & ~np.isnan(acts) & (pooled["days"] > 0)
+        total = np.where(ok, acts + pooled["acts"], 0)
+        share = np.where(ok, days / (days + pooled["days"]), 0.5)
+        p_rate = np.where(ok, _st.binom.cdf(np.nan_to_num(acts), total, share), np.nan)
+        # completion: done this week against the pooled plans (one-sided Fisher exact test)
+        comp_recent = pooled["done"] / pooled["planned"]
+        ok_c = compared & (np.nan_to_num(planned) > 0) & (pooled["planned"] > 0)
+        p_comp = np.where(ok_c, _st.hypergeom.cdf(
+            np.nan_to_num(done), np.where(ok_c, planned + pooled["planned"], 1),
+            np.where(ok_c, done + pooled["done"], 0), np.where(ok_c, planned, 1)), np.nan)
+        # avoidance share: avoidance entries this week against the pooled ones (Fisher, upper tail)
+        share_now, share_recent = avoid / acts, pooled["avoid"] / pooled["avoid_n"]
+        ok_a = compared & ~np.isnan(avoid) & (np.nan_to_num(acts) > 0) & (pooled["avoid_n"] > 0)
+        p_avoid = np.where(ok_a, _st.hypergeom.sf(
+            np.nan_to_num(avoid) - 1, np.where(ok_a, acts + pooled["avoid_n"], 1),
+            np.where(ok_a, avoid + pooled["avoid"], 0), np.where(ok_a, acts, 1)), np.nan)
+        values = {"activities_per_day": (rate, rate_recent, p_rate, ok),
+                  "completion": (done / planned, comp_recent, p_comp, ok_c),
+                  "avoidance_share": (share_now, share_recent, p_avoid, ok_a)}
+    worse = np.zeros(n, dtype="int64")
+    ps = []
+    for m, (now, before, p, tested) in values.items():
+        now = np.where(tested, now, np.nan)
+        before = np.where(tested, before, np.nan)
+        out[m], out[f"{m}_recent"], out[f"{m}_change"], out[f"{m}_p"] = now, before, now - before, p
+        worse += tested & (LAPSE_MEASURES[m] * (now - before) > 0)
+        ps.append(p)
+    p = np.vstack(ps)
+    tested = (~np.isnan(p)).sum(axis=0)
+    # Fisher's method: -2 sum(log p) is chi-square with 2k degrees of freedom when no measure moved
+    stat = -2.0 * np.log(np.where(np.isnan(p), 1.0, np.maximum(p, 1e-300))).sum(axis=0)
+    out["tested"] = tested.astype("int64")
+    out["p"] = np.where(tested > 0, _st.chi2.sf(stat, 2 * np.maximum(tested, 1)), np.nan)
+    out["worse"] = worse
+    # a lapse: clear in the measures together, and (when more than one is tested) two of them worse
+    flag = (out["p"] < alpha) & ((tested == 1) | (worse >= 2))
+    known = compared & (tested > 0)
+    out["lapse"] = pd.array(np.where(known, flag, False), dtype="boolean")
+    out["lapse"][~known] = pd.NA
+    out["status"] = pd.array(np.select(
+        [~enough, earlier < LAPSE_MIN_EARLIER, tested == 0],
+        [LAPSE_NOT_ENOUGH, LAPSE_TOO_EARLY, NOT_RECORDED], "compared"), dtype="str")
+    return pd.DataFrame(out, index=weekly.index)
+
+
+#: The status of a week with fewer than :data:`LAPSE_MIN_DAYS` logged days.
+LAPSE_NOT_ENOUGH = "not enough entries"
+
+#: The status of a week with fewer than :data:`LAPSE_MIN_EARLIER` earlier weeks to compare with.
+LAPSE_TOO_EARLY = "too few earlier weeks"
