@@ -545,16 +545,17 @@ h1 { font-size: 15pt; margin: 0; }
 .goals { margin: 0 0 6px; padding: 0; list-style: none; font-size: 9.5pt; }
 .goals li { margin: 1px 0; }
 .goals b { color: #7f6000; }
-.goals .why { color: #555; }
+.goals .why { color: #666; font-size: 8.5pt; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border: 1px solid #9aa7bd; vertical-align: top; padding: 2px 4px; }
 thead th { background: #d9e2f3; font-size: 10pt; }
 th.time { width: 4.2em; background: #eef2f9; font-weight: 600; font-size: 9.5pt; }
-td { height: 10.5mm; }
 td.goal { background: #fff2cc; }
-.act { font-weight: 700; font-size: 9.5pt; line-height: 1.15; }
-.step { font-size: 8pt; color: #5c4a00; }
-.rate { font-size: 7.5pt; color: #8a93a3; white-space: nowrap; margin-top: 1px; }
+.act { font-weight: 700; font-size: 9.5pt; line-height: 1.1; }
+.step { font-size: 8pt; color: #5c4a00; line-height: 1.15; }
+tr { break-inside: avoid; }
+.rate { font-size: 7.5pt; color: #8a93a3; white-space: nowrap; overflow: hidden; margin-top: 1px; }
+td.empty { vertical-align: bottom; }
 footer { margin-top: 4px; font-size: 8pt; color: #666; }
 @media screen { body { margin: 14px; } }
 @media print { .rate { color: #777; } }
@@ -601,9 +602,9 @@ def plan_html(plan: pd.DataFrame) -> str:
             if row is not None and pd.notna(row["activity"]):
                 cells.append(f'<td class="goal"><div class="act">{_esc(row["activity"])}</div>'
                              f'<div class="step">{_esc(row["goal"]) if pd.notna(row["goal"]) else ""}'
-                             f'</div><div class="rate">done yes / no &nbsp; M __ P __ mood __</div></td>')
+                             '</div><div class="rate">&#9744; done &nbsp;M __ P __ mood __</div></td>')
             else:
-                cells.append('<td><div class="rate" style="margin-top:6mm">M __ P __ mood __</div></td>')
+                cells.append('<td class="empty"><div class="rate">M __ P __ mood __</div></td>')
         body.append(f'<tr><th class="time">{_esc(time)}</th>{"".join(cells)}</tr>')
     goals = plan.attrs.get("goals")
     items = ""
@@ -615,7 +616,9 @@ def plan_html(plan: pd.DataFrame) -> str:
         items = f'<ul class="goals">{items}</ul>'
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{_esc(client)} - {_esc(week)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{_esc(client)} - {_esc(week)}</title><style>{_CSS}"
+        # the rows share the page's height (about 135 mm under the goals), so there is room to write
+        f"td {{ height: {min(22.0, max(7.5, 120 / max(len(times), 1))):.1f}mm; }}</style></head><body>"
         f"<header><h1>{_esc(client)}</h1><span class=\"week\">{_esc(week)}</span></header>"
         f'<p class="how">{_esc(INSTRUCTIONS)}. The shaded slots are this week\'s goals: '
         "small steps, meant to be easy. Write what you did in any slot.</p>"
