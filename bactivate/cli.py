@@ -116,6 +116,10 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--activity-map", metavar="FILE",
                        help="names to merge: a CSV of two columns, the name as written and the "
                             "activity, e.g. a line: food shopping,Food shop")
+    group.add_argument("--values", metavar="FILE",
+                       help="the client's values map: a CSV, XLSX or TOML file with the columns "
+                            "Activity, Value and (optionally) Importance (0-10), e.g. a line: "
+                            "Walk in the park,Health,8 (see docs/values.md)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -281,7 +285,7 @@ def _reading(args) -> dict:
     given = reading_options(options=args.options, format=args.format, client=args.client,
                             sheet=args.sheet, dayfirst=args.dayfirst, week_start=args.week_start,
                             mood=args.mood, scale=args.scale, column=args.column,
-                            activity_map=args.activity_map)
+                            activity_map=args.activity_map, values=args.values)
     if "activity_map" in given and not TAKES_ACTIVITY_MAP:
         where = "--activity-map" if args.activity_map is not None else f"{args.options}: activity_map"
         raise OptionError(f"{where}: this version of bactivate cannot merge activity names yet "

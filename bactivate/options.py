@@ -20,6 +20,8 @@ Each option, on the command line / in an options file / as read_log's keyword:
   ``columns={"How I feel": "mood"}``
 * ``--activity-map map.csv`` / ``activity_map = "map.csv"`` or an ``[activity_map]`` table /
   ``activity_map={"food shopping": "Food shop"}``
+* ``--values values.csv`` / ``values = "values.csv"`` or a ``[values]`` table /
+  ``values="values.csv"`` or ``values={"Walk in the park": "Health"}``
 
 Grammar:
 
@@ -38,9 +40,13 @@ Grammar:
 * ``--activity-map FILE``: a CSV of two columns, the name as the client wrote
   it and the activity it means (a first row ``written,activity`` is a header),
   or a TOML file of ``"written" = "activity"`` lines.
+* ``--values FILE``: the client's values map, a CSV, XLSX or TOML file with
+  the columns activity, value and optionally importance (0-10)
+  (:func:`bactivate.io.values_map.values_map`); checked here, and passed on as
+  its full path (the report's notebook reads it).
 * ``--options FILE.toml``: any of the above under the keys in the table; keys
-  other than these are an error. A relative ``activity_map`` path is read
-  from the options file's folder. The command line wins over the file: a
+  other than these are an error. A relative ``activity_map`` or ``values`` path
+  is read from the options file's folder. The command line wins over the file: a
   single value replaces the file's, and ``--mood``, ``--scale``, ``--column``
   add to (or replace entries of) the file's tables.
 
@@ -64,22 +70,25 @@ from pathlib import Path
 
 from bactivate.io.formats import FORMATS
 from bactivate.io.headers import FIELDS
+from bactivate.io.values_map import values_map
 from bactivate.schema import RATINGS
 
 __all__ = ["FIELDS", "FILE_KEYS", "FORMAT_CHOICES", "OptionError", "command_line_forms", "command_line_hint",
            "parse_column", "parse_mood",
            "parse_range", "parse_scale", "parse_sheet", "read_activity_map", "read_options_file",
-           "reading_options"]
+           "read_values_option", "reading_options"]
 
 #: ``--format``'s choices, as read_log takes them.
 FORMAT_CHOICES: tuple[str, ...] = ("auto", "long", "tidy", *FORMATS)
 #: The keys an options file may hold, and what each holds (for the unknown-key message).
 FILE_KEYS = {"format": "a layout", "client": "a name", "sheet": "a sheet name or a list of them",
              "dayfirst": "true or false", "week_start": "a date, 2026-03-02", "mood": "a table",
-             "scales": "a table", "columns": "a table", "activity_map": "a file name or a table"}
+             "scales": "a table", "columns": "a table", "activity_map": "a file name or a table",
+             "values": "a file name or a table"}
 #: read_log's names and other spellings of the keys, for "did you mean"
 _ALIASES = {"mood_map": "mood", "moods": "mood", "scale": "scales", "column": "columns",
-            "sheets": "sheet", "monthfirst": "dayfirst", "layout": "format", "activities": "activity_map"}
+            "sheets": "sheet", "monthfirst": "dayfirst", "layout": "format", "activities": "activity_map",
+            "values_map": "values", "value": "values", "life_areas": "values"}
 _NONE_FIELD = ("none", "")  # --column "Value=none": not a field, kept as an extra column
 _NUMBER = r"[-+−]?\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:\.\.|–|—|\bto\b|-)\s*({_NUMBER})\s*$", re.IGNORECASE)
@@ -348,6 +357,50 @@ def table_activity_map(table, where: str) -> dict[str, str]:
     return out
 
 
+def read_values_option(given, where: str = "--values") -> str | dict:
+    """A values map option checked (:func:`bactivate.io.values_map.values_map`), as a plain value.
+
+    Parameters
+    ----------
+    given : str, os.PathLike or dict
+        A file (CSV, XLSX, ODS, TOML), or a table of ``"activity" = "value"`` entries
+        (an options file's ``[values]``).
+    where : str
+        How the message names the option (``--values``, or the options file and key).
+
+    Returns
+    -------
+    str or dict
+        The file's full path (links resolved), or the table as given: read_log's
+        ``values=``, and a notebook parameter.
+
+    Raises
+    ------
+    OptionError
+        For a file that cannot be read or a map that is wrong: one line naming the
+        option, the file and row, and what to fix.
+
+    Examples
+    --------
+    >>> read_values_option({"Walk in the park": "Health"})
+    {'Walk in the park': 'Health'}
+    >>> read_values_option("no-such-values.csv")
+    Traceback (most recent call last):
+    ...
+    bactivate.options.OptionError: --values no-such-values.csv: the file cannot be read (No such file or directory); give the values map file (e.g. a CSV with the header Activity,Value,Importance (0-10) and a line Walk in the park,Health,8)
+    """
+    if isinstance(given, dict):
+        label = where
+    else:
+        given = Path(given).expanduser()
+        label = f"{where} {given}"
+    try:
+        values_map(given, where=label)
+    except ValueError as exc:
+        raise OptionError(str(exc)) from None
+    return given if isinstance(given, dict) else str(given.resolve())
+
+
 # --------------------------------------------------------------------------- the options file
 
 
@@ -367,14 +420,15 @@ def read_options_file(path, flag: str = "--options") -> dict:
     ----------
     path : str or os.PathLike
         The file: keys ``format``, ``client``, ``sheet``, ``dayfirst``,
-        ``week_start``, ``activity_map`` and the tables ``[mood]``,
+        ``week_start``, ``activity_map``, ``values`` and the tables ``[mood]``,
         ``[scales]``, ``[columns]``.
 
     Returns
     -------
     dict
         read_log's keywords: ``format``, ``client``, ``sheet``, ``dayfirst``,
-        ``week_start``, ``mood_map``, ``scales``, ``columns``, ``activity_map``.
+        ``week_start``, ``mood_map``, ``scales``, ``columns``, ``activity_map``,
+        ``values`` (a file's full path, or the table).
 
     Raises
     ------
@@ -436,6 +490,13 @@ def read_options_file(path, flag: str = "--options") -> dict:
                 out["scales"] = _scales_table(value, where)
             else:
                 out["columns"] = _columns_table(value, where)
+        elif key == "values":
+            if isinstance(value, str):
+                file = Path(value).expanduser()
+                out["values"] = read_values_option(file if file.is_absolute() else path.parent / file,
+                                                   f"{where}: values =")
+            else:
+                out["values"] = read_values_option(value, f"{where}: [values]")
         else:  # activity_map
             if isinstance(value, str):
                 file = Path(value).expanduser()
@@ -508,7 +569,7 @@ def _no_twice(out: dict, key: str, where: str) -> None:
 
 def reading_options(*, options=None, format=None, client=None, sheet: Iterable[str] = (), dayfirst=None,
                     week_start=None, mood: Iterable[str] = (), scale: Iterable[str] = (),
-                    column: Iterable[str] = (), activity_map=None) -> dict:
+                    column: Iterable[str] = (), activity_map=None, values=None) -> dict:
     """read_log's keywords from an options file and the command line (which wins).
 
     Parameters
@@ -522,13 +583,15 @@ def reading_options(*, options=None, format=None, client=None, sheet: Iterable[s
         Each ``--sheet``, ``--mood``, ``--scale`` and ``--column`` given, in order.
     activity_map : str or os.PathLike, optional
         ``--activity-map``: a file (:func:`read_activity_map`).
+    values : str or os.PathLike, optional
+        ``--values``: the client's values map, a file (:func:`read_values_option`).
 
     Returns
     -------
     dict
         The keywords set by either: ``format``, ``client``, ``sheet``,
         ``dayfirst``, ``week_start``, ``mood_map``, ``scales``, ``columns``,
-        ``activity_map``. A single value on the command line replaces the
+        ``activity_map``, ``values`` (a file's full path, or a table). A single value on the command line replaces the
         file's; ``--mood``, ``--scale`` and ``--column`` add to the file's
         tables (replacing an entry of the same label, column or header).
 
@@ -573,6 +636,8 @@ def reading_options(*, options=None, format=None, client=None, sheet: Iterable[s
             out[key] = {**merged, **given}
     if activity_map is not None:
         out["activity_map"] = read_activity_map(activity_map)
+    if values is not None:
+        out["values"] = read_values_option(values)
     return out
 
 
@@ -588,7 +653,7 @@ _OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format FORM
             "week_start=": "--week-start YYYY-MM-DD", "sheet=": "--sheet NAME (or '#N', the N-th sheet)",
             "mood_map=": "--mood LABEL=VALUE for each label, VALUE on 0-10 with 10 the best",
             "scales=": "--scale COLUMN=LOW-HIGH", "columns=": '--column "HEADER=FIELD"',
-            "activity_map=": "--activity-map FILE"}
+            "activity_map=": "--activity-map FILE", "values=": "--values FILE"}
 _LITERAL = re.compile(r"""\b(dayfirst|format|scales|columns)=(True|False|'[^']*'|"[^"]*"|\{[^{}]*\})""")
 
 

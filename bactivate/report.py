@@ -73,7 +73,8 @@ def render_report(log, output, *, client=None, audience="clinician", parameters=
         report, those tagged ``client-only`` out of the clinician's, and those tagged
         ``notebook-only`` (the notebook's own title and how to use it) out of both.
     parameters : dict, optional
-        Further notebook parameters (e.g. ``{"weeks": 6}``).
+        Further notebook parameters (e.g. ``{"weeks": 6}``); a ``"values"`` path (the
+        client's values map, as ``--values`` passes it) is never written over either.
     keep_notebook : bool, default False
         Also write the executed notebook beside the report (*output* with ``.ipynb``).
     progress : bool, default False
@@ -126,6 +127,11 @@ def render_report(log, output, *, client=None, audience="clinician", parameters=
     instead = source.with_name(source.stem + "-report.html").name
     check_output(output, "the report", inputs=[log], source="the log", example="report.html",
                  instead=instead, make_folders=True)
+    # a reading option's file (the values map, as --values passes it) is an input too
+    mapped = (parameters or {}).get("values")
+    if isinstance(mapped, str | os.PathLike):
+        check_output(output, "the report", inputs=[mapped], source="the values map", example="report.html",
+                     instead=instead, make_folders=True)
     kept = output.with_suffix(".ipynb")
     if keep_notebook:
         if same_file(kept, output):

@@ -294,7 +294,7 @@ def _one_importance_each(tab: pd.DataFrame) -> None:
                          "each value one importance (or write it once and leave the other rows blank)")
 
 
-def values_map(given) -> pd.DataFrame | None:
+def values_map(given, *, where: str | None = None) -> pd.DataFrame | None:
     """``values=`` checked: one row per activity with its value and the value's importance.
 
     Parameters
@@ -305,6 +305,9 @@ def values_map(given) -> pd.DataFrame | None:
         ``{"activity": "value"}`` (an entry may be a value with its importance and
         activities: ``{"Spirituality": {"importance": 7, "activities": []}}``); or the
         path of a CSV, XLSX, ODS or TOML file of them.
+    where : str, optional
+        How messages name the map (default ``values='file.csv'``, or ``values= (a
+        dict)``); the command line names its option (``--values file.csv``).
 
     Returns
     -------
@@ -339,7 +342,7 @@ def values_map(given) -> pd.DataFrame | None:
     """
     if given is None:
         return None
-    where = _where(given)
+    where = where or _where(given)
     if isinstance(given, str | PathLike):
         raw, labels = _file(Path(given).expanduser(), where)
     elif isinstance(given, pd.DataFrame):
