@@ -518,7 +518,7 @@ def _ar1_fit(days: _Days, weeks: _Weeks, pres: _Presence, ci: float) -> _Fit:
         rho[rows] = r
         est[rows], se[rows], sxx[rows] = _gls_columns(Y, D, X, r, day, valid, weeks.n_groups[rows])
     dof = (days.n_days - weeks.n_groups - 1).astype("float64")
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # se == 0 is handled by the where
         tq = np.where(dof > 0, _st.t.ppf(0.5 + ci / 2, np.maximum(dof, 1)), np.nan)[:, None]
         p = np.where(se > 0, 2 * _st.t.sf(np.abs(est / se), np.maximum(dof, 1)[:, None]),
                      np.where(est != 0, 0.0, 1.0))
