@@ -173,6 +173,8 @@ def plain_summary(log: pd.DataFrame, *, high: float = 6, min_days: int = 3) -> l
                 minutes = first.get("suggested_minutes")
                 size = f" (about {minutes:.0f} minutes)" if pd.notna(minutes) else ""
                 idea = f"a small first step towards {first['activity']}{size}"
+            elif first["suggestion"] == "try for a value":
+                idea = f"trying {first['activity']}, for {first['category']}"
             else:
                 idea = f"doing {first['activity']} a little more often"
             out.append(f"One idea to talk over for next week: {idea}.")
