@@ -36,6 +36,7 @@ from bactivate.lazy import Lazy
 from bactivate.schema import AttrsFrame
 
 _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
+_sp = Lazy("scipy.special")
 
 MEASURES = ("activities", "planned", "done", "completion", "mastery", "pleasure", "mood", "avoidance_share")
 
@@ -578,6 +579,7 @@ def lapse_tests(weekly: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_A
     order = np.argsort(key, kind="stable")
     pooled = {c: np.zeros(n) for c in ("days", "acts", "planned", "done", "avoid", "avoid_n")}
     earlier = np.zeros(n, dtype="int64")
+    weeks_before = []  # (found, activities, days) of each earlier week, for the rate's spread
     for lag in range(1, int(recent) + 1):  # a loop over a few weeks, every row at once
         pos = np.searchsorted(key[order], key - lag)
         pos = np.minimum(pos, max(n - 1, 0))
@@ -585,6 +587,7 @@ def lapse_tests(weekly: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_A
         found = (key[order][pos] == key - lag) if n else np.zeros(0, bool)
         found &= enough[row] if n else found
         earlier += found
+        weeks_before.append((found & ~np.isnan(acts[row]), acts[row], days[row]))
         for c, v in (("days", days), ("acts", acts), ("planned", planned), ("done", done)):
             pooled[c] += np.where(found & ~np.isnan(v[row]), v[row], 0.0)
         has_avoid = found & ~np.isnan(avoid[row])
@@ -597,9 +600,15 @@ def lapse_tests(weekly: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_A
         # share of the logged days that are this week's (the exact conditional test of two rates)
         rate, rate_recent = acts / days, pooled["acts"] / pooled["days"]
         ok = compared & ~np.isnan(acts) & (pooled["days"] > 0)
-        total = np.where(ok, acts + pooled["acts"], 0)
+        # how much a client logs varies from week to week more than by chance: the counts are
+        # divided by the earlier weeks' dispersion (Pearson chi-square / df, at least 1)
+        spread = _rate_dispersion(weeks_before, rate_recent, earlier)
+        x = np.where(ok, np.nan_to_num(acts), 0) / spread
+        total = np.where(ok, acts + pooled["acts"], 0) / spread
         share = np.where(ok, days / (days + pooled["days"]), 0.5)
-        p_rate = np.where(ok, _st.binom.cdf(np.nan_to_num(acts), total, share), np.nan)
+        # P(X <= x) for X binomial(total, share), continuous in x and total (the regularised beta)
+        p_rate = np.where(ok, np.where(x >= total, 1.0, _sp.betainc(np.maximum(total - x, 1e-12), x + 1,
+                                                                     1 - share)), np.nan)
         # completion: done this week against the pooled plans (one-sided Fisher exact test)
         comp_recent = pooled["done"] / pooled["planned"]
         ok_c = compared & (np.nan_to_num(planned) > 0) & (pooled["planned"] > 0)
@@ -639,6 +648,21 @@ def lapse_tests(weekly: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_A
         [~enough, earlier < LAPSE_MIN_EARLIER, tested == 0],
         [LAPSE_NOT_ENOUGH, LAPSE_TOO_EARLY, NOT_RECORDED], "compared"), dtype="str")
     return pd.DataFrame(out, index=weekly.index)
+
+
+def _rate_dispersion(weeks_before: list, rate: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """Pearson chi-square / df of the earlier weeks' activity counts around their pooled rate (>= 1).
+
+    *weeks_before*: (found, activities, days) arrays of each earlier week; *rate*: the pooled
+    activities per logged day; *earlier*: how many were found (df = earlier - 1).
+    """
+    chi2 = np.zeros(len(rate))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for found, a, d in weeks_before:  # a loop over a few weeks
+            expected = rate * d
+            chi2 += np.where(found & (expected > 0), (a - expected) ** 2 / expected, 0.0)
+        phi = chi2 / (earlier - 1)
+    return np.where(earlier > 1, np.maximum(1.0, np.nan_to_num(phi, nan=1.0)), 1.0)
 
 
 #: The status of a week with fewer than :data:`LAPSE_MIN_DAYS` logged days.

@@ -219,3 +219,25 @@ def test_errors(lapsed):
         lapses(lapsed, alpha=1.5)
     empty = lapses(lapsed.iloc[:0])
     assert len(empty) == 0 and "lapse" in empty.columns
+
+
+def test_a_rate_that_swings_between_earlier_weeks_is_tested_less_strictly(lapsed):
+    """Weeks 2-4 logged very unevenly: the activity counts are divided by their dispersion."""
+    day = lapsed["start"].dt.normalize()
+    unplanned = ~lapsed["planned"].fillna(False).astype(bool)
+    week3 = day.ge("2026-03-16") & day.le("2026-03-22")
+    sparse = lapsed[~(week3 & unplanned & (lapsed["entry"] % 3 != 0)).to_numpy()]  # a third of week 3
+    res = lapses(sparse).set_index("week")
+    by_hand = _weeks_by_hand(sparse)
+    before, now = by_hand.loc[2:4], by_hand.loc[5]
+    rate = before["acts"].sum() / before["days"].sum()
+    phi = max(1.0, (((before["acts"] - rate * before["days"]) ** 2) / (rate * before["days"])).sum() / 2)
+    assert phi > 3
+    x, n = now["acts"] / phi, (now["acts"] + before["acts"].sum()) / phi
+    share = now["days"] / (now["days"] + before["days"].sum())
+    # P(X <= x), X binomial(n, share), continued to non-whole counts: the beta distribution's cdf
+    expected = st.beta.cdf(1 - share, n - x, x + 1)
+    assert res.loc[5, "activities_per_day_p"] == pytest.approx(expected, rel=1e-9)
+    plain = st.binomtest(int(now["acts"]), int(now["acts"] + before["acts"].sum()), share,
+                         alternative="less").pvalue
+    assert res.loc[5, "activities_per_day_p"] > plain
