@@ -3,6 +3,8 @@
     bactivate report LOG [-o REPORT.html] [--for clinician|client] [--keep-notebook] [READING OPTIONS]
     bactivate validate LOG [--all] [READING OPTIONS]
     bactivate notebook NAME [--log LOG] [--client C] [-o FOLDER] [--force] [--lab [-- LAB OPTIONS]]
+    bactivate plan LOG [-o NEXT-WEEK.xlsx|.csv|.html] [--goals N] [--include NAME] [--exclude NAME]
+                   [--plan-start YYYY-MM-DD] [--by-day] [--force] [READING OPTIONS]
     bactivate --version                   (also: python -m bactivate ...)
 
     READING OPTIONS (what read_log takes, in shell form; see bactivate.options):
@@ -67,7 +69,8 @@ from bactivate.options import (
     command_line_hint,
     reading_options,
 )
-from bactivate.outputs import OutputError
+from bactivate.outputs import OutputError, check_output
+from bactivate.plan import plan_week, write_plan
 from bactivate.report import AUDIENCES, NOTEBOOKS, ReportError, SetupError, render_report
 from bactivate.workspace import WORK, WorkspaceError, check_lab, copy_template, open_lab
 
@@ -177,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     _reading_options(val)
     val.add_argument("--all", action="store_true", help="list every row set aside, not the first 50")
     _notebook_parser(sub)
+    _plan_parser(sub)
     argv = sys.argv[1:] if argv is None else list(argv)
     lab_options = []
     if argv[:1] == ["notebook"] and "--" in argv:  # what follows -- is for JupyterLab
@@ -189,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "notebook":
             return _notebook(args, lab_options)
+        if args.command == "plan":
+            return _plan(args)
         return _report(args)
     except WorkspaceError as exc:  # a template that cannot be copied or opened: nothing written
         _say(f"bactivate: {exc}")
@@ -264,6 +270,68 @@ def _notebook(args, lab_options: list[str]) -> int:
     else:
         print(terminal(f"Open it in JupyterLab: bactivate notebook {args.name} --lab (or make lab)"))
     return 0
+
+
+def _plan_parser(sub) -> None:
+    """The ``plan`` command's arguments."""
+    pl = sub.add_parser("plan", allow_abbrev=False,
+                        help="write next week's monitoring sheet, the micro-goals filled in",
+                        description="Write next week's monitoring sheet from a client's log: every day "
+                                    "at the client's usual hours, the suggested micro-goals filled in as "
+                                    "planned activities. The client fills it in; bactivate report reads "
+                                    "it back with no options. .html gives the printable version.")
+    pl.add_argument("log", help="the activity log (CSV, XLSX, ODS or Parquet)")
+    pl.add_argument("-o", "--output", metavar="FILE",
+                    help="where to write the plan: .xlsx, .csv or .html (printable) (default: "
+                         "LOG-next-week.xlsx in the current folder); never the log itself")
+    pl.add_argument("--goals", type=int, default=3, metavar="N", help="how many micro-goals (default 3)")
+    pl.add_argument("--include", action="append", default=[], metavar="NAME",
+                    help="plan this activity whatever the suggestions say; repeat for several")
+    pl.add_argument("--exclude", action="append", default=[], metavar="NAME",
+                    help="never plan this activity; repeat for several")
+    pl.add_argument("--plan-start", type=_day, metavar="YYYY-MM-DD",
+                    help="the plan's first day (default: the Monday after the log's last day); "
+                         "--week-start is the reading option for weekly grids")
+    pl.add_argument("--by-day", action="store_const", const=True, default=None,
+                    help="one sheet per day (default: when the log's own sheets are named for days)")
+    pl.add_argument("--force", action="store_true", help="replace a plan already there")
+    _reading_options(pl)
+
+
+def _plan(args) -> int:
+    """``bactivate plan``: next week's sheet; 1 when the log was read with problems (listed by validate)."""
+    src = Path(args.log)
+    out = Path(args.output) if args.output else Path(f"{src.stem}-next-week.xlsx")
+    if out.suffix.lower() not in (".xlsx", ".csv", ".html", ".htm"):
+        _say(f"bactivate: cannot write the plan: {out} is not .xlsx, .csv or .html")
+        return 2
+    if args.goals < 0:
+        _say(f"bactivate: --goals {args.goals}: give 0 or more")
+        return 2
+    # before any reading: never the log itself, never a plan already there unless --force
+    check_output(out, "the plan", inputs=[src], source="the log", example=f"{src.stem}-next-week.xlsx",
+                 instead=f"{src.stem}-next-week.xlsx")
+    if out.exists() and not args.force:
+        _say(f"bactivate: cannot write the plan: {out} is already there; give another name with -o, "
+             f"or --force to replace it")
+        return 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = read_log(args.log, errors="warn", **_reading(args))
+    plan = plan_week(log, n=args.goals, include=args.include, exclude=args.exclude,
+                     week_start=args.plan_start, by_day=args.by_day)
+    path = write_plan(plan, out, force=args.force)
+    goals = plan.attrs["goals"]
+    print(terminal(f"{path}: next week's plan for {plan.attrs['client'] or 'the client'}, week of "
+                   f"{plan.attrs['week_start']:%Y-%m-%d}, {len(goals)} micro-goal"
+                   f"{'' if len(goals) == 1 else 's'}"))
+    for goal in goals.itertuples():  # a handful of goals
+        print(terminal(f"  {goal.activity}: {goal.when}"))
+    print(terminal(f"When it comes back filled in: bactivate report {path}"))
+    line = used_text(log, _validate_command(args))
+    print(terminal(line))
+    rej = log.attrs["rejected"]
+    return 1 if len(rej) and rej["kind"].isin(PROBLEM_KINDS).any() else 0
 
 
 def _say(message: str) -> None:
