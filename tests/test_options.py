@@ -169,6 +169,7 @@ sheet = ["Week 1", "#3"]
 dayfirst = true
 week_start = 2026-03-02
 activity_map = "map.csv"
+values = "values.csv"
 
 [mood]
 ecstatic = 10
@@ -187,6 +188,7 @@ Value = "none"
 
 def test_options_file_with_every_key(tmp_path):
     (tmp_path / "map.csv").write_text("groceries,Food shop\n", encoding="utf-8")
+    (tmp_path / "values.csv").write_text("Activity,Value\ngroceries,Home\n", encoding="utf-8")
     path = tmp_path / "client.toml"
     path.write_text(EVERY_KEY, encoding="utf-8")
     got = read_options_file(path)
@@ -194,10 +196,11 @@ def test_options_file_with_every_key(tmp_path):
                    "week_start": "2026-03-02", "activity_map": {"groceries": "Food shop"},
                    "mood_map": {"ecstatic": 10, "down": 2.5, "so-so": 5},
                    "scales": {"mastery": [1, 5], "effort": [-3, 3]},
-                   "columns": {"How I feel": "mood", "Value": None}}
+                   "columns": {"How I feel": "mood", "Value": None},
+                   "values": str((tmp_path / "values.csv").resolve())}
     assert json.loads(json.dumps(got)) == got  # plain values: papermill parameters
     assert set(FILE_KEYS) == {"format", "client", "sheet", "dayfirst", "week_start", "mood", "scales",
-                              "columns", "activity_map"}
+                              "columns", "activity_map", "values"}
 
 
 def test_options_file_activity_map_table_and_string_dates(tmp_path):

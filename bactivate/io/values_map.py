@@ -169,7 +169,7 @@ def _frame(df: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[str]]:
                              f"{', '.join(repr(str(c)) for c in df.columns[:8]) or 'none'}); name the "
                              "columns activity, value and, if you like, importance (0-10)")
     raw = pd.DataFrame({f: df[c].astype(object).to_numpy() for c, f in fields.items()})
-    return raw, [f"{where} row {i!r}" for i in df.index]
+    return raw, [f"{where} index {i!r}" for i in df.index]
 
 
 def _entries(table: Mapping, where: str) -> tuple[pd.DataFrame, list[str]]:
@@ -227,7 +227,10 @@ def _importance(cells: pd.Series, value: pd.Series, labels: list[str]) -> np.nda
     if wrong.any():
         i = int(np.flatnonzero(wrong.to_numpy())[0])
         what = "is not a number" if np.isnan(number.iloc[i]) else "is not on 0-10"
-        raise ValueError(f"{labels[i]}: the importance {raw.iloc[i]!r} (of the value {value.iloc[i]!r}) {what}; "
+        cell = raw.iloc[i]
+        shown = repr(cell) if isinstance(cell, str) else f"{float(number.iloc[i]):g}" if what.endswith("0-10") \
+            else repr(str(cell))
+        raise ValueError(f"{labels[i]}: the importance {shown} (of the value {value.iloc[i]!r}) {what}; "
                          "give how important the value is to the client from 0 (not at all) to 10 (most), "
                          "or leave it blank")
     return number.to_numpy()
