@@ -327,7 +327,11 @@ def _plan(args) -> int:
                    f"{'' if len(goals) == 1 else 's'}"))
     for goal in goals.itertuples():  # a handful of goals
         print(terminal(f"  {goal.activity}: {goal.when}"))
-    print(terminal(f"When it comes back filled in: bactivate report {path}"))
+    if path.suffix.lower() in (".html", ".htm"):
+        print(terminal("Print it for the client (one landscape page); for a sheet that bactivate "
+                       "reads back, write -o NAME.xlsx"))
+    else:
+        print(terminal(f"When it comes back filled in: bactivate report {path}"))
     line = used_text(log, _validate_command(args))
     print(terminal(line))
     rej = log.attrs["rejected"]

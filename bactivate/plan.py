@@ -130,10 +130,10 @@ def plan_week(log: pd.DataFrame, n: int = 3, *, include=None, exclude=None, week
     >>> plan[plan["planned"].fillna(False).astype(bool)][["date", "time", "activity", "goal"]]
              date   time           activity                          goal
     1  2026-03-30  15:00  Lunch with family              1 of 2 this week
-    9  2026-04-03  15:00  Lunch with family              2 of 2 this week
+    7  2026-04-02  15:00  Lunch with family              2 of 2 this week
     12 2026-04-04  17:30      Call a friend  first step: about 15 minutes
     >>> len(plan), plan.attrs["goals"]["when"].tolist()
-    (15, ['Mon 30 Mar 15:00; Fri 3 Apr 15:00', 'Sat 4 Apr 17:30'])
+    (15, ['Mon 30 Mar 15:00; Thu 2 Apr 15:00', 'Sat 4 Apr 17:30'])
     """
     start = _week_start(log, week_start)
     slots = _hours(log, hours)
@@ -301,15 +301,18 @@ def _day_or_na(value):
 
 def _place(table: pd.DataFrame, start: pd.Timestamp, slots: list[str], ranked: list[str]) -> pd.DataFrame:
     """One row per goal slot: ``date``, ``time``, ``activity``, ``category``, ``goal``."""
-    taken, rows = set(), []
-    for g, goal in table.iterrows():  # a handful of goals, a few slots each
-        k = int(goal["times"])
-        first = goal["day"] if pd.notna(goal["day"]) else (g * 7 // max(len(table), 1) + g) % 7
+    taken, rows, load = set(), [], np.zeros(7, dtype="int64")
+    # goals with a suggested day first; the others then go to the days with the fewest goals
+    for g in sorted(table.index, key=lambda i: pd.isna(table.at[i, "day"])):  # a handful of goals
+        goal = table.loc[g]
+        default = (g * 7 // len(table) + g) % 7
+        first = int(goal["day"]) if pd.notna(goal["day"]) else min(
+            range(7), key=lambda f: (load[f], (f - default) % 7))
         hour = goal["hour"] if pd.notna(goal["hour"]) else ranked[g % len(ranked)]
-        for i in range(k):
-            day = (int(first) + round(i * 7 / k)) % 7
+        for day in _days(first, int(goal["times"]), load):
             date, time = _free(taken, start, day, hour, slots)
             taken.add((date, time))
+            load[(date - start).days] += 1
             rows.append({"date": date, "time": time, "activity": goal["activity"],
                          "category": goal["category"], "order": g})
     cols = ["date", "time", "activity", "category", "goal"]
@@ -326,6 +329,16 @@ def _place(table: pd.DataFrame, start: pd.Timestamp, slots: list[str], ranked: l
                          + " minutes", "a small first step"),
         nth.astype(str) + " of " + k.astype(str) + " this week")
     return out[cols].reset_index(drop=True).astype({"date": "datetime64[ns]", "time": "str"})
+
+
+def _days(first: int, k: int, load: np.ndarray) -> list[int]:
+    """*k* weekdays (0 = Monday) for one goal, from *first*: each next one at least two days from
+    the goal's others where it can be, then on the day with the fewest goals so far."""
+    chosen = [first]
+    for _ in range(k - 1):
+        apart = {d: min(min(abs(d - c), 7 - abs(d - c)) for c in chosen) for d in range(7) if d not in chosen}
+        chosen.append(max(apart, key=lambda d: (min(apart[d], 2), -load[d], apart[d], -d)))
+    return sorted(chosen, key=lambda d: (d - first) % 7)
 
 
 def _free(taken: set, start: pd.Timestamp, day: int, hour: str, slots: list[str]):
@@ -416,7 +429,7 @@ def write_plan(plan: pd.DataFrame, path, *, force: bool = False, by_day: bool | 
     >>> back[["client", "start", "activity", "planned", "done"]]
       client               start     activity  planned  done
     0    C01 2026-03-30 17:00:00  Play guitar     True  <NA>
-    1    C01 2026-04-03 17:00:00  Play guitar     True  <NA>
+    1    C01 2026-04-02 17:00:00  Play guitar     True  <NA>
     """
     suffix = str(path).lower().rsplit(".", 1)[-1] if "." in str(path) else ""
     if suffix not in ("xlsx", "csv", "html", "htm"):

@@ -91,6 +91,12 @@ def test_goals_spread_over_the_week_not_all_on_monday(log):
     assert rows["date"].dt.dayofweek.nunique() >= 4
     for _, days in rows.groupby("activity")["date"]:  # one goal's slots on different days
         assert days.nunique() == len(days)
+    # six slots of three goals: six different days, and no goal on two days in a row
+    goals = pd.DataFrame({"activity": ["Play guitar", "Meditate", "Call a friend"], "times": 2})
+    rows = _goal_rows(plan_week(log, goals=goals, hours=[9, 13, 17]))
+    assert len(rows) == 6 and rows["date"].nunique() == 6
+    for _, days in rows.groupby("activity")["date"]:
+        assert (days.diff().dropna() >= pd.Timedelta(days=2)).all()
 
 
 def test_suggested_day_and_time_are_kept_and_a_taken_slot_moves_on(log):
