@@ -175,9 +175,9 @@ def test_without_values_no_attrs_and_category_untouched():
 
 
 @pytest.mark.parametrize(("rows", "header", "says"), [
-    ([("Walk", "Health", 12)], None, "values='values.csv' row 2: the importance '12' (of the value 'Health') "
+    ([("Walk", "Health", 12)], None, "values='values.csv' row 2: the importance 12 (of the value 'Health') "
                                      "is not on 0-10; give how important"),
-    ([("Walk", "Health", -1)], None, "row 2: the importance '-1'"),
+    ([("Walk", "Health", -1)], None, "row 2: the importance -1 "),
     ([("Gym", "Health", 8), ("Walk", "Health", "very")], None, "row 3: the importance 'very' (of the value "
                                                                 "'Health') is not a number"),
     ([("Walk", "Health", 8), ("Gym", "Health", 3)], None, "row 3: the value 'Health' is given the importance 3, "
@@ -198,6 +198,20 @@ def test_map_errors_name_the_file_row_and_fix(tmp_path, rows, header, says):
     with pytest.raises(ValueError) as exc:
         _read(_synth(weeks=1), values=path)
     assert says in str(exc.value)
+
+
+@pytest.mark.parametrize("header", [("Activities", "Life area", "How important (0-10)"),
+                                    ("activity", "VALUES", "importance"), ("Activity", "Domain", "Importance")])
+def test_loose_headers_below_a_title_row(tmp_path, header):
+    path = tmp_path / "values.csv"
+    path.write_text("Values map for Alex (the title mentions values)\n\n"
+                    + _write_csv(tmp_path / "body.csv", header).read_text(encoding="utf-8"), encoding="utf-8")
+    vm = values_map(path)
+    named = vm.dropna(subset=["activity"])
+    assert dict(zip(named["activity"].str.lower(), named["value"], strict=True)) == EXPECTED
+    assert vm.groupby("value")["importance"].first().to_dict() == IMPORTANCE
+    with pytest.raises(ValueError, match=r"values='values.csv' row 4: the importance 11"):
+        values_map(_write_csv(path, header, rows=[*ROWS[:2], ("Run", "Fun", 11)]))
 
 
 def test_same_activity_twice_with_one_value_is_fine():
@@ -259,7 +273,7 @@ def test_cli_bad_map_is_one_line_exit_2(tmp_path, capsys):
     assert main(["validate", str(ALEX), "--values", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
-    assert err.startswith(f"bactivate: --values {path} row 2: the importance '15'")
+    assert err.startswith(f"bactivate: --values {path} row 2: the importance 15 ")
 
 
 def test_cli_values_from_options_file_relative_to_it(tmp_path, capsys, monkeypatch):

@@ -144,16 +144,20 @@ def _blank(cell) -> bool:
 
 
 def _header(cells: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
-    """``(row, {column position: field})`` of the first row naming a value column, or None."""
+    """``(row, {column position: field})`` of the header: the first row naming an activity and a value
+    column, else the first naming a value column (a map with no activity column), else None."""
+    found = None
     for i in range(min(_HEADER_ROWS, len(cells))):  # a loop over the first rows of a small sheet
         fields: dict[int, str] = {}
         for c, cell in enumerate(cells.iloc[i]):
             field = _field(header_key(cell)) if isinstance(cell, str) else None
             if field is not None and field not in fields.values():
                 fields[c] = field
-        if "value" in fields.values():
+        if {"activity", "value"} <= set(fields.values()):
             return i, fields
-    return None
+        if found is None and "value" in fields.values():
+            found = i, fields
+    return found
 
 
 def _frame(df: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[str]]:
@@ -227,9 +231,7 @@ def _importance(cells: pd.Series, value: pd.Series, labels: list[str]) -> np.nda
     if wrong.any():
         i = int(np.flatnonzero(wrong.to_numpy())[0])
         what = "is not a number" if np.isnan(number.iloc[i]) else "is not on 0-10"
-        cell = raw.iloc[i]
-        shown = repr(cell) if isinstance(cell, str) else f"{float(number.iloc[i]):g}" if what.endswith("0-10") \
-            else repr(str(cell))
+        shown = repr(str(raw.iloc[i])) if np.isnan(number.iloc[i]) else f"{number.iloc[i]:g}"
         raise ValueError(f"{labels[i]}: the importance {shown} (of the value {value.iloc[i]!r}) {what}; "
                          "give how important the value is to the client from 0 (not at all) to 10 (most), "
                          "or leave it blank")
