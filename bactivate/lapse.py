@@ -275,7 +275,7 @@ def _notes(out: pd.DataFrame, alpha: float) -> list[str]:
         if row["status"] != "compared":
             notes.append(f"{week}: not compared ({row['status']}).")
         elif bool(row["lapse"]):
-            notes.append(f"{week}: a lapse: {row['signs']} ({_clarity(row['p'])}).")
+            notes.append(f"{week}: a lapse: {row['signs']} (combined {_clarity(row['p'])}).")
         elif row["signs"]:
             notes.append(f"{week}: no clear drop: {row['signs']} (combined {_clarity(row['p'])}, "
                          f"not below {alpha:g}).")
