@@ -61,10 +61,11 @@ def _week(cal: pd.DataFrame, week) -> tuple[int | None, str | None]:
         return None, None
     chosen = int(weeks.max()) if week is None else int(week)
     labels = cal.loc[cal["week"] == chosen, "week_label"]
-    if labels.empty:
-        raise ValueError(f"week={week!r}: the log has no entries that week; its weeks are "
-                         f"{', '.join(str(w) for w in sorted(weeks.unique().tolist()))}")
-    return chosen, str(labels.iloc[0])
+    if not labels.empty:
+        return chosen, str(labels.iloc[0])
+    if weeks.min() <= chosen <= weeks.max():  # a week with no entries inside the log: nothing served
+        return chosen, f"Week {chosen}"
+    raise ValueError(f"week={week!r}: the log runs from week {int(weeks.min())} to week {int(weeks.max())}")
 
 
 def values_summary(log: pd.DataFrame, *, week=None) -> pd.DataFrame:
@@ -118,7 +119,7 @@ def values_summary(log: pd.DataFrame, *, week=None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        When *log* lacks the tidy columns used, or *week* holds no entries.
+        When *log* lacks the tidy columns used, or *week* is outside the log's weeks.
 
     See Also
     --------

@@ -386,6 +386,13 @@ def test_activities_with_no_value_are_one_last_row():
     assert got["share"].sum() == pytest.approx(1)
 
 
+def cal_week(raw: pd.DataFrame) -> pd.Series:
+    """Calendar weeks (Monday first) counted from the first logged day's week, from the dates alone."""
+    first = raw["start"].min().normalize()
+    monday = first - pd.Timedelta(days=first.weekday())
+    return (raw["start"] - monday).dt.days // 7 + 1
+
+
 def test_week_chooses_the_week_under_review():
     raw = _synth(weeks=3, seed=7)
     first = raw["start"] < raw["start"].min().normalize() + pd.Timedelta(days=7 - raw["start"].min().weekday())
@@ -394,8 +401,13 @@ def test_week_chooses_the_week_under_review():
     expected = raw[(first & took).to_numpy()]["category"].value_counts()
     assert got["entries_last_week"].to_dict() == {v: expected.get(v, 0) for v in got.index}
     assert got.attrs["week"] == 1 and got.attrs["week_label"].startswith("Week 1, ")
-    with pytest.raises(ValueError, match="week=9: the log has no entries that week"):
+    with pytest.raises(ValueError, match="week=9: the log runs from week 1 to week 3"):
         values_summary(raw, week=9)
+    # a week inside the log with no entries: every value unserved, none dropped
+    gap = raw[~(cal_week(raw) == 2).to_numpy()]
+    got = values_summary(gap, week=2)
+    assert (got["entries_last_week"] == 0).all() and not got["served_last_week"].any()
+    assert got.attrs["week_label"] == "Week 2"
 
 
 def test_sample_map_reads_and_summarises():
