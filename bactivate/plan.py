@@ -270,7 +270,10 @@ def _goals(log: pd.DataFrame, n: int, include, exclude, goals) -> pd.DataFrame:
     table["suggestion"] = table["suggestion"].fillna("schedule more").astype("str")
     table["reason"] = table["reason"].fillna("").astype("str")
     graded = table["suggestion"].eq("graded first step")
+    # how often it is done so far: the suggestion's own count where it has one
     per_week = table["key"].map(known["per_week"]).astype("float64")
+    if "per_week" in table:
+        per_week = pd.to_numeric(table["per_week"], errors="coerce").astype("float64").fillna(per_week)
     default = np.where(graded, 1, np.where(per_week >= 2, 3, 2))
     table["times"] = pd.to_numeric(table["times"], errors="coerce").fillna(pd.Series(default, index=table.index))
     table["times"] = table["times"].clip(1, 7).astype("int64")

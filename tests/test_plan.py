@@ -365,3 +365,11 @@ def test_cli_validate_on_the_unfilled_sheet_exits_0(tmp_path, capsys, log):
     path = write_plan(plan_week(log, n=3), tmp_path / "next.xlsx")
     code, out, err = run(capsys, "validate", str(path))
     assert code == 0 and "not entries" in out
+
+
+@pytest.mark.parametrize("name", ["Zoë O'Neil", "C-07", "Sam: week 3"])
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_the_client_is_read_back_from_the_title(tmp_path, log, name, suffix):
+    plan = plan_week(log.assign(client=name), goals=["Meditate"])
+    back = _read(write_plan(plan, tmp_path / f"week.{suffix}"))
+    assert back["client"].unique().tolist() == [name] and len(back) == len(_goal_rows(plan))
