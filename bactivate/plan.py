@@ -50,7 +50,9 @@ USUAL_SHARE = 0.05
 #: Without enough usual hours in the log: every hour from 08:00 to 21:00.
 FALLBACK_HOURS = tuple(range(8, 22))
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_SHEET = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+# "Monday", "Tue 3 Mar", "thurs." (not "Monthly" or "Friends")
+_DAY_SHEET = re.compile(r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+                        r"\b", re.IGNORECASE)
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _xl = Lazy("openpyxl")  # imported on first use (see bactivate.lazy): only the .xlsx sheet needs it
 _xl_styles = Lazy("openpyxl.styles")

@@ -141,20 +141,21 @@ def test_include_and_exclude(log):
     assert _goal_rows(new)["category"].isna().all()
 
 
-def test_by_day_follows_the_source_sheets(tmp_path, log):
+@pytest.mark.parametrize("sheets, by_day", [(["Monday", "Tuesday", "Wednesday"], True),
+                                             (["Mon 2 Mar", "tues.", "Wed"], True),
+                                             (["Monthly", "Friends", "Sundries"], False),
+                                             (["Monday", "Week 2", "Wednesday"], False)])
+def test_by_day_follows_the_source_sheets(tmp_path, log, sheets, by_day):
     assert plan_week(log, goals=[]).attrs["by_day"] is False
-    days = ["Monday", "Tuesday", "Wednesday"]
-    rows = {d: [["Date", "Time", "Activity", "Mood (0-10)"],
-                [pd.Timestamp(f"2026-03-0{2 + i}").to_pydatetime(), "10:00", "Walk", 6]]
-            for i, d in enumerate(days)}
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for name, cells in rows.items():
+    for i, name in enumerate(sheets):
         ws = wb.create_sheet(name)
-        for r in cells:
-            ws.append(r)
+        ws.append(["Date", "Time", "Activity", "Mood (0-10)"])
+        ws.append([pd.Timestamp(f"2026-03-0{2 + i}").to_pydatetime(), "10:00", "Walk", 6])
     wb.save(tmp_path / "days.xlsx")
-    assert plan_week(_read(tmp_path / "days.xlsx"), goals=[]).attrs["by_day"] is True
+    back = _read(tmp_path / "days.xlsx")
+    assert len(back) == 3 and plan_week(back, goals=[]).attrs["by_day"] is by_day
 
 
 # ----------------------------------------------------------------------------- the round trip
