@@ -318,8 +318,12 @@ def _plan(args) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         log = read_log(args.log, errors="warn", **_reading(args))
-    plan = plan_week(log, n=args.goals, include=args.include, exclude=args.exclude,
-                     week_start=args.plan_start, by_day=args.by_day)
+    try:
+        plan = plan_week(log, n=args.goals, include=args.include, exclude=args.exclude,
+                         week_start=args.plan_start, by_day=args.by_day)
+    except ValueError as exc:  # several clients in one log, more goals than the week holds
+        _say(f"bactivate: no plan written: {exc}")
+        return 2
     path = write_plan(plan, out, force=args.force)
     goals = plan.attrs["goals"]
     print(terminal(f"{path}: next week's plan for {plan.attrs['client'] or 'the client'}, week of "

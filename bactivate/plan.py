@@ -116,6 +116,12 @@ def plan_week(log: pd.DataFrame, n: int = 3, *, include=None, exclude=None, week
     goal to the next free slot. The plan is a starting point for the session:
     the clinician and client decide.
 
+    Raises
+    ------
+    ValueError
+        For a log of several clients, an hour that cannot be read, or more goal slots
+        than the week has.
+
     See Also
     --------
     bactivate.suggest_next : the suggestions and their reasons.
@@ -137,6 +143,7 @@ def plan_week(log: pd.DataFrame, n: int = 3, *, include=None, exclude=None, week
     >>> len(plan), plan.attrs["goals"]["when"].tolist()
     (15, ['Mon 30 Mar 15:00; Thu 2 Apr 15:00', 'Sat 4 Apr 17:30'])
     """
+    client = _client(log)
     start = _week_start(log, week_start)
     slots = _hours(log, hours)
     table = _goals(log, n, include, exclude, goals)
@@ -160,7 +167,7 @@ def plan_week(log: pd.DataFrame, n: int = 3, *, include=None, exclude=None, week
     })
     shown = when.assign(slot=when["date"].dt.strftime("%a %d %b ").str.replace(" 0", " ") + when["time"])
     table["when"] = table["activity"].map(shown.groupby("activity")["slot"].agg("; ".join)).fillna("")
-    out.attrs = {"client": _client(log), "week_start": start, "hours": list(slots),
+    out.attrs = {"client": client, "week_start": start, "hours": list(slots),
                  "by_day": _by_day(log) if by_day is None else bool(by_day),
                  "paths": list(log.attrs.get("paths") or []),
                  "goals": table.drop(columns=["hour", "day"]).reset_index(drop=True)}
@@ -170,7 +177,10 @@ def plan_week(log: pd.DataFrame, n: int = 3, *, include=None, exclude=None, week
 def _client(log: pd.DataFrame) -> str | None:
     """The client the log belongs to (its most common name), or None."""
     names = log["client"].dropna() if "client" in log else pd.Series(dtype="str")
-    return str(names.mode().iloc[0]) if len(names) else None
+    if names.nunique() > 1:
+        raise ValueError(f"plan_week plans one client's week, and this log holds {names.nunique()}: "
+                         "select one first, e.g. log[log['client'] == 'C01']")
+    return str(names.iloc[0]) if len(names) else None
 
 
 def _week_start(log: pd.DataFrame, week_start) -> pd.Timestamp:

@@ -374,3 +374,16 @@ def test_the_client_is_read_back_from_the_title(tmp_path, log, name, suffix):
     plan = plan_week(log.assign(client=name), goals=["Meditate"])
     back = _read(write_plan(plan, tmp_path / f"week.{suffix}"))
     assert back["client"].unique().tolist() == [name] and len(back) == len(_goal_rows(plan))
+
+
+def test_one_client_at_a_time(log):
+    two = pd.concat([log, log.assign(client="C02")], ignore_index=True)
+    with pytest.raises(ValueError, match="one client's week"):
+        plan_week(two)
+
+
+def test_cli_plan_of_two_clients_exit_2(tmp_path, capsys, log):
+    src = ba.write_log(pd.concat([log, log.assign(client="C02")], ignore_index=True), tmp_path / "two.csv")
+    code, out, err = run(capsys, "plan", str(src), "-o", str(tmp_path / "p.xlsx"))
+    assert code == 2 and "one client's week" in err and err.count("\n") == 1
+    assert not (tmp_path / "p.xlsx").exists()
