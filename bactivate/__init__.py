@@ -37,9 +37,11 @@ from bactivate.errors import LogError, LogWarning
 from bactivate.io.accounting import accounting
 from bactivate.io.cohort import read_cohort
 from bactivate.io.read import read_log, write_log
+from bactivate.lapse import lapse_text, lapses
 from bactivate.mood import mood_by_activity, phase_effect
 from bactivate.progress import progress, progress_trend, small_wins
 from bactivate.suggest import suggest_next
+from bactivate.values import values_summary
 
 __version__ = "0.1.0"
 
@@ -53,7 +55,7 @@ __all__ = [
     "LogError", "LogWarning", "__version__",
     "read_log", "write_log", "accounting", "describe", "filter_weeks", "recorded",
     "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
-    "small_wins", "suggest_next",
+    "small_wins", "suggest_next", "lapses", "lapse_text", "values_summary",
     "read_cohort", "client_summary", "compare_groups", "trajectory", "deidentify",
     "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes", "pre_post",
     "stats", "plot", "synth", "present",
