@@ -39,6 +39,7 @@ from bactivate.io.cohort import read_cohort
 from bactivate.io.read import read_log, write_log
 from bactivate.lapse import lapse_text, lapses
 from bactivate.mood import mood_by_activity, phase_effect
+from bactivate.plan import plan_html, plan_week, write_plan
 from bactivate.progress import progress, progress_trend, small_wins
 from bactivate.suggest import suggest_next
 from bactivate.values import values_summary
@@ -55,7 +56,7 @@ __all__ = [
     "LogError", "LogWarning", "__version__",
     "read_log", "write_log", "accounting", "describe", "filter_weeks", "recorded",
     "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
-    "small_wins", "suggest_next", "lapses", "lapse_text", "values_summary",
+    "small_wins", "suggest_next", "lapses", "lapse_text", "values_summary", "plan_week", "write_plan", "plan_html",
     "read_cohort", "client_summary", "compare_groups", "trajectory", "deidentify",
     "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes", "pre_post",
     "stats", "plot", "synth", "present",

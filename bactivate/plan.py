@@ -33,7 +33,7 @@ from bactivate.escape import html as _esc
 from bactivate.io.write import defuse
 from bactivate.lazy import Lazy
 from bactivate.outputs import OutputError, check_output, replacing
-from bactivate.suggest import suggest_next
+from bactivate.suggest import suggest_next, without_intervals
 
 __all__ = ["HEADERS", "INSTRUCTIONS", "plan_html", "plan_week", "write_plan"]
 
@@ -639,7 +639,7 @@ def plan_html(plan: pd.DataFrame) -> str:
     if goals is not None and len(goals):
         items = "".join(
             f'<li><b>{_esc(g.activity)}</b> ({_esc(g.when) if g.when else "not placed"})'
-            + (f' <span class="why">- {_esc(g.reason)}</span>' if g.reason else "") + "</li>"
+            + (f' <span class="why">- {_esc(without_intervals(pd.Series([g.reason])).iloc[0])}</span>' if g.reason else "") + "</li>"
             for g in goals.itertuples())
         items = f'<ul class="goals">{items}</ul>'
     return (

@@ -18,10 +18,8 @@ import pandas as pd
 from bactivate import escape
 from bactivate.io.problems import CELL, PROBLEM_KINDS, ROW
 from bactivate.options import command_line_hint
+from bactivate.suggest import without_intervals
 from bactivate.summary import plain_summary
-
-# "(95% CI 0.2 to 2.3)" in a reason: kept for the clinician, left out for the client
-_CI_IN_TEXT = r"\s*\(95% CI [^)]*\)"
 
 
 def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: bool = False) -> pd.Series:
@@ -36,6 +34,14 @@ def _ci(est: pd.Series, lo: pd.Series, hi: pd.Series, digits: int = 1, signed: b
 def _pct(s: pd.Series) -> pd.Series:
     """Shares as whole percentages ("33%"), missing as a dash."""
     return s.map(lambda v: f"{v:.0%}" if pd.notna(v) else "–")
+
+
+def _when(d: pd.DataFrame) -> pd.Series:
+    """A suggestion's day and time ("Saturday 09:00"), with a graded step's length; blank when not known."""
+    day = d["suggested_day"].astype("str").fillna("") if "suggested_day" in d.columns else ""
+    when = (day + " " + d["suggested_time"].astype("str").fillna("")).str.strip()
+    minutes = d["suggested_minutes"].map(lambda v: f", {v:.0f} minutes" if pd.notna(v) else "")
+    return (when + minutes.where(when != "", "")).astype("str")
 
 
 def _problems(rej: pd.DataFrame) -> pd.DataFrame:
@@ -104,11 +110,19 @@ def _views() -> dict:
         }),
         "suggest": lambda d: pd.DataFrame({
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
-            "Why": d["reason"],
+            "When": _when(d), "Why": d["reason"],
         }),
         "ideas": lambda d: pd.DataFrame({  # the client's version: no statistics in the reasons
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
-            "Why": d["reason"].str.replace(_CI_IN_TEXT, "", regex=True),
+            "When": _when(d), "Why": without_intervals(d["reason"]),
+        }),
+        "values": lambda d: pd.DataFrame({
+            "Value": d["value"].fillna("(no value given)"),
+            "Importance (0-10)": d["importance"],
+            "Activities": d["activities"].fillna(""),
+            "Times": d["entries"], "Share": _pct(d["share"]),
+            "Mastery": d["mastery"].round(1), "Pleasure": d["pleasure"].round(1), "Mood": d["mood"].round(1),
+            "Times in the last week": d["entries_last_week"],
         }),
         "phase": lambda d: pd.DataFrame({
             # the indices describe; the last row, the level change in points, is the test
@@ -139,7 +153,8 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
         Which analysis it came from: one of :data:`VIEWS` (``"accounting"``,
         ``"problems"``, ``"balance"``, ``"mood"``, ``"low_mood"``,
         ``"skipped"``, ``"progress"``, ``"trend"``, ``"suggest"``, ``"ideas"`` (the
-        suggestions without statistics, for the client), ``"phase"``).
+        suggestions without statistics, for the client), ``"values"`` (of
+        :func:`bactivate.values_summary`), ``"phase"``).
     rows : int, optional
         Show only the first *rows* rows.
 

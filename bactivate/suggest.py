@@ -83,6 +83,18 @@ COLUMNS = ["rank", "activity", "category", "suggestion", "reason", "score", "moo
            "mood_ci_high", "mastery", "pleasure", "effort", "per_week", "kind", "suggested_minutes",
            "suggested_day", "suggested_time"]
 GRADED, MORE, VALUE = "graded first step", "schedule more", "try for a value"
+#: "(95% CI 0.2 to 2.3)" in a reason: kept for the clinician, left out for the client.
+CI_IN_TEXT = r"\s*\(95% CI [^)]*\)"
+
+
+def without_intervals(reasons: pd.Series) -> pd.Series:
+    """The reasons without their intervals, for the client ("... 1.2 points higher (95% CI ...)" ->
+    "... 1.2 points higher").
+
+    >>> without_intervals(pd.Series(["Mood 1.2 points higher (95% CI 0.3 to 2.1), and more."])).tolist()
+    ['Mood 1.2 points higher, and more.']
+    """
+    return reasons.astype("str").str.replace(CI_IN_TEXT, "", regex=True)
 
 
 def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share: float = 0.5,
@@ -150,7 +162,7 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
        rank           activity         suggestion      kind
     0     1  Lunch with family  graded first step  pleasure
     1     2           Meditate      schedule more      both
-    2     3       Tidy kitchen  graded first step   mastery
+    2     3   Walk in the park      schedule more  pleasure
     >>> top["reason"].iloc[1]
     'You rated it 5.5 for mastery and 6.0 for pleasure, it takes little effort, you did it twice in 6 weeks, and Spirituality is only 1% of your entries.'
     """
