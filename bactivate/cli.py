@@ -18,6 +18,7 @@
       --scale COLUMN=LOW-HIGH      a rating's scale: mood=1-5, mood=-3..3; repeat per column
       --column "HEADER=FIELD"      a header the loader does not know: "How I feel=mood"
       --activity-map FILE          a CSV of written,activity: names to merge
+      --values FILE                the client's values map: activity,value[,importance 0-10]
 
     The command line wins over --options: a single value replaces the file's; --mood,
     --scale and --column add to the file's tables. Options are spelled out in full
@@ -474,7 +475,8 @@ def _validate_command(args) -> str:
     """The ``bactivate validate`` command line for the log *args* names, with its reading options."""
     words = ["bactivate", "validate", args.log]
     for option, value in (("--options", args.options), ("--client", args.client), ("--format", args.format),
-                          ("--week-start", args.week_start), ("--activity-map", args.activity_map)):
+                          ("--week-start", args.week_start), ("--activity-map", args.activity_map),
+                          ("--values", getattr(args, "values", None))):
         if value is not None:
             words += [option, str(value)]
     if args.dayfirst is not None:
