@@ -116,6 +116,12 @@ def _views() -> dict:
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
             "When": _when(d), "Why": without_intervals(d["reason"]),
         }),
+        "plan": lambda d: pd.DataFrame({  # next week's micro-goals (plan_week(...).attrs["goals"])
+            "Activity": d["activity"], "Life area": d["category"].fillna(""),
+            "When": d["when"].fillna("").str.replace("; ", "\n"),
+            "Step": d["minutes"].map(lambda v: f"a first step: about {v:.0f} minutes" if pd.notna(v) else ""),
+            "Why": without_intervals(d["reason"]),
+        }),
         "values": lambda d: pd.DataFrame({
             "Value": d["value"].fillna("(no value given)"),
             "Importance (0-10)": d["importance"],
@@ -154,7 +160,8 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
         ``"problems"``, ``"balance"``, ``"mood"``, ``"low_mood"``,
         ``"skipped"``, ``"progress"``, ``"trend"``, ``"suggest"``, ``"ideas"`` (the
         suggestions without statistics, for the client), ``"values"`` (of
-        :func:`bactivate.values_summary`), ``"phase"``).
+        :func:`bactivate.values_summary`), ``"plan"`` (next week's goals,
+        ``plan_week(...).attrs["goals"]``), ``"phase"``).
     rows : int, optional
         Show only the first *rows* rows.
 

@@ -417,3 +417,14 @@ def test_sample_map_reads_and_summarises():
     assert spirit["entries"] == 0 and spirit["importance"] == 6 and not spirit["served_last_week"]
     own = {"Self-care", "Leisure", "Work/Education", "Relationships"}  # activities the map leaves out
     assert own <= set(got["value"].dropna())
+
+
+def test_logs_read_with_a_values_map_concatenate():
+    """attrs['values'] is a frame: pandas compares attrs when it concatenates logs (a plain frame there
+    raised 'truth value of a DataFrame is ambiguous' in the report)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = ba.read_log(ALEX, values=ALEX_VALUES)
+    both = pd.concat([log, log])
+    assert len(both) == 2 * len(log)
+    assert both.attrs["values"].equals(log.attrs["values"])

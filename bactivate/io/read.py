@@ -34,6 +34,7 @@ from bactivate.io.files import frame_sheet, read_sheets
 # names other modules import from here (io.accounting, io.cohort, bactivate, io/__init__)
 from bactivate.io.problems import NOT_A_LOG_ROW, PROBLEM, report_problems, summarise_rejected
 from bactivate.io.write import write_log
+from bactivate.schema import AttrsFrame
 
 __all__ = ["LARGE_FILE", "NOT_A_LOG_ROW", "PROBLEM", "read_log", "report_problems", "summarise_rejected",
            "write_log"]
@@ -230,7 +231,7 @@ def _apply_values(log: pd.DataFrame, opts: ReadOptions) -> None:
     ``category``; the map as ``attrs["values"]``, and what it changed in the notes."""
     category, table, notes = values_map.apply_values(log, opts.values, opts.activity_map)
     log["category"] = category
-    log.attrs["values"] = table
+    log.attrs["values"] = AttrsFrame(table)  # (a plain frame in attrs breaks pd.concat of logs)
     log.attrs["notes"] = [*log.attrs.get("notes", []), *notes]
 
 
