@@ -158,6 +158,8 @@ def values_summary(log: pd.DataFrame, *, week=None) -> pd.DataFrame:
     spelled = {name_key(v): v for v in chosen["value"]}
     value = rows["category"].astype("str")
     value = value.map(lambda v: spelled.get(name_key(v), v), na_action="ignore")
+    if "values" in log.attrs:  # with a map, the client's values are the map's: other life areas are not
+        value = value.where(value.isin(set(chosen["value"])))
     end = rows["end"] if "end" in rows else pd.Series(pd.NaT, index=rows.index)
     hours = (end - rows["start"]).dt.total_seconds() / 3600
     this_week = (rows["week"] == chosen_week).fillna(False).astype(bool) if chosen_week is not None else False

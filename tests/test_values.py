@@ -322,6 +322,9 @@ def test_values_summary_matches_a_plain_groupby():
     rows = log[took_place.to_numpy()].assign(
         hours=lambda d: (d["end"] - d["start"]).dt.total_seconds() / 3600,
         last=lambda d: _last_week_rows(d["start"]))
+    # with a map, the client's values are the map's: other life areas of the log count as no value
+    in_map = {"Health", "Connection", "Spirituality", "Learning", "Creativity"}
+    rows = rows.assign(category=rows["category"].where(rows["category"].isin(in_map)))
     expected = rows.groupby("category").agg(entries=("activity", "size"), hours=("hours", "sum"),
                                             mastery=("mastery", "mean"), pleasure=("pleasure", "mean"),
                                             mood=("mood", "mean"), last=("last", "sum"))
@@ -351,8 +354,10 @@ def test_values_summary_matches_a_plain_groupby():
     given = ~np.isnan(imp)
     assert given.tolist() == sorted(given.tolist(), reverse=True)
     assert imp[given].tolist() == sorted(imp[given].tolist(), reverse=True)
-    rest = got.loc[~given, "entries"].tolist()
+    rest = got.loc[~given & got["value"].notna().to_numpy(), "entries"].tolist()
     assert rest == sorted(rest, reverse=True)
+    assert pd.isna(got["value"].iloc[-1])  # the no-value row last
+    assert got["entries"].iloc[-1] == rows["category"].isna().sum()
     assert got.attrs["from_map"] and got.attrs["week"] == 4
 
 
@@ -415,8 +420,12 @@ def test_sample_map_reads_and_summarises():
     got = values_summary(log)
     spirit = got.set_index("value").loc["Spirituality"]
     assert spirit["entries"] == 0 and spirit["importance"] == 6 and not spirit["served_last_week"]
-    own = {"Self-care", "Leisure", "Work/Education", "Relationships"}  # activities the map leaves out
-    assert own <= set(got["value"].dropna())
+    # the activities the map leaves out (their own life areas Self-care, Leisure, ...) are the last
+    # row, no value: with a map, the client's values are the map's
+    assert not {"Self-care", "Leisure", "Work/Education", "Relationships"} & set(got["value"].dropna())
+    last = got.iloc[-1]
+    assert pd.isna(last["value"]) and "Stay in bed" in last["activities"] and last["entries"] > 0
+    assert got["share"].sum() == pytest.approx(1.0)
 
 
 def test_logs_read_with_a_values_map_concatenate():
