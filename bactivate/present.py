@@ -44,6 +44,14 @@ def _when(d: pd.DataFrame) -> pd.Series:
     return (when + minutes.where(when != "", "")).astype("str")
 
 
+def _plan(d: pd.DataFrame) -> pd.DataFrame:
+    """Next week's micro-goals (``plan_week(...).attrs["goals"]``): what, when, and a step's size."""
+    out = pd.DataFrame({"Activity": d["activity"], "Life area": d["category"].fillna(""),
+                        "When": d["when"].fillna("").str.replace("; ", ", "),
+                        "First step": d["minutes"].map(lambda v: f"about {v:.0f} minutes" if pd.notna(v) else "")})
+    return out if out["First step"].ne("").any() else out.drop(columns="First step")
+
+
 def _problems(rej: pd.DataFrame) -> pd.DataFrame:
     """The cells left blank and the rows set aside, each with what happened, where, and why."""
     p = rej[rej["kind"].isin(PROBLEM_KINDS)]
@@ -116,12 +124,7 @@ def _views() -> dict:
             "#": d["rank"], "Activity": d["activity"], "Idea": d["suggestion"].str.capitalize(),
             "When": _when(d), "Why": without_intervals(d["reason"]),
         }),
-        "plan": lambda d: pd.DataFrame({  # next week's micro-goals (plan_week(...).attrs["goals"])
-            "Activity": d["activity"], "Life area": d["category"].fillna(""),
-            "When": d["when"].fillna("").str.replace("; ", "\n"),
-            "Step": d["minutes"].map(lambda v: f"a first step: about {v:.0f} minutes" if pd.notna(v) else ""),
-            "Why": without_intervals(d["reason"]),
-        }),
+        "plan": _plan,
         "values": lambda d: pd.DataFrame({
             "Value": d["value"].fillna("(not in the values map)" if d.attrs.get("from_map") else "(no life area)"),
             "Importance (0-10)": d["importance"].map(lambda v: f"{v:g}" if pd.notna(v) else "–"),
