@@ -44,12 +44,24 @@ def _when(d: pd.DataFrame) -> pd.Series:
     return (when + minutes.where(when != "", "")).astype("str")
 
 
+def _first_three(names: str) -> str:
+    """The first three of "a; b; c; d" names, and how many more."""
+    parts = [p for p in names.split("; ") if p]
+    return ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3 else "")
+
+
 def _plan(d: pd.DataFrame) -> pd.DataFrame:
     """Next week's micro-goals (``plan_week(...).attrs["goals"]``): what, when, and a step's size."""
     out = pd.DataFrame({"Activity": d["activity"], "Life area": d["category"].fillna(""),
                         "When": d["when"].fillna("").str.replace("; ", ", "),
                         "First step": d["minutes"].map(lambda v: f"about {v:.0f} minutes" if pd.notna(v) else "")})
     return out if out["First step"].ne("").any() else out.drop(columns="First step")
+
+
+def _plan_for_client(d: pd.DataFrame) -> pd.DataFrame:
+    """Next week's micro-goals for the client: what, when, a first step's size, and why in plain words."""
+    out = _plan(d).drop(columns="Life area").rename(columns={"When": "When next week"})
+    return out.assign(Why=without_intervals(d["reason"]).to_numpy())
 
 
 def _problems(rej: pd.DataFrame) -> pd.DataFrame:
@@ -125,14 +137,20 @@ def _views() -> dict:
             "When": _when(d), "Why": without_intervals(d["reason"]),
         }),
         "plan": _plan,
+        "plan_for_client": _plan_for_client,
+        "your_values": lambda d: pd.DataFrame({  # the client's version: what they did for each value
+            "Value": d["value"].fillna("(not in the values map)" if d.attrs.get("from_map") else "(no life area)"),
+            "What you did": d["activities"].fillna("").map(_first_three),
+            "Times": d["entries"], "In the last week": d["entries_last_week"],
+        }),
         "values": lambda d: pd.DataFrame({
             "Value": d["value"].fillna("(not in the values map)" if d.attrs.get("from_map") else "(no life area)"),
             "Importance (0-10)": d["importance"].map(lambda v: f"{v:g}" if pd.notna(v) else "–"),
-            "Activities": d["activities"].fillna(""),
+            "Activities": d["activities"].fillna("").map(_first_three),
             "Times": d["entries"],
             "Share": d["share"].map(lambda v: "–" if pd.isna(v) else "under 1%" if 0 < v < 0.005 else f"{v:.0%}"),
             "Mastery": d["mastery"].round(1), "Pleasure": d["pleasure"].round(1), "Mood": d["mood"].round(1),
-            "Times in the last week": d["entries_last_week"],
+            "Last week": d["entries_last_week"],
         }),
         "phase": lambda d: pd.DataFrame({
             # the indices describe; the last row, the level change in points, is the test
@@ -164,8 +182,8 @@ def table(frame: pd.DataFrame, view: str, *, rows: int | None = None):
         ``"problems"``, ``"balance"``, ``"mood"``, ``"low_mood"``,
         ``"skipped"``, ``"progress"``, ``"trend"``, ``"suggest"``, ``"ideas"`` (the
         suggestions without statistics, for the client), ``"values"`` (of
-        :func:`bactivate.values_summary`), ``"plan"`` (next week's goals,
-        ``plan_week(...).attrs["goals"]``), ``"phase"``).
+        :func:`bactivate.values_summary`), ``"your_values"`` (the same for the client), ``"plan"`` (next week's goals,
+        ``plan_week(...).attrs["goals"]``), ``"plan_for_client"`` (the same with the reasons), ``"phase"``).
     rows : int, optional
         Show only the first *rows* rows.
 

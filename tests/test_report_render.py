@@ -46,8 +46,9 @@ PREFIX = "<c_sy> low energy"  # a real app export's prefix, lost when read as a 
 #: the word each printed figure leaves in the PDF's text (see _print_pdf)
 FIGURE = "[figure]"
 
-#: the most printed pages each version may take (issue 15: "two to four" for the client)
-MOST_PAGES = {"client": 4, "clinician": 10}
+#: the most printed pages each version may take (issue 15: "two to four" for the client; the
+#: clinician's grew by the values section and next week's plan in issue 18: 10 A4, 11 Letter)
+MOST_PAGES = {"client": 4, "clinician": 11}
 
 
 class Page(HTMLParser):
