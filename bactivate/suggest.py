@@ -35,7 +35,8 @@ Rules a clinician would sign, applied before the score:
 
 Planned activities that keep being skipped (at least half of at least two plans)
 get a *graded first step* drawn from the client's own record of that activity:
-shorter than its usual length (or one part of it when its length is unknown), at
+half its usual length (a quarter when it was done at most a quarter of the times
+planned), at most :data:`STEP_MINUTES`, or one part of it when its length is unknown; at
 the weekday and time of day the client did it before, else when the client most
 often gets planned things done, else at their better-mood hour; the reason says
 which. This is a transparent heuristic to start a conversation, not a
@@ -75,6 +76,8 @@ AVOIDANCE_LIKE = re.compile(
 #: The same, for names written without spaces (app tags: "stayinbed", "naponthesofa").
 AVOIDANCE_LIKE_TAG = re.compile(r"(?i)^(?:naps?\b|napping)|inbed|on(?:the|my)?(?:sofa|couch)|lie-?in|lay-?in|scroll"
                                 r"|doom|socialmedia|procrastinat|snooz|sle(?:ep|pt)(?:ing)?in|cancel|avoid|binge")
+#: The longest graded first step (minutes): small enough to be hard to fail.
+STEP_MINUTES = 30
 #: Parts of the day a graded step is placed in (hour from which each starts).
 PARTS = {"morning": 5, "afternoon": 12, "evening": 17}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -144,8 +147,9 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
         * ``per_week``: times done per week so far (0 when only planned);
         * ``kind`` (str): ``"mastery"``, ``"pleasure"`` (one rated at least a
           point above the other) or ``"both"``; missing without ratings;
-        * ``suggested_minutes``: for a graded step, shorter than its usual
-          length, in 5 minutes (NaN otherwise, or when its length is unknown);
+        * ``suggested_minutes``: for a graded step, half its usual length (a
+          quarter when hardly ever done), at most :data:`STEP_MINUTES`, in 5
+          minutes (NaN otherwise, or when its length is unknown);
         * ``suggested_day`` (str), ``suggested_time`` (str, "10:00"): for a
           graded step where to put it; for others when the client usually does
           it; missing when the log does not tell.
@@ -354,7 +358,9 @@ def _graded_steps(t: pd.DataFrame, cal: pd.DataFrame, did: np.ndarray, skip_shar
             usual = minutes[own].median()  # the length it was planned for
         t.at[act, "usual_minutes"] = usual
         if pd.notna(usual) and usual >= 10:
-            t.at[act, "suggested_minutes"] = max(5.0, min(5 * round(usual / 2 / 5), usual - 5))
+            # half its usual length, a quarter when it was hardly ever done, at most STEP_MINUTES
+            part = 0.25 if t.at[act, "planned_done"] <= 0.25 * t.at[act, "planned_n"] else 0.5
+            t.at[act, "suggested_minutes"] = max(5.0, min(5 * round(usual * part / 5), usual - 5, STEP_MINUTES))
         where = slot or fallback
         if where is not None:
             t.at[act, "suggested_day"], t.at[act, "suggested_time"], t.at[act, "step_why"] = where

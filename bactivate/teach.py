@@ -26,17 +26,21 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from bactivate.lazy import Lazy
 from bactivate.mood import mood_by_activity
 from bactivate.plot import mood_by_activity as plot_mood_by_activity
 from bactivate.plot import progress as plot_progress
 from bactivate.progress import progress, progress_trend
 from bactivate.synth import client
 
-__all__ = ["NO_WIDGETS", "Live", "demo_client", "demo_figures", "live", "mark_effects", "mark_truth",
-           "true_weeks"]
+__all__ = ["NO_WIDGETS", "Live", "demo_client", "demo_figures", "fill_in_plan", "live", "mark_effects",
+           "mark_truth", "true_weeks"]
+
+_xl = Lazy("openpyxl")  # imported on first use: only fill_in_plan needs it
 
 #: the one line shown instead of sliders when ipywidgets is not installed
 NO_WIDGETS = ("Sliders need ipywidgets (pip install 'bactivate[lab]'); "
@@ -425,3 +429,73 @@ def demo_figures(**params) -> list[Figure]:
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3)
     every = mark_effects(plot_mood_by_activity(data=experiment), alex)
     return [first, second, ax.figure, every.figure]
+
+
+#: Activities a simulated client writes in empty slots of a plan sheet (with mastery, pleasure).
+_EVERYDAY = (("Have a meal", 2, 5), ("Work at desk", 5, 3), ("Rest", 1, 4), ("Watch TV all afternoon", 1, 4))
+
+
+def fill_in_plan(path, *, done_share: float = 0.7, extra_share: float = 0.25, seed=None) -> dict:
+    """Fill in a plan sheet (:func:`bactivate.write_plan`, ``.xlsx``) as a client would, for teaching.
+
+    Each planned activity is done with probability *done_share* ("yes", with
+    mastery, pleasure and mood ratings) or skipped ("no", with a note); a share
+    *extra_share* of the empty slots gets an everyday activity with its
+    ratings; the rest stay empty. The file is changed in place: use it on a
+    copy written for the purpose, never on a client's sheet.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` plan sheet.
+    done_share, extra_share : float
+        Probability that a planned activity is done; share of empty slots filled in.
+    seed : int or None
+        Random seed.
+
+    Returns
+    -------
+    dict
+        What was written, counted: ``planned``, ``done``, ``skipped``, ``extra``.
+
+    Examples
+    --------
+    >>> import tempfile, warnings, bactivate as ba
+    >>> from bactivate import teach
+    >>> plan = ba.plan_week(ba.synth.client(weeks=3, seed=1), n=3)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     sheet = ba.write_plan(plan, f"{folder}/next-week.xlsx")
+    ...     wrote = teach.fill_in_plan(sheet, seed=1)
+    ...     with warnings.catch_warnings():
+    ...         warnings.simplefilter("ignore")
+    ...         week = ba.progress(ba.read_log(sheet))
+    >>> (int(week["planned"].sum()), int(week["done"].sum())) == (wrote["planned"], wrote["done"])
+    True
+    """
+    rng = np.random.default_rng(seed)
+    wb = _xl.load_workbook(path)
+    counts = {"planned": 0, "done": 0, "skipped": 0, "extra": 0}
+    for ws in wb.worksheets:  # one sheet, or one per day
+        head = {c.value: c.column - 1 for c in ws[3] if c.value}
+        for row in ws.iter_rows(min_row=4):  # the sheet's few dozen slots, as a client fills them
+            if row[head["Planned"]].value == "yes":
+                counts["planned"] += 1
+                if rng.random() < done_share:
+                    counts["done"] += 1
+                    row[head["Done"]].value = "yes"
+                    for col, mean in (("Mastery (0-10)", 6), ("Pleasure (0-10)", 6.5), ("Mood (0-10)", 5.5)):
+                        row[head[col]].value = int(np.clip(round(rng.normal(mean, 1.5)), 0, 10))
+                else:
+                    counts["skipped"] += 1
+                    row[head["Done"]].value = "no"
+                    row[head["Notes"]].value = "too tired"
+            elif row[head["Activity"]].value in (None, "") and rng.random() < extra_share:
+                counts["extra"] += 1
+                name, m, p = _EVERYDAY[rng.integers(len(_EVERYDAY))]
+                row[head["Activity"]].value = name
+                row[head["Mastery (0-10)"]].value = m
+                row[head["Pleasure (0-10)"]].value = p
+                row[head["Mood (0-10)"]].value = int(np.clip(round(rng.normal(4.5, 1.5)), 0, 10))
+    wb.save(path)
+    return counts
+

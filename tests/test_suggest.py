@@ -113,11 +113,11 @@ def test_graded_steps_come_from_each_activitys_own_history():
     for d in days:
         rows.append((d, "08:00", 30, "Breakfast", False, pd.NA, 4, 6, 5))
         rows.append((d, "20:00", 60, "TV", False, pd.NA, 2, 6, 5))
-    # Run: 60 minutes, done twice on Saturday mornings, skipped 4 other times
+    # Run: 40 minutes, done twice on Saturday mornings, skipped 4 other times
     for d in days[[5, 12]]:
-        rows.append((d, "09:00", 60, "Run", True, True, 8, 6, 6))
+        rows.append((d, "09:00", 40, "Run", True, True, 8, 6, 6))
     for d in days[[1, 3, 8, 15]]:
-        rows.append((d, "18:00", 60, "Run", True, False, None, None, None))
+        rows.append((d, "18:00", 40, "Run", True, False, None, None, None))
     # Clean the garage: 120 minutes, done once on a Tuesday evening, skipped 3 times
     rows.append((days[8], "19:00", 120, "Clean the garage", True, True, 7, 3, 5))
     for d in days[[2, 9, 16]]:
@@ -126,8 +126,8 @@ def test_graded_steps_come_from_each_activitys_own_history():
     steps = got[got["suggestion"] == "graded first step"]
     assert {"Run", "Clean the garage"} <= set(steps.index)
     run, garage = steps.loc["Run"], steps.loc["Clean the garage"]
-    assert 5 <= run["suggested_minutes"] < 60 and 5 <= garage["suggested_minutes"] < 120
-    assert run["suggested_minutes"] != garage["suggested_minutes"]
+    # half of Run's 40 minutes (done 2 of 6 times); a quarter of the garage's 120 (1 of 4), at most 30
+    assert run["suggested_minutes"] == 20 and garage["suggested_minutes"] == 30
     assert (run["suggested_day"], run["suggested_time"]) == ("Saturday", "09:00")
     assert (garage["suggested_day"], garage["suggested_time"]) == ("Tuesday", "19:00")
     assert "twice on Saturday mornings" in run["reason"]
