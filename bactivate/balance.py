@@ -25,10 +25,13 @@ area not yet named, then the most frequent; each with its reason in words.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._grouped import grouped_mean_ci
-from bactivate._log import happened, require, with_calendar
+from bactivate._log import bare, happened, require, week_days
+from bactivate._util import natural_codes
 
 _BY = ("activity", "category", "week", "day")
 
@@ -58,16 +61,21 @@ def high_label(high: float = HIGH) -> str:
     return f"high = {float(high):g} or more of 10"
 
 
-def balance(log: pd.DataFrame, by: str = "activity", *, high: float = HIGH, ci: float = 0.95,
+def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float = 0.95,
             min_entries: int = 1) -> pd.DataFrame:
     """Mastery and pleasure per activity, category, week or day.
 
     Parameters
     ----------
     log : pandas.DataFrame
-        The tidy log (from :func:`bactivate.read_log`).
-    by : {"activity", "category", "week", "day"}, default "activity"
+        The tidy log (from :func:`bactivate.read_log`), or a cohort's with *by* per client.
+    by : {"activity", "category", "week", "day"} or list, default "activity"
         The groups: ``"week"`` counts from the log's first day (1 = its first 7 days).
+        ``["client", "activity"]`` (or ``"category"``, ``"week"``, ``"day"``)
+        analyses every client of a cohort in one call, each client's rows equal
+        to a call on that client's log alone (weeks and entries per week are
+        each client's own). A log with several clients needs this form: its
+        clients are never pooled (a ``ValueError`` says so).
     high : float, default 6.0
         An entry rated at least *high* (0-10) counts as high in mastery or pleasure.
     ci : float, default 0.95
@@ -78,9 +86,11 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = HIGH, ci: 
     Returns
     -------
     pandas.DataFrame
-        One row per group, most frequent first (weeks and days in order).
+        One row per group, most frequent first (weeks and days in order; per
+        client: clients in natural order, each client's groups in that order).
         Skipped plans (planned, not done) are not counted: they did not happen.
 
+        * ``client`` (str; only per client);
         * *by* (the group: activity or category as str, week as int64, day as datetime);
         * ``entries`` (int64): entries in the group;
         * ``hours``: hours summed where start and end are known (NaN if none);
@@ -98,10 +108,15 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = HIGH, ci: 
         * ``obtained_reward``: entries per week x mean pleasure;
         * ``rated`` (int64): entries with both ratings;
         * ``category`` (str; only for ``by="activity"``): the activity's most
-          frequent category (life area), NA when it has none.
+          frequent category (life area; the client's own, per client), NA when it has none.
 
-        ``attrs``: ``by``, ``high``, ``high_label`` (``"high = 6 or more of 10"``),
-        ``ci`` and a ``description`` in words.
+        ``attrs``: ``by`` (the group, without ``"client"``), ``high``, ``high_label``
+        (``"high = 6 or more of 10"``), ``ci``, ``per_client`` and a ``description`` in words.
+
+    Raises
+    ------
+    ValueError
+        When *log* holds several clients and *by* is not per client.
 
     Examples
     --------
@@ -117,40 +132,56 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = HIGH, ci: 
     >>> bool((top["share_both"] + top["share_mastery_only"] + top["share_pleasure_only"]
     ...       + top["share_neither"]).round(6).isin([1.0]).all())
     True
+    >>> cohort, _ = ba.synth.cohort(n_clients=3, weeks=2, seed=1)
+    >>> ba.balance(cohort, by=["client", "week"])[["client", "week", "entries"]].head(3)
+      client  week  entries
+    0   C001     1       54
+    1   C001     2       53
+    2   C002     1       54
     """
-    require(log, ("start", "end", "activity", "category", "mastery", "pleasure", "done", "planned"),
-            "balance()")
-    if by not in _BY:
-        raise ValueError(f"by must be one of {_BY}, not {by!r}")
+    per, by = _per_client(by)
+    require(log, ("start", "end", "activity", "category", "mastery", "pleasure", "done", "planned",
+                  *(("client",) if per else ())), "balance()")
+    if not per:
+        one_client(log, "balance()", f'pass by=["client", "{by}"] for one table per client')
     if not 0 <= high <= 10:
         raise ValueError("high is a rating from 0 to 10")
-    df = with_calendar(happened(log))
+    df = happened(bare(log))
+    if per:
+        df = df[df["client"].notna()]
+    # the calendar of with_calendar(), each client's weeks its own
+    df = df.assign(day=df["start"].dt.normalize(), week=week_days(df, by_client=per)["week"])
     df = df[df[by].notna()] if by in ("activity", "category") else df[df["start"].notna()]
+    keys = ["client", by] if per else [by]
+    client = df["client"].astype("str") if per else pd.Series(0, index=df.index)
     if by == "week":
-        n_weeks = 1.0
+        n_weeks = pd.Series(1.0, index=df.index)
     elif by == "day":
-        n_weeks = 1 / 7
+        n_weeks = pd.Series(1 / 7, index=df.index)
     else:
-        n_weeks = max(1.0, ((df["day"].max() - df["day"].min()).days + 1) / 7) if len(df) else 1.0
+        span = df.groupby(client, sort=False)["day"].agg(["min", "max"])
+        weeks = (((span["max"] - span["min"]).dt.days + 1) / 7).clip(lower=1.0).fillna(1.0)
+        n_weeks = client.map(weeks).astype("float64")
     rated = df["mastery"].notna() & df["pleasure"].notna()
     hi_m = df["mastery"] >= high
     hi_p = df["pleasure"] >= high
     hours = (df["end"] - df["start"]).dt.total_seconds() / 3600
     work = pd.DataFrame({
+        **({"client": client} if per else {}),
         by: df[by], "hours": hours.where(hours >= 0),
         "rated": rated,
         "both": rated & hi_m & hi_p, "mastery_only": rated & hi_m & ~hi_p,
         "pleasure_only": rated & ~hi_m & hi_p, "neither": rated & ~hi_m & ~hi_p,
-        "mastery": df["mastery"], "pleasure": df["pleasure"],
+        "mastery": df["mastery"], "pleasure": df["pleasure"], "n_weeks": n_weeks,
     })
-    g = work.groupby(by, observed=True, sort=False)
+    g = work.groupby(keys, observed=True, sort=False)
     out = pd.DataFrame({
         "entries": g.size().astype("int64"),
         "hours": g["hours"].sum(min_count=1),
         "rated": g["rated"].sum().astype("int64"),
     })
-    out["entries_per_week"] = out["entries"] / n_weeks
-    out = out.join(grouped_mean_ci(work, by, "mastery", ci)).join(grouped_mean_ci(work, by, "pleasure", ci))
+    out["entries_per_week"] = out["entries"] / g["n_weeks"].first()
+    out = out.join(grouped_mean_ci(work, keys, "mastery", ci)).join(grouped_mean_ci(work, keys, "pleasure", ci))
     for m in ("mastery", "pleasure"):  # a mean of 0-10 ratings lies in 0-10: so does its interval
         for end in ("ci_low", "ci_high"):
             out[f"{m}_{end}"] = out[f"{m}_{end}"].clip(0.0, 10.0)
@@ -170,22 +201,46 @@ def balance(log: pd.DataFrame, by: str = "activity", *, high: float = HIGH, ci: 
         out = out.sort_values(by, kind="stable")
     else:
         out = out.sort_values(["entries", by], ascending=[False, True], kind="stable")
+    if per:  # clients in natural order, each client's groups as for one log
+        out = out.iloc[np.argsort(natural_codes(out["client"]), kind="stable")]
+        out["client"] = out["client"].astype("str")
     out = out.reset_index(drop=True)
     if by == "week":
         out["week"] = out["week"].astype("int64")
     if by == "activity":
-        out["category"] = pd.array(out["activity"].map(_main_category(df)), dtype="str")
-    out.attrs = {"by": by, "high": high, "high_label": high_label(high), "ci": ci,
-                 "description": f"Mastery and pleasure per {by}; 'high' means rated {high:g} or more "
+        main = _main_category(df, per)
+        if per:
+            idx = pd.MultiIndex.from_arrays([out["client"], out["activity"]])
+            out["category"] = pd.array(main.reindex(idx).to_numpy(dtype=object), dtype="str")
+        else:
+            out["category"] = pd.array(out["activity"].map(main), dtype="str")
+    whose = " of each client" if per else ""
+    out.attrs = {"by": by, "high": high, "high_label": high_label(high), "ci": ci, "per_client": per,
+                 "description": f"Mastery and pleasure per {by}{whose}; 'high' means rated {high:g} or more "
                                 f"of 10; CIs are {ci:.0%} t-intervals over entries, clipped to 0-10."}
     return out
 
 
-def _main_category(df: pd.DataFrame) -> pd.Series:
-    """Each activity's most frequent category (ties: the first in alphabetical order)."""
-    pairs = df[["activity", "category"]].dropna().astype("str").value_counts().rename("n").reset_index()
+def _per_client(by) -> tuple[bool, str]:
+    """*by* as (per client?, the group): ``"week"`` or ``["client", "week"]``."""
+    if isinstance(by, str):
+        per, what = False, by
+    else:
+        items = list(by) if isinstance(by, list | tuple) else [by]
+        per = len(items) == 2 and items[0] == "client"
+        what = items[1] if per else items
+    if what not in _BY:
+        raise ValueError(f"by must be one of {_BY}, or ['client', group] for every client of a cohort, "
+                         f"not {by!r}")
+    return per, what
+
+
+def _main_category(df: pd.DataFrame, per_client: bool = False) -> pd.Series:
+    """Each activity's most frequent category (ties: the first in alphabetical order), per client if asked."""
+    keys = ["client", "activity"] if per_client else ["activity"]
+    pairs = df[[*keys, "category"]].dropna().astype("str").value_counts().rename("n").reset_index()
     pairs = pairs.sort_values(["n", "category"], ascending=[False, True], kind="stable")
-    return pairs.drop_duplicates("activity").set_index("activity")["category"]
+    return pairs.drop_duplicates(keys).set_index(keys)["category"]
 
 
 
