@@ -191,20 +191,21 @@ def _all_from_week_sheets(log: pd.DataFrame, groups: np.ndarray, n: int) -> tupl
 
 
 def week_days(log: pd.DataFrame, week_start=None, *, weeks_from: str = "auto",
-              by_client: bool = False) -> dict[str, np.ndarray]:
+              by_client: bool = False, day_starts=None) -> dict[str, np.ndarray]:
     """The week of each row and that week's first and last day, as arrays (see :func:`with_calendar`).
 
     Returns ``week`` (float, NaN for undated rows), ``first`` and ``last``
     (day numbers since 1970-01-01 as float, NaN for undated rows) and
     ``how`` ("sheet", "calendar" or "first day" for each row's client, as a
-    str array). With *by_client* each client of a cohort is numbered on its own.
+    str array). With *by_client* each client of a cohort is numbered on its own; with
+    *day_starts* (:func:`day_start`) entries before that time count for the day before.
     """
     if weeks_from not in WEEKS_FROM:
         raise ValueError(f"weeks_from must be one of {', '.join(map(repr, WEEKS_FROM))}, not {weeks_from!r}")
     weekday, anchor = _week_anchor(week_start)
     start = log["start"]
     dated = start.notna().to_numpy()
-    day = np.where(dated, start.to_numpy().astype("datetime64[D]").astype("int64"), 0).astype("float64")
+    day = np.where(dated, day_numbers(start, day_starts), 0).astype("float64")
     day[~dated] = np.nan
     if by_client and "client" in log.columns:
         groups, _ = pd.factorize(log["client"], use_na_sentinel=False)
@@ -473,9 +474,100 @@ def describe(log: pd.DataFrame) -> str:
 # one pass of ``np.bincount`` per sum instead of one pandas groupby per column.
 
 
-def day_numbers(start: pd.Series) -> np.ndarray:
-    """Whole days since 1970-01-01 of each (non-missing) timestamp, as int64."""
-    return start.to_numpy().astype("datetime64[D]").astype("int64")
+def day_numbers(start: pd.Series, day_starts=None) -> np.ndarray:
+    """Whole days since 1970-01-01 of each (non-missing) timestamp, as int64.
+
+    With *day_starts* (see :func:`day_start`) a day runs from that time to the same time the
+    next day: an entry at 00:30 with ``day_starts="04:00"`` counts for the day before.
+    """
+    values = start.to_numpy()
+    shift = day_start(day_starts)
+    if shift:
+        values = values - np.timedelta64(shift, "m")
+    return values.astype("datetime64[D]").astype("int64")
+
+
+#: The time units of the per-period analyses (``unit=``), and the column that numbers each.
+TIME_UNITS = {"week": "week", "day": "study_day", "prompt": "prompt"}
+
+
+def time_unit(unit: str, what: str = "unit") -> str:
+    """*unit* checked against :data:`TIME_UNITS` ("week", "day" or "prompt")."""
+    if unit not in TIME_UNITS:
+        raise ValueError(f"{what} must be 'week', 'day' (study days 1, 2, ... from each person's first "
+                         f"day) or 'prompt' (entries 1, 2, ... within person), not {unit!r}")
+    return unit
+
+
+def day_start(day_starts) -> int:
+    """Minutes after midnight at which a study day starts (0 = midnight) from *day_starts*.
+
+    Experience-sampling studies often prompt late in the evening: with
+    ``day_starts="04:00"`` an answer at 00:30 belongs to the evening before.
+
+    Parameters
+    ----------
+    day_starts : str, int, float, datetime.time, Timedelta or None
+        "04:00", "4:30", "4am", 4 (hours), ``datetime.time(4)``,
+        ``pd.Timedelta(hours=4)``; None or 0 is midnight. Must be under 24 hours.
+
+    Returns
+    -------
+    int
+        Minutes after midnight.
+
+    Examples
+    --------
+    >>> day_start("04:00"), day_start("4:30"), day_start(5), day_start(None), day_start("3am")
+    (240, 270, 300, 0, 180)
+    """
+    if day_starts is None or (isinstance(day_starts, str) and not day_starts.strip()):
+        return 0
+    minutes = None
+    if isinstance(day_starts, bool):
+        minutes = None
+    elif isinstance(day_starts, (int, float, np.integer, np.floating)):
+        minutes = float(day_starts) * 60
+    elif isinstance(day_starts, pd.Timedelta) or isinstance(day_starts, np.timedelta64):
+        minutes = pd.Timedelta(day_starts).total_seconds() / 60
+    elif hasattr(day_starts, "hour") and hasattr(day_starts, "minute"):  # datetime.time
+        minutes = day_starts.hour * 60 + day_starts.minute
+    elif isinstance(day_starts, str):
+        m = re.fullmatch(r"\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\s*", day_starts.lower())
+        if m:
+            hour = int(m.group(1)) % 12 + (12 if m.group(3) == "pm" else 0) if m.group(3) else int(m.group(1))
+            minutes = hour * 60 + int(m.group(2) or 0)
+    if minutes is None or not 0 <= minutes < 24 * 60 or minutes != int(minutes):
+        raise ValueError(f"day_starts={day_starts!r} is not a time of day in whole minutes before 24:00 "
+                         "(e.g. '04:00' or 4): entries after midnight and before it count for the "
+                         "day before")
+    return int(minutes)
+
+
+def prompt_numbers(codes: np.ndarray, start: pd.Series, entry: pd.Series) -> np.ndarray:
+    """Each row's entry number within its group (1 = the group's earliest entry), as int64.
+
+    Rows of one entry (same group and ``entry``) share its number; entries are
+    ordered by their first start, then by entry id.
+    """
+    n = len(codes)
+    if not n:
+        return np.zeros(0, "int64")
+    ekey = pd.DataFrame({"c": codes, "e": entry.to_numpy()})
+    ecode = ekey.groupby(["c", "e"], sort=False, dropna=False).ngroup().to_numpy()
+    t = start.to_numpy().astype("datetime64[ns]").astype("int64")
+    n_e = int(ecode.max()) + 1
+    first_t = np.full(n_e, np.iinfo("int64").max)
+    np.minimum.at(first_t, ecode, t)
+    e_client = np.zeros(n_e, "int64")
+    e_client[ecode] = codes
+    order = np.lexsort((np.arange(n_e), first_t, e_client))
+    sorted_client = e_client[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_client)) + 1]
+    lengths = np.diff(np.r_[starts, n_e])
+    rank = np.empty(n_e, "int64")
+    rank[order] = np.arange(n_e) - np.repeat(starts, lengths) + 1
+    return rank[ecode]
 
 
 def days_to_datetime(days: np.ndarray, like: pd.Series) -> np.ndarray:

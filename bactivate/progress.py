@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._grouped import group_mean, grouped_slopes
 from bactivate._log import (
     bare,
@@ -25,7 +26,9 @@ from bactivate._log import (
     days_to_datetime,
     flags,
     happened,
+    prompt_numbers,
     require,
+    time_unit,
     week_days,
     week_labels,
     with_calendar,
@@ -64,9 +67,18 @@ LARGE_CHANGE = {"percentage points per week": 10.0, "points (0-10) per week": 1.
 FEW_WEEKS = 6
 
 
-def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_start=None,
-             weeks_from: str = "auto") -> pd.DataFrame:
-    """Week by week (``freq="W"``, the client's weeks) or day by day (``"D"``).
+def progress(log: pd.DataFrame, freq: str | None = None, *, unit: str | None = None,
+             by: str | None = None, week_start=None, weeks_from: str = "auto",
+             day_starts=None) -> pd.DataFrame:
+    """Week by week (``unit="week"``, the client's weeks), day by day (``"day"``) or prompt by prompt.
+
+    ``unit="day"`` numbers study days from the person's first logged day
+    (``study_day`` 1, 2, ...), ``unit="prompt"`` numbers the entries (prompts
+    answered) within person in time order (``prompt`` 1, 2, ...): the units of
+    a 7- or 14-day experience-sampling study. ``freq="W"`` / ``"D"`` are the
+    older names of ``unit="week"`` / ``"day"``. With ``day_starts="04:00"``
+    a study day runs from 04:00 to 04:00, so that answers to a late-evening
+    prompt given after midnight count for the evening's day.
 
     Weeks are those of :func:`bactivate._log.with_calendar`: the week sheets'
     numbers when every row comes from a sheet named like a week ("Week 2"),
@@ -89,16 +101,24 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
     ----------
     log : pandas.DataFrame
         The tidy log (a cohort's with ``by="client"``).
-    freq : {"W", "D"}, default "W"
-        Weeks or days.
+    freq : {"W", "D"}, optional
+        The older name of *unit*: "W" is ``unit="week"``, "D" is ``unit="day"``.
+    unit : {"week", "day", "prompt"}, default "week"
+        One row per week, per study day, or per prompt (entry).
     by : {None, "client"}, default None
-        ``"client"`` for one table of every client of a cohort.
+        ``"client"`` for one table of every client of a cohort. A log of
+        several clients without it is a ValueError: their rows would be
+        pooled as if they were one person's.
     week_start : str, int, date-like or None, default None
         The day calendar weeks start on ("Mon", "Sunday", 0 = Monday, or a
         date: week 1 starts on it); None is Monday.
     weeks_from : {"auto", "sheet", "calendar", "first day"}, default "auto"
         How weeks are numbered (see ``with_calendar``); "first day" is the
         numbering of bactivate 0.1 (7-day blocks from the first logged day).
+    day_starts : str, int, datetime.time or None, default None
+        When a day starts ("04:00", 4): entries after midnight and before it
+        count for the day before (see :func:`bactivate._log.day_start`);
+        None is midnight. It moves days, weeks and study days alike.
 
     Returns
     -------
@@ -106,8 +126,10 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
         One row per period with entries (per client and period with ``by="client"``):
 
         * ``client`` (str; only with ``by="client"``);
-        * ``week`` (int64) and ``week_label`` (str, "Week 2, 9-15 Mar"), or
-          ``day`` (datetime64, the day itself);
+        * ``week`` (int64) and ``week_label`` (str, "Week 2, 9-15 Mar"); or
+          ``day`` (datetime64, the day itself) and ``study_day`` (int64, 1 =
+          the first logged day); or ``prompt`` (int64, 1 = the first entry),
+          ``start`` (datetime64, when it was answered) and ``study_day``;
         * ``start_day``, ``end_day`` (datetime64): the period's first and last
           day; the first and last weeks are cut to the logged days (the log's
           first and last day), a sheet's week runs from its first to its
@@ -132,7 +154,8 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
         Int64), a share or mean NaN. ``attrs["not_recorded"]`` lists the
         measures the log (with ``by="client"``: no client) records;
         ``attrs["trend"]`` holds :func:`progress_trend` of the table (per
-        client with ``by="client"``, ``client`` first).
+        client with ``by="client"``, ``client`` first; slopes per week in
+        every unit), ``attrs["unit"]`` the unit.
 
     Examples
     --------
@@ -154,22 +177,28 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
     >>> log, _ = ba.synth.cohort(n_clients=3, weeks=4, seed=1)
     >>> ba.progress(log, by="client").groupby("client").size().tolist()
     [4, 4, 4]
+    >>> daily = ba.progress(log, unit="day", by="client")
+    >>> daily.groupby("client")["study_day"].agg(["min", "max"]).to_numpy().tolist()
+    [[1, 28], [1, 28], [1, 28]]
     """
     require(log, ("start", "mastery", "pleasure", "mood", "planned", "done", "avoidance"), "progress()")
-    if freq not in ("W", "D"):
-        raise ValueError(f"freq must be 'W' (weeks) or 'D' (days), not {freq!r}")
+    key = _unit(freq, unit)
     if by not in (None, "client"):
         raise ValueError(f"by must be None (the log is one client's) or 'client' (one table for every "
                          f"client of a cohort), not {by!r}")
     if by == "client":
         require(log, ("client",), "progress(by='client')")
-    key = "week" if freq == "W" else "day"
+    else:
+        one_client(log, "progress()", 'pass by="client" (one table of every client, each with its own '
+                                      'weeks or days)')
+    if key == "prompt":
+        require(log, ("entry",), "progress(unit='prompt')")
     keep = log["start"].notna()
     if by == "client":
         keep &= log["client"].notna()
     keep = keep.to_numpy(dtype=bool)
     df = bare(log) if keep.all() else bare(log)[keep]
-    day = day_numbers(df["start"])
+    day = day_numbers(df["start"], day_starts)
     if by == "client":
         codes, names = pd.factorize(df["client"].astype("str"))
         names = np.asarray(names, dtype=object)
@@ -186,12 +215,15 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
     else:
         first, rel = np.zeros(n_clients, "int64"), day
     if key == "week":
-        weeks = week_days(df, week_start, weeks_from=weeks_from, by_client=by == "client")
+        weeks = week_days(df, week_start, weeks_from=weeks_from, by_client=by == "client",
+                          day_starts=day_starts)
         period = weeks["week"].astype("int64") if len(df) else np.zeros(0, "int64")
         p_first = weeks["first"].astype("int64") if len(df) else period
         p_last = weeks["last"].astype("int64") if len(df) else period
+    elif key == "day":
+        period, p_first, p_last = rel + 1, day, day
     else:
-        period, p_first, p_last = rel, day, day
+        period, p_first, p_last = prompt_numbers(codes, df["start"], df["entry"]), day, day
     low = int(period.min()) if len(df) else 0
     span = int(period.max()) - low + 1 if len(df) else 1
     gcode, uniq = pd.factorize(codes * span + (period - low), sort=True)
@@ -219,14 +251,26 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
         out["client"] = pd.array(names[client_of], dtype="str")
     start_day = days_to_datetime(start_day, df["start"])
     end_day = days_to_datetime(end_day, df["start"])
+    number = (uniq % span + low).astype("int64")
     if key == "week":
-        out["week"] = (uniq % span + low).astype("int64")
+        out["week"] = number
         out["week_label"] = pd.array(week_labels(out["week"], start_day, end_day), dtype="str")
-    else:
+    elif key == "day":
         out["day"] = start_day
+        out["study_day"] = number
+    else:
+        t = df["start"].to_numpy().astype("datetime64[ns]").astype("int64")
+        when = np.full(n, np.iinfo("int64").max)
+        np.minimum.at(when, gcode, t)
+        out["prompt"] = number
+        out["start"] = when.astype("datetime64[ns]").astype(df["start"].dtype)
+        study = np.zeros(n, "int64")
+        study[gcode] = rel + 1
+        out["study_day"] = study
     out["start_day"] = start_day
     out["end_day"] = end_day
-    out["days_logged"] = count(first_of_day)
+    if key != "prompt":  # a prompt is on one day
+        out["days_logged"] = count(first_of_day)
     named = did & df["activity"].notna().to_numpy(dtype=bool)
     out["activities"] = count(named)
     out["planned"] = planned_n
@@ -252,12 +296,40 @@ def progress(log: pd.DataFrame, freq: str = "W", *, by: str | None = None, week_
     if key == "week":
         # activation clearly down against the client's own recent weeks (bactivate.lapse.lapses)
         table["lapse"] = lapse_tests(table)["lapse"]
-    x = table[key].to_numpy(dtype="float64") if key == "week" else (uniq % span + low) / 7
+    if key == "week":
+        x = table[key].to_numpy(dtype="float64")
+    elif key == "day":
+        x = (number - 1) / 7
+    else:  # time since the client's first prompt, in weeks
+        x = _elapsed_weeks(table["start"], client_of)
     unknown = ~np.vstack([known_client[m] for m in MEASURES])  # measures x clients
     trend = _trend(table, client_of, names if by == "client" else None, x, key, 0.95, unknown)
     not_recorded = [m for j, m in enumerate(MEASURES) if n_clients and unknown[j].all()]
-    table.attrs = {"trend": AttrsFrame(trend), "not_recorded": not_recorded}
+    table.attrs = {"trend": AttrsFrame(trend), "not_recorded": not_recorded, "unit": key}
     return table
+
+
+def _unit(freq: str | None, unit: str | None) -> str:
+    """The unit of :func:`progress` from *unit* and its older name *freq* ("W", "D")."""
+    if freq is not None and freq not in ("W", "D"):
+        raise ValueError(f"freq must be 'W' (weeks) or 'D' (days), not {freq!r}; or pass "
+                         "unit='week', 'day' or 'prompt'")
+    old = {"W": "week", "D": "day", None: None}[freq]
+    if unit is None:
+        return old or "week"
+    time_unit(unit)
+    if old is not None and old != unit:
+        raise ValueError(f"freq={freq!r} and unit={unit!r} disagree; pass unit= only")
+    return unit
+
+
+def _elapsed_weeks(start: pd.Series, groups: np.ndarray) -> np.ndarray:
+    """Weeks since each group's first *start* (float)."""
+    t = start.to_numpy().astype("datetime64[ns]").astype("int64").astype("float64")
+    n = int(groups.max()) + 1 if len(groups) else 0
+    first = np.full(n, np.inf)
+    np.minimum.at(first, groups, t)
+    return (t - first[groups]) / (7 * 86400e9)
 
 
 def _recorded_by_client(df: pd.DataFrame, codes: np.ndarray, n: int) -> dict[str, np.ndarray]:
@@ -295,8 +367,10 @@ def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) ->
     weekly : pandas.DataFrame
         A :func:`progress` table of one client (its ``attrs["not_recorded"]``
         says which measures the log does not record).
-    per : {"week", "day"}, default "week"
-        The table's period column (``"day"`` for ``progress(log, "D")``).
+    per : {"week", "day", "prompt"}, default "week"
+        The table's period column (``"day"`` for ``progress(log, unit="day")``,
+        ``"prompt"`` for ``unit="prompt"``: fitted against the time since
+        the first prompt, in weeks).
     ci : float, default 0.95
         Confidence level of the slope intervals.
 
@@ -345,9 +419,13 @@ def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) ->
 'rose from 0 to 3 (too few weeks to be sure it is a trend)', \
 'about the same (3.8 at the start, 4.1 at the end)']
     """
-    x = weekly[per]
+    if per not in ("week", "day", "prompt"):
+        raise ValueError(f"per must be 'week', 'day' or 'prompt', not {per!r}")
+    x = weekly["start" if per == "prompt" else per]
     if per == "day":
         x = (x - x.min()).dt.days / 7
+    elif per == "prompt":
+        x = (x - x.min()).dt.total_seconds() / (7 * 86400)
     gone = set(weekly.attrs.get("not_recorded", ()))
     unknown = np.array([[m in gone] for m in MEASURES])
     return _trend(weekly, np.zeros(len(weekly), dtype="int64"), None, x.to_numpy(dtype="float64"), per, ci,

@@ -167,7 +167,7 @@ def test_progress_lapse_is_lapses_lapse_for_a_client_and_per_client():
         own = lapses(one)["lapse"]
         pd.testing.assert_series_equal(mine["lapse"].reset_index(drop=True), own, check_names=False)
         pd.testing.assert_series_equal(ba.progress(one)["lapse"], own, check_names=False)
-    assert "lapse" not in ba.progress(log, "D").columns  # weekly only
+    assert "lapse" not in ba.progress(log, "D", by="client").columns  # weekly only
 
 
 def test_missing_is_not_zero(lapsed):
