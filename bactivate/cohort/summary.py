@@ -13,7 +13,16 @@ import numpy as np
 import pandas as pd
 
 from bactivate._grouped import group_mean, grouped_slopes
-from bactivate._log import day_numbers, days_to_datetime, flags, require
+from bactivate._log import (
+    TIME_UNITS,
+    day_numbers,
+    day_start,
+    days_to_datetime,
+    flags,
+    prompt_numbers,
+    require,
+    time_unit,
+)
 from bactivate._util import natural_codes
 from bactivate.io.roster import roster_for, roster_mismatch
 
@@ -68,7 +77,59 @@ def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
     2   C001     3     7       55     4  6.24
     """
     require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_weeks()")
-    return _client_weeks(_Prepared(log), extra)
+    return _client_periods(_Prepared(log), "week", extra)
+
+
+def client_periods(log: pd.DataFrame, unit: str = "week", extra=(), *, day_starts=None) -> pd.DataFrame:
+    """One row per client and week, study day or prompt: :func:`client_weeks` in any time unit.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A tidy log of one or more clients (:func:`bactivate.read_cohort`);
+        rows without a start or a client are left out.
+    unit : {"week", "day", "prompt"}, default "week"
+        ``"week"`` is :func:`client_weeks`; ``"day"`` gives every day of each
+        client's span (days with no entries too), numbered from the client's
+        first logged day; ``"prompt"`` one row per entry, numbered within
+        client in time order.
+    extra : sequence of str, default ()
+        Numeric columns of *log* whose means per period are added.
+    day_starts : str, int, datetime.time or None, default None
+        When a study day starts ("04:00"): entries after midnight and before
+        it count for the day before (:func:`bactivate._log.day_start`). It
+        moves weeks too. None is midnight.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`client_weeks`, with the period columns of the unit:
+
+        * ``"week"``: ``week``, ``week_start``, ``days``;
+        * ``"day"``: ``study_day`` (int64, 1 = the client's first logged
+          day), ``date`` (datetime64, the day), ``week`` (int64, the study
+          week it is in: days 1-7 are week 1); no ``days``;
+        * ``"prompt"``: ``prompt`` (int64, 1 = the client's first entry),
+          ``start`` (datetime64, when it was answered), ``study_day``,
+          ``week``; no ``days`` and no ``days_logged``.
+
+        Counts are per period as logged (a prompt's ``entries`` is 1).
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, _ = ba.synth.cohort(n_clients=2, weeks=2, seed=1)
+    >>> days = client_periods(log, "day")
+    >>> days.groupby("client")["study_day"].agg(["min", "max", "size"]).to_numpy().tolist()
+    [[1, 14, 14], [1, 14, 14]]
+    >>> client_periods(log, "prompt")[["client", "prompt", "study_day", "mood"]].head(3)
+      client  prompt  study_day  mood
+    0   C001       1          1   4.0
+    1   C001       2          1   4.0
+    2   C001       3          1   4.0
+    """
+    require(log, ("client", "entry", "start", "mood", "planned", "done", "avoidance"), "client_periods()")
+    return _client_periods(_Prepared(log, day_starts), time_unit(unit), extra)
 
 
 class _Prepared:
@@ -80,14 +141,14 @@ class _Prepared:
     entry (one mood per entry).
     """
 
-    def __init__(self, log: pd.DataFrame):
+    def __init__(self, log: pd.DataFrame, day_starts=None):
         keep = (log["start"].notna() & log["client"].notna()).to_numpy()
         df = log if keep.all() else log[keep]
         self.df = df
         self.codes, names = pd.factorize(df["client"].astype("str"))
         self.names = np.asarray(names, dtype=object)
         self.n = len(self.names)
-        self.day = day_numbers(df["start"])
+        self.day = day_numbers(df["start"], day_starts)
         first = np.full(self.n, np.iinfo("int64").max)
         last = np.full(self.n, np.iinfo("int64").min)
         if len(df):
@@ -112,22 +173,31 @@ class _Prepared:
         self.order = np.argsort(natural_codes(pd.Series(self.names, dtype="str")), kind="stable")
 
 
-def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
-    """:func:`client_weeks` of prepared rows (its grid's client codes left in ``p.grid_codes``)."""
+def _client_periods(p: _Prepared, unit: str = "week", extra=()) -> pd.DataFrame:
+    """:func:`client_periods` of prepared rows (its grid's client codes left in ``p.grid_codes``,
+    each client's number of periods in ``p.n_periods``)."""
     df = p.df
     n_days = p.last - p.first + 1
-    n_weeks = (n_days - 1) // 7 + 1 if p.n else np.zeros(0, "int64")
-    wmax = int(n_weeks.max()) if p.n else 1
-    key = p.codes * wmax + (p.week - 1)
+    if unit == "week":
+        number = p.week
+        n_periods = (n_days - 1) // 7 + 1 if p.n else np.zeros(0, "int64")
+    elif unit == "day":
+        number = p.rel + 1
+        n_periods = n_days if p.n else np.zeros(0, "int64")
+    else:
+        number = prompt_numbers(p.codes, df["start"], df["entry"])
+        n_periods = np.zeros(p.n, "int64")
+        np.maximum.at(n_periods, p.codes, number)
+    p.n_periods = n_periods
+    wmax = int(n_periods.max()) if p.n else 1
+    key = p.codes * wmax + (number - 1)
     size = p.n * wmax
-    # every week of each client's span, clients in natural order
-    reps = n_weeks[p.order]
+    # every period of each client's span, clients in natural order
+    reps = n_periods[p.order]
     client_rep = np.repeat(p.order, reps)
-    week = (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps) + 1).astype("int64")
-    gkey = client_rep * wmax + week - 1
+    period = (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps) + 1).astype("int64")
+    gkey = client_rep * wmax + period - 1
     p.grid_codes = client_rep
-    start = days_to_datetime(p.first[client_rep] + 7 * (week - 1), df["start"])
-    days = np.minimum(7, n_days[client_rep] - 7 * (week - 1)).astype("int64")
 
     def count(mask):
         return np.bincount(key, weights=mask, minlength=size)[gkey].astype("int64")
@@ -135,13 +205,31 @@ def _client_weeks(p: _Prepared, extra=()) -> pd.DataFrame:
     def mean(col, where=None):
         return group_mean(key, df[col].to_numpy(dtype="float64", na_value=np.nan), size, where)[gkey]
 
+    out = {"client": pd.array(p.names[client_rep], dtype="str")}
+    if unit == "week":
+        out["week"] = period
+        out["week_start"] = days_to_datetime(p.first[client_rep] + 7 * (period - 1), df["start"])
+        out["days"] = np.minimum(7, n_days[client_rep] - 7 * (period - 1)).astype("int64")
+    elif unit == "day":
+        out["study_day"] = period
+        out["date"] = days_to_datetime(p.first[client_rep] + period - 1, df["start"])
+        out["week"] = (period - 1) // 7 + 1
+    else:
+        when = np.full(size, np.iinfo("int64").max)
+        np.minimum.at(when, key, df["start"].to_numpy().astype("datetime64[ns]").astype("int64"))
+        study = np.zeros(size, "int64")
+        study[key] = p.rel + 1
+        out["prompt"] = period
+        out["start"] = when[gkey].astype("datetime64[ns]").astype(df["start"].dtype)
+        out["study_day"] = study[gkey]
+        out["week"] = (out["study_day"] - 1) // 7 + 1
+    if unit != "prompt":
+        out["days_logged"] = count(p.first_of_day)
     planned = count(p.planned)
     done = count(p.done)
     avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool)
     out = pd.DataFrame({
-        "client": pd.array(p.names[client_rep], dtype="str"),
-        "week": week, "week_start": start, "days": days,
-        "days_logged": count(p.first_of_day),
+        **out,
         "entries": count(p.first_row),
         "activities": count(p.named),
         "planned": planned, "done": done,
@@ -188,8 +276,39 @@ _SUMMARY_DOC = {
     "mood_change": "mood_last_weeks - mood_first_week",
 }
 
+#: How :func:`client_summary`'s slope and mood-change columns read in the other time units.
+_UNIT_DOC = {
+    "day": {
+        "activation_slope": "change per study day in planned activities carried out per day (OLS over "
+                            "the client's study days), with its t-interval",
+        "mood_slope": "change per study day in the daily mean mood (OLS over the client's study days, "
+                      "day 1 = the first logged day), with its t-interval",
+        "mood_first_day": "mean mood on study day 1",
+        "mood_last_days": "mean of the daily mean moods of the last two study days (days 2 and later)",
+        "mood_change": "mood_last_days - mood_first_day",
+    },
+    "prompt": {
+        "activation_slope": "change per prompt in planned activities carried out at a prompt (OLS over "
+                            "the client's entries in time order), with its t-interval",
+        "mood_slope": "change per prompt in mood (OLS over the client's entries in time order), with "
+                      "its t-interval",
+        "mood_first_prompt": "mood at the first entry",
+        "mood_last_prompts": "mean mood of the last two entries (entries 2 and later)",
+        "mood_change": "mood_last_prompts - mood_first_prompt",
+    },
+}
 
-def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd.DataFrame:
+
+def _summary_doc(unit: str) -> dict[str, str]:
+    """Each summary column defined, in *unit*."""
+    if unit == "week":
+        return dict(_SUMMARY_DOC)
+    doc = {k: v for k, v in _SUMMARY_DOC.items() if k not in ("mood_first_week", "mood_last_weeks")}
+    return {**doc, **_UNIT_DOC[unit]}
+
+
+def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit: str = "week",
+                   day_starts=None) -> pd.DataFrame:
     """One row per client: engagement, ratings, slopes and mood change, with the roster's columns.
 
     Parameters
@@ -200,6 +319,17 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
         The roster to join on ``client``; by default ``cohort.attrs["roster"]``.
     ci : float, default 0.95
         Level of the slope intervals.
+    unit : {"week", "day", "prompt"}, default "week"
+        The time unit of the slopes and of mood change: weeks (7-day blocks
+        from each client's first logged day), study days (day 1 = the
+        client's first logged day) or prompts (entries in time order). Use
+        ``"day"`` for a 7- or 14-day experience-sampling study: with one or
+        two weeks per person no weekly slope can be fitted.
+    day_starts : str, int, datetime.time or None, default None
+        When a study day starts ("04:00"): entries after midnight and before
+        it count for the day before (a late-evening prompt answered at
+        00:30). It moves first and last days, days logged and weeks too.
+        None is midnight.
 
     Returns
     -------
@@ -215,15 +345,22 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
         ``activation_slope_ci_low``, ``activation_slope_ci_high``,
         ``mood_slope``, ``mood_slope_ci_low``, ``mood_slope_ci_high``,
         ``mood_first_week``, ``mood_last_weeks``, ``mood_change`` (float64).
+        With ``unit="day"`` the slopes are per study day and mood change
+        reads ``mood_first_day``, ``mood_last_days``; with ``"prompt"``,
+        per prompt, ``mood_first_prompt``, ``mood_last_prompts``.
         ``attrs``: ``columns`` (each summary column defined), ``notes``
-        (roster mismatches, renamed columns), ``ci_level``, ``description``.
+        (roster mismatches, renamed columns), ``ci_level``, ``unit``,
+        ``day_starts``, ``description``.
 
     Notes
     -----
     Weeks count from each client's first logged day. **Mood change** is the
     mean of the weekly mean moods of the last two weeks of the client's span
     minus the mean mood of week 1 (two weeks at the end smooth a single bad
-    week; with a two-week log, only week 2; NaN with one week). Roster clients
+    week; with a two-week log, only week 2; NaN with one week). In the other
+    units the same rule holds for days (the last two study days' mean moods
+    minus day 1's) and prompts. Slopes need 3 periods with a value (NaN
+    otherwise): in a 14-day study, 14 days but only 2 weeks. Roster clients
     with no log get a row with 0 entries and missing measures; clients with
     a log but no roster row get missing roster columns -- nobody is dropped.
 
@@ -244,14 +381,28 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
     5   C006  control      4      207  4.32        -1.48
     >>> s.attrs["columns"]["mood_change"]
     'mood_last_weeks - mood_first_week'
+
+    A two-week study on days:
+
+    >>> log, roster = ba.synth.cohort(n_clients=4, weeks=2, seed=1)
+    >>> daily = client_summary(log, roster=roster, unit="day")
+    >>> bool(client_summary(log, roster=roster)["mood_slope"].isna().all())  # two weeks: no slope
+    True
+    >>> daily[["client", "mood_slope", "mood_first_day", "mood_last_days", "mood_change"]].round(2)
+      client  mood_slope  mood_first_day  mood_last_days  mood_change
+    0   C001        0.23            4.00            6.62         2.62
+    1   C002        0.07            1.67            4.38         2.71
+    2   C003       -0.03            4.75            4.38        -0.38
+    3   C004        0.12            3.14            5.00         1.86
     """
     require(cohort, ("client", "entry", "start", "mastery", "pleasure", "mood", "planned", "done",
                      "avoidance"), "client_summary()")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+    time_unit(unit)
     r = roster_for(cohort, roster)
-    p = _Prepared(cohort)
-    weeks = _client_weeks(p)
+    p = _Prepared(cohort, day_starts)
+    weeks = _client_periods(p, unit)
     n, codes, df = p.n, p.codes, p.df
 
     def count(mask):
@@ -283,24 +434,26 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
             "avoidance_share": group_mean(codes, avoid, n, p.named),
         }, index=pd.Index(p.names, name="client"))
 
-    # weeks are in natural client order; map them to the codes of p.names
+    # periods are in natural client order; map them to the codes of p.names
     wcode = p.grid_codes
-    wk = weeks["week"].to_numpy(dtype="float64")
-    activation = weeks["done"].to_numpy(dtype="float64") * 7.0 / weeks["days"].to_numpy(dtype="float64")
+    wk = weeks[TIME_UNITS[unit]].to_numpy(dtype="float64")
+    activation = weeks["done"].to_numpy(dtype="float64")
+    if unit == "week":  # a short last week scaled to 7 days
+        activation = activation * 7.0 / weeks["days"].to_numpy(dtype="float64")
     wmood = weeks["mood"].to_numpy(dtype="float64")
     for name, y in (("activation_slope", activation), ("mood_slope", wmood)):
         fit = grouped_slopes(wcode, wk, y, n, ci)
         out[name] = fit["slope"]
         out[f"{name}_ci_low"] = fit["ci_low"]
         out[f"{name}_ci_high"] = fit["ci_high"]
-    last_week = ((span - 1) // 7 + 1)[wcode]
+    last_week = p.n_periods[wcode]
     first = np.full(n, np.nan)
-    w1 = weeks["week"].to_numpy() == 1
+    w1 = wk == 1
     first[wcode[w1]] = wmood[w1]
     tail = (wk >= last_week - 1) & (wk >= 2)
-    out["mood_first_week"] = first
-    out["mood_last_weeks"] = group_mean(wcode, wmood, n, tail)
-    out["mood_change"] = out["mood_last_weeks"] - out["mood_first_week"]
+    out[f"mood_first_{unit}"] = first
+    out[f"mood_last_{unit}s"] = group_mean(wcode, wmood, n, tail)
+    out["mood_change"] = out[f"mood_last_{unit}s"] - out[f"mood_first_{unit}"]
     out = out.reset_index()
 
     notes = []
@@ -316,7 +469,14 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95) -> pd
             out[c] = out[c].fillna(0).astype("int64")
     out["client"] = out["client"].astype("str")
     out = out.iloc[np.argsort(natural_codes(out["client"]), kind="stable")].reset_index(drop=True)
-    out.attrs = {"columns": dict(_SUMMARY_DOC), "notes": notes, "ci_level": ci,
-                 "description": "one row per client; weeks count from each client's first logged day; "
-                                "mood_change = mean of the last two weeks' mean moods minus week 1"}
+    what = {"week": "weeks count from each client's first logged day; mood_change = mean of the last two "
+                    "weeks' mean moods minus week 1",
+            "day": "study days count from each client's first logged day (day 1); slopes per study "
+                   "day; mood_change = mean of the last two days' mean moods minus day 1",
+            "prompt": "prompts are each client's entries in time order (prompt 1 = the first); slopes "
+                      "per prompt; mood_change = mean mood of the last two entries minus the first"}[unit]
+    if day_starts is not None:
+        what += f"; a day starts at {day_start(day_starts) // 60:02d}:{day_start(day_starts) % 60:02d}"
+    out.attrs = {"columns": _summary_doc(unit), "notes": notes, "ci_level": ci, "unit": unit,
+                 "day_starts": day_starts, "description": "one row per client; " + what}
     return out
