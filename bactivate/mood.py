@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 
 from bactivate import stats
+from bactivate._clients import one_client
+from bactivate._clients import per_client as each_client
 from bactivate._log import bare, day_numbers, flags, happened, require, with_calendar
 from bactivate._util import natural_codes
 from bactivate.lazy import Lazy
@@ -174,6 +176,9 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     per_client, by = _per_client(by)
     require(log, ("start", "mood", by, "done", "planned", *(("client",) if per_client else ())),
             "mood_by_activity()")
+    if not per_client:
+        one_client(log, "mood_by_activity()", f'pass by=["client", "{by}"] for one table per client '
+                   "(each client's own days; days of different people are never pooled)")
     if unit not in ("day", "entry"):
         raise ValueError(f"unit must be 'day' or 'entry', not {unit!r}")
     if adjust not in ("week", None):
@@ -187,20 +192,8 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     df = bare(log) if keep.all() else bare(log)[keep]
     if unit == "day":
         res, r1, how = _by_day(df, by, min_days, ci, adjust, per_client)
-    elif per_client:
-        # the entry unit has no cohort shortcut: one call per client, every client with the same seed
-        parts = []
-        for client, g in df.groupby(df["client"].astype("str"), sort=False):
-            one, r1_one, how = _one_entry_table(g, by, min_days, ci, adjust)
-            one.insert(0, "client", client)
-            parts.append(one)
-        res = pd.concat(parts, ignore_index=True) if parts else _empty(by, True)
-        if len(res):
-            res = res.iloc[np.lexsort((np.arange(len(res)), natural_codes(res["client"])))]
-        how = ("Per client: " + how) if parts else "no dated entries"
-        r1 = None
     else:
-        res, r1, how = _one_entry_table(df, by, min_days, ci, adjust)
+        res, r1, how = _by_entry(df, by, min_days, ci, adjust, per_client)
     res["unit"] = "days" if unit == "day" else "entries"
     if r1 is not None and not per_client:
         res["mood_autocorr"] = r1
@@ -273,19 +266,6 @@ def _per_client(by) -> tuple[bool, str]:
         raise ValueError(f"by must be 'activity' or 'category', or ['client', 'activity'] / "
                          f"['client', 'category'] for every client of a cohort, not {by!r}")
     return per, what
-
-
-def _one_entry_table(df, by, min_days, ci, adjust):
-    """The entry-unit table of one log, q-values and order as for days."""
-    res, r1, how = _by_entry(with_calendar(df), by, min_days, ci, adjust)
-    tested = res["status"] == TESTED
-    res["q"] = np.nan
-    if tested.any():
-        res.loc[tested, "q"] = stats.bh(res.loc[tested, "p"].to_numpy())
-    res["mood_autocorr"] = r1
-    res = res.sort_values(["status", "diff", by], ascending=[False, False, True],
-                          key=lambda s: s.eq(TESTED) if s.name == "status" else s, kind="stable")
-    return res.reset_index(drop=True), r1, how
 
 
 def _empty(by: str, per_client: bool = False) -> pd.DataFrame:
@@ -673,101 +653,260 @@ def _how(adjust, rho, min_days, per_client, ci) -> str:
     return f"{lead} mean mood on days with vs without each activity, {within}." + model + tail
 
 
-def _by_entry(df, by, min_days, ci, adjust):
-    """Mood at the entry after each activity vs other entries, of one log: ``(result, r1, how)``."""
-    # one row per entry (an entry may hold several activities): its mood and its activities
-    df = df.sort_values(["client", "start", "entry"], kind="stable")
-    entries = df.groupby(["client", "entry"], sort=False).agg(day=("day", "first"), mood=("mood", "first"),
-                                                              start=("start", "first"))
-    entries = entries.sort_values(["client", "start"], kind="stable").reset_index()
-    same_day = (entries["client"].eq(entries["client"].shift()) & entries["day"].eq(entries["day"].shift()))
-    entries["prev_entry"] = entries["entry"].shift().where(same_day)
-    cand = entries[entries["prev_entry"].notna() & entries["mood"].notna()].copy()
-    if cand.empty:
-        return _empty(by), np.nan, "no entries with mood that follow another entry on the same day"
-    cand["prev_entry"] = cand["prev_entry"].astype("int64")
-    done = happened(df)
-    done = done[done[by].notna()][["client", "entry", by]].drop_duplicates()
-    after = cand[["client", "prev_entry"]].reset_index().merge(
-        done.rename(columns={"entry": "prev_entry"}), on=["client", "prev_entry"])
-    present = pd.crosstab(after["index"], after[by]).reindex(cand.index, fill_value=0) > 0
-    # lag-1 autocorrelation of mood across consecutive entries within days
-    m = entries["mood"]
-    r1 = m.corr(m.shift().where(same_day)) if same_day.sum() > 2 else np.nan
-    mood = cand["mood"].to_numpy()
-    groups = cand["day"].to_numpy()
-    rows = []
-    for name in present.columns:
-        mask = present[name].to_numpy()
-        w, wo = mood[mask], mood[~mask]
-        row = {by: name, "n_with": int(mask.sum()), "n_without": int((~mask).sum()),
-               "mood_with": w.mean() if len(w) else np.nan, "mood_without": wo.mean() if len(wo) else np.nan}
-        if min(len(w), len(wo)) < min_days:
-            rows.append({**row, "status": NOT_ENOUGH, "method": f"fewer than {min_days} entries on a side"})
-            continue
-        lo, hi, est, p = _cluster_ols(mood, mask, groups, ci, within=adjust is not None)
-        delta = stats.cliffs_delta(wo, w)["estimate"].iloc[0]
-        if not np.isfinite(est):
-            rows.append({**row, "status": NOT_ENOUGH, "method": "no day has entries both after it and not"})
-            continue
-        rows.append({**row, "diff": est, "ci_low": lo, "ci_high": hi, "cliffs_delta": delta, "p": p,
-                     "status": TESTED, "method": "regression with day-clustered standard errors"})
+def _by_entry(df, by, min_days, ci, adjust, per_client=False):
+    """Mood at the entry right after each activity vs other entries: every client at once.
+
+    Returns ``(result, r1, how)``: *result* has one row per client and activity
+    (``client`` first with *per_client*), its q-values within each client and
+    ``mood_autocorr`` set; *r1* is the single log's autocorrelation (None per client).
+
+    The regression of each activity (:func:`_entry_fits`) is computed from sums
+    over (activity, day) cells, so no loop over clients or activities is needed:
+    the issue measured 2.6 s for 105 people and 28.8 s for 1,050 with one call
+    per client.
+    """
+    e = _entries(df)
+    if e is None:
+        return _empty(by, per_client), (None if per_client else np.nan), _NO_FOLLOWING
+    after = _after(df, e, by)
+    fit = _entry_fits(e, after, ci, within=adjust is not None)
+    delta = _entry_cliffs(e, after, fit)
+    res = _entry_frame(by, e, after, fit, delta, min_days, per_client)
     how = ("Mood at the entry right after each activity (same day) vs mood at other entries that follow "
            "an entry" + (", compared within the same day" if adjust else "")
            + ". Entries on one day are not independent, so intervals and p-values come from a "
            "regression with standard errors clustered by day. This shows association, not cause.")
-    return _frame(rows, by), r1, how
+    if per_client:
+        return res, None, "Per client: " + how
+    return res, float(e.r1[0]), how
 
 
-def _cluster_ols(y, mask, groups, ci, within=False):
-    """Difference (with - without) and its day-clustered (CR1) interval and p.
+_NO_FOLLOWING = "no entries with mood that follow another entry on the same day"
 
-    With *within*, both sides are compared inside each day (day fixed effects).
-    Returns ``(ci_low, ci_high, estimate, p)``.
+
+@dataclass
+class _Entries:
+    """The entries compared: those with a mood that follow another entry of the same day."""
+
+    cnames: np.ndarray  # client names, in natural order
+    client: np.ndarray  # per candidate entry: client code (natural order)
+    mood: np.ndarray  # per candidate entry: its mood
+    day: np.ndarray  # per candidate entry: its (client, day) cell, numbered in order
+    prev: pd.DataFrame  # per candidate entry: client and the entry before it (columns client, prev_entry)
+    n: np.ndarray  # per client: candidate entries
+    sum_mood: np.ndarray  # per client: their moods summed
+    n_days: np.ndarray  # per client: days with candidates
+    day_n: np.ndarray  # per (client, day) cell: candidates
+    day_sum: np.ndarray  # per cell: their moods summed
+    rank: np.ndarray  # per candidate entry: average rank of its mood within its client
+    r1: np.ndarray  # per client: lag-1 autocorrelation of consecutive entries' moods within days
+
+
+def _entries(df: pd.DataFrame) -> _Entries | None:
+    """One row per entry (an entry may hold several activities), and the candidates compared."""
+    df = df.sort_values(["client", "start", "entry"], kind="stable")
+    entries = df.groupby(["client", "entry"], sort=False).agg(mood=("mood", "first"), start=("start", "first"))
+    entries = entries.sort_values(["client", "start"], kind="stable").reset_index()
+    entries["day"] = day_numbers(entries["start"])
+    codes, cnames = pd.factorize(entries["client"].astype("str"))
+    rank = np.empty(len(cnames), dtype="int64")
+    rank[np.argsort(natural_codes(np.asarray(cnames, dtype=object)), kind="stable")] = np.arange(len(cnames))
+    client = rank[codes]
+    cnames = np.asarray(cnames, dtype=object)[np.argsort(rank)]
+    same_day = np.r_[False, (client[1:] == client[:-1]) & (entries["day"].to_numpy()[1:]
+                                                          == entries["day"].to_numpy()[:-1])]
+    mood = entries["mood"].to_numpy(dtype="float64", na_value=np.nan)
+    r1 = _lag1_within(mood, same_day, client, len(cnames))
+    prev = entries["entry"].shift().where(same_day)
+    cand = (prev.notna() & entries["mood"].notna()).to_numpy(bool)
+    if not cand.any():
+        return None
+    c, m = client[cand], mood[cand]
+    cells, _ = pd.factorize(pd.Series(c) * (1 << 32) + (entries["day"].to_numpy()[cand]
+                                                       - entries["day"].min()))
+    k = len(cnames)
+    ranks = pd.Series(m).groupby(c).rank(method="average").to_numpy()
+    n_cells = int(cells.max()) + 1
+    cell_client = np.zeros(n_cells, dtype="int64")
+    cell_client[cells] = c
+    return _Entries(cnames=cnames, client=c, mood=m, day=cells,
+                    prev=pd.DataFrame({"client": entries["client"].to_numpy()[cand],
+                                       "prev_entry": prev[cand].astype("int64").to_numpy()}),
+                    n=np.bincount(c, minlength=k), sum_mood=np.bincount(c, weights=m, minlength=k),
+                    n_days=np.bincount(cell_client, minlength=k),
+                    day_n=np.bincount(cells, minlength=n_cells),
+                    day_sum=np.bincount(cells, weights=m, minlength=n_cells), rank=ranks, r1=r1)
+
+
+def _lag1_within(mood: np.ndarray, same_day: np.ndarray, client: np.ndarray, k: int) -> np.ndarray:
+    """Per client: Pearson's r of each entry's mood and the mood of the entry before it on the same day.
+
+    NaN for a client with at most 2 such pairs of entries (as ``Series.corr`` on the pairs with both moods).
     """
-    codes, uniq = pd.factorize(groups)
-    g = len(uniq)
-    x = mask.astype(float)
-    if within:
-        y, x = _demean(y, codes), _demean(x, codes)
-        X = x[:, None]
-    else:
-        X = np.column_stack([np.ones_like(y), x])
-    nan = (np.nan, np.nan, np.nan, np.nan)
-    xtx = X.T @ X
-    if g < 3 or abs(np.linalg.det(xtx)) < 1e-12:
-        return nan
-    beta = np.linalg.solve(xtx, X.T @ y)
-    resid = y - X @ beta
-    bread = np.linalg.inv(xtx)
-    scores = np.zeros((g, X.shape[1]))
-    np.add.at(scores, codes, X * resid[:, None])
-    n, k = len(y), X.shape[1] + (g if within else 0)
-    adj = g / (g - 1) * (n - 1) / max(n - k, 1)
-    cov = adj * bread @ (scores.T @ scores) @ bread
-    se = float(np.sqrt(cov[-1, -1]))
-    est = float(beta[-1])
-    if not se > 0:
-        return nan
-    t = _st.t.ppf(0.5 + ci / 2, g - 1)
-    p = float(2 * _st.t.sf(abs(est / se), g - 1))
-    return est - t * se, est + t * se, est, p
+    prev = np.r_[np.nan, mood[:-1]]
+    ok = same_day & ~np.isnan(mood) & ~np.isnan(prev)
+    c, x, y = client[ok], prev[ok], mood[ok]
+    n = np.bincount(c, minlength=k).astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dx = x - (np.bincount(c, weights=x, minlength=k) / n)[c]
+        dy = y - (np.bincount(c, weights=y, minlength=k) / n)[c]
+        r = np.bincount(c, weights=dx * dy, minlength=k) / np.sqrt(
+            np.bincount(c, weights=dx * dx, minlength=k) * np.bincount(c, weights=dy * dy, minlength=k))
+    pairs = np.bincount(client[same_day], minlength=k)
+    return np.where(pairs > 2, np.clip(r, -1.0, 1.0), np.nan)
 
 
-def _frame(rows, by) -> pd.DataFrame:
-    """The entry-unit rows as the result frame, its columns typed."""
-    if not rows:
-        return _empty(by)
-    out = pd.DataFrame(rows)
-    for c in _COLUMNS:
-        if c not in out.columns:
-            out[c] = np.nan
-    out[by] = out[by].astype("str")
-    for c in ("n_with", "n_without"):
-        out[c] = out[c].astype("int64")
-    for c in ("status", "method"):
-        out[c] = out[c].astype("str")
-    return out
+@dataclass
+class _After:
+    """Which candidate entries follow each (client, activity): one row per such pair of entry and activity."""
+
+    cand: np.ndarray  # per row: the candidate entry
+    pair: np.ndarray  # per row: the (client, activity) pair
+    pclient: np.ndarray  # per pair: client code
+    pname: np.ndarray  # per pair: the activity (or category)
+    pname_code: np.ndarray  # per pair: the name's place in sorted order
+
+
+def _after(df: pd.DataFrame, e: _Entries, by: str) -> _After:
+    """The activities done at the entry before each candidate (planned and skipped rows left out)."""
+    done = happened(df)
+    done = done[done[by].notna()][["client", "entry", by]].drop_duplicates()
+    after = e.prev.reset_index().merge(done.rename(columns={"entry": "prev_entry"}), on=["client", "prev_entry"])
+    cand = after["index"].to_numpy(dtype="int64")
+    name_code, names = pd.factorize(after[by].astype("str"), sort=True)
+    pair, puniq = pd.factorize(e.client[cand].astype("int64") * max(len(names), 1) + name_code, sort=True)
+    n_names = max(len(names), 1)
+    pcode = puniq % n_names
+    return _After(cand=cand, pair=pair, pclient=puniq // n_names,
+                  pname=np.asarray(names, dtype=object)[pcode], pname_code=pcode)
+
+
+@dataclass
+class _EntryFit:
+    """Per pair: counts, means and the day-clustered regression of mood on the activity."""
+
+    n_with: np.ndarray
+    n_without: np.ndarray
+    mood_with: np.ndarray
+    mood_without: np.ndarray
+    est: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    p: np.ndarray
+
+
+def _entry_fits(e: _Entries, a: _After, ci: float, within: bool) -> _EntryFit:
+    """Difference (with - without) of each pair and its day-clustered (CR1) interval and p, all pairs at once.
+
+    The regression of the candidates' mood on the activity (0/1), with an
+    intercept (*within* False) or one per day (*within*: the difference within
+    days), standard errors clustered by day with the CR1 factor
+    ``g / (g - 1) * (n - 1) / (n - k)`` (``g`` days, ``n`` entries, ``k``
+    coefficients), t on ``g - 1`` df. It needs only sums per (pair, day) cell:
+    with ``k_d`` entries after the activity among ``n_d`` on day ``d``, ``S_d``
+    their moods summed and ``Y_d`` all of the day's, the day's score for the
+    slope is ``(S_d - k_d Y_d / n_d) - b (k_d - k_d^2 / n_d)`` (within days), or
+    the slope row of ``(X'X)^-1`` times the day's two scores (intercept).
+    Fewer than 3 days, no variation left in the activity or a zero SE give NaN.
+    """
+    n_pairs = len(a.pclient)
+    cell, cells = pd.factorize(a.pair.astype("int64") * (int(e.day.max()) + 1) + e.day[a.cand])
+    cpair, cday = cells // (int(e.day.max()) + 1), cells % (int(e.day.max()) + 1)
+    k_d = np.bincount(cell, minlength=len(cells)).astype("float64")
+    s_d = np.bincount(cell, weights=e.mood[a.cand], minlength=len(cells))
+    n_d, y_d = e.day_n[cday].astype("float64"), e.day_sum[cday]
+    n_with = np.bincount(cpair, weights=k_d, minlength=n_pairs)
+    sum_with = np.bincount(cpair, weights=s_d, minlength=n_pairs)
+    n = e.n[a.pclient].astype("float64")
+    g = e.n_days[a.pclient].astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mood_with = sum_with / n_with
+        mood_without = (e.sum_mood[a.pclient] - sum_with) / (n - n_with)
+        if within:
+            xx = k_d - k_d * k_d / n_d
+            xy = s_d - k_d * y_d / n_d
+            sxx = np.bincount(cpair, weights=xx, minlength=n_pairs)
+            est = np.bincount(cpair, weights=xy, minlength=n_pairs) / sxx
+            score = xy - est[cpair] * xx
+            meat = np.bincount(cpair, weights=score * score, minlength=n_pairs)
+            var = meat / (sxx * sxx)
+            singular, n_coef = np.abs(sxx) < 1e-12, 1 + g
+        else:
+            det = n_with * (n - n_with)
+            est = mood_with - mood_without
+            # days without the activity have a score too: their sum is all days' minus the days with it
+            r_all = _day_resid_squares(e, a, mood_without)  # sum over all days of (Y_d - n_d mood_without)^2
+            r_d = y_d - k_d * mood_with[cpair] - (n_d - k_d) * mood_without[cpair]
+            r0_d = y_d - n_d * mood_without[cpair]
+            xr_d = s_d - k_d * mood_with[cpair]
+            n_c, n1 = n[cpair], n_with[cpair]
+            with_days = (-n1 * r_d + n_c * xr_d) ** 2 - (n1 * r0_d) ** 2
+            meat = np.bincount(cpair, weights=with_days, minlength=n_pairs) + n_with ** 2 * r_all
+            var = meat / (det * det)
+            singular, n_coef = np.abs(det) < 1e-12, 2.0
+        adj = g / (g - 1) * (n - 1) / np.maximum(n - n_coef, 1)
+        se = np.sqrt(adj * np.maximum(var, 0.0))
+        ok = (g >= 3) & ~singular & (se > 0) & np.isfinite(est)
+        est, se = np.where(ok, est, np.nan), np.where(ok, se, np.nan)
+        dof = np.where(ok, g - 1, np.nan)
+        t = _st.t.ppf(0.5 + ci / 2, dof)
+        p = 2 * _st.t.sf(np.abs(est / se), dof)
+    return _EntryFit(n_with=n_with.astype("int64"), n_without=(n - n_with).astype("int64"),
+                     mood_with=mood_with, mood_without=mood_without, est=est, lo=est - t * se,
+                     hi=est + t * se, p=p)
+
+
+def _day_resid_squares(e: _Entries, a: _After, level: np.ndarray) -> np.ndarray:
+    """Per pair: the sum over its client's days of ``(Y_d - n_d * level)^2`` (``level`` per pair)."""
+    cell_client = np.zeros(len(e.day_n), dtype="int64")
+    cell_client[e.day] = e.client
+    k = len(e.cnames)
+    yy = np.bincount(cell_client, weights=e.day_sum ** 2, minlength=k)
+    ny = np.bincount(cell_client, weights=e.day_n * e.day_sum, minlength=k)
+    nn = np.bincount(cell_client, weights=e.day_n.astype("float64") ** 2, minlength=k)
+    c = a.pclient
+    return yy[c] - 2 * level * ny[c] + level * level * nn[c]
+
+
+def _entry_cliffs(e: _Entries, a: _After, fit: _EntryFit) -> np.ndarray:
+    """Cliff's delta (with vs without) of each pair, from one ranking of each client's candidate moods."""
+    n_pairs = len(a.pclient)
+    ranks = np.bincount(a.pair, weights=e.rank[a.cand], minlength=n_pairs)
+    nw, nwo = fit.n_with.astype("float64"), fit.n_without.astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mn = nw * nwo
+        return (2 * (ranks - nw * (nw + 1) / 2) - mn) / mn
+
+
+def _entry_frame(by, e: _Entries, a: _After, fit: _EntryFit, delta, min_days: int,
+                 per_client: bool) -> pd.DataFrame:
+    """One row per client and activity: tested first, largest difference first; q within each client."""
+    few = np.minimum(fit.n_with, fit.n_without) < min_days
+    tested = ~few & np.isfinite(fit.est)
+    nan = np.full(len(tested), np.nan)
+    method = np.where(tested, "regression with day-clustered standard errors",
+                      np.where(few, f"fewer than {min_days} entries on a side",
+                               "no day has entries both after it and not"))
+    res = pd.DataFrame({
+        by: pd.array(a.pname, dtype="str"),
+        "n_with": fit.n_with, "n_without": fit.n_without,
+        "mood_with": fit.mood_with, "mood_without": np.where(fit.n_without > 0, fit.mood_without, np.nan),
+        "diff": np.where(tested, fit.est, nan), "ci_low": np.where(tested, fit.lo, nan),
+        "ci_high": np.where(tested, fit.hi, nan), "cliffs_delta": np.where(tested, delta, nan),
+        "p": np.where(tested, fit.p, nan), "q": nan,
+        "status": pd.array(np.where(tested, TESTED, NOT_ENOUGH).astype(object), dtype="str"),
+        "weeks_compared": nan,
+        "method": pd.array(method.astype(object), dtype="str"),
+        "mood_autocorr": e.r1[a.pclient],
+    })
+    res["q"] = stats.bh_within(res["p"].to_numpy(), a.pclient, tested)
+    # differences equal to 12 decimals are a tie (sums in another order differ in the last bits): by name
+    diff = np.round(res["diff"].to_numpy(), 12)
+    order = np.lexsort((a.pname_code, np.where(np.isnan(diff), np.inf, -diff), ~tested, a.pclient))
+    res = res.iloc[order].reset_index(drop=True)
+    if per_client:
+        res.insert(0, "client", pd.array(e.cnames[a.pclient[order]], dtype="str"))
+    return res
 
 
 # --------------------------------------------------------------------------- phases
@@ -787,7 +926,7 @@ def _phase_days(days: pd.Series, weeks: pd.Series, spec, name: str) -> pd.Series
 
 
 def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str = "mood",
-                 ci: float = 0.95) -> pd.DataFrame:
+                 ci: float = 0.95, by: str | None = None) -> pd.DataFrame:
     """Baseline versus activation for one measure, as a single-case A/B comparison.
 
     The measure is summarised per day (mean rating; for ``"avoidance"`` the
@@ -822,7 +961,7 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     Parameters
     ----------
     log : pandas.DataFrame
-        The tidy log of one client.
+        The tidy log of one client, or a cohort's with ``by="client"``.
     baseline : int, list of int, range or tuple of two dates, default 1
         Week numbers (the client's weeks, as in :func:`bactivate.progress`),
         e.g. ``1`` or ``[1, 2]``, or a ``(first_day, last_day)`` pair of dates.
@@ -832,12 +971,20 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
         What is compared, per day.
     ci : float, default 0.95
         Confidence level of the intervals.
+    by : {None, "client"}, default None
+        ``"client"``: each client of a cohort is one case (one A/B comparison
+        on the client's own days and weeks), their rows stacked with a
+        ``client`` column first, each equal to a call on that client's log.
+        A log with several clients needs it: a single-case design never pools
+        people (a ``ValueError`` says so).
 
     Returns
     -------
     pandas.DataFrame
-        One row per effect (NAP, Tau, Tau-U, Tau-BC, Hedges' g, then the level change):
+        One row per effect (NAP, Tau, Tau-U, Tau-BC, Hedges' g, then the level change;
+        per client and effect with ``by="client"``, clients in natural order):
 
+        * ``client`` (str; only with ``by="client"``);
         * ``effect`` (its name), ``measure``;
         * ``estimate``, ``se``, ``ci_low``, ``ci_high``;
         * ``p``: only for the level change (NaN for the descriptive indices);
@@ -861,10 +1008,28 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     3                                     Tau-BC      0.99    0.65     1.00   NaN
     4                                  Hedges' g      0.80   -0.02     1.61   NaN
     5  level change (piecewise AR(1) regression)      4.20    0.92     7.48  0.01
+    >>> cohort, _ = ba.synth.cohort(n_clients=4, weeks=6, seed=2)
+    >>> per = ba.phase_effect(cohort, baseline=1, by="client")
+    >>> per.loc[per["effect"] == per.attrs["test"], ["client", "estimate", "n_a", "n_b"]].round(2)
+       client  estimate  n_a  n_b
+    5    C001     -2.01    7   33
+    11   C002      1.37    7   35
+    17   C003      1.47    7   34
+    23   C004      0.49    7   34
     """
     measures = ("mood", "mastery", "pleasure", "effort", "avoidance", "activities")
     if measure not in measures:
         raise ValueError(f"measure must be one of {measures}, not {measure!r}")
+    if by not in (None, "client"):
+        raise ValueError(f"by must be None (one client's log) or 'client' (each client of a cohort), not {by!r}")
+    if by == "client":
+        require(log, ("client", "start"), "phase_effect(by='client')")
+        out = each_client(log, _one_case, baseline, treatment, measure=measure, ci=ci)
+        out.attrs["description"] = (f"Daily {measure}, each client one case: baseline (A) vs treatment (B) "
+                                    "on the client's own days; positive = higher in treatment.")
+        return out
+    one_client(log, "phase_effect()", "pass by=\"client\" for one A/B comparison per client (a single-case "
+               "design is one person's days)")
     require(log, ("start", "mood", "avoidance", "done", "planned"), "phase_effect()")
     df = with_calendar(happened(log[log["start"].notna()]))
     if df.empty:
@@ -908,6 +1073,14 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
                  "ci": ci, "test": LEVEL_CHANGE,
                  "note": _PHASE_NOTE}
     return out
+
+
+def _one_case(log: pd.DataFrame, baseline, treatment, *, measure: str, ci: float) -> pd.DataFrame:
+    """:func:`phase_effect` of one client of a cohort; an error names the client."""
+    try:
+        return phase_effect(log, baseline, treatment, measure=measure, ci=ci)
+    except ValueError as err:
+        raise ValueError(f"client {log['client'].iloc[0]}: {err}") from err
 
 
 #: the name of phase_effect's test row
