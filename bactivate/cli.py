@@ -16,12 +16,14 @@
       --week-start YYYY-MM-DD      a weekly grid naming only weekdays: its first day
       --mood LABEL=VALUE           a mood label's value on 0-10 (10 = best); repeat per label
       --scale COLUMN=LOW-HIGH      a rating's scale: mood=1-5, mood=-3..3; repeat per column
+                                   (high end first for a reversed item: mood=10-0)
+      --na CODE                    a missing-value code (-99, NA, .): the cell is blank; repeat
       --column "HEADER=FIELD"      a header the loader does not know: "How I feel=mood"
       --activity-map FILE          a CSV of written,activity: names to merge
       --values FILE                the client's values map: activity,value[,importance 0-10]
 
     The command line wins over --options: a single value replaces the file's; --mood,
-    --scale and --column add to the file's tables. Options are spelled out in full
+    --scale and --column add to the file's tables, --na to its na = [...] list. Options are spelled out in full
     (``--for`` is not taken as ``--format``).
 
 ``notebook`` copies a template notebook (client-report, cohort-comparison, teaching-demo)
@@ -88,7 +90,7 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
     """The options that say how to read the log (what read_log takes), shared by every command."""
     group = parser.add_argument_group(
         "how to read the log",
-        "what read_log takes, in shell form. Repeat --sheet, --mood, --scale and --column as often as "
+        "what read_log takes, in shell form. Repeat --sheet, --mood, --scale, --column and --na as often as "
         "needed. Given here, an option wins over the --options file.")
     group.add_argument("--options", metavar="FILE.toml",
                        help="read any of these options from a TOML file written once per client, e.g. "
@@ -113,7 +115,11 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
                             "stay known")
     group.add_argument("--scale", action="append", default=[], metavar="COLUMN=LOW-HIGH",
                        help="the scale of a rating column (mastery, pleasure, mood, effort), e.g. "
-                            "--scale mood=1-5, --scale mood=-3..3 or --scale 'mood=-3 to 3'")
+                            "--scale mood=1-5, --scale mood=-3..3 or --scale 'mood=-3 to 3'; high end "
+                            "first for a reversed item (higher = worse): --scale mood=10-0")
+    group.add_argument("--na", action="append", default=[], metavar="CODE",
+                       help="a code the file writes for a missing answer, e.g. --na -99 --na NA: "
+                            "each such cell is read as blank (its row kept); repeat for several")
     group.add_argument("--column", action="append", default=[], metavar='"HEADER=FIELD"',
                        help='what a header holds, e.g. --column "How I feel=mood"; FIELD none keeps '
                             "the column as an extra column")
@@ -362,7 +368,7 @@ def _reading(args) -> dict:
     given = reading_options(options=args.options, format=args.format, client=args.client,
                             sheet=args.sheet, dayfirst=args.dayfirst, week_start=args.week_start,
                             mood=args.mood, scale=args.scale, column=args.column,
-                            activity_map=args.activity_map, values=args.values)
+                            activity_map=args.activity_map, values=args.values, na=args.na)
     if "activity_map" in given and not TAKES_ACTIVITY_MAP:
         where = "--activity-map" if args.activity_map is not None else f"{args.options}: activity_map"
         raise OptionError(f"{where}: this version of bactivate cannot merge activity names yet "

@@ -31,7 +31,13 @@ Grammar:
 * ``--scale COLUMN=LOW-HIGH``: a rating column (mastery, pleasure, mood,
   effort) and its scale's two ends, separated by ``-``, ``..``, ``to`` or an
   en dash: ``mood=1-5``, ``mood=0-100``, ``mood=-3..3``, ``mood=-3-3``,
-  ``"mood=-3 to 3"``. The high end must be above the low end.
+  ``"mood=-3 to 3"``. A reversed item (higher = worse on the source) is
+  written high end first: ``mood=10-0``, ``mood=7-1``; it is mapped so that
+  10 = best.
+* ``--na CODE`` (repeatable) / ``na = [-99, "NA"]`` / ``na_values=[-99, "NA"]``: a
+  code the file writes for a missing answer; a code that reads as a number
+  (``-99``) matches the cell however it is written (``-99``, ``-99.0``), any
+  other matches its text (any case). Each such cell is blank, its row kept.
 * ``--column "HEADER=FIELD"``: a header as written in the log (split at its
   last ``=``) and the tidy field it holds; ``FIELD`` ``none`` keeps the column
   as an extra column instead of reading it as a field.
@@ -75,7 +81,7 @@ from bactivate.schema import RATINGS
 
 __all__ = ["FIELDS", "FILE_KEYS", "FORMAT_CHOICES", "OptionError", "command_line_forms", "command_line_hint",
            "parse_column", "parse_mood",
-           "parse_range", "parse_scale", "parse_sheet", "read_activity_map", "read_options_file",
+           "parse_na", "parse_range", "parse_scale", "parse_sheet", "read_activity_map", "read_options_file",
            "read_values_option", "reading_options"]
 
 #: ``--format``'s choices, as read_log takes them.
@@ -84,11 +90,12 @@ FORMAT_CHOICES: tuple[str, ...] = ("auto", "long", "tidy", *FORMATS)
 FILE_KEYS = {"format": "a layout", "client": "a name", "sheet": "a sheet name or a list of them",
              "dayfirst": "true or false", "week_start": "a date, 2026-03-02", "mood": "a table",
              "scales": "a table", "columns": "a table", "activity_map": "a file name or a table",
-             "values": "a file name or a table"}
+             "values": "a file name or a table", "na": "a list of missing-value codes"}
 #: read_log's names and other spellings of the keys, for "did you mean"
 _ALIASES = {"mood_map": "mood", "moods": "mood", "scale": "scales", "column": "columns",
             "sheets": "sheet", "monthfirst": "dayfirst", "layout": "format", "activities": "activity_map",
-            "values_map": "values", "value": "values", "life_areas": "values"}
+            "values_map": "values", "value": "values", "life_areas": "values", "na_values": "na",
+            "missing": "na"}
 _NONE_FIELD = ("none", "")  # --column "Value=none": not a field, kept as an extra column
 _NUMBER = r"[-+−]?\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:\.\.|–|—|\bto\b|-)\s*({_NUMBER})\s*$", re.IGNORECASE)
@@ -187,10 +194,12 @@ def parse_scale(text: str, flag: str = "--scale") -> tuple[str, list[int | float
     --------
     >>> parse_scale("Mood=1 to 7")
     ('mood', [1, 7])
-    >>> parse_scale("mood=5-1")
+    >>> parse_scale("mood=10-0")  # a reversed item: higher = worse on the source
+    ('mood', [10, 0])
+    >>> parse_scale("mood=5-5")
     Traceback (most recent call last):
     ...
-    bactivate.options.OptionError: --scale 'mood=5-1': the high end must be above the low end, e.g. --scale mood=1-5
+    bactivate.options.OptionError: --scale 'mood=5-5': the two ends are the same; give e.g. --scale mood=1-5
     """
     column, value = _split(text, flag, "COLUMN=LOW-HIGH", "mood=1-5")
     where = f"{flag} {text!r}"
@@ -203,11 +212,10 @@ def parse_scale(text: str, flag: str = "--scale") -> tuple[str, list[int | float
 
 
 def _ordered(pair, where: str, form) -> list:
-    """*pair* if its high end is above its low end, else the error."""
+    """*pair* if its two ends differ (high first: a reversed item), else the error."""
     lo, hi = pair
-    if not hi > lo:
-        raise OptionError(f"{where}: the high end must be above the low end, e.g. {form(min(pair), max(pair))}"
-                          if hi != lo else f"{where}: the two ends are the same; give e.g. {form(1, 5)}")
+    if hi == lo:
+        raise OptionError(f"{where}: the two ends are the same; give e.g. {form(1, 5)}")
     return [lo, hi]
 
 
@@ -490,6 +498,9 @@ def read_options_file(path, flag: str = "--options") -> dict:
                 out["scales"] = _scales_table(value, where)
             else:
                 out["columns"] = _columns_table(value, where)
+        elif key == "na":
+            out["na_values"] = [parse_na(str(v), f"{at} =") if isinstance(v, str) else _na_number(v, at)
+                                for v in (value if isinstance(value, list) else [value])]
         elif key == "values":
             if isinstance(value, str):
                 file = Path(value).expanduser()
@@ -505,6 +516,33 @@ def read_options_file(path, flag: str = "--options") -> dict:
             else:
                 out["activity_map"] = table_activity_map(value, f"{where}: [activity_map]")
     return out
+
+
+def parse_na(text: str, flag: str = "--na"):
+    """``--na CODE``: a missing-value code, a number when it reads as one (``-99``), else the text.
+
+    Examples
+    --------
+    >>> parse_na("-99"), parse_na("999"), parse_na("NA"), parse_na("."), parse_na("-9.5")
+    (-99, 999, 'NA', '.', -9.5)
+    >>> parse_na(" ")
+    Traceback (most recent call last):
+    ...
+    bactivate.options.OptionError: --na ' ': give the code the file writes for a missing answer, e.g. --na -99 or --na NA
+    """
+    code = str(text).strip()
+    if not code:
+        raise OptionError(f"{flag} {text!r}: give the code the file writes for a missing answer, "
+                          "e.g. --na -99 or --na NA")
+    num = _number(code.replace("−", "-")) if re.fullmatch(_NUMBER, code) else None
+    return num if num is not None else code
+
+
+def _na_number(value, where: str):
+    """A number in ``na = [...]`` of an options file."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise OptionError(f"{where}: give the missing-value codes as numbers or text, e.g. na = [-99, \"NA\"]")
+    return value
 
 
 def _format(value, where: str, form) -> str:
@@ -569,7 +607,8 @@ def _no_twice(out: dict, key: str, where: str) -> None:
 
 def reading_options(*, options=None, format=None, client=None, sheet: Iterable[str] = (), dayfirst=None,
                     week_start=None, mood: Iterable[str] = (), scale: Iterable[str] = (),
-                    column: Iterable[str] = (), activity_map=None, values=None) -> dict:
+                    column: Iterable[str] = (), activity_map=None, values=None,
+                    na: Iterable[str] = ()) -> dict:
     """read_log's keywords from an options file and the command line (which wins).
 
     Parameters
@@ -585,6 +624,8 @@ def reading_options(*, options=None, format=None, client=None, sheet: Iterable[s
         ``--activity-map``: a file (:func:`read_activity_map`).
     values : str or os.PathLike, optional
         ``--values``: the client's values map, a file (:func:`read_values_option`).
+    na : iterable of str
+        Each ``--na CODE`` given (:func:`parse_na`): added to the file's ``na = [...]``.
 
     Returns
     -------
@@ -634,6 +675,9 @@ def reading_options(*, options=None, format=None, client=None, sheet: Iterable[s
             merged = {k: v for k, v in out.get(key, {}).items()
                       if not any(k.casefold() == g.casefold() for g in given)}
             out[key] = {**merged, **given}
+    codes = [parse_na(t) for t in na]
+    if codes:
+        out["na_values"] = list(dict.fromkeys([*out.get("na_values", []), *codes]))
     if activity_map is not None:
         out["activity_map"] = read_activity_map(activity_map)
     if values is not None:
@@ -653,7 +697,7 @@ _OPTIONS = {"dayfirst=": "--dayfirst or --monthfirst", "format=": "--format FORM
             "week_start=": "--week-start YYYY-MM-DD", "sheet=": "--sheet NAME (or '#N', the N-th sheet)",
             "mood_map=": "--mood LABEL=VALUE for each label, VALUE on 0-10 with 10 the best",
             "scales=": "--scale COLUMN=LOW-HIGH", "columns=": '--column "HEADER=FIELD"',
-            "activity_map=": "--activity-map FILE", "values=": "--values FILE"}
+            "activity_map=": "--activity-map FILE", "values=": "--values FILE", "na_values=": "--na CODE"}
 _LITERAL = re.compile(r"""\b(dayfirst|format|scales|columns)=(True|False|'[^']*'|"[^"]*"|\{[^{}]*\})""")
 
 

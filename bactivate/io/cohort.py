@@ -13,21 +13,24 @@ the roster (arm, baseline measures; :mod:`bactivate.io.roster`) in
 
 from __future__ import annotations
 
+import re
 import warnings
 from os import PathLike
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from bactivate._names import merge_names, merge_notes
-from bactivate._util import listed, natural_key, plural
+from bactivate._util import listed, natural_key, number, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, read_sheets
 from bactivate.io.many import read_many
 from bactivate.io.problems import CELL, NOT_AN_ENTRY, PROBLEM_KINDS, ROW, counts, what_happened
 from bactivate.io.read import read_log, report_problems, summarise_rejected
 from bactivate.io.roster import read_roster, roster_mismatch
+from bactivate.io.scales import scale_text
 from bactivate.schema import AttrsFrame, conform, empty_rejected
 
 __all__ = ["read_cohort"]
@@ -156,8 +159,8 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
     fast = read_many(sources, label, progress=bar, **read_log_kwargs) if len(sources) > 1 else None
     parts: list[pd.DataFrame] = []
     if fast is None:
-        parts, file_rows, more_left = _one_by_one(sources, read_log_kwargs, from_folder=label.endswith("/"),
-                                                  errors=errors, bar=bar)
+        read = _one_by_one(sources, read_log_kwargs, from_folder=label.endswith("/"), errors=errors, bar=bar)
+        parts, file_rows, more_left = one_scale(read, read_log_kwargs, notes)
         left.extend(more_left)
     skipped = [f"{f} ({why})" for f, why in _left_of_kind(left, "no log")]
     unreadable = _left_of_kind(left, "unreadable")
@@ -190,6 +193,9 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
         "paths": [str(Path(s).resolve()) for s in sources if not isinstance(s, pd.DataFrame)]
         + ([str(roster_path)] if roster_path is not None else []),
     }
+    prompts = [p.attrs["prompts"] for p in parts if "prompts" in p.attrs]
+    if prompts:  # experience-sampling exports (m-Path): prompts sent and answered, for compliance
+        cohort.attrs["prompts"] = AttrsFrame(pd.concat(prompts, ignore_index=True))
     _report(cohort, label, errors, roster_notes + mismatch, skipped, unreadable)
     return cohort
 
@@ -227,30 +233,186 @@ def _left_notes(skipped: list[str], unreadable: list[tuple[str, str]]) -> list[s
     return notes
 
 
-def _one_by_one(sources, read_log_kwargs: dict, *, from_folder: bool, errors: str, bar: bool):
-    """Each source read with read_log: the logs, one row per log (:func:`_file_row`), and the
-    members of a folder left out (``file``, ``kind``: "no log" or "unreadable", ``reason``)."""
+class OneByOne(NamedTuple):
+    """The files read one by one: the logs, one row per log (:func:`_file_row`), the members of a
+    folder left out (``file``, ``kind``: "no log" or "unreadable", ``reason``), the source of each
+    log, and the files whose rating scale could not be told alone (``(source, LogError)``)."""
+
+    parts: list
+    file_rows: list
+    left: list
+    sources: list
+    untold: list
+
+
+def _one_by_one(sources, read_log_kwargs: dict, *, from_folder: bool, errors: str, bar: bool) -> OneByOne:
+    """Each source read with read_log (:class:`OneByOne`); a file whose scale cannot be told alone
+    waits for the scale the other files settle (:func:`one_scale`)."""
     iterator = sources
     if bar:
         from tqdm import tqdm  # plain text bar; quiet when stderr is not a terminal
 
         iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
-    parts: list[pd.DataFrame] = []
-    file_rows: list[dict] = []
-    left: list[dict] = []
+    got = OneByOne([], [], [], [], [])
+    several = len(sources) > 1
     for src in iterator:
         name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
         try:
             log = read_log(src, errors="ignore", **read_log_kwargs)
         except (LogError, OSError) as exc:
+            if several and isinstance(exc, LogError) and _UNTOLD.search(str(exc)):
+                got.untold.append((src, exc))
+                continue
             member = _left_out(exc, src, name, read_log_kwargs.get("sheet"), from_folder, errors)
             if member is None:
                 raise
-            left.append(member)
+            got.left.append(member)
             continue
-        parts.append(log)
-        file_rows.append(_file_row(name, log))
-    return parts, file_rows, left
+        got.parts.append(log)
+        got.sources.append(src)
+        got.file_rows.append(_file_row(name, log))
+    return got
+
+
+# =========================================================================== one scale per column
+
+#: A file whose scale the data cannot tell alone: "cannot tell the scale of 'mood'".
+_UNTOLD = re.compile(r"cannot tell the scale of '([a-z ]+)'")
+#: How a scale read from the values alone is described (bactivate.io.scales.settle_scale): only such
+#: a scale gives way to the cohort's; one declared, in the header or in x/10 cells is the file's own.
+_FROM_VALUES = ("so 0-10", "so 0-100", "is out of range", "0-10 assumed")
+#: The rating columns whose scale is settled together within a file.
+_GROUPS = (("mastery", "pleasure"), ("mood",), ("effort",))
+
+
+def _scale_note(log: pd.DataFrame, field: str) -> str:
+    """How *field*'s scale was settled in one file, from its notes ("" when not said)."""
+    return next((n for n in log.attrs.get("notes", []) if n.startswith(f"{field}: read on a ")), "")
+
+
+def _raw_range(log: pd.DataFrame, field: str, scale) -> tuple[float, float] | None:
+    """The lowest and highest value *field* holds on the source, kept or set aside as off its scale."""
+    lo, hi = (float(x) for x in scale)
+    vals = list(lo + log[field].dropna().to_numpy(dtype=float) * (hi - lo) / 10) if field in log else []
+    rej = log.attrs.get("rejected")
+    if rej is not None and len(rej):
+        off = rej["reason"].astype("str").str.contains(f"pass scales={{'{field}'", regex=False)
+        vals += pd.to_numeric(rej.loc[off, "value"], errors="coerce").dropna().tolist()
+    return (min(vals), max(vals)) if vals else None
+
+
+def _name(src) -> str:
+    return "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
+
+
+def _cohort_scale(read: OneByOne, group: tuple, declared: dict):
+    """The one scale of *group* across the files: ``(scale, files read on another scale from their
+    values alone, files that contradict it)``; None when the files leave nothing to decide."""
+    own, fixed = {}, {}
+    for k, log in enumerate(read.parts):  # a loop over files
+        field = next((f for f in group if f in log.attrs.get("scales", {})), None)
+        if field is None or any(f in declared for f in group):
+            continue
+        scale = tuple(float(x) for x in log.attrs["scales"][field])
+        (own if any(w in _scale_note(log, field) for w in _FROM_VALUES) else fixed)[k] = scale
+    untold = [src for src, exc in read.untold if _UNTOLD.search(str(exc)).group(1).split(" and ")[0] in group]
+    # the scales the files show: read from their values, or named in their headers
+    seen = set(own.values()) | {sc for k, sc in fixed.items()
+                                if "named in the header" in _scale_note(read.parts[k], group[0])
+                                or "named in the header" in _scale_note(read.parts[k], group[-1])}
+    if not seen or (len(seen) == 1 and not untold):
+        return None
+    scale = max(seen, key=lambda sc: (sc[1] - sc[0], sc[1]))
+    redo, against = [], []
+    for k, sc in own.items():  # a loop over files
+        if sc == scale:
+            continue
+        span = _raw_range(read.parts[k], next(f for f in group if f in read.parts[k]), sc)
+        if span is not None and (span[0] < min(scale) or span[1] > max(scale)):
+            against.append((read.sources[k], span))
+        else:
+            redo.append(read.sources[k])
+    return scale, redo + untold, against
+
+
+def one_scale(read: OneByOne, read_log_kwargs: dict, notes: list[str]):
+    """Each rating column on one scale across the files read one by one, decided from them all.
+
+    A scale a file's values alone suggested gives way to the cohort's: the widest scale the files
+    show (a 0-100 slider read as 0-10 in a file whose values stay under 10 is 0-100 like the
+    others), and a file whose scale its values could not tell takes it too; those files are read
+    again with it declared. Scales declared with ``scales=``, named in a header or written in the
+    cells stay each file's own.
+
+    Parameters
+    ----------
+    read : OneByOne
+        The files read one by one.
+    read_log_kwargs : dict
+        What each file was read with.
+    notes : list of str
+        Appended to: the scale chosen for each column, and the files read again.
+
+    Returns
+    -------
+    tuple
+        ``(parts, file_rows, left)`` as :func:`_one_by_one` gives them, with the files read again.
+
+    Raises
+    ------
+    LogError
+        When a file's values do not fit the cohort's scale (listing each such file, its values and
+        what to pass with ``scales=``), or when no file settles the scale that others cannot tell.
+    """
+    declared = dict(read_log_kwargs.get("scales") or {})
+    chosen: dict[str, tuple] = {}
+    redo: dict[int, object] = {}
+    problems = []
+    for group in _GROUPS:  # a loop over the rating columns
+        got = _cohort_scale(read, group, declared)
+        if got is None:
+            continue
+        scale, again, against = got
+        for src, (lo, hi) in against:
+            problems.append(f"  {_name(src)}: {group[0]} from {number(lo)} to {number(hi)}, off "
+                            f"{scale_text(scale)}")
+        if against:
+            continue
+        chosen.update(dict.fromkeys(group, scale))
+        redo.update({id(src): src for src in again})
+        if again:
+            notes.append(f"{' and '.join(group)}: one scale for the cohort, {scale_text(scale)} (the widest "
+                         f"the files' values show); read again on it: {listed([_name(s) for s in again], 8)} "
+                         "(alone, their values suggested another scale or none); declare it with "
+                         f"scales={{{group[0]!r}: (low, high)}} to choose")
+    if problems:
+        raise LogError("the files' ratings do not fit one scale per column (scales read from the values):\n"
+                       + "\n".join(problems)
+                       + "\nIf the files use different scales, read them apart, or declare each "
+                       "column's scale, e.g. read_cohort(..., scales={'mood': (0, 100)}); cells off "
+                       "the declared scale are then left blank and listed")
+    still = [(src, exc) for src, exc in read.untold if id(src) not in redo]
+    if still:
+        src, exc = still[0]
+        raise LogError(f"{_name(src)}: {exc}" if _name(src) not in str(exc) else str(exc))
+    if not redo:
+        return read.parts, read.file_rows, read.left
+    kwargs = {**read_log_kwargs, "scales": {**declared, **chosen}}
+    fresh = {id(src): read_log(src, errors="ignore", **kwargs) for src in redo.values()}
+    for log in fresh.values():  # a loop over files: the scale was the cohort's, not the user's
+        log.attrs["notes"] = [n.replace("(declared with scales=)", "(the cohort's scale, from all the files)")
+                              if n.split(":")[0] in chosen else n for n in log.attrs.get("notes", [])]
+    parts, rows = [], []
+    order = [*read.sources, *[src for src, _ in read.untold if id(src) in fresh]]
+    old = dict(zip(map(id, read.sources), zip(read.parts, read.file_rows, strict=True), strict=True))
+    for src in order:  # a loop over files, in the order read
+        if id(src) in fresh:
+            parts.append(fresh[id(src)])
+            rows.append(_file_row(_name(src), fresh[id(src)]))
+        else:
+            parts.append(old[id(src)][0])
+            rows.append(old[id(src)][1])
+    return parts, rows, read.left
 
 
 def _left_out(exc: LogError | OSError, src, name: str, sheet, from_folder: bool, errors: str) -> dict | None:

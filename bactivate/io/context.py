@@ -52,12 +52,13 @@ class ReadOptions:
     errors: str = "warn"
     activity_map: Mapping[str, str] | None = None
     values: pd.DataFrame | None = None  # the values map, checked (bactivate.io.values_map.values_map)
+    na_values: tuple = ()  # missing-value codes (-99, "NA", "."): each such cell is blank
 
     @classmethod
     def checked(cls, *, layouts: Sequence[str], file: str = "<DataFrame>", stem: str = "client",
                 format: str = "auto", client=None, sheet=None, columns=None, scales=None, mood_map=None,
                 dayfirst=None, week_start=None, errors: str = "warn", activity_map=None,
-                values=None) -> ReadOptions:
+                values=None, na_values=None) -> ReadOptions:
         """The options, after read_log's checks of *errors*, *format*, *scales*, *columns*,
         *activity_map* and *values*.
 
@@ -70,6 +71,8 @@ class ReadOptions:
             The name in messages, and the client when nothing names one.
         format, client, sheet, columns, scales, mood_map, dayfirst, week_start, errors, activity_map, values
             As :func:`bactivate.read_log` takes them.
+        na_values : scalar or sequence, optional
+            Missing-value codes (:func:`na_codes`).
 
         Returns
         -------
@@ -77,7 +80,7 @@ class ReadOptions:
             With ``scales`` a dict (empty when none was given), and ``activity_map`` a
             dict of cleaned names (a file it names read: :func:`bactivate.io.names.activity_map`),
             and ``values`` the checked values map (a file it names read:
-            :func:`bactivate.io.values_map.values_map`).
+            :func:`bactivate.io.values_map.values_map`), and ``na_values`` a tuple of codes.
 
         Raises
         ------
@@ -98,6 +101,8 @@ class ReadOptions:
         ValueError: errors must be 'warn', 'raise' or 'ignore', not 'loud'
         >>> ReadOptions.checked(layouts=(), activity_map={"walk the dog ": "Walk dog"}).activity_map
         {'walk the dog': 'Walk dog'}
+        >>> ReadOptions.checked(layouts=(), na_values=-99).na_values, ReadOptions.checked(layouts=(), scales={"mood": (10, 0)}).scales
+        ((-99,), {'mood': (10, 0)})
         """
         if errors not in ("warn", "raise", "ignore"):
             raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', not {errors!r}")
@@ -113,11 +118,46 @@ class ReadOptions:
         return cls(file=file, stem=stem, format=format, client=client, sheet=sheet, columns=columns,
                    scales=scales or {}, mood_map=mood_map, dayfirst=dayfirst, week_start=week_start,
                    errors=errors, activity_map=names.activity_map(activity_map),
-                   values=values_map.values_map(values))
+                   values=values_map.values_map(values), na_values=na_codes(na_values))
+
+
+def na_codes(na_values) -> tuple:
+    """``na_values=`` checked: the missing-value codes as a tuple (none: ``()``).
+
+    Parameters
+    ----------
+    na_values : scalar or sequence, optional
+        One code (``-99``, ``"NA"``, ``"."``) or several; numbers and text.
+
+    Returns
+    -------
+    tuple
+
+    Raises
+    ------
+    ValueError
+        For a code that is neither a number nor a non-blank text.
+
+    Examples
+    --------
+    >>> na_codes(None), na_codes(-99), na_codes([-99, "NA", "."])
+    ((), (-99,), (-99, 'NA', '.'))
+    """
+    if na_values is None:
+        return ()
+    codes = (na_values,) if isinstance(na_values, str | int | float) else tuple(na_values)
+    for c in codes:
+        if isinstance(c, bool) or not isinstance(c, str | int | float) or (isinstance(c, str) and not c.strip()):
+            raise ValueError(f"na_values: {c!r} is not a missing-value code; give numbers or text, "
+                             "e.g. na_values=[-99, 'NA']")
+        if isinstance(c, float) and np.isnan(c):
+            raise ValueError("na_values: NaN is missing already; give the code the file writes, e.g. -99")
+    return codes
 
 
 def _check_scales(scales) -> None:
-    """read_log's checks of ``scales=``: rating fields only, each ``(low, high)`` with high above low."""
+    """read_log's checks of ``scales=``: rating fields only, each ``(low, high)`` with two ends that
+    differ; ``(high, low)``, e.g. ``(10, 0)``, declares a reversed item (higher = worse on the source)."""
     unknown = set(scales) - set(RATINGS)
     if unknown:
         raise ValueError(f"scales= names {sorted(unknown)}; scales apply to {list(RATINGS)}")
@@ -127,8 +167,9 @@ def _check_scales(scales) -> None:
         except (TypeError, ValueError):
             raise ValueError(f"scales={{{k!r}: {v!r}}}: give the scale as (low, high), "
                              f"e.g. scales={{{k!r}: (1, 5)}}") from None
-        if not hi > lo:
-            raise ValueError(f"scales={{{k!r}: {v!r}}}: the high end must be above the low end")
+        if hi == lo:
+            raise ValueError(f"scales={{{k!r}: {v!r}}}: the two ends must differ; give (low, high), or "
+                             f"(high, low) for a reversed item (higher = worse), e.g. (10, 0)")
 
 
 @dataclass

@@ -25,17 +25,26 @@ from bactivate.schema import TIDY_COLUMNS
 # tidy field (or helper field) -> accepted header keys (lower case, letters and digits only)
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "client": ("client", "clientid", "clientname", "participant", "participantid", "pid",
-               "subject", "subjectid", "patient", "patientid"),
+               "subject", "subjectid", "patient", "patientid", "id", "ppn", "ppnr", "pp", "ppid",
+               "participantnumber", "participantno", "participantcode", "subjectnumber", "subjectno",
+               "subjectcode", "respondent", "respondentid", "person", "personid", "userid", "user",
+               "username", "participantidentifier", "clientcode", "patientcode", "caseid"),
     "entry": ("entry", "entryid"),
     "date": ("date", "day", "datum", "dateofentry", "entrydate", "dateday"),
     "time": ("time", "hour", "timeofday", "slot", "timeslot", "clock", "hourslot", "starttimeofday"),
     "start": ("start", "starttime", "timestamp", "datetime", "dateandtime", "datetimestart",
-              "begin", "began", "from", "when", "started", "startdatetime"),
+              "begin", "began", "from", "when", "started", "startdatetime", "sent", "senttime",
+              "sentat", "timesent", "prompttime", "beeptime", "signaltime", "responsetime",
+              "completedat", "submitted", "submittedat", "answeredat", "recordedat",
+              "startedat"),
     "end": ("end", "endtime", "to", "until", "finish", "finished", "stop", "ended", "enddatetime"),
     "duration": ("duration", "minutes", "mins", "length", "howlong", "timespent"),
     "activity": ("activity", "activities", "whatidid", "whatdidyoudo", "whatwereyoudoing", "doing",
                  "task", "event", "behaviour", "behavior", "action", "what", "activitydescription",
-                 "activityname"),
+                 "activityname", "whatareyoudoing", "whatareyoudoingnow", "whatareyoudoingrightnow",
+                 "whatwereyoudoingnow", "whatwereyoudoingjustnow", "whatwereyoudoingrightbefore",
+                 "whatwereyoudoingbeforethebeep", "whatdidyoudojustnow", "currentactivity",
+                 "activitynow", "activityrightnow", "mainactivity", "whatdoing"),
     "category": ("category", "lifearea", "area", "domain", "lifedomain", "value", "values",
                  "valuearea", "valuedomain", "valuesarea", "lifeareavalue", "lifeareas",
                  "activitytype", "typeofactivity", "activitycategory", "activityarea"),
@@ -44,7 +53,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "pleasure": ("p", "pleasure", "enjoyment", "enjoy", "pleasurerating", "fun", "pleasurep",
                  "ppleasure", "enjoymentpleasure"),
     "mood": ("mood", "feeling", "feelings", "moodrating", "howifelt", "howdidyoufeel", "mymood",
-             "howifeel", "howifeelnow", "howamifeeling", "feelingrating", "moodscore", "moodlevel"),
+             "howifeel", "howifeelnow", "howamifeeling", "feelingrating", "moodscore", "moodlevel",
+             "howdoyoufeel", "howdoyoufeelnow", "howdoyoufeelrightnow", "howareyoufeeling",
+             "howareyoufeelingnow", "howareyoufeelingrightnow", "moodnow", "moodrightnow",
+             "currentmood", "momentarymood", "ifeelgood", "ifeelgoodrightnow", "rightnowifeelgood",
+             "atthemomentifeelgood", "howisyourmood", "howisyourmoodnow", "whatisyourmood",
+             "whatisyourmoodnow", "whatsyourmood", "whatsyourmoodrightnow"),
     "effort": ("effort", "difficulty", "difficult", "hard", "howhard", "effortrating"),
     "planned": ("planned", "scheduled", "plan", "wasitplanned", "scheduledactivity", "plannedactivity"),
     "done": ("done", "completed", "complete", "didit", "carriedout", "donecompleted", "didyoudoit"),
@@ -52,6 +66,16 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                   "avoidancebehavior", "wasitavoidance"),
     "note": ("note", "notes", "comment", "comments", "remarks", "remark", "thoughts", "notesthoughts"),
     "source": ("source",),
+}
+#: Item wordings of experience-sampling studies kept as named extra columns (not tidy fields):
+#: header key -> the extra column's name. "Who are you with?" is ``company``, "Where are you?"
+#: ``place`` (docs/data-format.md, "Experience-sampling study exports").
+EXTRA_NAMES: dict[str, str] = {
+    **dict.fromkeys(("whoareyouwith", "whoareyouwithnow", "whoareyouwithrightnow", "whowereyouwith",
+                     "whowereyouwithnow", "withwhom", "withwhomareyou", "withwhomareyounow",
+                     "company", "socialcontext", "incompanyof"), "company"),
+    **dict.fromkeys(("whereareyou", "whereareyounow", "whereareyourightnow", "wherewereyou",
+                     "wherewereyounow", "place", "location", "currentlocation", "whereami"), "place"),
 }
 #: Every field a header can name: the tidy columns plus date, time, duration.
 FIELDS = frozenset(_SYNONYMS)
@@ -142,6 +166,14 @@ def field_for(text, columns: dict | None = None) -> str | None:
     ('pleasure', 'duration', None)
     >>> field_for("Weather", {"weather": "note"})
     'note'
+
+    Experience-sampling items: the participant column, the prompt's time stamp, the
+    activity and mood items as studies word them:
+
+    >>> field_for("ID"), field_for("ppn"), field_for("What are you doing right now?")
+    ('client', 'client', 'activity')
+    >>> field_for("How do you feel right now? (0-100)"), field_for("Current activity (select all)")
+    ('mood', 'activity')
     """
     if columns:
         if text in columns:
@@ -156,7 +188,47 @@ def field_for(text, columns: dict | None = None) -> str | None:
     # "Duration (min)", "Duration in hours": anything that starts with duration
     if key.startswith("duration"):
         return "duration"
+    # an item's wording with a hint after it: "What are you doing right now? (select all)"
+    bare = _bare_key(text)
+    if bare and bare != key and bare in _LOOKUP:
+        return _LOOKUP[bare]
     return None
+
+
+_HINT = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _bare_key(text) -> str:
+    """:func:`header_key` of *text* without what it holds in brackets ("(select all that apply)")."""
+    if not isinstance(text, str) or len(text) > MAX_HEADER_CHARS:
+        return ""
+    return header_key(_HINT.sub(" ", text))
+
+
+def extra_for(text) -> str | None:
+    """The name an experience-sampling item that is no tidy field is kept under, or None.
+
+    "Who are you with?" is kept as the extra column ``company``, "Where are you?" as
+    ``place`` (:data:`EXTRA_NAMES`).
+
+    Parameters
+    ----------
+    text : object
+        A header cell.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> extra_for("Who are you with?"), extra_for("Where are you right now? (one answer)"), extra_for("Weather")
+    ('company', 'place', None)
+    """
+    key = header_key(text)
+    if key in EXTRA_NAMES:
+        return EXTRA_NAMES[key]
+    return EXTRA_NAMES.get(_bare_key(text))
 
 
 def scale_hint(text) -> tuple[float, float] | None:

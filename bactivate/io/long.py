@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from bactivate._util import plural_word
+from bactivate._util import plural, plural_word
 from bactivate.errors import LogError
 from bactivate.io import cells
 from bactivate.io import headers as hdr
@@ -260,6 +260,11 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
                 continue
             text = f"column {column_letter(j)}"
         field = hdr.field_for(text, opts.columns) if not text.startswith("column ") else None
+        if field == "client" and _row_ids(text, body.iloc[:, j], opts):
+            ctx.notes.append(f"{text!r} holds a different value on every row, so it is no participant "
+                             f"column (a row id?): kept as an extra column (to read it as the client: "
+                             f"columns={{{text!r}: 'client'}})")
+            field = None
         amb = _ambiguous(text, body.iloc[:, j], opts) if not text.startswith("column ") else None
         if amb is not None:  # Value, Rating, Score...: a field only when the cells fit it
             choices.append((text, *amb))
@@ -274,11 +279,77 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
                 out[field] = body.iloc[:, j]
                 _told(ctx, field, text, sheet_key, opts.file)
                 continue
-        name_out = hdr.extra_name(text, out)
+        named_as = hdr.extra_for(text) if field is None and not _mapped(text, opts) else None
+        name_out = hdr.extra_name(named_as or text, out)
         out[name_out] = body.iloc[:, j]
-        if field is None and name_out not in ctx.extras:
+        if named_as is not None:
+            ctx.notes.append(f"{text!r} kept as the extra column {name_out!r} (an experience-sampling "
+                             "item bactivate knows; not a tidy field)")
+        elif field is None and name_out not in ctx.extras:
             ctx.extras.append(name_out)
     return Naming(out, claims, ctx, choices)
+
+
+#: Headers that name the participant in a study export but, in a hand-made log, may be a row id:
+#: read as the client only when some value repeats (:func:`_row_ids`).
+_WEAK_CLIENT = frozenset({"id", "user", "person", "pp", "caseid", "respondent"})
+
+
+def _mapped(text: str, opts: ReadOptions) -> bool:
+    """The user's ``columns=`` names the header *text* (then it keeps the name they gave)."""
+    return bool(opts.columns) and (text in opts.columns
+                                   or any(hdr.header_key(k) == hdr.header_key(text) for k in opts.columns))
+
+
+def _row_ids(text: str, col: pd.Series, opts: ReadOptions) -> bool:
+    """An ``ID`` column whose every value differs (five rows or more): a row id, not the participant."""
+    if hdr.header_key(text) not in _WEAK_CLIENT or _mapped(text, opts):
+        return False
+    vals = col[~cells.blank(col)].astype("str").str.strip()
+    return len(vals) >= 5 and not vals.duplicated().any()
+
+
+#: A cell holding a date and a clock time: 2026-03-02 08:15, 02/03/2026 8:15, 2026-03-02T08:15:00Z.
+_STAMP = r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})(?:[T\s,]+)\d{1,2}:\d{2}"
+
+
+def _stamps(col: pd.Series) -> bool:
+    """Most written cells of *col* are full time stamps (a date and a clock time)."""
+    filled = col[~cells.blank(col)]
+    if filled.empty:
+        return False
+    typed = cells.distinct(filled, lambda u: pd.Series(
+        [isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "hour") and hasattr(v, "year")
+         for v in u], index=u.index, dtype=bool), missing=False)
+    text = cells.distinct(filled, lambda u: u.astype("str").str.contains(_STAMP, regex=True)
+                          .fillna(False).astype(bool), missing=False)
+    return float((typed | text).mean()) >= 0.8
+
+
+#: Fields whose column, when it holds full time stamps, is each entry's date and time
+#: (``time``: an ESM export's "time" column; ``done``: a "Completed" column of when it was answered).
+_STAMP_FIELDS = ("time", "done")
+
+
+def _time_stamps(named: Naming, sheet_key: str, label: str) -> list[str]:
+    """S6: a ``time`` (or ``completed``) column holding full time stamps read as the start, in place;
+    the notes saying so."""
+    cols, ctx = named.cols, named.ctx
+    if "start" in cols:
+        return []
+    for fld in _STAMP_FIELDS:  # a loop over two fields
+        if fld in cols and len(named.claims.get(fld, ())) <= 1 and _stamps(cols[fld]):
+            text = ctx.sheet_headers.get(fld, {}).get(sheet_key, fld)
+            cols["start"] = cols.pop(fld)
+            ctx.sheet_headers.setdefault("start", {})[sheet_key] = text
+            ctx.sheet_headers.get(fld, {}).pop(sheet_key, None)
+            if not ctx.sheet_headers.get(fld):
+                ctx.sheet_headers.pop(fld, None)
+                ctx.headers.pop(fld, None)
+            ctx.headers["start"] = text
+            return [f"{label}: {text!r} holds full time stamps (a date and a time): read as each "
+                    "entry's date and time"]
+    return []
 
 
 def _told(ctx: Context, field: str, text: str, sheet_key: str, file: str) -> None:
@@ -395,7 +466,8 @@ def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Co
     sheet_key = sh.name or ""
     named = _name_columns(at.head, body, blank, opts, sheet_key)
     ctx = named.ctx
-    ctx.notes = (notes + _choices_note(named.choices, ctx.sheet_headers, sheet_key, label)
+    stamped = _time_stamps(named, sheet_key, label)
+    ctx.notes = (notes + ctx.notes + stamped + _choices_note(named.choices, ctx.sheet_headers, sheet_key, label)
                  + _claims_note(named.claims, ctx.sheet_headers, sheet_key, label))
     ctx.tidy_header = texts[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS)
     ctx.client = client
@@ -455,6 +527,10 @@ def finish(parts: list[pd.DataFrame], contexts: list[Context], opts: ReadOptions
             "Mastery (or M), Pleasure (or P), Mood; or map your headers with columns={...}."
         )
     entries = pd.concat(parts, ignore_index=True, sort=False)
+    if opts.na_values:
+        entries = blank_codes(entries, opts.na_values, ctx.notes)
+    if "activity" in entries.columns:
+        entries = multi_select(entries, ctx.notes, ctx.headers.get("activity", "activity"))
     if ctx.extras:
         ctx.notes.append(
             "kept columns bactivate does not know as extra columns: "
@@ -498,3 +574,132 @@ def read_long(sheets: list[Sheet], opts: ReadOptions) -> Entries:
     # Parquet (and in-memory frames) are typed: write_log puts no apostrophes in them
     typed = bool(sheets) and all(sh.typed_header for sh in sheets)
     return finish(parts, contexts, opts, sheets, typed=typed)
+
+
+# --------------------------------------------------------------------------- study exports
+
+
+def _code_hits(u: pd.Series, code) -> pd.Series:
+    """Distinct cells *u* that are the missing-value *code*: the same text (any case), or the same number."""
+    text = u.astype("str").str.strip()
+    hit = (text.str.casefold() == str(code).strip().casefold()).fillna(False).astype(bool)
+    num = pd.to_numeric(pd.Series([code]), errors="coerce").iloc[0]
+    if not pd.isna(num):
+        hit |= (pd.to_numeric(text, errors="coerce") == num).fillna(False).astype(bool)
+    return hit
+
+
+def blank_codes(frame: pd.DataFrame, codes, notes: list[str]) -> pd.DataFrame:
+    """Cells that hold a missing-value code (``na_values=``) blanked, each code counted in *notes*.
+
+    Only the cell is blanked: its row stays with every other cell. The bookkeeping
+    columns (``_row`` ...) are left alone.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Raw entries (named columns and ``_`` bookkeeping columns).
+    codes : sequence
+        The codes, numbers or text: ``-99`` matches ``-99``, ``"-99"`` and ``-99.0``.
+    notes : list of str
+        Appended to: ``"-99 read as missing in 312 cells (na_values=)"`` per code found.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> notes = []
+    >>> got = blank_codes(pd.DataFrame({"mood": ["7", "-99", -99.0], "activity": ["Walk", "NA", "x"],
+    ...                                 "_row": [2, 3, 4]}), [-99, "NA"], notes)
+    >>> got["mood"].tolist(), got["activity"].tolist(), notes
+    (['7', None, None], ['Walk', None, 'x'], ['-99 read as missing in 2 cells (na_values=)', "'NA' read as missing in 1 cell (na_values=)"])
+    """
+    frame = frame.copy()
+    counts = dict.fromkeys(range(len(codes)), 0)
+    for c in [c for c in frame.columns if not str(c).startswith("_")]:  # a loop over columns
+        col = frame[c]
+        which = np.full(len(col), -1)
+        for k, code in enumerate(codes):  # a loop over the few codes
+            hit = cells.distinct(col, lambda u, code=code: _code_hits(u, code), missing=False)
+            which[hit.to_numpy(dtype=bool) & (which < 0)] = k
+        hit = which >= 0
+        if hit.any():
+            frame[c] = col.where(~hit) if pd.api.types.is_float_dtype(col) else \
+                col.astype(object).where(~hit, None)
+            for k, n in zip(*np.unique(which[hit], return_counts=True), strict=True):
+                counts[int(k)] += int(n)
+    for k, n in counts.items():
+        if n:
+            notes.append(f"{codes[k]!r} read as missing in {plural(n, 'cell')} "
+                         "(na_values=)" if isinstance(codes[k], str) else
+                         f"{codes[k]:g} read as missing in {plural(n, 'cell')} "
+                         "(na_values=)")
+    return frame
+
+
+#: What separates the answers of a multi-select item in one cell: " | " or ";".
+_MULTI = r"\s*[|;]\s*"
+
+
+def multi_select(frame: pd.DataFrame, notes: list[str], header: str = "activity") -> pd.DataFrame:
+    """Multi-select answers in the activity column (``A | B | C``, ``A; B``, or ``A,B`` when each
+    part is an answer written alone elsewhere in the column) as one row per activity, sharing
+    the entry (``_entry``), as Daylio's are; a note counts them.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Raw entries with an ``activity`` column.
+    notes : list of str
+        Appended to when some cell was split.
+    header : str
+        The activity column's header, for the note.
+
+    Returns
+    -------
+    DataFrame
+        *frame* itself when no cell holds several answers; else the rows repeated, one per
+        answer, with ``_entry`` (the original row's position) so that they share one entry.
+
+    Examples
+    --------
+    >>> notes = []
+    >>> raw = pd.DataFrame({"activity": ["Work | Eating", "Rest", "Work,Rest", "Tea, biscuits"],
+    ...                     "mood": [6, 7, 5, 4], "_row": [2, 3, 4, 5]})
+    >>> got = multi_select(raw, notes)
+    >>> got["activity"].tolist(), got["_entry"].tolist()
+    (['Work', 'Eating', 'Rest', 'Work', 'Rest', 'Tea, biscuits'], [0, 0, 1, 2, 2, 3])
+    """
+    col = frame["activity"]
+    written = ~cells.blank(col)
+    text = col.astype("str").where(written).str.strip()
+    split = text.str.split(_MULTI, regex=True)
+    pipes = text.str.contains(_MULTI, regex=True).fillna(False).astype(bool)
+    alone = set(text[written & ~pipes & ~text.str.contains(",", regex=False).fillna(False)].dropna())
+    alone |= {p for parts in split[pipes] for p in parts if p}
+    commas = written & ~pipes & text.str.contains(",", regex=False).fillna(False).astype(bool)
+    if commas.any():
+        pieces = text[commas].str.split(r"\s*,\s*", regex=True)
+        known = pieces.map(lambda ps: len(ps) > 1 and all(p in alone for p in ps))
+        commas = commas & known.reindex(text.index, fill_value=False).astype(bool)
+        split[commas] = pieces[commas]
+    many = pipes | commas
+    if not many.any():
+        return frame
+    lists = split.where(many, text.map(lambda t: [t]))
+    lists = lists.map(lambda ps: [p for p in ps if p] or [None] if isinstance(ps, list) else [None])
+    sizes = lists.map(len).to_numpy()
+    pos = np.repeat(np.arange(len(frame)), sizes)
+    out = frame.iloc[pos].reset_index(drop=True)
+    flat = [p for ps in lists for p in ps]
+    keep_raw = np.repeat(~many.to_numpy(), sizes)
+    out["activity"] = pd.Series(flat, dtype=object).where(~keep_raw, out["activity"])
+    if "_entry" not in out.columns:
+        out["_entry"] = pos
+    n_cells, n_rows = int(many.sum()), int(sizes[many.to_numpy()].sum())
+    notes.append(f"{header}: {plural(n_cells, 'answer')} naming several "
+                 f"activities (e.g. {text[many].iloc[0]!r}) read as one row per activity, {n_rows} rows "
+                 "sharing their entry's time and ratings")
+    return out

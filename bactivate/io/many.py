@@ -26,7 +26,7 @@ import pandas as pd
 from bactivate._names import clean_name
 from bactivate.errors import LogError
 from bactivate.io import detect, headers, long, tidy
-from bactivate.io.context import ReadOptions
+from bactivate.io.context import ReadOptions, na_codes
 from bactivate.io.files import Sheet, file_kind, read_csv_fast
 from bactivate.io.problems import CELL, NOT_AN_ENTRY, ROW
 
@@ -34,7 +34,8 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def read_many(paths, label: str, *, progress: bool = False, format="auto", columns=None, scales=None,
-              mood_map=None, dayfirst=None, **other) -> tuple[pd.DataFrame, list[dict]] | None:
+              mood_map=None, dayfirst=None, na_values=None,
+              **other) -> tuple[pd.DataFrame, list[dict]] | None:
     """``(log, file_rows)`` for CSV files that share their header line, else None.
 
     Parameters
@@ -45,7 +46,7 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
         The name of the whole in messages (the folder's).
     progress : bool
         Show a progress bar over the files (on a terminal).
-    format, columns, scales, mood_map, dayfirst
+    format, columns, scales, mood_map, dayfirst, na_values
         As :func:`bactivate.read_log` takes them; any other keyword means None.
 
     Returns
@@ -89,7 +90,7 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     if format == "auto" and detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
         return None
     opts = ReadOptions(file=label, stem=stems[0], format=format, columns=columns, scales=scales or {},
-                       mood_map=mood_map, dayfirst=dayfirst)
+                       mood_map=mood_map, dayfirst=dayfirst, na_values=na_codes(na_values))
     # the one place a LogError is caught: a file that cannot be read as it is gets read alone,
     # and read_log's message then names that file
     try:

@@ -42,7 +42,7 @@ __all__ = ["LARGE_FILE", "NOT_A_LOG_ROW", "PROBLEM", "read_log", "report_problem
 
 def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scales=None,
              mood_map=None, dayfirst=None, errors="warn", week_start=None, activity_map=None,
-             values=None) -> pd.DataFrame:
+             values=None, na_values=None) -> pd.DataFrame:
     """Read one client's activity log into the tidy log.
 
     Parameters
@@ -67,7 +67,10 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         Headers the loader does not know, mapped to tidy fields, e.g.
         ``{"I like doing this": "pleasure"}``.
     scales : dict, optional
-        Rating scales the data cannot tell, e.g. ``{"mood": (1, 5)}``.
+        Rating scales the data cannot tell, e.g. ``{"mood": (1, 5)}``. A reversed
+        item (higher = worse on the source, e.g. "I feel down" 0-10) is given high
+        end first, ``{"mood": (10, 0)}`` or ``(7, 1)``: it is mapped so that 10 =
+        best, kept as given in ``attrs["scales"]`` and said in the notes.
     mood_map : dict, optional
         Mood labels to 0-10 values, e.g. ``{"great": 9, "ok": 5, "low": 2}``.
         Daylio's five default labels are known.
@@ -103,6 +106,13 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
         life-area column, and activities it does not name keep the log's own
         (the note in ``attrs["notes"]`` counts both, and the map's activities
         this log does not hold). The file is only read.
+
+    na_values : scalar or sequence, optional
+        Missing-value codes the source writes for "no answer", e.g. ``-99`` or
+        ``[-99, 999, "NA", "."]``: a cell holding one (as text or number: -99,
+        "-99", -99.0) is blank, its row kept with everything else; each code
+        found is counted in ``attrs["notes"]`` ("-99 read as missing in 312
+        cells"). Applies to one-row-per-entry files (not the app exports).
 
     Returns
     -------
@@ -162,7 +172,7 @@ def read_log(path, *, format="auto", client=None, sheet=None, columns=None, scal
     opts = ReadOptions.checked(layouts=formats.FORMATS, format=format, client=client, sheet=sheet,
                                columns=columns, scales=scales, mood_map=mood_map, dayfirst=dayfirst,
                                errors=errors, week_start=week_start, activity_map=activity_map,
-                               values=values)
+                               values=values, na_values=na_values)
     if isinstance(path, pd.DataFrame):
         return _read([frame_sheet(path)], opts)
     if not isinstance(path, str | PathLike):
@@ -239,7 +249,9 @@ def _read(sheets, opts: ReadOptions) -> pd.DataFrame:
     """The stages after opening the file: the layout, raw entries, the tidy log, notes, the one warning."""
     chosen, why = detect.detect(sheets, opts.file) if opts.format == "auto" else (opts.format, None)
     if chosen in formats.FORMATS:  # the app exports and paper forms read grids of cells
-        log = tidy.tidy_log(formats.read(chosen, [sh.grid() for sh in sheets], opts), opts).log
+        entries = formats.read(chosen, [sh.grid() for sh in sheets], opts)
+        log = tidy.tidy_log(entries, opts).log
+        formats.finish(chosen, log, entries, opts)  # what only the layout knows (m-Path's prompts)
         log.attrs["format"] = chosen
         how = f"chosen automatically: {why}" if why else "as asked with format="
         log.attrs["notes"].insert(0, f"read as {formats.LABELS[chosen]} (format={chosen!r}, {how})")

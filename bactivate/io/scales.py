@@ -89,7 +89,9 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     header : tuple of float or None
         ``(low, high)`` as the header declares it (:func:`bactivate.io.headers.scale_hint`).
     declared : tuple or None
-        ``(low, high)`` as the user declared it with ``scales=``.
+        ``(low, high)`` as the user declared it with ``scales=``; ``(high, low)``, e.g.
+        ``(10, 0)``, for a reversed item (higher = worse on the source): returned as given,
+        so that :func:`to_0_10` maps it with 10 = best.
     fractions : numpy.ndarray, optional
         The denominator written in each cell (``10`` for ``7/10``), NaN elsewhere.
 
@@ -101,7 +103,7 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     Raises
     ------
     bactivate.LogError
-        When *declared* is not low-to-high, or when the data cannot tell the
+        When *declared* has two equal ends, or when the data cannot tell the
         scale (the message lists the scales that fit and how to declare one).
 
     Examples
@@ -109,6 +111,8 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     >>> import numpy as np
     >>> settle_scale("mood", np.array([2.0, 9]), header=None, declared=(1, 10))
     ((1.0, 10.0), 'declared with scales=')
+    >>> settle_scale("mood", np.array([2.0, 9]), header=None, declared=(10, 0))[0]
+    (10.0, 0.0)
     >>> settle_scale("mood", np.array([7.0]), header=None, declared=None,
     ...              fractions=np.array([10.0]))
     ((0.0, 10.0), 'cells written as x/10')
@@ -135,8 +139,11 @@ def _given(column: str, declared, header):
     """The scale declared with ``scales=`` or named in the header, or None."""
     if declared is not None:
         lo, hi = float(declared[0]), float(declared[1])
-        if not hi > lo:
-            raise LogError(f"scales={{{column!r}: {declared!r}}}: the high end must be above the low end")
+        if hi == lo:
+            raise LogError(f"scales={{{column!r}: {declared!r}}}: the two ends must differ")
+        if hi < lo:
+            return (lo, hi), (f"declared with scales= as reversed: {number(lo)} on the source is the worst "
+                              f"and {number(hi)} the best (higher = worse), mapped so that 10 = best")
         return (lo, hi), "declared with scales="
     if header is not None:
         return header, "named in the header"
@@ -198,7 +205,8 @@ def to_0_10(values: np.ndarray, scale) -> np.ndarray:
     values : array_like
         Numbers on *scale* (NaN stays NaN).
     scale : tuple of float
-        ``(low, high)``.
+        ``(low, high)``; ``(high, low)`` for a reversed item, so that the source's
+        worst end maps to 0 and its best to 10.
 
     Returns
     -------
@@ -212,12 +220,14 @@ def to_0_10(values: np.ndarray, scale) -> np.ndarray:
     [0.0, 5.0, 10.0]
     >>> to_0_10([-3.0, 0.0, 3.0], (-3, 3)).tolist()
     [0.0, 5.0, 10.0]
+    >>> to_0_10([7.0, 4.0, 1.0], (7, 1)).tolist()  # reversed: 7 (worst) -> 0, 1 (best) -> 10
+    [0.0, 5.0, 10.0]
     """
     lo, hi = float(scale[0]), float(scale[1])
     values = np.asarray(values, dtype="float64")
     if (lo, hi) == (0.0, 10.0):
         return values.copy()  # exactly as given: 0.3 stays 0.3, so tidy logs round-trip
-    return (values - lo) * (10.0 / (hi - lo))
+    return (values - lo) * (10.0 / (hi - lo)) + 0.0  # + 0.0: a reversed scale's worst end is 0, not -0
 
 
 def scale_text(scale) -> str:
@@ -236,6 +246,8 @@ def scale_text(scale) -> str:
     --------
     >>> scale_text((1.0, 5.0)), scale_text((0, 10)), scale_text((-3.0, 3.0)), scale_text((0, 7.5))
     ('1-5', '0-10', '-3 to 3', '0-7.5')
+    >>> scale_text((10, 0))  # a reversed item
+    '10-0'
     """
     lo, hi = scale
-    return f"{number(lo)} to {number(hi)}" if lo < 0 else f"{number(lo)}-{number(hi)}"
+    return f"{number(lo)} to {number(hi)}" if min(lo, hi) < 0 else f"{number(lo)}-{number(hi)}"

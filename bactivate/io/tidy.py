@@ -323,7 +323,7 @@ def _group_scales(present: list[str], parsed: dict, not_entry: pd.Series, entrie
 
 def _range_reasons(p: ParsedRating, scale, raw: pd.Series, fld: str) -> pd.Series:
     """Cells off the column's scale: a fraction of another denominator, a number outside the scale."""
-    lo, hi = scale
+    lo, hi = sorted(scale)  # a reversed item's scale is given high end first: (10, 0)
     vals, den, labelled = p.vals, p.den, p.labelled
     reasons = pd.Series(pd.NA, index=raw.index, dtype="str")
     wrong_den = den.notna() & (den != hi)

@@ -210,9 +210,34 @@ def _start_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
     return False
 
 
-def _time_column(got: When, entries: Entries, opts: ReadOptions) -> None:
-    """The Time column, beside a Date column (a LogError without one)."""
+def _stamped_time(got: When, entries: Entries, opts: ReadOptions) -> bool | None:
+    """A Time column with no Date column whose cells hold dates too (``2026-03-02 08:15``): read
+    as the start. None when no cell holds a date; True: stop (many files, read one by one)."""
+    col = entries.cells["time"]
+    s, reasons, info = _parse_date(col, opts.dayfirst, opts.file)
+    if not s.notna().any():
+        return None
+    if _settled(got, info, entries):
+        return True
+    t, _, _ = cl.parse_time(col.where(s.isna()))
+    header = entries.context.headers.get("time", "time")
+    reasons = reasons.where(~(s.isna() & t.notna()),
+                            "'" + col.astype("str") + "' is a time of day with no date, in a column "
+                            "of dates and times: write the date too")
+    got.report(reasons, "time", entries)
+    got.start = s
+    got.notes.append(f"{header!r} holds dates and times: read as each entry's date and time")
+    return False
+
+
+def _time_column(got: When, entries: Entries, opts: ReadOptions) -> bool:
+    """The Time column, beside a Date column (a LogError without one, unless it holds dates and
+    times). True: stop (many files, read one by one)."""
     cells = entries.cells
+    if "date" not in cells.columns:
+        stamped = _stamped_time(got, entries, opts)
+        if stamped is not None:
+            return stamped
     t, t_end, reasons = cl.parse_time(cells["time"])
     got.report(reasons, "time", entries)
     _time_words(got, entries, "time", t)
@@ -237,6 +262,7 @@ def _time_column(got: When, entries: Entries, opts: ReadOptions) -> None:
                    "started (e.g. 14:00 or 2pm)")
         got.report(r, "time", entries)
     got.end = date + t_end
+    return False
 
 
 def _end_column(got: When, entries: Entries, opts: ReadOptions) -> None:
@@ -302,8 +328,9 @@ def start_end(entries: Entries, opts: ReadOptions) -> When:
     Raises
     ------
     LogError
-        For dates that cannot be read at all, a Time column without a Date
-        column, or a Duration column of bare numbers with no unit.
+        For dates that cannot be read at all, a Time column of times of day
+        without a Date column (a Time column of dates and times is the start),
+        or a Duration column of bare numbers with no unit.
 
     Examples
     --------
@@ -322,7 +349,8 @@ def start_end(entries: Entries, opts: ReadOptions) -> When:
         if _start_column(got, entries, opts):
             return got
     elif "time" in cells.columns:
-        _time_column(got, entries, opts)
+        if _time_column(got, entries, opts):
+            return got
     if "end" in cells.columns:
         _end_column(got, entries, opts)
     elif "duration" in cells.columns:

@@ -127,7 +127,8 @@ def test_auto_hand_made_log_with_mood_and_activities_columns_stays_long(tmp_path
     # Mood and Activities headers but none of Daylio's date columns: a hand-made log
     log = csv_read(tmp_path, "Date,Time,Activities,Mood (0-10)\n2026-03-02,09:00,Walk | Talk,7\n")
     assert log.attrs["format"] == "long"
-    assert log["activity"].tolist() == ["Walk | Talk"]
+    # issue 19: multi-select answers in a long file are one row per activity, one entry
+    assert log["activity"].tolist() == ["Walk", "Talk"] and log["entry"].tolist() == [1, 1]
 
 
 def test_auto_unsure_partial_daylio_asks_for_format(tmp_path):
