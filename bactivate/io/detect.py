@@ -4,7 +4,8 @@ Each sheet is looked at for the signs of each layout: a Daylio header
 (``full_date``/``year``, ``mood`` and two more of its columns, or lines laid
 out as Daylio's without a header), a Bearable header (``category``,
 ``rating/amount``, ``time of day``), an iMoodJournal header (``Date``,
-``Hour``, ``Minute``, ``Level``), a BATD-R form
+``Hour``, ``Minute``, ``Level``), an m-Path export (``timeStampSent``,
+``timeStampStart`` and ``connectionId`` or ``sentBeepId``), a BATD-R form
 (Time, Activity, Enjoyment, Importance), a weekly grid (a row of days or dates
 over a column of hours). A layout found on its own is chosen; none of them
 means a long log (or a tidy file), which the long reader then looks for. Two
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from bactivate._util import plural
 from bactivate.errors import LogError
-from bactivate.io.formats import LABELS, batd, bearable, daylio, grid, imoodjournal
+from bactivate.io.formats import LABELS, batd, bearable, daylio, grid, imoodjournal, mpath
 from bactivate.io.formats._common import find_row, row_keys
 from bactivate.io.headers import plain_key
 
@@ -26,6 +27,7 @@ _SPECIFIC = {
     "daylio": daylio.sign,
     "bearable": lambda raw: _row_sign(raw, bearable.is_header, "header"),
     "imoodjournal": imoodjournal.sign,
+    "mpath": mpath.sign,
     "batd": batd.sign,
     "grid": grid.sign,
 }
@@ -53,8 +55,8 @@ def detect(sheets, file: str) -> tuple[str, str | None]:
     Returns
     -------
     tuple
-        ``(format, why)``: ``"daylio"``, ``"bearable"``, ``"imoodjournal"``, ``"batd"`` or
-        ``"grid"`` and what showed it (the first sheet that did, and how many
+        ``(format, why)``: ``"daylio"``, ``"bearable"``, ``"imoodjournal"``, ``"mpath"``,
+        ``"batd"`` or ``"grid"`` and what showed it (the first sheet that did, and how many
         more); ``("long", None)`` when none of them.
 
     Raises

@@ -26,7 +26,17 @@ It writes
   "walked dog (M5, P8)", "TV P3 M1" and "Lunch 4/7";
 * ``batd-forms.xlsx``: BATD-R daily monitoring forms, one sheet a day
   (Time | Activity | Enjoyment (0-10) | Importance (0-10)), the day in the sheet name or
-  in a "Date:" title cell.
+  in a "Date:" title cell;
+* ``mpath-export.csv``: an m-Path raw export (the layout of the ``mpathr`` R package's
+  ``inst/extdata/example_basic.csv``): semicolon-separated, UTF-8 with a byte-order mark,
+  one line per sent prompt for 8 participants (``connectionId``) over 7 days, 6 prompts a
+  day, each participant answering a different share (``MPATH_COMPLIANCE``); unanswered
+  prompts with empty stamps and answers; an intake questionnaire line per participant
+  (``scheduledBeepId`` -1, no prompt); local-clock Unix stamps; a 0-100 happiness slider,
+  a sadness slider, an enjoyment slider, "What are you doing now?" as a multi-select
+  (``"Walking","Eating"``) with its ``_index``/``_string``/``_likert`` columns, and "Who
+  are you with?" (not from ``synth``: its own generator, mood raised by the activities in
+  ``MPATH_EFFECTS``).
 
 Everything comes from ``bactivate.synth.client`` (activities, times, ratings, moods,
 notes); importance ratings are drawn from the activity's life area. No real person's
@@ -261,12 +271,114 @@ def write_batd(path: Path) -> pd.DataFrame:
     return log
 
 
+# --------------------------------------------------------------------------- m-Path
+
+MPATH_ACTIVITIES = ("Working or studying", "Engaging in a hobby", "Socializing", "Eating or drinking",
+                    "Resting", "Exercising", "Travelling", "Housework", "Other")
+#: Points on the 0-100 happiness slider each activity adds (within a person).
+MPATH_EFFECTS = {"Exercising": 8.0, "Socializing": 6.0, "Working or studying": -4.0, "Housework": -3.0}
+#: Each participant's chance of answering a prompt (the shares in the file are drawn from these).
+MPATH_COMPLIANCE = (0.95, 0.9, 0.85, 0.75, 0.7, 0.6, 0.45, 0.15)
+MPATH_COMPANY = ("Alone", "With one person I know", "With multiple people I know", "With strangers")
+_MPATH_META = ("connectionId", "legacyCode", "code", "alias", "initials", "accountCode", "scheduledBeepId",
+               "sentBeepId", "reminderForOriginalSentBeepId", "questionListName", "questionListLabel",
+               "fromProtocolName", "timeStampScheduled", "timeStampSent", "timeStampStart", "timeStampStop",
+               "originalTimeStampSent", "timeZoneOffset", "deltaUTC")
+_MPATH_ITEMS = ("consent_yesno_yesno", "age_open", "intake_outro_basic", "slider_happy_sliderNeutralPos",
+                "slider_sad_sliderNegPos", "context_activity_multipleChoice_index",
+                "context_activity_multipleChoice_string", "context_activity_multipleChoice_likert",
+                "enjoy_activity_sliderNegPos", "context_company_multipleChoice_index",
+                "context_company_multipleChoice_string", "context_company_multipleChoice_likert",
+                "main_outro_basic")
+
+
+def _mpath_field(v) -> str:
+    """One field as m-Path writes it: quoted when it holds a space, a quote or a semicolon."""
+    text = "" if v is None else str(v)
+    if any(ch in text for ch in ' ";'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _unix(t: pd.Timestamp) -> int:
+    """m-Path's stamp: seconds since 1970 on the participant's local clock."""
+    return int((t - pd.Timestamp("1970-01-01")).total_seconds())
+
+
+def _mpath_person(i: int, rng, beep: int, sent_id: int) -> list[dict]:
+    """One participant's lines: the intake questionnaire, then 6 prompts a day for 7 days."""
+    who = {"connectionId": 241000 + 37 * i, "legacyCode": f"!{i}x{i + 3}q@k4m2p",
+           "code": f"!b{chr(97 + i)}qz {chr(98 + i)}mtk", "alias": f"p{i + 1:02d}", "initials": "",
+           "accountCode": "k4m2p"}
+    first = pd.Timestamp("2026-03-02") + pd.Timedelta(days=int(i % 3))
+    offset = 3600
+    lines = []
+    t = first + pd.Timedelta(hours=8, minutes=int(rng.integers(0, 50)))
+    lines.append({**who, "scheduledBeepId": -1, "sentBeepId": sent_id, "reminderForOriginalSentBeepId": 0,
+                  "questionListName": "Consent and intake questionnaire", "timeStampScheduled": 0,
+                  "timeStampSent": _unix(t), "timeStampStart": _unix(t) + 2, "timeStampStop": _unix(t) + 95,
+                  "originalTimeStampSent": 0, "timeZoneOffset": offset, "deltaUTC": 0,
+                  "consent_yesno_yesno": 1, "age_open": f'"{int(rng.integers(19, 60))}"',
+                  "intake_outro_basic": 1})
+    base = float(rng.uniform(40, 72))
+    rate = MPATH_COMPLIANCE[i]
+    for day in range(7):  # a loop over the study's days and each day's prompts
+        for block in range(6):
+            beep += 1
+            sent_id += 3
+            scheduled = (first + pd.Timedelta(days=day, hours=9 + 2 * block)
+                         + pd.Timedelta(minutes=int(rng.integers(0, 110))))
+            sent = scheduled + pd.Timedelta(seconds=int(rng.integers(1, 5)))
+            line = {**who, "scheduledBeepId": beep, "sentBeepId": sent_id, "reminderForOriginalSentBeepId": 0,
+                    "questionListName": "main_questionnaire", "fromProtocolName": "ba_esm_study",
+                    "timeStampScheduled": _unix(scheduled), "timeStampSent": _unix(sent),
+                    "timeZoneOffset": offset}
+            if rng.random() < rate:
+                start = sent + pd.Timedelta(seconds=int(rng.integers(5, 2400)))
+                n_acts = int(rng.choice([1, 1, 1, 2, 2, 3]))
+                picks = sorted(rng.choice(len(MPATH_ACTIVITIES), size=n_acts, replace=False).tolist())
+                names = [MPATH_ACTIVITIES[k] for k in picks]
+                happy = base + sum(MPATH_EFFECTS.get(a, 0.0) for a in names) + rng.normal(0, 10)
+                happy = int(np.clip(round(happy), 0, 100))
+                company = int(rng.integers(0, len(MPATH_COMPANY)))
+                index = ",".join(str(k + 1) for k in picks)
+                line.update({
+                    "timeStampStart": _unix(start), "timeStampStop": _unix(start) + int(rng.integers(25, 120)),
+                    "originalTimeStampSent": 0, "deltaUTC": int(rng.integers(-1, 2)),
+                    "slider_happy_sliderNeutralPos": happy,
+                    "slider_sad_sliderNegPos": int(np.clip(round(100 - happy + rng.normal(-30, 10)), 0, 100)),
+                    "context_activity_multipleChoice_index": index,
+                    "context_activity_multipleChoice_string": ",".join(f'"{a}"' for a in names),
+                    "context_activity_multipleChoice_likert": index,
+                    "enjoy_activity_sliderNegPos": int(np.clip(round(happy + rng.normal(5, 12)), 0, 100)),
+                    "context_company_multipleChoice_index": company + 1,
+                    "context_company_multipleChoice_string": f'"{MPATH_COMPANY[company]}"',
+                    "context_company_multipleChoice_likert": company + 1,
+                    "main_outro_basic": 1})
+            lines.append(line)
+    return lines
+
+
+def write_mpath(path: Path) -> pd.DataFrame:
+    """The m-Path export; returns its lines as written (one dict a line, text fields unquoted)."""
+    rng = np.random.default_rng(SEED + 5)
+    lines = []
+    for i in range(len(MPATH_COMPLIANCE)):  # a loop over participants
+        lines.extend(_mpath_person(i, rng, beep=30100000 + 100 * i, sent_id=19400000 + 1000 * i))
+    columns = [*_MPATH_META, *_MPATH_ITEMS]
+    text = "\n".join([";".join(columns)] + [";".join(_mpath_field(line.get(c)) for c in columns)
+                                               for line in lines]) + "\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return pd.DataFrame(lines, columns=columns)
+
+
 def main() -> None:
     write_daylio(HERE / "daylio-export.csv")
     write_bearable(HERE / "bearable-export.csv")
     write_imoodjournal(HERE / "imoodjournal-export.csv")
     write_grid(HERE / "weekly-schedule.xlsx")
     write_batd(HERE / "batd-forms.xlsx")
+    write_mpath(HERE / "mpath-export.csv")
 
 
 if __name__ == "__main__":
