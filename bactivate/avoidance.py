@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._grouped import grouped_mean_ci
 from bactivate._log import WEEKDAYS, happened, recorded, require, with_calendar
 
@@ -80,7 +81,9 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_ratings: int = 3, min_
     Parameters
     ----------
     log : pandas.DataFrame
-        The tidy log of one client.
+        The tidy log of one client. A log with several clients is an error
+        (``ValueError``): one person's hours and averages are never pooled
+        with another's; call it on each client's rows.
     ci : float, default 0.95
         Confidence level for the mood intervals.
     min_ratings : int, default 3
@@ -156,6 +159,8 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_ratings: int = 3, min_
     (True, ['avoidance'])
     """
     require(log, ("start", "end", "activity", "mood", "avoidance", "planned", "done"), "avoidance()")
+    one_client(log, "avoidance()", "call it on each client's rows (the hours, weekdays and averages are "
+               "one person's): {c: ba.avoidance(rows) for c, rows in log.groupby('client')}")
     min_ratings = int(min_entries if min_entries is not None else min_ratings)
     rec = recorded(log)
     missing = [f for f in ("avoidance", "planned", "done", "mood", "time_of_day") if not rec[f]]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._log import happened, require, with_calendar
 from bactivate._util import listed_and
 from bactivate.mood import mood_by_activity
@@ -177,9 +178,7 @@ def lapses(log: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_ALPHA,
     ['Have a meal', 'Walk in the park']
     """
     require(log, ("start", "activity", "mood", "planned", "done", "avoidance"), "lapses()")
-    if "client" in log.columns and log["client"].nunique() > 1:
-        raise ValueError("lapses() takes one client's log; for a cohort use "
-                         "bactivate.progress(log, by='client')['lapse'] (each client's own weeks)")
+    one_client(log, "lapses()", "use bactivate.progress(log, by='client')['lapse'] (each client's own weeks)")
     weekly = progress(log, week_start=week_start)
     tests = lapse_tests(weekly, recent=recent, alpha=alpha)
     out = pd.concat([weekly[["week", "week_label", "days_logged"]], tests], axis=1)

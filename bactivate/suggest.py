@@ -54,6 +54,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._log import recorded, require, with_calendar
 from bactivate._names import look_alike
 from bactivate.avoidance import avoidance as _avoidance
@@ -112,7 +113,8 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
     Parameters
     ----------
     log : pandas.DataFrame
-        The tidy log of one client. A values map read with ``read_log(...,
+        The tidy log of one client (several clients are a ``ValueError``: call it
+        on each client's rows). A values map read with ``read_log(...,
         values=...)`` (``attrs["values"]``) adds its values' importance and the
         activities it names for values the log does not serve yet.
     n : int, default 5
@@ -172,6 +174,8 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
     """
     require(log, ("start", "end", "activity", "category", "mastery", "pleasure", "effort", "mood",
                   "planned", "done", "avoidance"), "suggest_next()")
+    one_client(log, "suggest_next()", "call it on each client's rows (ideas come from one person's "
+               "record): {c: ba.suggest_next(rows) for c, rows in log.groupby('client')}")
     df = log[log["start"].notna() & log["activity"].notna()]
     if df.empty:
         return _typed(pd.DataFrame(columns=COLUMNS))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._log import recorded, require
 from bactivate._util import plural
 from bactivate.mood import mood_by_activity
@@ -135,7 +136,8 @@ def plain_summary(log: pd.DataFrame, *, high: float = 6, min_days: int = 3) -> l
     Parameters
     ----------
     log : pandas.DataFrame
-        The tidy log of one client (:func:`bactivate.read_log`).
+        The tidy log of one client (:func:`bactivate.read_log`); several clients
+        are a ``ValueError`` (call it on each client's rows).
     high : float, default 6
         A mastery or pleasure rating of at least this (0-10) counts as a win.
     min_days : int, default 3
@@ -157,6 +159,8 @@ def plain_summary(log: pd.DataFrame, *, high: float = 6, min_days: int = 3) -> l
     'Over 4 weeks of notes:'
     """
     require(log, ("start", "activity"), "plain_summary()")
+    one_client(log, "plain_summary()", "call it on each client's rows (the sentences speak to one "
+               "person): {c: plain_summary(rows) for c, rows in log.groupby('client')}")
     dated = log[log["start"].notna()]
     if dated.empty:
         return ["This log has no dated entries yet, so there is nothing to summarise."]

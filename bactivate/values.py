@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._clients import one_client
 from bactivate._log import bare, happened, require, with_calendar
 from bactivate._names import name_key
 
@@ -119,7 +120,8 @@ def values_summary(log: pd.DataFrame, *, week=None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        When *log* lacks the tidy columns used, or *week* is outside the log's weeks.
+        When *log* lacks the tidy columns used, holds several clients (values are
+        one person's: call it on each client's rows), or *week* is outside the log's weeks.
 
     See Also
     --------
@@ -146,6 +148,8 @@ def values_summary(log: pd.DataFrame, *, week=None) -> pd.DataFrame:
     1  Family        1    NaN      7.0                  0
     """
     require(log, ("start", "activity", "category"), "values_summary()")
+    one_client(log, "values_summary()", "call it on each client's rows (values are one person's): "
+               "{c: ba.values_summary(rows) for c, rows in log.groupby('client')}")
     chosen = _map_values(log)
     plain = bare(log)
     if "source" not in plain:
