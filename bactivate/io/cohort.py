@@ -301,6 +301,21 @@ def _raw_range(log: pd.DataFrame, field: str, scale) -> tuple[float, float] | No
     return (min(vals), max(vals)) if vals else None
 
 
+def _off_scale(log: pd.DataFrame, field: str) -> tuple[float, float] | None:
+    """The lowest and highest value of *field* a file holds on the source, when some are off its
+    scale (set aside as such); else None."""
+    rej = log.attrs.get("rejected")
+    if rej is None or not len(rej):
+        return None
+    off = rej["reason"].astype("str").str.contains(f"pass scales={{'{field}'", regex=False)
+    if not off.any():
+        return None
+    scale = log.attrs["scales"][field]
+    kept = min(scale) + log[field].dropna().to_numpy(dtype=float) * abs(scale[1] - scale[0]) / 10
+    vals = [*kept.tolist(), *pd.to_numeric(rej.loc[off, "value"], errors="coerce").dropna().tolist()]
+    return min(vals), max(vals)
+
+
 def _name(src) -> str:
     return "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
 
@@ -399,6 +414,15 @@ def one_scale(read: OneByOne, read_log_kwargs: dict, notes: list[str]):
         return read.parts, read.file_rows, read.left
     kwargs = {**read_log_kwargs, "scales": {**declared, **chosen}}
     fresh = {id(src): read_log(src, errors="ignore", **kwargs) for src in redo.values()}
+    off = [(src, f, lo, hi) for src in redo.values() for f in dict.fromkeys(chosen)
+           if (span := _off_scale(fresh[id(src)], f)) is not None for lo, hi in [span]]
+    if off:
+        raise LogError("the files' ratings do not fit one scale per column (scales read from the values):\n"
+                       + "\n".join(f"  {_name(src)}: {f} from {number(lo)} to {number(hi)}, off "
+                                    f"{scale_text(chosen[f])}" for src, f, lo, hi in off)
+                       + "\nIf the files use different scales, read them apart, or declare each "
+                       "column's scale, e.g. read_cohort(..., scales={'mood': (0, 100)}); cells off "
+                       "the declared scale are then left blank and listed")
     for log in fresh.values():  # a loop over files: the scale was the cohort's, not the user's
         log.attrs["notes"] = [n.replace("(declared with scales=)", "(the cohort's scale, from all the files)")
                               if n.split(":")[0] in chosen else n for n in log.attrs.get("notes", [])]
