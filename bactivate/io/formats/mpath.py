@@ -298,6 +298,7 @@ def _sheet(sh, h: int, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]
     if "alias" in col:
         frame["alias"] = answer_text(get("alias"))
     frame["_prompt"], frame["_answered"], frame["_sent"] = prompt, answered, sent
+    frame["_reminder"] = prompt.notna() & (prompt != get("sentbeepid").astype("str").str.strip())
     ctx.notes.append(_what_read(chosen, kept))
     out = entry_rows(frame, sh.name, acts, ctx, header=chosen.get("activity", "activity"),
                      note=lambda n: (f"m-Path: {plural(n, 'answer')} naming several activities became one "
@@ -429,7 +430,21 @@ def finish(log: pd.DataFrame, entries: Entries, opts: ReadOptions) -> None:
     log.attrs["prompts"] = AttrsFrame(table)
     n, k = int(table["sent"].sum()), int(table["answered"].sum())
     rate = f" ({k / n:.1%})" if n else ""
-    log.attrs.setdefault("notes", []).append(
+    notes = log.attrs.setdefault("notes", [])
+    notes.append(
         f"m-Path: {plural(n, 'prompt')} sent to {plural(len(table), 'participant')}, {k} answered{rate}; "
         "unanswered prompts are in attrs['rejected'] (not an entry) and every participant's count in "
         "attrs['prompts'] (bactivate.cohort.compliance.compliance)")
+    twice = _repeated(entries.cells)
+    if twice:
+        notes.append(f"m-Path: {plural(len(twice), 'prompt')} (sentBeepId {', '.join(twice[:5])}"
+                     f"{' ...' if len(twice) > 5 else ''}) on more than one line: each answered line is "
+                     "an entry, the prompt is counted once in attrs['prompts']")
+
+
+def _repeated(raw: pd.DataFrame) -> list[str]:
+    """The prompts (not reminders) that are on more than one line of the export."""
+    lines = raw[~raw["_entry"].duplicated()] if "_entry" in raw.columns else raw
+    lines = lines[lines["_prompt"].notna() & ~lines["_reminder"].astype(bool)]
+    dup = lines["_prompt"].astype("str")
+    return sorted(dup[dup.duplicated()].unique().tolist())
