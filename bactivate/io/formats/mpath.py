@@ -276,7 +276,9 @@ def _sheet(sh, h: int, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]
 
     item_table = items(raw.iloc[h].tolist())
     chosen = _chosen(item_table, body, col, opts, ctx)
-    who = chosen.pop("client", None)
+    who = chosen.pop("client", None) or next(
+        (str(raw.iat[h, col[plain_key(k)]]).replace("\ufeff", "").strip() for k, v in (opts.columns or {}).items()
+         if v == "client" and plain_key(k) in col), None)  # e.g. columns={"alias": "client"}
     if who is None and "connectionid" not in col and opts.client is None:
         raise LogError(f"{opts.file}: an m-Path export without its connectionId column (the participant); "
                        "pass columns={'<participant column>': 'client'}")
@@ -295,7 +297,7 @@ def _sheet(sh, h: int, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]
     frame, kept = _extras(frame, body.loc[frame["_skip"].isna()], col, item_table, used)
     frame["questionnaire"] = answer_text(get("questionlistname"))
     frame["sent"] = sent
-    if "alias" in col:
+    if "alias" in col and plain_key(who or "") != "alias":
         frame["alias"] = answer_text(get("alias"))
     frame["_prompt"], frame["_answered"], frame["_sent"] = prompt, answered, sent
     frame["_reminder"] = prompt.notna() & (prompt != get("sentbeepid").astype("str").str.strip())

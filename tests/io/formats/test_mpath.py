@@ -221,3 +221,16 @@ def test_sample_is_what_make_formats_writes(tmp_path):
     spec.loader.exec_module(module)
     module.write_mpath(tmp_path / "m.csv")
     assert (tmp_path / "m.csv").read_bytes() == SAMPLE.read_bytes()
+
+
+def test_alias_as_the_client_with_columns(log, raw):
+    got = quiet_read(columns={"alias": "client"})
+    alias_of = raw.drop_duplicates("connectionId").set_index("connectionId")["alias"]
+    assert got["client"].tolist() == log["client"].map(alias_of).tolist()
+    assert got.attrs["prompts"]["client"].tolist() == sorted(alias_of)
+    assert got.attrs["prompts"]["sent"].tolist() == log.attrs["prompts"]["sent"].tolist()
+
+
+def test_a_reversed_slider_is_declared_with_scales(log):
+    got = quiet_read(scales={"mood": (100, 0)})
+    np.testing.assert_allclose(got["mood"].to_numpy(), 10 - log["mood"].to_numpy(), atol=1e-9)
