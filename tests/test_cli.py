@@ -486,7 +486,7 @@ def test_options_file_daylio_end_to_end(tmp_path, capsys):
     (["--mood", "down=2", "--mood", "down=3"], "bactivate: --mood given twice for 'down' (2 and 3)"),
     (["--scale", "mood=5"], "bactivate: --scale 'mood=5': give the scale's two ends as LOW-HIGH, "
                             "e.g. --scale mood=1-5 (or mood=-3..3)"),
-    (["--scale", "mood=5-1"], "bactivate: --scale 'mood=5-1': the high end must be above the low end"),
+    (["--scale", "mood=5-5"], "bactivate: --scale 'mood=5-5': the two ends are the same"),
     (["--scale", "sleep=1-5"], "bactivate: --scale 'sleep=1-5': 'sleep' is not a rating; scales apply to "
                                "mastery, pleasure, mood, effort"),
     (["--scale", "mood"], "bactivate: --scale 'mood': write it as COLUMN=LOW-HIGH, e.g. --scale mood=1-5"),
@@ -515,8 +515,8 @@ def test_bad_option_values_exit_2_one_line(tmp_path, capsys, monkeypatch, comman
     ('format = "word"\n', "client.toml: format: 'word' is not a layout; the layouts are auto, long, tidy"),
     ('moods = 3\n', "client.toml: unknown key 'moods'; did you mean 'mood'? the keys are format, client, "
                     "sheet, dayfirst, week_start, mood, scales, columns, activity_map"),
-    ('[scales]\nmood = [5, 1]\n', "client.toml: [scales] mood = [5, 1]: the high end must be above the low "
-                                  "end, e.g. [scales] mood = [1, 5]"),
+    ('[scales]\nmood = [5, 5]\n', "client.toml: [scales] mood = [5, 5]: the two ends are the same; give "
+                                  "e.g. [scales] mood = [1, 5]"),
     ('format = daylio\n', "--options client.toml: not valid TOML"),
 ])
 def test_bad_options_file_exit_2_one_line(tmp_path, capsys, monkeypatch, text, says):

@@ -48,7 +48,7 @@ def test_scale():
 @pytest.mark.parametrize(("text", "says"), [
     ("mood", "--scale 'mood': write it as COLUMN=LOW-HIGH, e.g. --scale mood=1-5"),
     ("mood=5", "--scale 'mood=5': give the scale's two ends as LOW-HIGH, e.g. --scale mood=1-5"),
-    ("mood=5-1", "the high end must be above the low end, e.g. --scale mood=1-5"),
+    ("mood=5-5", "the two ends are the same; give e.g. --scale mood=1-5"),  # 5-1: a reversed item
     ("mood=3-3", "the two ends are the same; give e.g. --scale mood=1-5"),
     ("energy=1-5", "'energy' is not a rating; scales apply to mastery, pleasure, mood, effort, "
                    "e.g. --scale mood=1-5"),
@@ -200,7 +200,7 @@ def test_options_file_with_every_key(tmp_path):
                    "values": str((tmp_path / "values.csv").resolve())}
     assert json.loads(json.dumps(got)) == got  # plain values: papermill parameters
     assert set(FILE_KEYS) == {"format", "client", "sheet", "dayfirst", "week_start", "mood", "scales",
-                              "columns", "activity_map", "values"}
+                              "columns", "activity_map", "values", "na"}
 
 
 def test_options_file_activity_map_table_and_string_dates(tmp_path):
@@ -228,7 +228,7 @@ def test_options_file_activity_map_table_and_string_dates(tmp_path):
     ('[mood]\ngreat = true\n', "the value must be a number"),
     ('[mood]\nGreat = 9\ngreat = 8\n', "'Great' and 'great' are the same; give it once"),
     ('[scales]\nmood = 5\n', "[scales] mood = 5: give the scale's two ends, e.g. [scales] mood = [1, 5]"),
-    ('[scales]\nmood = [5, 1]\n', "the high end must be above the low end, e.g. [scales] mood = [1, 5]"),
+    ('[scales]\nmood = [5, 5]\n', "the two ends are the same; give e.g. [scales] mood = [1, 5]"),
     ('[scales]\nmood = [1, 2, 3]\n', "give the scale's two ends"),
     ('[scales]\nsleep = [1, 5]\n', "'sleep' is not a rating; scales apply to mastery, pleasure, mood, effort"),
     ('[columns]\n"How I feel" = "feelings"\n', "'feelings' is not a field; the fields are"),
