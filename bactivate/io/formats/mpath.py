@@ -254,11 +254,13 @@ def answer_text(col: pd.Series) -> pd.Series:
     >>> answer_text(pd.Series(['"Work"', '"Worked or studied","Travelled"', None, '"a \\\\/ b"'])).tolist()
     ['Work', 'Worked or studied | Travelled', nan, 'a / b']
     """
-    text = col.astype("str").where(~cells.blank(col))
-    text = text.str.strip().str.replace(r'^"|"$', "", regex=True)
-    text = text.str.replace(r'"\s*,\s*"', " | ", regex=True)
-    text = text.str.replace("\\/", "/", regex=False).str.replace('\\"', '"', regex=False)
-    return text.str.strip()
+    def one(u: pd.Series) -> pd.Series:
+        text = u.astype("str").str.strip().str.replace(r'^"|"$', "", regex=True)
+        text = text.str.replace(r'"\s*,\s*"', " | ", regex=True)
+        return text.str.replace("\\/", "/", regex=False).str.replace('\\"', '"', regex=False).str.strip()
+
+    # a study's answers are a few dozen options: each distinct text is read once
+    return cells.distinct(col.where(~cells.blank(col)), one)
 
 
 def _sheet(sh, h: int, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]:
