@@ -534,7 +534,7 @@ def day_start(day_starts) -> int:
         minutes = day_starts.hour * 60 + day_starts.minute
     elif isinstance(day_starts, str):
         m = re.fullmatch(r"\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\s*", day_starts.lower())
-        if m:
+        if m and int(m.group(2) or 0) < 60 and (not m.group(3) or 1 <= int(m.group(1)) <= 12):
             hour = int(m.group(1)) % 12 + (12 if m.group(3) == "pm" else 0) if m.group(3) else int(m.group(1))
             minutes = hour * 60 + int(m.group(2) or 0)
     if minutes is None or not 0 <= minutes < 24 * 60 or minutes != int(minutes):

@@ -8,8 +8,12 @@ rows with a random intercept and a random slope of week per client::
     value ~ week * group (+ covariates),  groups = client,  re_formula = "~week"
 
 so that the ``week:group[T.x]`` term is the difference between arms in the
-change per week, with clients (not entries) as the independent units. A fit
-is used only when its Hessian is positive definite; random slopes that cannot
+change per week, with clients (not entries) as the independent units. With
+``unit="day"`` (or ``"prompt"``) the rows are client-days (client-prompts) and
+the time is ``study_day`` (``prompt``), the units of a 7- or 14-day
+experience-sampling study. A random slope is fitted only when the data can
+carry it (enough time points per person, enough people, a fit that is not
+singular), and a fit is used only when its Hessian is positive definite; random slopes that cannot
 be fitted give way to random intercepts, and a model that cannot be fitted at
 all gives missing estimates with ``converged`` False, each with a
 :class:`TrajectoryWarning`. Tests are t tests on between-within degrees of
@@ -36,8 +40,9 @@ import pandas as pd
 
 from bactivate import escape
 from bactivate._grouped import grouped_mean_ci
+from bactivate._log import TIME_UNITS, time_unit
 from bactivate._util import natural_codes
-from bactivate.cohort.summary import client_weeks
+from bactivate.cohort.summary import client_periods
 from bactivate.errors import LogWarning
 from bactivate.io.roster import roster_for
 from bactivate.lazy import Lazy
@@ -51,6 +56,15 @@ _st = Lazy("scipy.stats")
 OPTIMIZERS: tuple[str, ...] = ("bfgs", "lbfgs", "powell", "nm", "cg")
 #: Columns of ``attrs["attempts"]``.
 _ATTEMPT_COLUMNS = ["re_formula", "optimizer", "converged", "problem"]
+#: A random slope is fitted only when at least this many people have at least
+#: :data:`SLOPE_MIN_POINTS` time points, and they are at least half of the people.
+SLOPE_MIN_PEOPLE = 4
+#: Time points a person needs to inform a slope variance apart from the residual (with 2, intercept,
+#: slope, their covariance and the residual are four variances from a 2 x 2 covariance).
+SLOPE_MIN_POINTS = 3
+#: A random-effects fit is singular when a diagonal element of the Cholesky factor of its
+#: covariance, relative to the residual SD, is below this (lme4's ``isSingular`` tolerance).
+SINGULAR_TOL = 1e-4
 #: Weekly counts: a short last week is scaled to 7 days.
 _COUNTS = ("activities", "planned", "done", "entries", "days_logged")
 _LABELS = {
@@ -80,8 +94,9 @@ class TrajectoryWarning(LogWarning):
 # =========================================================================== client-weeks
 
 
-def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
-    """Client x week values: the unit of analysis for trajectories.
+def weekly(cohort: pd.DataFrame, value="mood", *, roster=None, unit: str = "week",
+           day_starts=None) -> pd.DataFrame:
+    """Client x week values (or client x study day, client x prompt): the unit of analysis for trajectories.
 
     Parameters
     ----------
@@ -97,6 +112,15 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
     roster : str, Path or DataFrame, optional
         Its columns (arm, baseline measures) are joined on client; by default
         ``cohort.attrs["roster"]``.
+    unit : {"week", "day", "prompt"}, default "week"
+        One row per client and week, per client and study day (``study_day``
+        1 = the client's first logged day, every day of the span), or per
+        client and prompt (``prompt`` 1 = the first entry); see
+        :func:`bactivate.cohort.summary.client_periods`. Counts are per day
+        or per prompt as logged (only weeks are scaled).
+    day_starts : str, int, datetime.time or None, default None
+        When a study day starts ("04:00"): entries after midnight and before
+        it count for the day before. None is midnight.
 
     Returns
     -------
@@ -107,8 +131,12 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
         ``week_start`` (datetime64[ns]), ``days`` (days of the client's span
         in the week), ``n_entries`` (entries logged that week, unscaled),
         then the value column(s) (float64). Every week of each client's span
-        is a row; a week without entries has a missing mean. ``attrs``:
-        ``unit``, ``value`` (the value columns).
+        is a row; a week without entries has a missing mean. With
+        ``unit="day"``: ``study_day``, ``date``, ``week`` (the study week
+        the day is in) instead of ``week``, ``week_start``, ``days``; with
+        ``"prompt"``: ``prompt``, ``start``, ``study_day``, ``week``.
+        ``attrs``: ``unit`` (in words), ``time_unit`` ("week", "day",
+        "prompt"), ``value`` (the value columns).
 
     Examples
     --------
@@ -125,21 +153,30 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
     """
     values = [value] if isinstance(value, str) else list(dict.fromkeys(value))
     extra = [v for v in values if v not in _LABELS]
-    wk = client_weeks(cohort, extra=extra)
-    out = wk[["client", "week", "week_start", "days"]].copy()
+    wk = client_periods(cohort, time_unit(unit), extra=extra, day_starts=day_starts)
+    out = wk[["client", *_PERIOD_COLUMNS[unit]]].copy()
     out["n_entries"] = wk["entries"]
     for v in values:
-        out[v] = wk[v] * 7.0 / wk["days"] if v in _COUNTS else wk[v]
+        out[v] = wk[v] * 7.0 / wk["days"] if v in _COUNTS and unit == "week" else wk[v]
     r = roster_for(cohort, roster)
     if r is not None:
         clash = [c for c in r.columns[1:] if c in out.columns]
         r = r.rename(columns={c: f"{c}_roster" for c in clash})
         out = r.merge(out, on="client", how="right", sort=False)
-        out = out.iloc[np.lexsort((out["week"].to_numpy(), natural_codes(out["client"])))]
+        out = out.iloc[np.lexsort((out[TIME_UNITS[unit]].to_numpy(), natural_codes(out["client"])))]
     out = out.reset_index(drop=True)
-    out.attrs = {"unit": "client-week; weeks count from each client's first logged day",
-                 "value": values}
+    out.attrs = {"unit": _UNIT_WORDS[unit], "time_unit": unit, "value": values}
     return out
+
+
+#: The period columns of :func:`weekly` in each unit.
+_PERIOD_COLUMNS = {"week": ["week", "week_start", "days"], "day": ["study_day", "date", "week"],
+                   "prompt": ["prompt", "start", "study_day", "week"]}
+_UNIT_WORDS = {"week": "client-week; weeks count from each client's first logged day",
+               "day": "client-day; study days count from each client's first logged day (day 1)",
+               "prompt": "client-prompt; prompts are each client's entries in time order (prompt 1)"}
+#: The time axis of each unit, in words.
+_AXIS = {"week": "Week", "day": "Study day", "prompt": "Prompt"}
 
 
 # =========================================================================== the mixed model
@@ -147,20 +184,28 @@ def weekly(cohort: pd.DataFrame, value="mood", *, roster=None) -> pd.DataFrame:
 
 def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *, roster=None,
                covariates=None, ci: float = 0.95, weeks=None, reference=None,
-               re_formula: str = "~week", optimizers=OPTIMIZERS, reml: bool = True,
-               errors: str = "warn", return_result: bool = False):
-    """Weekly trajectories by arm: a linear mixed model of client-week means.
+               re_formula: str | None = None, optimizers=OPTIMIZERS, reml: bool = True,
+               errors: str = "warn", return_result: bool = False, unit: str = "week",
+               day_starts=None):
+    """Trajectories by arm over weeks, study days or prompts: a linear mixed model of client-period means.
 
     The model (statsmodels ``MixedLM``, REML)::
 
         value ~ week * group [+ covariate_within + covariate_between ...]
         random intercept and slope of week per client (re_formula="~week")
 
+    With ``unit="day"`` the time is ``study_day`` (1 = each client's first
+    logged day; ``value ~ study_day * group``, slope per day), with
+    ``unit="prompt"`` it is ``prompt`` (each client's entries in time order):
+    the units of a 7- or 14-day experience-sampling study, where weeks give
+    one or two time points per person.
+
     Parameters
     ----------
     cohort : DataFrame
         A cohort's tidy log, or a frame from :func:`weekly` (one row per
-        client and week, with the *group* and *value* columns).
+        client and period, with the *group* and *value* columns and the
+        unit's time column).
     group : str, default "arm"
         The arm column (from the roster, or a per-client column of *cohort*).
     value : str, default "mood"
@@ -179,15 +224,19 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         Level of the intervals (t with the row's ``df``).
     weeks : iterable of int, optional
         Only these weeks, e.g. ``range(2, 9)`` to model treatment weeks after
-        a monitoring-only week 1.
+        a monitoring-only week 1 (with ``unit="day"`` or ``"prompt"``: the
+        days or prompts in these study weeks).
     reference : optional
         The reference arm (default: the first category, or the first in
         sorted order); the ``week:group[T.x]`` term is arm ``x`` minus the
         reference.
-    re_formula : str, default "~week"
-        Random effects; ``"~week"`` (intercept and slope) or ``"1"``. When
-        random slopes cannot be fitted, random intercepts only are fitted
-        instead, with a :class:`TrajectoryWarning` (see Notes).
+    re_formula : str, optional
+        Random effects; default a random intercept and slope of the time
+        (``"~week"``, ``"~study_day"``, ``"~prompt"``), or ``"1"`` (random
+        intercepts only). A random slope is fitted only when the data can
+        carry it; otherwise random intercepts only are fitted instead, with
+        the reason in ``attrs["re_reason"]``, ``attrs["notes"]`` and a
+        :class:`TrajectoryWarning` (see Notes).
     optimizers : sequence of str, default OPTIMIZERS
         Tried in turn until one gives a usable fit (see Notes).
     reml : bool, default True
@@ -199,6 +248,11 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     return_result : bool, default False
         Also return the statsmodels result: ``(table, result)``; when no fit
         is usable, the last rejected result (or None).
+    unit : {"week", "day", "prompt"}, default "week"
+        The time unit (see :func:`weekly`).
+    day_starts : str, int, datetime.time or None, default None
+        When a study day starts ("04:00"): entries after midnight and before
+        it count for the day before (late-evening prompts). None is midnight.
 
     Returns
     -------
@@ -210,6 +264,8 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         (str: which count gave ``df``, or why there is none), ``converged``
         (bool), ``optimizer`` (str, "" when none). ``attrs``: ``formula``,
         ``re_formula`` (the random effects fitted), ``re_formula_requested``,
+        ``re_reason`` (why the random slope was dropped; "" when it was not),
+        ``unit``, ``time`` (the time column),
         ``groups`` ("client"), ``optimizer``, ``converged``, ``attempts``
         (each model and optimiser tried: ``re_formula``, ``optimizer``,
         ``converged`` (the fit was usable), ``problem``), ``warnings``
@@ -232,6 +288,17 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
 
     Notes
     -----
+    **When a random slope is fitted.** Only when the data can carry it:
+    at least :data:`SLOPE_MIN_PEOPLE` (4) people with at least
+    :data:`SLOPE_MIN_POINTS` (3) time points, and these at least half of
+    the people (with two time points per person the slope variance is not
+    identified: a 14-day study has 14 study days but 2 weeks per person),
+    and the fit with the slope converges to a proper maximum and is not
+    singular (a diagonal element of the relative Cholesky factor of the
+    random-effects covariance below :data:`SINGULAR_TOL`, as lme4's
+    ``isSingular``: a slope variance of about zero or a correlation of
+    about +-1). Otherwise random intercepts only, and the reason is said.
+
     **Which fit is used.** The optimisers are tried in the order given
     (default ``OPTIMIZERS``: bfgs, lbfgs, powell, nm, cg). A fit is usable
     when statsmodels reports convergence without an "optimization failed"
@@ -284,14 +351,16 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
     if errors not in ("warn", "raise"):
         raise ValueError(f"errors must be 'warn' or 'raise', not {errors!r}")
+    time = TIME_UNITS[time_unit(unit)]
+    re_formula = f"~{time}" if re_formula is None else re_formula
     covariates = [covariates] if isinstance(covariates, str) else list(covariates or [])
-    data, varying = _model_data(cohort, group, value, roster, covariates, weeks)
+    data, varying = _model_data(cohort, group, value, roster, covariates, weeks, unit, day_starts)
     levels = _levels(data[group], reference)
-    data, formula = _design(data, group, value, levels, covariates, varying)
-    fit = _fit(data, formula, re_formula, optimizers, reml)
-    notes = _report_fit(fit, data, formula, re_formula, errors)
+    data, formula = _design(data, group, value, levels, covariates, varying, time)
+    fit = _fit(data, formula, re_formula, optimizers, reml, time)
+    notes = _report_fit(fit, data, formula, re_formula, errors, unit)
     result = fit["result"]
-    table = _fixed_effects(fit["model"], result, ci)
+    table = _fixed_effects(fit["model"], result, ci, unit)
     table["converged"] = result is not None
     table["optimizer"] = fit["optimizer"]
     table = table.astype({"term": "str", "df_method": "str", "optimizer": "str"})
@@ -299,6 +368,9 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         "formula": formula,
         "re_formula": fit["re_formula"],
         "re_formula_requested": re_formula,
+        "re_reason": fit["re_reason"],
+        "unit": unit,
+        "time": time,
         "groups": "client",
         "optimizer": fit["optimizer"] or None,
         "converged": result is not None,
@@ -309,26 +381,28 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         "residual_variance": float(result.scale) if result is not None else np.nan,
         "n_clients": int(data["client"].nunique()),
         "n_obs": int(len(data)),
-        "weeks": sorted(int(w) for w in data["week"].unique()),
+        "weeks": sorted(int(w) for w in data["week"].unique()) if "week" in data.columns else [],
+        "times": sorted(int(w) for w in data[time].unique()),
         "reference": str(levels[0]),
         "loglike": float(result.llf) if result is not None else np.nan,
         "method": "REML" if reml else "ML",
         "df_method": "between-within",
         "ci_level": ci,
-        "description": "linear mixed model of client-week means (statsmodels MixedLM); "
-                       "week:group terms are differences in change per week against the reference; "
+        "description": f"linear mixed model of client-{unit} means (statsmodels MixedLM); "
+                       f"{time}:group terms are differences in change per {unit} against the reference; "
                        "t intervals and p-values on between-within degrees of freedom",
     }
     return (table, result if result is not None else fit["last"]) if return_result else table
 
 
-def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates: list, varying: set):
-    """The model's rows (group as a categorical of *levels*, sorted by client and week, week as
+def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates: list, varying: set,
+            time: str = "week"):
+    """The model's rows (group as a categorical of *levels*, sorted by client and time, the time as
     float; a varying covariate split into its within and between parts) and its formula."""
     data[group] = pd.Categorical(data[group].astype("str"), categories=levels)
-    data = data.sort_values(["client", "week"], kind="stable").reset_index(drop=True)
-    data["week"] = data["week"].astype("float64")
-    terms = [f"week * {_q(group)}"]
+    data = data.sort_values(["client", time], kind="stable").reset_index(drop=True)
+    data[time] = data[time].astype("float64")
+    terms = [f"{time} * {_q(group)}"]
     for c in covariates:
         if c in varying:
             mean = data.groupby("client", sort=False)[c].transform("mean")
@@ -340,23 +414,70 @@ def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates
     return data, f"{_q(value)} ~ " + " + ".join(terms)
 
 
-def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bool) -> dict:
-    """The first usable fit: with *re_formula*, then (if that has a random slope) with random
-    intercepts only. A dict: ``result`` (None when no fit is usable), ``model``, ``optimizer``,
-    ``re_formula`` (fitted), ``attempts``, ``warnings``, ``last`` (the last result tried)."""
+def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bool,
+         time: str = "week") -> dict:
+    """The first usable fit: with *re_formula* when the data can carry its random slope and the fit
+    is not singular, else with random intercepts only. A dict: ``result`` (None when no fit is
+    usable), ``model``, ``optimizer``, ``re_formula`` (fitted), ``re_reason`` (why the slope was
+    dropped before or after fitting; "" otherwise), ``attempts``, ``warnings``, ``last`` (the last
+    result tried)."""
     candidates = [re_formula] if _intercept_only(re_formula) else [re_formula, "1"]
-    attempts, first_model, last = [], None, None
+    attempts, first_model, last, reason = [], None, None, ""
+    if not _intercept_only(re_formula):
+        reason = _slope_unsupported(data, time)
+        if reason:  # not estimable: not fitted at all
+            attempts.append({"re_formula": re_formula, "optimizer": "", "converged": False,
+                             "problem": "not fitted: " + reason})
+            candidates = ["1"]
     for re in candidates:
         model = _mixedlm(data, formula, re)
         first_model = first_model or model
         result, used, tried, msgs, last_try = _first_usable(model, optimizers, reml)
         attempts += [{"re_formula": re, **a} for a in tried]
         last = last_try if last_try is not None else last
+        if result is not None and not _intercept_only(re):
+            singular = _singular(result)
+            if singular:  # a boundary fit: the random-intercept model is the honest one
+                attempts[-1] = {**attempts[-1], "converged": False, "problem": singular}
+                reason, result = singular, None
+                continue
         if result is not None:
             return {"result": result, "model": model, "optimizer": used, "re_formula": re,
-                    "attempts": attempts, "warnings": msgs, "last": result}
+                    "re_reason": reason, "attempts": attempts, "warnings": msgs, "last": result}
     return {"result": None, "model": first_model, "optimizer": "", "re_formula": re_formula,
-            "attempts": attempts, "warnings": [], "last": last}
+            "re_reason": reason, "attempts": attempts, "warnings": [], "last": last}
+
+
+def _slope_unsupported(data: pd.DataFrame, time: str) -> str:
+    """Why the data cannot carry a random slope of *time* ("" when they can)."""
+    points = data.groupby("client")[time].nunique()
+    enough = int((points >= SLOPE_MIN_POINTS).sum())
+    if enough >= SLOPE_MIN_PEOPLE and 2 * enough >= len(points):
+        return ""
+    what = {"week": "weeks", "study_day": "study days", "prompt": "prompts"}.get(time, time)
+    return (f"a random slope needs at least {SLOPE_MIN_POINTS} {what} in at least {SLOPE_MIN_PEOPLE} "
+            f"people and in at least half of them, and {enough} of {len(points)} people have "
+            f"{SLOPE_MIN_POINTS} or more ({what} per person: median {points.median():g}, at most "
+            f"{points.max()})")
+
+
+def _singular(result) -> str:
+    """Why a random-slope fit is singular, as lme4's ``isSingular`` says ("" when it is not)."""
+    cov = np.asarray(result.cov_re, dtype="float64")
+    scale = float(result.scale)
+    try:
+        low = np.abs(np.diag(np.linalg.cholesky(cov / scale)))
+    except np.linalg.LinAlgError:
+        low = np.zeros(1)
+    if np.isfinite(low).all() and low.min() >= SINGULAR_TOL:
+        return ""
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = cov[0, 1] / (sd[0] * sd[1]) if cov.shape == (2, 2) else np.nan
+    corr = f", correlation {r:.2f}" if np.isfinite(r) else ""
+    return (f"the fit with a random slope is singular (random-effect SDs "
+            f"{', '.join(f'{v:.3g}' for v in sd)}{corr}; residual SD {np.sqrt(scale):.3g}): the data "
+            "do not tell the people's slopes apart, so the slope variance is on its boundary")
 
 
 def _mixedlm(data: pd.DataFrame, formula: str, re_formula: str):
@@ -402,10 +523,17 @@ def _intercept_only(re_formula: str) -> bool:
     return re_formula.replace(" ", "").lstrip("~") in ("1", "")
 
 
-def _report_fit(fit: dict, data: pd.DataFrame, formula: str, re_formula: str, errors: str) -> list[str]:
+def _report_fit(fit: dict, data: pd.DataFrame, formula: str, re_formula: str, errors: str,
+                unit: str = "week") -> list[str]:
     """Notes on the fit in words; a TrajectoryWarning (or ConvergenceError) when the random effects
-    were simplified or no fit is usable."""
-    where = f"{data['client'].nunique()} clients, {len(data)} client-weeks"
+    were simplified or no fit is usable. Sets ``fit["re_reason"]`` when the slope was dropped."""
+    where = f"{data['client'].nunique()} clients, {len(data)} client-{unit}s"
+    more = {"week": "log more weeks per client (3 or more for a random slope, 2 or more for random "
+                    "intercepts), model study days instead of weeks (unit='day')",
+            "day": "log more days per client (3 or more for a random slope, 2 or more for random "
+                   "intercepts)",
+            "prompt": "log more prompts per client (3 or more for a random slope, 2 or more for random "
+                      "intercepts)"}[unit]
     att = fit["attempts"]
     listing = "\n".join(f"  {a['re_formula']} {a['optimizer']}: {a['problem']}" for a in att)
     if fit["result"] is None:
@@ -414,9 +542,8 @@ def _report_fit(fit: dict, data: pd.DataFrame, formula: str, re_formula: str, er
             f"the mixed model {formula} (random effects {re_formula} per client{tried}; {where}) "
             "could not be fitted: no optimiser gave a converged fit with a positive definite "
             f"Hessian and finite standard errors:\n{listing}\nThe estimates are left missing (NaN) and "
-            "converged is False. What to do: log more weeks per client (3 or more for a random slope, 2 "
-            "or more for random intercepts), add clients, or drop covariates; or compare the arms on "
-            "one number per client (ba.compare_groups on ba.client_summary).")
+            f"converged is False. What to do: {more}, add clients, or drop covariates; or compare the "
+            "arms on one number per client (ba.compare_groups on ba.client_summary).")
         if errors == "raise":
             raise ConvergenceError(message.replace("The estimates are left missing (NaN) and converged "
                                                    "is False. ", ""),
@@ -425,21 +552,30 @@ def _report_fit(fit: dict, data: pd.DataFrame, formula: str, re_formula: str, er
         return [f"No usable fit ({where}); estimates left missing. See attrs['attempts']."]
     if fit["re_formula"] == re_formula:
         return []
-    problems = [a["problem"] for a in att if a["re_formula"] == re_formula]
-    why = next((p for p in problems if "Hessian" in p), problems[-1])
-    note = (f"The random effects {re_formula} per client could not be fitted ({where}; for example: "
-            f"{why}); the model was refitted with random intercepts only (re_formula='1'). It assumes "
-            "that clients differ in level but not in their change per week beyond the fixed effects, "
-            "so the standard errors of the week terms are too small if clients' slopes really differ.")
+    assumes = (f"It assumes that clients differ in level but not in their change per {unit} beyond the "
+               f"fixed effects, so the standard errors of the {TIME_UNITS[unit]} terms are too small if "
+               "clients' slopes really differ.")
+    if fit["re_reason"]:
+        hint = (" With unit='day' each client's study days are the time points."
+                if unit == "week" and "not fitted" in att[0]["problem"] else "")
+        note = (f"The random effects {re_formula} per client were not used ({where}): "
+                f"{fit['re_reason']}. The model was fitted with random intercepts only (re_formula='1'). "
+                f"{assumes}{hint}")
+    else:
+        problems = [a["problem"] for a in att if a["re_formula"] == re_formula]
+        why = next((p for p in problems if "Hessian" in p), problems[-1])
+        fit["re_reason"] = f"no optimiser gave a usable fit with the random slope ({why})"
+        note = (f"The random effects {re_formula} per client could not be fitted ({where}; for example: "
+                f"{why}); the model was refitted with random intercepts only (re_formula='1'). {assumes}")
     warnings.warn(note, TrajectoryWarning, stacklevel=3)
     return [note]
 
 
-def _fixed_effects(model, result, ci: float) -> pd.DataFrame:
+def _fixed_effects(model, result, ci: float, unit: str = "week") -> pd.DataFrame:
     """One row per fixed effect: term, estimate, se, t interval and p on between-within df, df,
     df_method (all missing when *result* is None)."""
     names = list(model.exog_names)
-    df, method = _between_within_df(model, result)
+    df, method = _between_within_df(model, result, unit)
     if result is None:
         est = se = np.full(len(names), np.nan)
     else:
@@ -454,7 +590,7 @@ def _fixed_effects(model, result, ci: float) -> pd.DataFrame:
     })
 
 
-def _between_within_df(model, result) -> tuple[np.ndarray, list[str]]:
+def _between_within_df(model, result, unit: str = "week") -> tuple[np.ndarray, list[str]]:
     """Per fixed effect: its between-within degrees of freedom (NaN when none) and how they were
     counted (see :func:`trajectory`, Notes)."""
     x = np.asarray(model.exog, dtype="float64")
@@ -477,7 +613,7 @@ def _between_within_df(model, result) -> tuple[np.ndarray, list[str]]:
         "between": (len(rows) - _rank(firsts), "between-within: clients - between-client terms"),
         "slope": (full_rank - int(slope.sum()), "containment: clients with a slope - random-slope terms"),
         "within": (len(x) - z_rank - _rank(resid[:, within]),
-                   "between-within: client-weeks - random effects - within-client terms"),
+                   f"between-within: client-{unit}s - random effects - within-client terms"),
     }
     kinds = np.where(between, "between", np.where(slope, "slope", "within"))
     df = np.array([counts[k][0] for k in kinds], dtype="float64")
@@ -516,8 +652,9 @@ def _fit_problem(res, msgs: list[str]) -> str | None:
     return None
 
 
-def _model_data(cohort, group, value, roster, covariates, weeks):
-    """Client-week rows with the value, group and covariates; which covariates vary within clients."""
+def _model_data(cohort, group, value, roster, covariates, weeks, unit="week", day_starts=None):
+    """Client-period rows with the value, group and covariates; which covariates vary within clients."""
+    time = TIME_UNITS[unit]
     if not isinstance(cohort, pd.DataFrame):
         raise TypeError(f"trajectory takes a cohort (tidy log) or a weekly frame, not {type(cohort).__name__}")
     is_log = {"entry", "start", "source"} <= set(cohort.columns)
@@ -525,7 +662,7 @@ def _model_data(cohort, group, value, roster, covariates, weeks):
         r = roster_for(cohort, roster)
         roster_cols = set(r.columns) if r is not None else set()
         measures = [value] + [c for c in covariates if c not in roster_cols]
-        data = weekly(cohort, measures, roster=r)
+        data = weekly(cohort, measures, roster=r, unit=unit, day_starts=day_starts)
         if group not in data.columns:
             per_client = _per_client_column(cohort, group)
             data[group] = data["client"].map(per_client)
@@ -536,23 +673,27 @@ def _model_data(cohort, group, value, roster, covariates, weeks):
             r = roster_for(cohort, roster)
             data = data.merge(r[[c for c in r.columns if c not in data.columns or c == "client"]],
                               on="client", how="left")
-    missing = [c for c in ["client", "week", group, value, *covariates] if c not in data.columns]
+    missing = [c for c in ["client", time, group, value, *covariates] if c not in data.columns]
     if missing:
         raise ValueError(f"trajectory: no column(s) {missing}; pass a roster with the group column "
-                         f"(roster=...), or a weekly frame that has them")
+                         f"(roster=...), or a frame from weekly(..., unit={unit!r}) that has them")
     if weeks is not None:
+        if "week" not in data.columns:
+            raise ValueError("trajectory: weeks= needs a week column (weekly() gives one in every unit)")
         wanted = {int(w) for w in weeks}
         data = data[data["week"].isin(wanted)]
-    cols = ["client", "week", group, value, *covariates]
+    cols = ["client", time, group, value, *covariates]
     data = data[list(dict.fromkeys(cols))].dropna().reset_index(drop=True)
     data["client"] = data["client"].astype("str")
     if data.empty:
-        raise ValueError("trajectory: no client-week has the value, the group and the covariates")
-    if data["week"].nunique() < 2:
-        raise ValueError("trajectory: every client-week used is the same week; a trajectory needs at "
-                         "least two different weeks")
+        raise ValueError(f"trajectory: no client-{unit} has the value, the group and the covariates")
+    if data[time].nunique() < 2:
+        hint = (" (a study of 7 days or less is one week per person: model its study days with "
+                "unit='day', or its prompts with unit='prompt')" if unit == "week" else "")
+        raise ValueError(f"trajectory: every client-{unit} used is the same {unit}; a trajectory needs at "
+                         f"least two different {unit}s{hint}")
     if data[value].nunique() < 2:
-        raise ValueError(f"trajectory: {value!r} takes a single value in every client-week; there is "
+        raise ValueError(f"trajectory: {value!r} takes a single value in every client-{unit}; there is "
                          "no trajectory to model")
     varying = set()
     for c in covariates:
@@ -595,7 +736,8 @@ def _levels(col: pd.Series, reference) -> list:
 
 
 def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: str = "mood", ax=None, *,
-                    roster=None, ci: float = 0.95, clients: bool = True, title: str | None = None):
+                    roster=None, ci: float = 0.95, clients: bool = True, title: str | None = None,
+                    unit: str = "week", day_starts=None):
     """Mean trajectories by arm with confidence bands, client lines faintly behind.
 
     Parameters
@@ -615,6 +757,10 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
         Draw each client's weekly values as a thin line.
     title : str, optional
         Default: the measure by group over weeks, and what the band shows.
+    unit : {"week", "day", "prompt"}, default "week"
+        The time axis: weeks, study days or prompts (see :func:`weekly`).
+    day_starts : str, int, datetime.time or None, default None
+        When a study day starts ("04:00"), for a tidy log (see :func:`weekly`).
 
     Returns
     -------
@@ -635,15 +781,17 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
     from matplotlib.collections import LineCollection
     from matplotlib.ticker import MaxNLocator
 
+    time = TIME_UNITS[time_unit(unit)]
     data = weekly_or_cohort
     if {"entry", "start", "source"} <= set(data.columns):
-        data = weekly(data, value, roster=roster)
+        data = weekly(data, value, roster=roster, unit=unit, day_starts=day_starts)
         if group not in data.columns and group in weekly_or_cohort.columns:
             data[group] = data["client"].map(_per_client_column(weekly_or_cohort, group))
-    missing = [c for c in ("client", "week", group, value) if c not in data.columns]
+    missing = [c for c in ("client", time, group, value) if c not in data.columns]
     if missing:
-        raise ValueError(f"plot_trajectory: no column(s) {missing}; pass roster= with the group column")
-    data = data[["client", "week", group, value]].dropna()
+        raise ValueError(f"plot_trajectory: no column(s) {missing}; pass roster= with the group column "
+                         f"(and unit= matching the frame)")
+    data = data[["client", time, group, value]].rename(columns={time: "week"}).dropna()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
     levels = _levels(data[group], None) if data[group].nunique() > 1 else [str(data[group].iloc[0])]
@@ -664,13 +812,13 @@ def plot_trajectory(weekly_or_cohort: pd.DataFrame, group: str = "arm", value: s
         ax.plot(m["week"], m["m_mean"], color=colours[lev], marker="o", lw=2.2, zorder=3,
                 label=f"{escape.label(lev)} (n={n})")
     label = _LABELS.get(value, value.replace("_", " ").capitalize())
-    ax.set_xlabel("Week")
+    ax.set_xlabel(_AXIS[unit])
     ax.set_ylabel(label)
     if value in RATINGS:
         ax.set_ylim(0, 10)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.autoscale_view(scalex=True, scaley=value not in RATINGS)
-    ax.set_title(title or f"{label.split(' (')[0]} by {group} over weeks\n"
+    ax.set_title(title or f"{label.split(' (')[0]} by {group} over {_AXIS[unit].lower()}s\n"
                  f"(mean with {ci:.0%} CI; thin lines: individual clients)", fontsize=11)
     ax.legend(title=escape.label(group), frameon=False)
     ax.grid(alpha=0.3)

@@ -93,14 +93,20 @@ def test_a_fit_whose_hessian_is_not_positive_definite_is_not_returned():
 
 def test_two_weeks_per_client_cannot_carry_a_random_slope():
     """Two weeks per client: intercept, slope, their covariance and the residual are four variances from a
-    2 x 2 covariance: not identified. Random intercepts only, as fitted directly."""
+    2 x 2 covariance: not identified. The slope is not even tried: random intercepts only, as fitted
+    directly, and the reason (with the way out, unit='day') said."""
     log, roster = ba.synth.cohort(n_clients=12, weeks=4, seed=2, entries_per_day=2)
     w = weekly(log, "mood", roster=roster)
     w = w[w["week"].isin([1, 2])].reset_index(drop=True)
     fit, result, caught = _quiet(w, reference="control")
     assert fit.attrs["re_formula"] == "1" and fit["converged"].all() and _positive_definite(result)
-    assert [str(c.message).startswith("The random effects ~week per client could not be fitted")
+    assert [str(c.message).startswith("The random effects ~week per client were not used")
             for c in caught] == [True]
+    assert "0 of 12 people have 3 or more" in fit.attrs["re_reason"]
+    assert "unit='day'" in str(caught[0].message)
+    att = fit.attrs["attempts"]
+    assert att["re_formula"].tolist()[0] == "~week" and att["optimizer"].iloc[0] == ""
+    assert att["problem"].iloc[0].startswith("not fitted: a random slope needs at least 3 weeks")
     w = w.assign(week=w["week"].astype("float64"), arm=pd.Categorical(w["arm"], ["control", "BA"]))
     direct = _direct(w, "mood ~ week * arm", "1", "bfgs")
     np.testing.assert_allclose(fit["estimate"], direct.fe_params, rtol=1e-6)
@@ -124,7 +130,8 @@ def test_one_week_per_client_gives_no_numbers_and_says_what_to_do():
     assert len(caught) == 1
     message = str(caught[0].message)
     assert "could not be fitted" in message and "What to do" in message and "more weeks per client" in message
-    assert fit.attrs["attempts"]["re_formula"].tolist() == ["~week"] * 5 + ["1"] * 5
+    # one week per client cannot carry a slope: it is not tried
+    assert fit.attrs["attempts"]["re_formula"].tolist() == ["~week"] + ["1"] * 5
     assert not fit.attrs["attempts"]["converged"].any()
     assert np.isnan(fit.attrs["loglike"]) and np.isnan(fit.attrs["residual_variance"])
     assert result is not None and not _positive_definite(result)  # the last rejected fit, to inspect
