@@ -295,7 +295,7 @@ def _sheet(sh, h: int, opts: ReadOptions) -> tuple[pd.DataFrame | None, Context]
     acts = answer_text(body.iloc[:, col[plain_key(chosen["activity"])]]) if "activity" in chosen else (
         pd.Series(np.nan, index=body.index, dtype=object))
     acts = acts.where(answered)
-    frame["_skip"] = _skips(frame, acts, answered, is_prompt, get("reminderfororiginalsentbeepid"))
+    frame["_skip"] = _skips(frame, acts, answered, is_prompt, prompt, get("reminderfororiginalsentbeepid"))
     frame, kept = _extras(frame, body.loc[frame["_skip"].isna()], col, item_table, used)
     frame["questionnaire"] = answer_text(get("questionlistname"))
     frame["sent"] = sent
@@ -357,9 +357,9 @@ def _prompt_ids(get, start: pd.Series):
     return prompt, start.notna(), is_prompt
 
 
-def _skips(frame, acts: pd.Series, answered, is_prompt, reminder_col) -> pd.Series:
-    """Why a line is not an entry: a prompt not answered, a reminder not answered, an unprompted
-    questionnaire without mood or activity; missing for entries."""
+def _skips(frame, acts: pd.Series, answered, is_prompt, prompt, reminder_col) -> pd.Series:
+    """Why a line is not an entry: a prompt not answered (or answered on its reminder's line), a
+    reminder not answered, an unprompted questionnaire without mood or activity; missing for entries."""
     skip = pd.Series(pd.NA, index=frame.index, dtype="str")
     reminder = ~cells.blank(reminder_col) & ~reminder_col.astype("str").str.strip().isin(["0", "0.0", "-1"])
     data = [c for c in ("mood", "pleasure", "mastery") if c in frame.columns]
@@ -367,6 +367,9 @@ def _skips(frame, acts: pd.Series, answered, is_prompt, reminder_col) -> pd.Seri
     for c in data:
         has |= ~cells.blank(frame[c])
     skip[~answered & is_prompt & ~reminder] = NOT_ANSWERED
+    later = answered.groupby(prompt, dropna=True).transform("any").reindex(frame.index)
+    skip[~answered & is_prompt & ~reminder & later.fillna(False).astype(bool)] = (
+        "prompt answered after a reminder (the reminder's line is the entry)")
     skip[~answered & reminder] = "reminder of a prompt, not answered (counted with its prompt)"
     skip[~answered & ~is_prompt] = "questionnaire sent outside the prompt schedule, not answered"
     skip[answered & ~is_prompt & ~has] = (

@@ -234,3 +234,32 @@ def test_alias_as_the_client_with_columns(log, raw):
 def test_a_reversed_slider_is_declared_with_scales(log):
     got = quiet_read(scales={"mood": (100, 0)})
     np.testing.assert_allclose(got["mood"].to_numpy(), 10 - log["mood"].to_numpy(), atol=1e-9)
+
+
+def test_a_reminder_counts_with_its_prompt(tmp_path, raw, log):
+    lines = raw.drop(columns="line").reset_index(drop=True)
+    unanswered = lines.index[lines["timeStampStart"].isna() & (lines["scheduledBeepId"] != "-1")]
+    answered = lines.index[lines["timeStampStart"].notna() & (lines["scheduledBeepId"] != "-1")]
+    first, second = unanswered[0], unanswered[1]
+    # a reminder of the first unanswered prompt, answered (its answers copied from an answered line),
+    # and a reminder of the second, not answered either
+    late = lines.loc[answered[0]].copy()
+    late[["connectionId", "scheduledBeepId"]] = lines.loc[first, ["connectionId", "scheduledBeepId"]]
+    late["sentBeepId"], late["reminderForOriginalSentBeepId"] = "99000001", lines.loc[first, "sentBeepId"]
+    again = lines.loc[second].copy()
+    again["sentBeepId"], again["reminderForOriginalSentBeepId"] = "99000002", lines.loc[second, "sentBeepId"]
+    path = tmp_path / "reminders.csv"
+    pd.concat([lines, late.to_frame().T, again.to_frame().T]).to_csv(path, sep=";", index=False)
+    got = quiet_read(path)
+    before = log.attrs["prompts"].set_index("client")
+    after = got.attrs["prompts"].set_index("client")
+    assert (after["sent"] == before["sent"]).all()  # a reminder is no new prompt
+    who = lines.loc[first, "connectionId"]
+    assert after.loc[who, "answered"] == before.loc[who, "answered"] + 1
+    assert after["answered"].drop(who).equals(before["answered"].drop(who))
+    reasons = got.attrs["rejected"].set_index("row")["reason"]
+    n = len(lines) + 1  # the last line number of the original lines
+    assert reasons[first + 2] == "prompt answered after a reminder (the reminder's line is the entry)"
+    assert reasons[second + 2] == mpath.NOT_ANSWERED
+    assert reasons[n + 2].startswith("reminder of a prompt, not answered")
+    assert line_numbers(got["source"]).max() == n + 1  # the answered reminder is an entry
