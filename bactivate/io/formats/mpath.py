@@ -26,7 +26,8 @@ questionnaire sent to a participant (a "beep"), whether it was answered or not::
   counted in ``attrs["prompts"]``: one row per participant with ``client``, ``sent``,
   ``answered``, ``days`` (days on which prompts were sent), ``first_day`` and
   ``last_day``. A reminder (``reminderForOriginalSentBeepId``) counts with the prompt
-  it reminds of. A questionnaire the participant filled in without a prompt
+  it reminds of (answered on the reminder's line, the original line says so). A prompt on
+  two lines is one prompt (the notes name it). A questionnaire the participant filled in without a prompt
   (``scheduledBeepId`` -1, e.g. the intake questionnaire) is no prompt; without a mood
   or activity answer it is not an entry either.
 * **Items.** Question columns are named ``<item>_<type>_<detail>``: a slider
