@@ -304,7 +304,8 @@ def activity_effects(cohort: pd.DataFrame, value: str = "mood", by: str = "activ
     DataFrame
         One row per level of *by* (sorted by name):
 
-        * ``activity`` (str): the activity (or category).
+        * ``activity`` (str): the activity (the column is named after *by*: ``category`` with
+          ``by="category"``).
         * ``within``, ``within_ci_low``, ``within_ci_high``, ``within_se``, ``within_p``: the
           within-person effect (difference in mood at prompts with the activity against the
           person's prompts without it), its interval, standard error and two-sided p (t test).
@@ -408,7 +409,8 @@ def activity_effects(cohort: pd.DataFrame, value: str = "mood", by: str = "activ
     table = table[_COLUMNS].astype({
         "activity": "str", "n_people": "int64", "n_prompts": "int64", "n_people_with": "int64",
         "n_people_varying": "int64", "n_prompts_with": "int64", "random_slope": "bool"})
-    table = table.sort_values("activity", kind="stable").reset_index(drop=True)
+    table = table.sort_values("activity", kind="stable").reset_index(drop=True).rename(
+        columns={"activity": by})
     terms = ["within", "between"] + (["tod_sin", "tod_cos"] if time_of_day else []) + (
         ["lag"] if lagged else [])
     slopes = " and a random slope of within (where estimable)" if random_slopes else ""
@@ -417,7 +419,7 @@ def activity_effects(cohort: pd.DataFrame, value: str = "mood", by: str = "activ
         "formula": formula, "value": value, "by": by, "ci_level": ci,
         "scale": "0-10" if scale is None else tuple(cohort.attrs["scales"][value]),
         "excluded": excluded, "n_people": n_people, "n_prompts": int(len(y)),
-        "df": dfs.sort_values("activity").reset_index(drop=True),
+        "df": dfs.sort_values("activity").reset_index(drop=True).rename(columns={"activity": by}),
         "method": _method_text(value, by, formula, time_of_day, lagged, random_slopes, excluded,
                                n_people, len(y), ci),
     }
