@@ -35,6 +35,10 @@ descriptive indices (their intervals assume independent days; no p-value), and
 one test, the change of level in a piecewise regression with a baseline trend
 and AR(1) errors, with its interval and p.
 
+Both are analyses of one person. Given a cohort's log they run per client when
+asked (``by=["client", "activity"]``, ``by="client"``: a ``client`` column
+first) and otherwise raise a ``ValueError``: they never pool clients.
+
 >>> import bactivate as ba
 >>> log = ba.synth.client(weeks=8, seed=3)
 >>> res = ba.mood_by_activity(log)
@@ -86,7 +90,10 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     by : str or list of str, default "activity"
         ``"activity"`` or ``"category"``; ``["client", "activity"]`` (or
         ``["client", "category"]``) analyses every client of a cohort in one
-        call, each client's rows equal to a call on that client's log alone.
+        call, each client's rows equal to a call on that client's log alone
+        (both units are computed for all clients at once, with no loop over
+        clients). A log with several clients needs this form: days of
+        different people are never pooled (a ``ValueError`` says so).
     min_days : int, default 3
         Fewest days (entries, for ``unit="entry"``) on each side to test; at least 2.
     adjust : {"week", None}, default "week"
@@ -153,6 +160,13 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         ``attrs``: ``method`` (the method in words), ``ci``, ``min_days``, ``unit``,
         ``adjusted`` (one plain sentence on what the adjusted means are) and
         ``verdict`` (how the verdict is read from the interval).
+
+    Raises
+    ------
+    ValueError
+        When *log* holds several clients and *by* is not per client (the
+        message counts the clients and names ``by=["client", ...]``), or an
+        option is out of range.
 
     Examples
     --------
