@@ -16,9 +16,11 @@ in the table and the JSON; the columns compared are listed in each row's note).
   client's week-by-week trend (``attrs["trend"]``: 8 OLS fits per client, in
   closed form), which the baseline does not. An informational row without a
   target (``W4-progress-1``) times the single-client call once per client.
-* ``balance`` -- one call on the cohort, by activity. Baseline: one
-  ``groupby("activity")`` with count, mean and std of mastery and pleasure,
-  their t-intervals, summed hours and the four high/low shares.
+* ``balance`` -- one call on the cohort, per client and activity
+  (``by=["client", "activity"]``: a cohort is never pooled, issue 19). Baseline:
+  one ``groupby(["client", "activity"])`` with count, mean and std of mastery
+  and pleasure, their t-intervals (clipped to 0-10), summed hours, the four
+  high/low shares and entries per week over each client's own span.
 * ``mood_by_activity`` -- one call on the cohort,
   ``mood_by_activity(cohort, by=["client", "activity"])``. Baseline: a
   ``groupby(["client", "day"])`` of daily mean mood and, per client and
@@ -154,34 +156,35 @@ def plain_balance(log: pd.DataFrame, high: float = 6.0, ci: float = 0.95) -> pd.
     _, _, happened = _flags(log)
     df = log[happened & log["activity"].notna().to_numpy()]
     day = df["start"].dt.normalize()
-    n_weeks = max(1.0, ((day.max() - day.min()).days + 1) / 7)
+    span = day.groupby(df["client"]).agg(["min", "max"])
+    n_weeks = df["client"].map((((span["max"] - span["min"]).dt.days + 1) / 7).clip(lower=1.0))
     m, p = df["mastery"], df["pleasure"]
     rated = m.notna() & p.notna()
     hours = (df["end"] - df["start"]).dt.total_seconds() / 3600
     work = pd.DataFrame({
-        "activity": df["activity"], "hours": hours.where(hours >= 0), "rated": rated,
-        "mastery": m, "pleasure": p,
+        "client": df["client"], "activity": df["activity"], "hours": hours.where(hours >= 0), "rated": rated,
+        "mastery": m, "pleasure": p, "n_weeks": n_weeks,
         "both": rated & (m >= high) & (p >= high), "mastery_only": rated & (m >= high) & (p < high),
         "pleasure_only": rated & (m < high) & (p >= high), "neither": rated & (m < high) & (p < high),
     })
-    g = work.groupby("activity")
-    out = g.agg(entries=("rated", "size"), rated=("rated", "sum"),
+    g = work.groupby(["client", "activity"])
+    out = g.agg(entries=("rated", "size"), rated=("rated", "sum"), n_weeks=("n_weeks", "first"),
                 mastery_n=("mastery", "count"), mastery_mean=("mastery", "mean"), mastery_sd=("mastery", "std"),
                 pleasure_n=("pleasure", "count"), pleasure_mean=("pleasure", "mean"),
                 pleasure_sd=("pleasure", "std"), both=("both", "sum"), mastery_only=("mastery_only", "sum"),
                 pleasure_only=("pleasure_only", "sum"), neither=("neither", "sum"))
     out["hours"] = g["hours"].sum(min_count=1)
-    out["entries_per_week"] = out["entries"] / n_weeks
+    out["entries_per_week"] = out["entries"] / out["n_weeks"]
     for v in ("mastery", "pleasure"):
         n = out[f"{v}_n"].where(out[f"{v}_n"] > 1)
         half = st.t.ppf(0.5 + ci / 2, n - 1) * out[f"{v}_sd"] / np.sqrt(n)
-        out[f"{v}_ci_low"] = out[f"{v}_mean"] - half
-        out[f"{v}_ci_high"] = out[f"{v}_mean"] + half
+        out[f"{v}_ci_low"] = (out[f"{v}_mean"] - half).clip(0.0, 10.0)
+        out[f"{v}_ci_high"] = (out[f"{v}_mean"] + half).clip(0.0, 10.0)
     denom = out["rated"].where(out["rated"] > 0)
     for k in ("both", "mastery_only", "pleasure_only", "neither"):
         out[f"share_{k}"] = out[k] / denom
     out["obtained_reward"] = out["entries_per_week"] * out["pleasure_mean"]
-    return out.reset_index().sort_values(["entries", "activity"], ascending=[False, True])
+    return out.reset_index().sort_values(["client", "entries", "activity"], ascending=[True, False, True])
 
 
 def plain_mood_by_activity(log: pd.DataFrame) -> pd.DataFrame:
@@ -302,11 +305,11 @@ def w4(ctx: Context) -> None:
                 base_label="one groupby(client, week)", same_numbers=same,
                 note="no target: the single-client call in a loop, for its per-call cost"), ours, base)
 
-    ours, base = ctx.time(lambda: ba.balance(log), lambda: plain_balance(log), keep_results=True,
-                          target=T)
-    ctx.add(Row("W4-balance", "balance by activity (one call)", ours.times, base.times, T,
-                base_label="one groupby(activity): count, mean, std, CI, shares", same_numbers=_close(
-                    ours.result, base.result, ["activity"], BALANCE_COLS),
+    ours, base = ctx.time(lambda: ba.balance(log, by=["client", "activity"]), lambda: plain_balance(log),
+                          keep_results=True, target=T)
+    ctx.add(Row("W4-balance", "balance by client and activity (one call)", ours.times, base.times, T,
+                base_label="one groupby(client, activity): count, mean, std, CI, shares", same_numbers=_close(
+                    ours.result, base.result, ["client", "activity"], BALANCE_COLS),
                 note="compared: " + ", ".join(BALANCE_COLS)), ours, base)
 
     mood = quiet(ba.mood_by_activity)
