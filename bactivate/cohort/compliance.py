@@ -84,7 +84,9 @@ def compliance(cohort: pd.DataFrame, *, min_compliance: float | None = None) -> 
     cohort : DataFrame
         A log or cohort read from an export that lists every prompt sent
         (``read_log(path, format="mpath")``, ``read_cohort(...)``): it carries
-        ``attrs["prompts"]``. People who answered no prompt are in it too.
+        ``attrs["prompts"]``. The people are those of ``attrs["prompts"]``: everyone the
+        export sent prompts to, also those who answered none (they have no rows) and
+        also after the frame's rows were filtered (pandas keeps ``attrs``).
     min_compliance : float, optional
         The lowest response rate kept, as a share (0.5 for 50%): people below it are
         marked ``excluded``. Studies often exclude below 33% or 50%; say which in the paper.
