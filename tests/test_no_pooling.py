@@ -189,3 +189,12 @@ def test_entry_unit_is_the_day_clustered_regression(cohort, adjust):
             assert row["cliffs_delta"] == pytest.approx(delta, abs=1e-12)
             checked += 1
     assert checked >= 10
+
+
+def test_entry_unit_of_a_log_without_client_ids_is_that_log(cohort):
+    """A log whose client column is empty is one log (the day unit already read it so; entries gave no rows)."""
+    one = _one(cohort)
+    named = mood_by_activity(one, "entry")
+    anon = mood_by_activity(one.assign(client=pd.Series(pd.NA, index=one.index, dtype="str")), "entry")
+    assert (named["status"] == "tested").sum() > 3
+    pd.testing.assert_frame_equal(anon, named)
