@@ -292,7 +292,7 @@ def _name_columns(head: list, body: pd.DataFrame, blank: pd.DataFrame, opts: Rea
 
 #: Headers that name the participant in a study export but, in a hand-made log, may be a row id:
 #: read as the client only when some value repeats (:func:`_row_ids`).
-_WEAK_CLIENT = frozenset({"id", "user", "person", "pp", "caseid", "respondent"})
+WEAK_CLIENT = frozenset({"id", "user", "person", "pp", "caseid", "respondent"})
 
 
 def _mapped(text: str, opts: ReadOptions) -> bool:
@@ -303,7 +303,7 @@ def _mapped(text: str, opts: ReadOptions) -> bool:
 
 def _row_ids(text: str, col: pd.Series, opts: ReadOptions) -> bool:
     """An ``ID`` column whose every value differs (five rows or more): a row id, not the participant."""
-    if hdr.header_key(text) not in _WEAK_CLIENT or _mapped(text, opts):
+    if hdr.header_key(text) not in WEAK_CLIENT or _mapped(text, opts):
         return False
     vals = col[~cells.blank(col)].astype("str").str.strip()
     return len(vals) >= 5 and not vals.duplicated().any()

@@ -87,6 +87,8 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     cells, lines = joined
     if headers.find_header(cells.iloc[:50], columns) != 0:
         return None
+    if any(headers.header_key(c) in long.WEAK_CLIENT for c in cells.iloc[0] if isinstance(c, str)):
+        return None  # an ID column: a participant or a row id, told from each file's own rows
     if format == "auto" and detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
         return None
     opts = ReadOptions(file=label, stem=stems[0], format=format, columns=columns, scales=scales or {},

@@ -19,7 +19,7 @@ from bactivate.io.formats import FORMATS
     ({"format": "excel"}, "format must be one of ['auto', 'long', 'tidy', 'daylio', 'bearable', 'imoodjournal', 'grid', 'batd']"),
     ({"scales": {"sleep": (1, 5)}}, "scales= names ['sleep']; scales apply to"),
     ({"scales": {"mood": 5}}, "give the scale as (low, high)"),
-    ({"scales": {"mood": (5, 1)}}, "the high end must be above the low end"),
+    ({"scales": {"mood": (5, 5)}}, "the two ends must differ"),  # (5, 1): a reversed item
     ({"columns": {"How I feel": "feeling"}}, "columns= maps to unknown fields {'How I feel': 'feeling'}"),
 ])
 def test_checked_refuses_what_read_log_refuses(kw, message):

@@ -90,7 +90,7 @@ def test_bad_errors_and_format_arguments(tmp_path):
 # --------------------------------------------------------------------------- ratings
 
 
-@pytest.mark.parametrize("bad", [{"joy": (1, 5)}, {"mood": (5, 1)}, {"mood": 5}, {"mood": ("a", "b")}])
+@pytest.mark.parametrize("bad", [{"joy": (1, 5)}, {"mood": (5, 5)}, {"mood": 5}, {"mood": ("a", "b")}])
 def test_bad_scales_argument(tmp_path, bad):
     with pytest.raises(ValueError, match="scales="):
         ba.read_log(write_csv(tmp_path, BASE.format(m=1, p=2)), scales=bad)

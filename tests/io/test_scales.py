@@ -59,5 +59,5 @@ def test_settle_scale_cannot_tell():
         "write the scale in the header, e.g. 'Mastery (-3 to 3)' and 'Pleasure (-3 to 3)'.")
     with pytest.raises(LogError, match="could be on several scales"):
         settle_scale("mood", np.array([-20.0, 2.0]), header=None, declared=None)
-    with pytest.raises(LogError, match="the high end must be above the low end"):
-        settle_scale("mood", np.array([1.0]), header=None, declared=(5, 1))
+    with pytest.raises(LogError, match="the two ends must differ"):  # (5, 1) is a reversed item
+        settle_scale("mood", np.array([1.0]), header=None, declared=(5, 5))
