@@ -91,8 +91,11 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
         that client's entry ids renumbered in time order.
     **read_log_kwargs
         Passed to :func:`bactivate.read_log` for every file: ``columns=``,
-        ``scales=``, ``mood_map=``, ``dayfirst=``, ``sheet=``, ``format=``
-        (not ``client=``: each file's client comes from the file).
+        ``scales=``, ``mood_map=``, ``dayfirst=``, ``sheet=``, ``format=``,
+        ``na_values=`` (not ``client=``: each file's client comes from the file).
+        A rating's scale is decided from all the files together (:func:`one_scale`):
+        a file whose values alone suggested another scale, or none, is read on the
+        widest scale the files show; files whose values do not fit it are an error.
 
     Returns
     -------
@@ -128,7 +131,9 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
     Raises
     ------
     LogError
-        When no file holds a log, a file cannot be read (see *errors*), two
+        When no file holds a log, a file cannot be read (see *errors*), the
+        files' ratings do not fit one scale per column (the message lists the
+        files and what to pass with ``scales=``), two
         files hold one client (see *duplicate_clients*), or the roster cannot
         be read or has no client id column.
 

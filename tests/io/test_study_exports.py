@@ -218,3 +218,16 @@ def test_time_header_of_times_without_date_still_asks_for_a_date(tmp_path):
     path.write_text("time,activity,mood\n08:00,Walk,7\n09:00,Read,8\n")
     with pytest.raises(LogError, match="add a Date column"):
         read_log(path)
+
+
+def test_validate_command_takes_na_and_a_reversed_scale(tmp_path, capsys):
+    from bactivate.cli import main
+
+    path = tmp_path / "v.csv"
+    path.write_text("participant,time,activity,mood\n1,2026-03-02 08:15,Walk,10\n1,2026-03-02 09:30,Read,-99\n"
+                    "2,2026-03-02 10:00,Work | Rest,0\n")
+    code = main(["validate", str(path), "--na", "-99", "--na", "NA", "--scale", "mood=10-0"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "-99 read as missing in 1 cell (na_values=)" in out and "read on a 10-0 scale" in out
+    assert "2 rows sharing their entry" in out
