@@ -56,7 +56,7 @@ import pandas as pd
 from bactivate import stats
 from bactivate._clients import one_client
 from bactivate._clients import per_client as each_client
-from bactivate._log import bare, day_numbers, flags, happened, require, with_calendar
+from bactivate._log import bare, day_numbers, flags, happened, require, week_days
 from bactivate._util import natural_codes
 from bactivate.lazy import Lazy
 
@@ -1049,7 +1049,9 @@ def phase_effect(log: pd.DataFrame, baseline=1, treatment=None, *, measure: str 
     one_client(log, "phase_effect()", "pass by=\"client\" for one A/B comparison per client (a single-case "
                "design is one person's days)")
     require(log, ("start", "mood", "avoidance", "done", "planned"), "phase_effect()")
-    df = with_calendar(happened(log[log["start"].notna()]))
+    df = happened(bare(log)[log["start"].notna().to_numpy(bool)])
+    # the day and week of with_calendar(), without its labels (phase_effect(by="client") calls this per client)
+    df = df.assign(day=df["start"].dt.normalize(), week=week_days(df)["week"])
     if df.empty:
         raise ValueError("the log has no dated entries to compare")
     if measure == "avoidance":
