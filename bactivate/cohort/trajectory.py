@@ -235,8 +235,8 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
         (``"~week"``, ``"~study_day"``, ``"~prompt"``), or ``"1"`` (random
         intercepts only). A random slope is fitted only when the data can
         carry it; otherwise random intercepts only are fitted instead, with
-        the reason in ``attrs["re_reason"]``, ``attrs["notes"]`` and a
-        :class:`TrajectoryWarning` (see Notes).
+        the reason in ``attrs["re_reason"]`` and ``attrs["notes"]``, with a
+        :class:`TrajectoryWarning` unless the fit was singular (see Notes).
     optimizers : sequence of str, default OPTIMIZERS
         Tried in turn until one gives a usable fit (see Notes).
     reml : bool, default True
@@ -297,7 +297,11 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     singular (a diagonal element of the relative Cholesky factor of the
     random-effects covariance below :data:`SINGULAR_TOL`, as lme4's
     ``isSingular``: a slope variance of about zero or a correlation of
-    about +-1). Otherwise random intercepts only, and the reason is said.
+    about +-1). Otherwise random intercepts only, and the reason is said in
+    ``attrs["re_reason"]`` and ``attrs["notes"]``; a warning too when the
+    slope could not be fitted or tried (a singular fit is an answer of the
+    data, the random-intercept model, and gets a note only, as lme4 gives a
+    message rather than a warning).
 
     **Which fit is used.** The optimisers are tried in the order given
     (default ``OPTIMIZERS``: bfgs, lbfgs, powell, nm, cg). A fit is usable
@@ -315,9 +319,11 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     (``re_formula="1"``) and this is said in ``attrs["notes"]`` and a
     warning. If that fails too, the estimates are NaN (a number from an
     unusable fit would look like an answer) and ``converged`` is False.
-    A random-effect variance estimated at about zero (statsmodels' "MLE may
-    be on the boundary") is a legitimate answer when the Hessian is positive
-    definite; such warnings are kept in ``attrs["warnings"]``.
+    A random intercept variance estimated at about zero (statsmodels' "MLE
+    may be on the boundary") is a legitimate answer when the Hessian is
+    positive definite; such warnings are kept in ``attrs["warnings"]``. A
+    random *slope* on its boundary makes the fit singular (above): random
+    intercepts only are then fitted, the model the data support.
 
     **Degrees of freedom** (statsmodels gives z tests). Each fixed effect is
     tested with t on between-within degrees of freedom (Schluchter and
@@ -443,9 +449,10 @@ def _fit(data: pd.DataFrame, formula: str, re_formula: str, optimizers, reml: bo
                 continue
         if result is not None:
             return {"result": result, "model": model, "optimizer": used, "re_formula": re,
-                    "re_reason": reason, "attempts": attempts, "warnings": msgs, "last": result}
+                    "re_reason": reason, "singular": reason.startswith(_SINGULAR),
+                    "attempts": attempts, "warnings": msgs, "last": result}
     return {"result": None, "model": first_model, "optimizer": "", "re_formula": re_formula,
-            "re_reason": reason, "attempts": attempts, "warnings": [], "last": last}
+            "re_reason": reason, "singular": False, "attempts": attempts, "warnings": [], "last": last}
 
 
 def _slope_unsupported(data: pd.DataFrame, time: str) -> str:
@@ -459,6 +466,9 @@ def _slope_unsupported(data: pd.DataFrame, time: str) -> str:
             f"people and in at least half of them, and {enough} of {len(points)} people have "
             f"{SLOPE_MIN_POINTS} or more ({what} per person: median {points.median():g}, at most "
             f"{points.max()})")
+
+
+_SINGULAR = "the fit with a random slope is singular"
 
 
 def _singular(result) -> str:
@@ -475,7 +485,7 @@ def _singular(result) -> str:
     with np.errstate(invalid="ignore", divide="ignore"):
         r = cov[0, 1] / (sd[0] * sd[1]) if cov.shape == (2, 2) else np.nan
     corr = f", correlation {r:.2f}" if np.isfinite(r) else ""
-    return (f"the fit with a random slope is singular (random-effect SDs "
+    return (f"{_SINGULAR} (random-effect SDs "
             f"{', '.join(f'{v:.3g}' for v in sd)}{corr}; residual SD {np.sqrt(scale):.3g}): the data "
             "do not tell the people's slopes apart, so the slope variance is on its boundary")
 
@@ -567,6 +577,10 @@ def _report_fit(fit: dict, data: pd.DataFrame, formula: str, re_formula: str, er
         fit["re_reason"] = f"no optimiser gave a usable fit with the random slope ({why})"
         note = (f"The random effects {re_formula} per client could not be fitted ({where}; for example: "
                 f"{why}); the model was refitted with random intercepts only (re_formula='1'). {assumes}")
+    if fit["singular"]:  # the data put the slope variance at 0: a note, as lme4 gives a message
+        return [f"The random effects {re_formula} per client were not used ({where}): {fit['re_reason']}. "
+                "The model was fitted with random intercepts only (re_formula='1'), which is what the "
+                "data support."]
     warnings.warn(note, TrajectoryWarning, stacklevel=3)
     return [note]
 
