@@ -22,6 +22,7 @@ from bactivate._log import describe, filter_weeks, recorded
 from bactivate.avoidance import avoidance
 from bactivate.balance import balance
 from bactivate.cohort.compare import compare_groups
+from bactivate.cohort.compliance import compliance, exclude_low_compliance
 from bactivate.cohort.outcomes import pre_post
 from bactivate.cohort.privacy import deidentify
 from bactivate.cohort.questionnaires import (
@@ -57,7 +58,7 @@ __all__ = [
     "read_log", "write_log", "accounting", "describe", "filter_weeks", "recorded",
     "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
     "small_wins", "suggest_next", "lapses", "lapse_text", "values_summary", "plan_week", "write_plan", "plan_html",
-    "read_cohort", "client_summary", "compare_groups", "trajectory", "deidentify",
+    "read_cohort", "client_summary", "compliance", "exclude_low_compliance", "compare_groups", "trajectory", "deidentify",
     "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes", "pre_post",
     "stats", "plot", "synth", "present",
 ]
