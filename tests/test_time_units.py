@@ -261,3 +261,30 @@ def test_trajectory_on_prompts():
         direct = smf.mixedlm("mood ~ prompt * arm", data=d, groups=d["client"],
                              re_formula=fit.attrs["re_formula"]).fit(reml=True, method=["bfgs", "lbfgs"])
     np.testing.assert_allclose(fit["estimate"], direct.fe_params, rtol=1e-4, atol=1e-6)
+
+
+def test_prompt_trend_and_the_day_axis_of_the_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bactivate.cohort.trajectory import plot_trajectory
+    from bactivate.progress import progress_trend
+
+    log, roster = esm_study(n=6, days=5, seed=2)
+    one = log[log["client"] == "P01"]
+    prompts = progress(one, unit="prompt")
+    pd.testing.assert_frame_equal(progress_trend(prompts, per="prompt"), pd.DataFrame(prompts.attrs["trend"]),
+                                  check_frame_type=False)
+    # the mood trend is per week of elapsed time: linregress on hours since the first prompt / 168
+    ordered = one.sort_values("start")
+    weeks = (ordered["start"] - ordered["start"].min()).dt.total_seconds() / (7 * 86400)
+    fit = st.linregress(weeks, ordered["mood"])
+    mood = prompts.attrs["trend"].set_index("measure").loc["mood"]
+    assert mood["slope"] == pytest.approx(fit.slope, rel=1e-10)
+    ax = plot_trajectory(log, roster=roster, unit="day", day_starts="04:00")
+    assert ax.get_xlabel() == "Study day" and "study days" in ax.get_title()
+    x = sorted({float(v) for line in ax.get_lines() for v in line.get_xdata()})
+    assert x == [1.0, 2.0, 3.0, 4.0, 5.0]
+    plt.close("all")
