@@ -5,61 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 from conftest import (
-    assert_rejected_schema,
-    csv_data_lines,
-    read,
+    csv_read,
+    problems,
     read_clean,
     rows_to_csv,
     write_csv,
 )
-
-import bactivate as ba
-from bactivate.schema import TIDY_COLUMNS
-
-
-def _key(source: str):
-    parts = source.split(":")
-    last = parts[-1]
-    return (parts[1] if len(parts) == 3 else None, int(last) if last.isdigit() else last)
-
-
-def accounted(log: pd.DataFrame, expected: set) -> None:
-    """Every expected source row/cell is kept or set aside, never both, never invented;
-    ``ba.accounting`` agrees; tidy rows that share a source share its entry id."""
-    kept = {_key(s) for s in log["source"].unique()}
-    rejected = log.attrs["rejected"]
-    blanked = {_key(s) for s in rejected.loc[rejected["kind"] == "cell", "source"].unique()}
-    assert blanked <= kept, f"blanked cells whose row is not kept: {sorted(blanked - kept, key=str)}"
-    rej = {_key(s) for s in rejected.loc[rejected["kind"] != "cell", "source"].unique()}
-    assert not kept & rej, f"both kept and set aside: {sorted(kept & rej, key=str)}"
-    assert kept | rej == expected, (f"lost: {sorted(expected - kept - rej, key=str)}; "
-                                    f"invented: {sorted((kept | rej) - expected, key=str)}")
-    table = ba.accounting(log)
-    assert (table["rows_read"] == table["kept"] + table["set_aside"] + table["not_log_rows"]).all()
-    assert table["rows_read"].sum() == len(expected)
-    assert table["kept"].sum() == len(kept)
-    assert table["with_blanked_cells"].sum() == len(blanked)
-    assert (log.groupby("source")["entry"].nunique() == 1).all()
-    assert list(log.columns[: len(TIDY_COLUMNS)]) == list(TIDY_COLUMNS)
-    assert {c: str(log[c].dtype) for c in TIDY_COLUMNS} == TIDY_COLUMNS
-    assert_rejected_schema(log)
-
-
-def csv_rows(path, header_line=1) -> set:
-    return set(csv_data_lines(path, header_line))
-
-
-def problems(log):
-    rej = log.attrs["rejected"]
-    return rej[rej["kind"].isin(["cell", "row"])].reset_index(drop=True)
-
-
-def csv_read(tmp_path, text, name="export.csv", header_line=1, clean=True, **kw):
-    path = write_csv(tmp_path, text, name)
-    log = read_clean(path, **kw) if clean else read(path, **kw)[0]
-    accounted(log, csv_rows(path, header_line))
-    return log
-
 
 BEARABLE_HEAD = ["date", "weekday", "time of day", "category", "rating/amount", "detail", "notes"]
 BEARABLE_ROWS = [
