@@ -707,7 +707,7 @@ class _Entries:
     cnames: np.ndarray  # client names, in natural order
     client: np.ndarray  # per candidate entry: client code (natural order)
     mood: np.ndarray  # per candidate entry: its mood
-    day: np.ndarray  # per candidate entry: its (client, day) cell, numbered in order
+    day: np.ndarray  # per candidate entry: its (client, day) cell, numbered from 0
     prev: pd.DataFrame  # per candidate entry: client and the entry before it (columns client, prev_entry)
     n: np.ndarray  # per client: candidate entries
     sum_mood: np.ndarray  # per client: their moods summed
@@ -740,7 +740,7 @@ def _entries(df: pd.DataFrame) -> _Entries | None:
     if not cand.any():
         return None
     c, m = client[cand], mood[cand]
-    cells, _ = pd.factorize(pd.Series(c) * (1 << 32) + (entries["day"].to_numpy()[cand]
+    cells, _ = pd.factorize(c * (1 << 32) + (entries["day"].to_numpy()[cand]
                                                        - entries["day"].min()))
     k = len(cnames)
     ranks = pd.Series(m).groupby(c).rank(method="average").to_numpy()
