@@ -293,3 +293,34 @@ def csv_read(tmp_path, text, name="export.csv", header_line=1, clean=True, **kw)
     log = read_clean(path, **kw) if clean else read(path, **kw)[0]
     accounted(log, csv_rows(path, header_line))
     return log
+
+
+# ----------------------------------------------------------------- cohorts of small logs
+# (shared by tests/io/test_roster.py and tests/io/test_cohort_members.py)
+
+COHORT_HEAD = "date,time,activity,category,mastery (0-10),pleasure (0-10),mood (0-10)\n"
+
+
+def write_small_log(folder: Path, name: str, n: int = 3) -> Path:
+    """A small, clean long log of *n* days at *folder*/*name* (the folder made if needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(COHORT_HEAD + "".join(f"2026-03-0{i + 1},09:00,Walk,Health,5,6,7\n" for i in range(n)),
+                    encoding="utf-8")
+    return path
+
+
+def small_logs(tmp_path: Path, *names: str) -> Path:
+    """A folder ``logs`` of small logs named *names* (default C001.csv and C002.csv)."""
+    d = tmp_path / "logs"
+    for name in names or ("C001.csv", "C002.csv"):
+        write_small_log(d, name)
+    return d
+
+
+def read_cohort_warned(*a, **kw):
+    """read_cohort recording its LogWarnings: ``(cohort, [messages])``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cohort = ba.read_cohort(*a, **kw)
+    return cohort, [str(w.message) for w in caught if issubclass(w.category, ba.LogWarning)]

@@ -11,38 +11,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
+from conftest import read_cohort_warned, small_logs, write_small_log
 
 import bactivate as ba
-
-HEAD = "date,time,activity,category,mastery (0-10),pleasure (0-10),mood (0-10)\n"
-
-
-def write_log(folder: Path, name: str, n: int = 3) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(HEAD + "".join(f"2026-03-0{i + 1},09:00,Walk,Health,5,6,7\n" for i in range(n)),
-                    encoding="utf-8")
-    return path
-
-
-def logs(tmp_path: Path, *names: str) -> Path:
-    d = tmp_path / "logs"
-    for name in names or ("C001.csv", "C002.csv"):
-        write_log(d, name)
-    return d
-
-
-def read(*a, **kw):
-    """read_cohort recording its LogWarnings: ``(cohort, [messages])``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cohort = ba.read_cohort(*a, **kw)
-    return cohort, [str(w.message) for w in caught if issubclass(w.category, ba.LogWarning)]
-
 
 ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)  # what Excel writes for a password
 
@@ -78,14 +52,14 @@ class fifo:
 
 def bad_folder(tmp_path: Path) -> Path:
     """Three good logs and every kind of member that is not one."""
-    d = logs(tmp_path, "C001.csv", "C002.csv", "C003.xlsx.csv")
+    d = small_logs(tmp_path, "C001.csv", "C002.csv", "C003.xlsx.csv")
     (d / "C004.csv").write_bytes(b"")                               # empty
     (d / "C005.csv").write_bytes(bytes(range(256)) * 20)            # binary junk
     (d / "C006.xlsx").write_bytes(ENCRYPTED)                        # password-protected
     (d / "C007.xlsx").write_bytes(b"PK\x03\x04" + bytes(100))       # a cut-short workbook
     (d / "C008.parquet").write_bytes(b"PAR1" + bytes(100))          # a damaged Parquet file
     (d / "old").mkdir()                                             # a sub-folder
-    write_log(d / "old", "C001.csv")
+    write_small_log(d / "old", "C001.csv")
     (d / "README.md").write_text("notes\n")
     return d
 
@@ -98,7 +72,7 @@ UNREADABLE = {"C005.csv", "C006.xlsx", "C007.xlsx", "C008.parquet"}
 
 def test_one_unreadable_file_costs_that_file_not_the_cohort(tmp_path):
     d = bad_folder(tmp_path)
-    cohort, caught = read(d)
+    cohort, caught = read_cohort_warned(d)
     assert sorted(cohort["client"].unique()) == ["C001", "C002", "C003.xlsx"]
     skipped = cohort.attrs["skipped"].set_index("file")
     assert UNREADABLE <= set(skipped.index)
@@ -117,16 +91,16 @@ def test_one_unreadable_file_costs_that_file_not_the_cohort(tmp_path):
 
 
 def test_with_errors_raise_an_unreadable_file_is_a_log_error_naming_it(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     (d / "C005.csv").write_bytes(bytes(range(256)) * 20)
     with pytest.raises(ba.LogError, match=r"C005\.csv is not a text \(CSV\) file"):
         ba.read_cohort(d, errors="raise")
 
 
 def test_with_errors_ignore_nothing_is_said_but_the_notes_list_it(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     (d / "C006.xlsx").write_bytes(ENCRYPTED)
-    cohort, caught = read(d, errors="ignore")
+    cohort, caught = read_cohort_warned(d, errors="ignore")
     assert not caught
     assert cohort["client"].nunique() == 2
     assert any("C006.xlsx" in n and "password" in n for n in cohort.attrs["notes"])
@@ -139,14 +113,14 @@ def test_a_folder_of_nothing_readable_says_why_for_each_file(tmp_path):
     (d / "B.xlsx").write_bytes(ENCRYPTED)
     with pytest.raises(ba.LogError, match=r"no activity log found in logs/.*A\.csv is not a text.*B\.xlsx is "
                                           r"password-protected"):
-        read(d)
+        read_cohort_warned(d)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_pipe_in_the_folder_is_listed_never_opened(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     with fifo(d / "C009.csv"):
-        cohort, caught = read(d)
+        cohort, caught = read_cohort_warned(d)
         assert cohort["client"].nunique() == 2
         skipped = cohort.attrs["skipped"].set_index("file")
         assert skipped.loc["C009.csv", "kind"] == "unreadable"
@@ -160,20 +134,20 @@ def test_the_fast_path_falls_back_when_a_csv_is_empty_or_junk(tmp_path, monkeypa
     from bactivate.io import cohort as io_cohort
     from bactivate.io import many as folder
 
-    d = logs(tmp_path, "C001.csv", "C002.csv", "C003.csv")
+    d = small_logs(tmp_path, "C001.csv", "C002.csv", "C003.csv")
     (d / "C004.csv").write_bytes(b"")
     (d / "C005.csv").write_bytes(bytes(range(256)) * 20)
     got = []
     real = folder.read_many
     monkeypatch.setattr(io_cohort, "read_many", lambda *a, **k: got.append(real(*a, **k)) or got[-1])
-    cohort, _ = read(d)
+    cohort, _ = read_cohort_warned(d)
     assert got == [None]
     assert cohort["client"].nunique() == 3
 
 
 def test_a_bad_file_in_an_explicit_list_is_a_log_error_naming_it(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     junk = d / "C005.csv"
     junk.write_bytes(bytes(range(256)) * 20)
     with pytest.raises(ba.LogError, match=r"C005\.csv"):
-        read([d / "C001.csv", junk])
+        read_cohort_warned([d / "C001.csv", junk])

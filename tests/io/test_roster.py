@@ -10,39 +10,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import read_cohort_warned, small_logs
 
 import bactivate as ba
-
-HEAD = "date,time,activity,category,mastery (0-10),pleasure (0-10),mood (0-10)\n"
-
-
-def write_log(folder: Path, name: str, n: int = 3) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(HEAD + "".join(f"2026-03-0{i + 1},09:00,Walk,Health,5,6,7\n" for i in range(n)),
-                    encoding="utf-8")
-    return path
-
-
-def logs(tmp_path: Path, *names: str) -> Path:
-    d = tmp_path / "logs"
-    for name in names or ("C001.csv", "C002.csv"):
-        write_log(d, name)
-    return d
-
-
-def read(*a, **kw):
-    """read_cohort recording its LogWarnings: ``(cohort, [messages])``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cohort = ba.read_cohort(*a, **kw)
-    return cohort, [str(w.message) for w in caught if issubclass(w.category, ba.LogWarning)]
-
 
 ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)  # what Excel writes for a password
 
@@ -91,80 +65,80 @@ class fifo:
     ("roster.parquet", b"PAR1 not really", r"roster\.parquet"),
 ])
 def test_a_roster_that_is_not_a_table_is_a_log_error_naming_it(tmp_path, name, content, says):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     roster = tmp_path / name
     roster.write_bytes(content)
     with pytest.raises(ba.LogError, match=says) as info:
-        read(d, roster=roster)
+        read_cohort_warned(d, roster=roster)
     assert "the log" not in str(info.value)  # said of the roster
 
 
 def test_a_ragged_roster_names_the_line_and_says_what_to_fix(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text("client,arm\nC001,BA\nC002,control,Smith, J\nC003,BA\n", encoding="utf-8")
     with pytest.raises(ba.LogError, match=r"roster\.csv: line 3 has more cells than the header \(4 in line 3, 2 in the header\)") as info:
-        read(d, roster=roster)
+        read_cohort_warned(d, roster=roster)
     assert "quotes" in str(info.value)
 
 
 def test_trailing_empty_cells_are_not_ragged(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text("client,arm\nC001,BA,,\nC002,control\n", encoding="utf-8")
-    cohort, caught = read(d, roster=roster)
+    cohort, caught = read_cohort_warned(d, roster=roster)
     assert cohort.attrs["roster"][["client", "arm"]].to_dict("list") == {"client": ["C001", "C002"],
                                                                         "arm": ["BA", "control"]}
     assert not caught
 
 
 def test_a_roster_with_a_header_and_no_rows_says_so(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text("client,arm\n", encoding="utf-8")
     with pytest.raises(ba.LogError, match=r"roster\.csv has a header row but no clients below it"):
-        read(d, roster=roster)
+        read_cohort_warned(d, roster=roster)
 
 
 def test_a_roster_without_an_id_column_says_what_to_name_it(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text("name,arm\nC001,BA\n", encoding="utf-8")
     with pytest.raises(ba.LogError, match=r"roster\.csv: no client id column.*client_column="):
-        read(d, roster=roster)
+        read_cohort_warned(d, roster=roster)
 
 
 def test_a_folder_or_a_pipe_given_as_the_roster_is_a_log_error(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     (tmp_path / "roster").mkdir()
     with pytest.raises(ba.LogError, match="roster is a folder"):
-        read(d, roster=tmp_path / "roster")
+        read_cohort_warned(d, roster=tmp_path / "roster")
     if hasattr(os, "mkfifo"):
         with fifo(tmp_path / "pipe.csv") as pipe, pytest.raises(ba.LogError, match="not a regular file"):
-            read(d, roster=pipe)
+            read_cohort_warned(d, roster=pipe)
     with pytest.raises(FileNotFoundError, match="no such roster file"):
-        read(d, roster=tmp_path / "nowhere.csv")
+        read_cohort_warned(d, roster=tmp_path / "nowhere.csv")
 
 
 def test_a_title_line_above_the_roster_header_is_fine(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text("Study roster 2026\n\nclient,arm,baseline_phq9\nC001,BA,20\nC002,control,14\n",
                       encoding="utf-8")
-    cohort, caught = read(d, roster=roster)
+    cohort, caught = read_cohort_warned(d, roster=roster)
     r = cohort.attrs["roster"]
     assert r["client"].tolist() == ["C001", "C002"] and r["baseline_phq9"].dtype == "int64"
     assert not caught
 
 
 def test_every_roster_format_reads_to_the_same_frame(tmp_path):
-    d = logs(tmp_path)
+    d = small_logs(tmp_path)
     frame = pd.DataFrame({"Participant": ["C001", "C002"], "arm": ["BA", "control"], "phq9": [20, 14]})
     frame.to_csv(tmp_path / "r.csv", index=False)
     frame.to_csv(tmp_path / "r.tsv", index=False, sep="\t")
     frame.to_excel(tmp_path / "r.xlsx", index=False)
     frame.to_parquet(tmp_path / "r.parquet", index=False)
-    got = [pd.DataFrame(read(d, roster=tmp_path / f"r.{ext}")[0].attrs["roster"])
+    got = [pd.DataFrame(read_cohort_warned(d, roster=tmp_path / f"r.{ext}")[0].attrs["roster"])
            for ext in ("csv", "tsv", "xlsx", "parquet")]
     for g in got[1:]:
         pd.testing.assert_frame_equal(g, got[0])
@@ -172,10 +146,10 @@ def test_every_roster_format_reads_to_the_same_frame(tmp_path):
 
 
 def test_roster_mismatches_and_rows_without_an_id_are_in_the_notes_and_the_one_warning(tmp_path):
-    d = logs(tmp_path, "C001.csv", "C002.csv")
+    d = small_logs(tmp_path, "C001.csv", "C002.csv")
     roster = tmp_path / "roster.csv"
     roster.write_text("client,arm\nC001,BA\nC099,control\n,BA\n", encoding="utf-8")
-    cohort, caught = read(d, roster=roster)
+    cohort, caught = read_cohort_warned(d, roster=roster)
     notes = cohort.attrs["notes"]
     assert any("not in the roster" in n and "C002" in n for n in notes)
     assert any("in the roster" in n and "no log" in n and "C099" in n for n in notes)
