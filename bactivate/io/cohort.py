@@ -248,6 +248,7 @@ class OneByOne(NamedTuple):
     left: list
     sources: list
     untold: list
+    order: list  # every source, in the order read
 
 
 def _one_by_one(sources, read_log_kwargs: dict, *, from_folder: bool, errors: str, bar: bool) -> OneByOne:
@@ -258,7 +259,7 @@ def _one_by_one(sources, read_log_kwargs: dict, *, from_folder: bool, errors: st
         from tqdm import tqdm  # plain text bar; quiet when stderr is not a terminal
 
         iterator = tqdm(sources, desc="reading logs", unit="file", disable=None)
-    got = OneByOne([], [], [], [], [])
+    got = OneByOne([], [], [], [], [], list(sources))
     several = len(sources) > 1
     for src in iterator:
         name = "<DataFrame>" if isinstance(src, pd.DataFrame) else Path(src).name
@@ -385,6 +386,39 @@ def one_scale(read: OneByOne, read_log_kwargs: dict, notes: list[str]):
         what to pass with ``scales=``), or when no file settles the scale that others cannot tell.
     """
     declared = dict(read_log_kwargs.get("scales") or {})
+    chosen, redo = _decide(read, declared, notes)
+    still = [(src, exc) for src, exc in read.untold if id(src) not in redo]
+    if still:
+        src, exc = still[0]
+        raise LogError(f"{_name(src)}: {exc}" if _name(src) not in str(exc) else str(exc))
+    if not redo:
+        return read.parts, read.file_rows, read.left
+    fresh = _read_again(redo, chosen, {**read_log_kwargs, "scales": {**declared, **chosen}})
+    parts, rows = [], []
+    order = [src for src in read.order if id(src) in fresh or any(src is s for s in read.sources)]
+    old = dict(zip(map(id, read.sources), zip(read.parts, read.file_rows, strict=True), strict=True))
+    for src in order:  # a loop over files, in the order read
+        if id(src) in fresh:
+            parts.append(fresh[id(src)])
+            rows.append(_file_row(_name(src), fresh[id(src)]))
+        else:
+            parts.append(old[id(src)][0])
+            rows.append(old[id(src)][1])
+    return parts, rows, read.left
+
+
+def _off_message(lines: list[str]) -> LogError:
+    """The LogError for files whose ratings do not fit the cohort's scale, one line each."""
+    return LogError("the files' ratings do not fit one scale per column (scales read from the values):\n"
+                    + "\n".join(lines)
+                    + "\nIf the files use different scales, read them apart, or declare each "
+                    "column's scale, e.g. read_cohort(..., scales={'mood': (0, 100)}); cells off "
+                    "the declared scale are then left blank and listed")
+
+
+def _decide(read: OneByOne, declared: dict, notes: list[str]) -> tuple[dict, dict]:
+    """Each rating's scale for the cohort (field -> scale), and the files to read again on it
+    (``id(source)`` -> source); a note per column. Raises when files contradict the scale."""
     chosen: dict[str, tuple] = {}
     redo: dict[int, object] = {}
     problems = []
@@ -393,9 +427,8 @@ def one_scale(read: OneByOne, read_log_kwargs: dict, notes: list[str]):
         if got is None:
             continue
         scale, again, against = got
-        for src, (lo, hi) in against:
-            problems.append(f"  {_name(src)}: {group[0]} from {number(lo)} to {number(hi)}, off "
-                            f"{scale_text(scale)}")
+        problems += [f"  {_name(src)}: {group[0]} from {number(lo)} to {number(hi)}, off {scale_text(scale)}"
+                     for src, (lo, hi) in against]
         if against:
             continue
         chosen.update(dict.fromkeys(group, scale))
@@ -406,42 +439,23 @@ def one_scale(read: OneByOne, read_log_kwargs: dict, notes: list[str]):
                          "(alone, their values suggested another scale or none); declare it with "
                          f"scales={{{group[0]!r}: (low, high)}} to choose")
     if problems:
-        raise LogError("the files' ratings do not fit one scale per column (scales read from the values):\n"
-                       + "\n".join(problems)
-                       + "\nIf the files use different scales, read them apart, or declare each "
-                       "column's scale, e.g. read_cohort(..., scales={'mood': (0, 100)}); cells off "
-                       "the declared scale are then left blank and listed")
-    still = [(src, exc) for src, exc in read.untold if id(src) not in redo]
-    if still:
-        src, exc = still[0]
-        raise LogError(f"{_name(src)}: {exc}" if _name(src) not in str(exc) else str(exc))
-    if not redo:
-        return read.parts, read.file_rows, read.left
-    kwargs = {**read_log_kwargs, "scales": {**declared, **chosen}}
+        raise _off_message(problems)
+    return chosen, redo
+
+
+def _read_again(redo: dict, chosen: dict, kwargs: dict) -> dict:
+    """The files *redo* read again on the cohort's scales (``id(source)`` -> log); raises when their
+    values fall off them."""
     fresh = {id(src): read_log(src, errors="ignore", **kwargs) for src in redo.values()}
     off = [(src, f, lo, hi) for src in redo.values() for f in dict.fromkeys(chosen)
            if (span := _off_scale(fresh[id(src)], f)) is not None for lo, hi in [span]]
     if off:
-        raise LogError("the files' ratings do not fit one scale per column (scales read from the values):\n"
-                       + "\n".join(f"  {_name(src)}: {f} from {number(lo)} to {number(hi)}, off "
-                                    f"{scale_text(chosen[f])}" for src, f, lo, hi in off)
-                       + "\nIf the files use different scales, read them apart, or declare each "
-                       "column's scale, e.g. read_cohort(..., scales={'mood': (0, 100)}); cells off "
-                       "the declared scale are then left blank and listed")
+        raise _off_message([f"  {_name(src)}: {f} from {number(lo)} to {number(hi)}, off "
+                            f"{scale_text(chosen[f])}" for src, f, lo, hi in off])
     for log in fresh.values():  # a loop over files: the scale was the cohort's, not the user's
         log.attrs["notes"] = [n.replace("(declared with scales=)", "(the cohort's scale, from all the files)")
                               if n.split(":")[0] in chosen else n for n in log.attrs.get("notes", [])]
-    parts, rows = [], []
-    order = [*read.sources, *[src for src, _ in read.untold if id(src) in fresh]]
-    old = dict(zip(map(id, read.sources), zip(read.parts, read.file_rows, strict=True), strict=True))
-    for src in order:  # a loop over files, in the order read
-        if id(src) in fresh:
-            parts.append(fresh[id(src)])
-            rows.append(_file_row(_name(src), fresh[id(src)]))
-        else:
-            parts.append(old[id(src)][0])
-            rows.append(old[id(src)][1])
-    return parts, rows, read.left
+    return fresh
 
 
 def _left_out(exc: LogError | OSError, src, name: str, sheet, from_folder: bool, errors: str) -> dict | None:

@@ -85,11 +85,7 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     if joined is None:
         return None
     cells, lines = joined
-    if headers.find_header(cells.iloc[:50], columns) != 0:
-        return None
-    if any(headers.header_key(c) in long.WEAK_CLIENT for c in cells.iloc[0] if isinstance(c, str)):
-        return None  # an ID column: a participant or a row id, told from each file's own rows
-    if format == "auto" and detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] != "long":
+    if not _one_long_layout(cells, label, format, columns):
         return None
     opts = ReadOptions(file=label, stem=stems[0], format=format, columns=columns, scales=scales or {},
                        mood_map=mood_map, dayfirst=dayfirst, na_values=na_codes(na_values))
@@ -109,6 +105,16 @@ def read_many(paths, label: str, *, progress: bool = False, format="auto", colum
     # notes about one file (names written in more than one way), as read_log would give that file
     log.attrs["file_notes"] = tidied.file_notes
     return log, _file_rows(log, [p.name for p in paths], files_of_rows, clients)
+
+
+def _one_long_layout(cells: pd.DataFrame, label: str, format, columns) -> bool:
+    """The joined files are one long log with its header on the first line, and no ``ID`` column
+    (a participant or a row id: told from each file's own rows, so they are read one by one)."""
+    if headers.find_header(cells.iloc[:50], columns) != 0:
+        return False
+    if any(headers.header_key(c) in long.WEAK_CLIENT for c in cells.iloc[0] if isinstance(c, str)):
+        return False
+    return format != "auto" or detect.detect([Sheet(label, None, cells.iloc[:50])], label)[0] == "long"
 
 
 def _joined(paths: list[Path], progress: bool) -> tuple[pd.DataFrame, np.ndarray] | None:
