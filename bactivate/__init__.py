@@ -34,6 +34,7 @@ from bactivate.cohort.questionnaires import (
 )
 from bactivate.cohort.summary import client_summary
 from bactivate.cohort.trajectory import trajectory
+from bactivate.cohort.within import activity_effects, icc
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.accounting import accounting
 from bactivate.io.cohort import read_cohort
@@ -58,7 +59,7 @@ __all__ = [
     "read_log", "write_log", "accounting", "describe", "filter_weeks", "recorded",
     "balance", "mood_by_activity", "phase_effect", "avoidance", "progress", "progress_trend",
     "small_wins", "suggest_next", "lapses", "lapse_text", "values_summary", "plan_week", "write_plan", "plan_html",
-    "read_cohort", "client_summary", "compliance", "exclude_low_compliance", "compare_groups", "trajectory", "deidentify",
+    "read_cohort", "client_summary", "compliance", "exclude_low_compliance", "activity_effects", "icc", "compare_groups", "trajectory", "deidentify",
     "score_phq9", "score_bads", "score_bads_sf", "reliable_change", "phq9_outcomes", "pre_post",
     "stats", "plot", "synth", "present",
 ]
