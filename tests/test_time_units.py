@@ -288,3 +288,17 @@ def test_prompt_trend_and_the_day_axis_of_the_plot():
     x = sorted({float(v) for line in ax.get_lines() for v in line.get_xdata()})
     assert x == [1.0, 2.0, 3.0, 4.0, 5.0]
     plt.close("all")
+
+
+def test_a_frame_of_days_is_not_modelled_as_weeks():
+    from bactivate.cohort.trajectory import weekly
+
+    log, roster = esm_study(n=8, days=10, seed=4)
+    days = weekly(log, roster=roster, unit="day", day_starts="04:00")
+    with pytest.raises(ValueError, match="unit='day'"):
+        trajectory(days)
+    days.attrs = {}  # attrs lost on the way: the repeated client-weeks still tell
+    with pytest.raises(ValueError, match="one row per client and week"):
+        trajectory(days)
+    fit = trajectory(days, unit="day")
+    assert fit.attrs["n_obs"] == 8 * 10 and fit.attrs["formula"] == "mood ~ study_day * arm"

@@ -681,6 +681,10 @@ def _model_data(cohort, group, value, roster, covariates, weeks, unit="week", da
             per_client = _per_client_column(cohort, group)
             data[group] = data["client"].map(per_client)
     else:
+        made = cohort.attrs.get("time_unit")
+        if made is not None and made != unit:
+            raise ValueError(f"trajectory: this frame has one row per client and {made} (weekly(..., "
+                             f"unit={made!r})); pass unit={made!r}")
         data = cohort.copy()
         data.attrs = {}
         if roster is not None:
@@ -698,6 +702,10 @@ def _model_data(cohort, group, value, roster, covariates, weeks, unit="week", da
         data = data[data["week"].isin(wanted)]
     cols = ["client", time, group, value, *covariates]
     data = data[list(dict.fromkeys(cols))].dropna().reset_index(drop=True)
+    if data.duplicated(["client", time]).any():
+        raise ValueError(f"trajectory: several rows for one client and {time}; the frame must have one row "
+                         f"per client and {unit} (a frame of study days or prompts needs unit='day' or "
+                         "unit='prompt')")
     data["client"] = data["client"].astype("str")
     if data.empty:
         raise ValueError(f"trajectory: no client-{unit} has the value, the group and the covariates")
