@@ -318,12 +318,12 @@ def _stamps(col: pd.Series) -> bool:
     filled = col[~cells.blank(col)]
     if filled.empty:
         return False
-    typed = cells.distinct(filled, lambda u: pd.Series(
-        [isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "hour") and hasattr(v, "year")
-         for v in u], index=u.index, dtype=bool), missing=False)
+    if pd.api.types.is_datetime64_any_dtype(filled):
+        return True
+    # a date-time cell (an Excel or Parquet one) reads as text like "2026-03-02 08:15:00"
     text = cells.distinct(filled, lambda u: u.astype("str").str.contains(_STAMP, regex=True)
                           .fillna(False).astype(bool), missing=False)
-    return float((typed | text).mean()) >= 0.8
+    return float(text.mean()) >= 0.8
 
 
 #: Fields whose column, when it holds full time stamps, is each entry's date and time
@@ -678,27 +678,30 @@ def multi_select(frame: pd.DataFrame, notes: list[str], header: str = "activity"
     split = text.str.split(_MULTI, regex=True)
     pipes = text.str.contains(_MULTI, regex=True).fillna(False).astype(bool)
     alone = set(text[written & ~pipes & ~text.str.contains(",", regex=False).fillna(False)].dropna())
-    alone |= {p for parts in split[pipes] for p in parts if p}
+    alone |= set(split[pipes].explode().dropna())
     commas = written & ~pipes & text.str.contains(",", regex=False).fillna(False).astype(bool)
-    if commas.any():
-        pieces = text[commas].str.split(r"\s*,\s*", regex=True)
-        known = pieces.map(lambda ps: len(ps) > 1 and all(p in alone for p in ps))
+    if commas.any():  # "Work,Rest" when Work and Rest are answers written alone elsewhere
+        parts = text[commas].str.split(r"\s*,\s*", regex=True).explode()
+        known = parts.isin(alone).groupby(level=0).all() & (parts.groupby(level=0).size() > 1)
         commas = commas & known.reindex(text.index, fill_value=False).astype(bool)
-        split[commas] = pieces[commas]
-    many = pipes | commas
+    many = (pipes | commas).to_numpy()
     if not many.any():
         return frame
-    lists = split.where(many, text.map(lambda t: [t]))
-    lists = lists.map(lambda ps: [p for p in ps if p] or [None] if isinstance(ps, list) else [None])
-    sizes = lists.map(len).to_numpy()
-    pos = np.repeat(np.arange(len(frame)), sizes)
+    pieces = split.where(pipes).combine_first(text[commas].str.split(r"\s*,\s*", regex=True))[many]
+    one_each = pieces.explode()
+    one_each = one_each[one_each.astype("str").str.len() > 0]
+    lost = pieces.index.difference(one_each.index)  # "|" alone: the entry stays, with no activity
+    one_each = pd.concat([one_each, pd.Series(None, index=lost, dtype=object)])
+    idx = np.flatnonzero(~many)
+    pos = np.concatenate([idx, frame.index.get_indexer(one_each.index)])
+    acts = np.concatenate([col.to_numpy(dtype=object)[idx], one_each.to_numpy(dtype=object)])
+    order = np.argsort(pos, kind="stable")
+    pos = pos[order]
     out = frame.iloc[pos].reset_index(drop=True)
-    flat = [p for ps in lists for p in ps]
-    keep_raw = np.repeat(~many.to_numpy(), sizes)
-    out["activity"] = pd.Series(flat, dtype=object).where(~keep_raw, out["activity"])
+    out["activity"] = acts[order]
     if "_entry" not in out.columns:
         out["_entry"] = pos
-    n_cells, n_rows = int(many.sum()), int(sizes[many.to_numpy()].sum())
+    n_cells, n_rows = int(many.sum()), len(one_each)
     notes.append(f"{header}: {plural(n_cells, 'answer')} naming several "
                  f"activities (e.g. {text[many].iloc[0]!r}) read as one row per activity, {n_rows} rows "
                  "sharing their entry's time and ratings")
