@@ -25,7 +25,7 @@ PACKAGE = "bactivate"
 
 MAX_LINES, MAX_COMPLEXITY = 80, 25
 ANALYSES = ("balance", "mood", "avoidance", "progress", "lapse", "suggest", "summary", "values", "stats", "_log",
-            "_grouped")
+            "_grouped", "_clients")
 # the base layer imports nothing of bactivate but these
 BASE = {"bactivate._util": (), "bactivate._names": (), "bactivate._blas": (), "bactivate.errors": (),
         "bactivate.lazy": (), "bactivate.escape": (), "bactivate.schema": (),
