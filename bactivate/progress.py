@@ -1,6 +1,6 @@
 """Progress week by week, its trend, and the small wins worth celebrating.
 
-:func:`progress` gives one row per week (or day): activities logged, planned,
+:func:`progress` gives one row per week (or study day, or prompt): activities logged, planned,
 done, completion rate, mean mastery, pleasure and mood, avoidance share.
 :func:`progress_trend` fits the change per week of each of those, with a CI.
 :func:`small_wins` lists the moments for the client's timeline: planned
