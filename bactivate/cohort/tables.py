@@ -178,7 +178,7 @@ def _summary(d: pd.DataFrame):
         out["Mood change"] = d["mood_change"].map(lambda v: _num(v, 1, signed=True))
     if "mood_slope" in d.columns:
         lo, hi = d.get("mood_slope_ci_low"), d.get("mood_slope_ci_high")
-        out["Mood per week [95% CI]"] = [
+        out[f"Mood per {d.attrs.get('unit', 'week')} [95% CI]"] = [  # client_summary(unit=...)
             _ci(v, lo.iloc[i] if lo is not None else np.nan, hi.iloc[i] if hi is not None else np.nan,
                 2, signed=True) for i, v in enumerate(d["mood_slope"])]
         used += [c for c in ("mood_slope", "mood_slope_ci_low", "mood_slope_ci_high") if c in d.columns]
