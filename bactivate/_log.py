@@ -600,3 +600,19 @@ def bare(log: pd.DataFrame) -> pd.DataFrame:
     of a small analysis. The analyses work on this view and set their own attrs.
     """
     return pd.DataFrame(log)
+
+
+def recorded_by_client(df: pd.DataFrame, codes: np.ndarray, n: int, fields) -> dict[str, np.ndarray]:
+    """For each of *fields*, whether each client (code 0..n-1 of *codes*) has a value in a row.
+
+    Missing is not zero: a client whose rows hold no value of a field does not record it, and
+    what is computed from it is unknown (NA), never 0. ``done`` counts as recorded for a client
+    without plans (nothing was planned, so nothing was left undone or done: its 0 is true).
+    """
+    out = {f: np.bincount(codes, weights=df[f].notna().to_numpy(dtype=bool), minlength=n) > 0
+           for f in fields}
+    if "done" in out:
+        plans = np.bincount(codes, weights=df["planned"].fillna(False).to_numpy(dtype=bool), minlength=n) > 0
+        out["done"] = out["done"] | ~plans
+    return out
+

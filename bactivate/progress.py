@@ -27,6 +27,7 @@ from bactivate._log import (
     flags,
     happened,
     prompt_numbers,
+    recorded_by_client,
     require,
     time_unit,
     week_days,
@@ -230,7 +231,7 @@ def progress(log: pd.DataFrame, freq: str | None = None, *, unit: str | None = N
     n = len(uniq)
     client_of = uniq // span
     planned, done, did = flags(df)
-    has = _recorded_by_client(df, codes, n_clients)  # field -> clients that record it
+    has = recorded_by_client(df, codes, n_clients, sorted({f for need in NEEDS.values() for f in need}))
 
     def count(mask):
         """Rows of each period where *mask* holds."""
@@ -330,21 +331,6 @@ def _elapsed_weeks(start: pd.Series, groups: np.ndarray) -> np.ndarray:
     first = np.full(n, np.inf)
     np.minimum.at(first, groups, t)
     return (t - first[groups]) / (7 * 86400e9)
-
-
-def _recorded_by_client(df: pd.DataFrame, codes: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """For each field a measure needs, whether each client (code) has a value in at least one row.
-
-    ``done`` counts as recorded for a client without plans (nothing was planned, so nothing was
-    left undone or done: its 0 is true).
-    """
-    fields = sorted({f for need in NEEDS.values() for f in need})
-    out = {f: np.bincount(codes, weights=df[f].notna().to_numpy(dtype=bool), minlength=n) > 0
-           for f in fields}
-    # with no plans at all, "done" has nothing to say: 0 planned and done is a true 0
-    plans = np.bincount(codes, weights=df["planned"].fillna(False).to_numpy(dtype=bool), minlength=n) > 0
-    out["done"] = out["done"] | ~plans
-    return out
 
 
 def progress_trend(weekly: pd.DataFrame, per: str = "week", ci: float = 0.95) -> pd.DataFrame:

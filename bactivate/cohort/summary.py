@@ -20,6 +20,7 @@ from bactivate._log import (
     days_to_datetime,
     flags,
     prompt_numbers,
+    recorded_by_client,
     require,
     time_unit,
 )
@@ -415,6 +416,9 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
     days_logged = count(p.first_of_day)
     planned, done = count(p.planned), count(p.done)
     avoid = df["avoidance"].fillna(False).to_numpy(dtype=bool).astype("float64")
+    # missing is not zero: a client whose log records no plans (no avoidance flags) has unknown
+    # plan counts, completion and activation slope (avoidance share), never 0
+    has = recorded_by_client(df, codes, n, ("planned", "avoidance"))
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({
             "first_day": days_to_datetime(p.first, df["start"]),
@@ -446,6 +450,12 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
         out[name] = fit["slope"]
         out[f"{name}_ci_low"] = fit["ci_low"]
         out[f"{name}_ci_high"] = fit["ci_high"]
+    for name in ("activation_slope", "activation_slope_ci_low", "activation_slope_ci_high"):
+        out[name] = out[name].where(has["planned"])
+    out["planned"] = pd.array(planned, dtype="Int64")
+    out["done"] = pd.array(done, dtype="Int64")
+    out.loc[~has["planned"], ["planned", "done"]] = pd.NA
+    out["avoidance_share"] = out["avoidance_share"].where(has["avoidance"])
     last_week = p.n_periods[wcode]
     first = np.full(n, np.nan)
     w1 = wk == 1
@@ -465,8 +475,9 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
             notes.append("roster columns renamed to avoid clashing with summary columns: "
                          + ", ".join(f"{c} -> {c}_roster" for c in clash))
         out = r.merge(out, on="client", how="outer", sort=False)
-        for c in ("days_logged", "entries", "activities", "planned", "done"):
+        for c in ("days_logged", "entries", "activities"):  # a roster client with no log: true 0s
             out[c] = out[c].fillna(0).astype("int64")
+        out[["planned", "done"]] = out[["planned", "done"]].astype("Int64")
     out["client"] = out["client"].astype("str")
     out = out.iloc[np.argsort(natural_codes(out["client"]), kind="stable")].reset_index(drop=True)
     what = {"week": "weeks count from each client's first logged day; mood_change = mean of the last two "

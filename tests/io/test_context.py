@@ -16,7 +16,7 @@ from bactivate.io.formats import FORMATS
 
 @pytest.mark.parametrize(("kw", "message"), [
     ({"errors": "loud"}, "errors must be 'warn', 'raise' or 'ignore', not 'loud'"),
-    ({"format": "excel"}, "format must be one of ['auto', 'long', 'tidy', 'daylio', 'bearable', 'imoodjournal', 'grid', 'batd']"),
+    ({"format": "excel"}, "format must be one of ['auto', 'long', 'tidy', 'daylio', 'bearable', 'imoodjournal', 'grid', 'batd', 'mpath']"),
     ({"scales": {"sleep": (1, 5)}}, "scales= names ['sleep']; scales apply to"),
     ({"scales": {"mood": 5}}, "give the scale as (low, high)"),
     ({"scales": {"mood": (5, 5)}}, "the two ends must differ"),  # (5, 1): a reversed item
