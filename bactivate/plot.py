@@ -975,6 +975,9 @@ def progress(data=None, *, measures=("activities", "completion", "mastery", "ple
         raise ValueError(f"plot.progress(): nothing to plot, {_names(missing)} "
                          f"{'is' if len(missing) == 1 else 'are'} not recorded in this log")
     measures = recorded
+    if "prompt" in df.columns:
+        raise ValueError("plot.progress(): a table of prompts (progress(..., unit='prompt')) has one "
+                         "point per entry; plot it by day or week: progress(log, unit='day')")
     key = "week" if "week" in df.columns else "day"
     trend = df.attrs.get("trend")
     trend = trend.set_index("measure") if isinstance(trend, pd.DataFrame) and len(trend) else None

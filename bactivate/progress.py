@@ -547,6 +547,8 @@ def small_wins(log: pd.DataFrame, *, high: float = HIGH) -> pd.DataFrame:
     {'first time': 5, 'high mastery': 43, 'high pleasure': 45, 'planned and done': 5}
     """
     require(log, ("start", "activity", "mastery", "pleasure", "planned", "done", "avoidance"), "small_wins()")
+    one_client(log, "small_wins()", "call it on each client's rows: "
+               "{c: ba.small_wins(rows) for c, rows in log.groupby('client')}")
     df = with_calendar(happened(log[log["start"].notna()]))
     df = df[~df["avoidance"].fillna(False).astype(bool)]
     kinds = {

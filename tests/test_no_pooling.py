@@ -198,3 +198,15 @@ def test_entry_unit_of_a_log_without_client_ids_is_that_log(cohort):
     anon = mood_by_activity(one.assign(client=pd.Series(pd.NA, index=one.index, dtype="str")), "entry")
     assert (named["status"] == "tested").sum() > 3
     pd.testing.assert_frame_equal(anon, named)
+
+
+def test_small_wins_and_the_progress_plot_refuse_what_they_cannot_show():
+    """small_wins of a cohort would mix clients' firsts; a progress table of prompts is not a chart of
+    weeks (issue 19): both say what to do instead."""
+    log, _ = ba.synth.cohort(n_clients=3, weeks=2, seed=1)
+    with pytest.raises(ValueError, match="groupby"):
+        ba.small_wins(log)
+    one = log[log["client"] == log["client"].iloc[0]]
+    assert len(ba.small_wins(one))
+    with pytest.raises(ValueError, match="unit='day'"):
+        ba.plot.progress(data=ba.progress(one, unit="prompt"))
