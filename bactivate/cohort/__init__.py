@@ -5,7 +5,9 @@ client-week: the unit of analysis), :mod:`~bactivate.cohort.compare` (arms compa
 client as the unit), :mod:`~bactivate.cohort.trajectory` (mixed model over weeks),
 :mod:`~bactivate.cohort.outcomes` (pre/post pairs of questionnaires),
 :mod:`~bactivate.cohort.questionnaires` (PHQ-9, BADS, BADS-SF scoring, reliable change),
-:mod:`~bactivate.cohort.privacy` (de-identification) and :mod:`~bactivate.cohort.tables`
+:mod:`~bactivate.cohort.privacy` (de-identification), :mod:`~bactivate.cohort.compliance`
+(prompts sent and answered), :mod:`~bactivate.cohort.within` (the within-person activity-mood
+model and the ICC) and :mod:`~bactivate.cohort.tables`
 (the frames as tables for reading: ``ba.cohort.tables.show(frame)``). Reading a cohort is
 :func:`bactivate.read_cohort` (:mod:`bactivate.io.cohort`).
 
@@ -27,6 +29,6 @@ from __future__ import annotations
 
 from bactivate.cohort import tables
 from bactivate.cohort.compare import compare_groups
-from bactivate.cohort.summary import client_summary, client_weeks
+from bactivate.cohort.summary import client_periods, client_summary, client_weeks
 
-__all__ = ["client_summary", "client_weeks", "compare_groups", "tables"]
+__all__ = ["client_periods", "client_summary", "client_weeks", "compare_groups", "tables"]
