@@ -134,3 +134,37 @@ class AttrsFrame(pd.DataFrame):
         return super().__ne__(other)
 
     __hash__ = None
+
+
+def source_scale(scales, column: str) -> tuple[float, float]:
+    """The scale (low, high) *column* was read from, as the loader recorded it in ``attrs["scales"]``.
+
+    A reversed item (higher = worse on the source) is ``(high, low)``, e.g. ``(10, 0)``.
+
+    >>> source_scale({"mood": (1, 7)}, "mood")
+    (1.0, 7.0)
+    """
+    scales = scales or {}
+    if column not in scales:
+        raise ValueError(f"scale='source': attrs['scales'] does not say which scale {column!r} was read "
+                         "from; read the log with ba.read_log or ba.read_cohort (or pass scale=None for 0-10)")
+    low, high = (float(v) for v in scales[column])
+    return low, high
+
+
+def to_source(x, scale: tuple[float, float], *, difference: bool = False):
+    """Values on the tidy 0-10 scale put back on the *scale* (low, high) they were read from.
+
+    A level (a mean) maps linearly; a difference (a slope, a change, a contrast) only
+    scales. On a reversed item (low > high) a difference changes sign, so an interval's
+    ends swap: the caller orders them.
+
+    >>> to_source(5.0, (1.0, 7.0)), to_source(1.0, (1.0, 7.0), difference=True)
+    (4.0, 0.6)
+    >>> to_source(2.0, (10.0, 0.0), difference=True)
+    -2.0
+    """
+    low, high = scale
+    factor = (high - low) / (RATING_MAX - RATING_MIN)
+    return x * factor if difference else low + (x - RATING_MIN) * factor
+

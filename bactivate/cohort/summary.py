@@ -26,6 +26,7 @@ from bactivate._log import (
 )
 from bactivate._util import natural_codes
 from bactivate.io.roster import roster_for, roster_mismatch
+from bactivate.schema import source_scale, to_source
 
 
 def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
@@ -309,7 +310,7 @@ def _summary_doc(unit: str) -> dict[str, str]:
 
 
 def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit: str = "week",
-                   day_starts=None) -> pd.DataFrame:
+                   day_starts=None, scale=None) -> pd.DataFrame:
     """One row per client: engagement, ratings, slopes and mood change, with the roster's columns.
 
     Parameters
@@ -331,6 +332,12 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
         it count for the day before (a late-evening prompt answered at
         00:30). It moves first and last days, days logged and weeks too.
         None is midnight.
+    scale : {None, "source"}, default None
+        None: ratings on the tidy 0-10 scale. ``"source"``: each rating column on
+        the scale it was read from (``cohort.attrs["scales"]``, e.g. mood on
+        0-100, for a paper): means as levels, ``mood_change`` and the mood slope
+        as differences (a reversed item flips their signs); ``attrs["scales"]``
+        names the columns changed.
 
     Returns
     -------
@@ -489,5 +496,31 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
     if day_starts is not None:
         what += f"; a day starts at {day_start(day_starts) // 60:02d}:{day_start(day_starts) % 60:02d}"
     out.attrs = {"columns": _summary_doc(unit), "notes": notes, "ci_level": ci, "unit": unit,
-                 "day_starts": day_starts, "description": "one row per client; " + what}
+                 "day_starts": day_starts, "description": "one row per client; " + what,
+                 "scales": {} if scale is None else _on_source_scale(out, cohort, unit, scale)}
     return out
+
+
+def _on_source_scale(out: pd.DataFrame, cohort: pd.DataFrame, unit: str, scale) -> dict:
+    """Put *out*'s rating columns on their source scales, in place; the scales used, by column."""
+    if scale != "source":
+        raise ValueError(f"scale must be None (0-10) or 'source', not {scale!r}")
+    known = cohort.attrs.get("scales") or {}
+    source_scale(known, "mood")  # mood at least: else say how to get the scales
+    used = {}
+    for rating in ("mastery", "pleasure", "mood"):
+        if rating not in known:
+            continue
+        src = source_scale(known, rating)
+        levels = [rating] + ([f"mood_first_{unit}", f"mood_last_{unit}s"] if rating == "mood" else [])
+        diffs = ["mood_change", "mood_slope"] if rating == "mood" else []
+        for col in levels:
+            out[col] = to_source(out[col], src)
+        for col in diffs:
+            out[col] = to_source(out[col], src, difference=True)
+        if rating == "mood":
+            lo = to_source(out["mood_slope_ci_low"], src, difference=True)
+            hi = to_source(out["mood_slope_ci_high"], src, difference=True)
+            out["mood_slope_ci_low"], out["mood_slope_ci_high"] = np.fmin(lo, hi), np.fmax(lo, hi)
+        used.update(dict.fromkeys(levels + diffs, src))
+    return used

@@ -46,7 +46,7 @@ from bactivate.cohort.summary import client_periods
 from bactivate.errors import LogWarning
 from bactivate.io.roster import roster_for
 from bactivate.lazy import Lazy
-from bactivate.schema import RATINGS, AttrsFrame
+from bactivate.schema import RATINGS, AttrsFrame, source_scale, to_source
 
 __all__ = ["ConvergenceError", "OPTIMIZERS", "TrajectoryWarning", "plot_trajectory", "trajectory", "weekly"]
 
@@ -186,7 +186,7 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
                covariates=None, ci: float = 0.95, weeks=None, reference=None,
                re_formula: str | None = None, optimizers=OPTIMIZERS, reml: bool = True,
                errors: str = "warn", return_result: bool = False, unit: str = "week",
-               day_starts=None):
+               day_starts=None, scale=None):
     """Trajectories by arm over weeks, study days or prompts: a linear mixed model of client-period means.
 
     The model (statsmodels ``MixedLM``, REML)::
@@ -253,6 +253,11 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
     day_starts : str, int, datetime.time or None, default None
         When a study day starts ("04:00"): entries after midnight and before
         it count for the day before (late-evening prompts). None is midnight.
+    scale : {None, "source"}, default None
+        None: estimates on the tidy 0-10 scale. ``"source"``: on the scale *value*
+        was read from (``cohort.attrs["scales"]``, e.g. 0-100 or 1-7, for a paper):
+        the intercept as a level, every other term as a difference (a reversed
+        item flips their signs); ``attrs["scale"]`` says which.
 
     Returns
     -------
@@ -398,7 +403,26 @@ def trajectory(cohort: pd.DataFrame, group: str = "arm", value: str = "mood", *,
                        f"{time}:group terms are differences in change per {unit} against the reference; "
                        "t intervals and p-values on between-within degrees of freedom",
     }
+    if scale is not None:
+        table = _on_source_scale(table, cohort, value, scale)
+    table.attrs["scale"] = "0-10" if scale is None else table.attrs["scale"]
     return (table, result if result is not None else fit["last"]) if return_result else table
+
+
+def _on_source_scale(table: pd.DataFrame, cohort: pd.DataFrame, value: str, scale) -> pd.DataFrame:
+    """The fixed effects on *value*'s source scale: the intercept a level, the other terms differences."""
+    if scale != "source":
+        raise ValueError(f"scale must be None (0-10) or 'source', not {scale!r}")
+    src = source_scale(cohort.attrs.get("scales"), value)
+    out = table.copy()
+    level = (out["term"] == "Intercept").to_numpy()
+    for col in ("estimate", "ci_low", "ci_high"):
+        out[col] = np.where(level, to_source(out[col], src), to_source(out[col], src, difference=True))
+    out["se"] = out["se"] * abs(to_source(1.0, src, difference=True))
+    lo, hi = np.fmin(out["ci_low"], out["ci_high"]), np.fmax(out["ci_low"], out["ci_high"])
+    out["ci_low"], out["ci_high"] = lo, hi  # a reversed item: the ends swap
+    out.attrs = {**table.attrs, "scale": src}
+    return out
 
 
 def _design(data: pd.DataFrame, group: str, value: str, levels: list, covariates: list, varying: set,

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate.lazy import Lazy
-from bactivate.schema import TIDY_COLUMNS, conform
+from bactivate.schema import TIDY_COLUMNS, conform, source_scale, to_source
 from bactivate.stats import bh
 
 __all__ = ["activity_effects", "esm_study", "icc"]
@@ -226,12 +226,7 @@ def _source_factor(cohort: pd.DataFrame, value: str, scale) -> float:
         return 1.0
     if scale != "source":
         raise ValueError(f"scale must be None (0-10) or 'source', not {scale!r}")
-    scales = cohort.attrs.get("scales") or {}
-    if value not in scales:
-        raise ValueError(f"scale='source': attrs['scales'] does not say which scale {value!r} was "
-                         "read from; read the cohort with ba.read_cohort (or pass scale=None for 0-10)")
-    low, high = (float(v) for v in scales[value])
-    return (high - low) / 10.0
+    return float(to_source(1.0, source_scale(cohort.attrs.get("scales"), value), difference=True))
 
 
 # =========================================================================== public
