@@ -65,7 +65,6 @@ Grammar:
 from __future__ import annotations
 
 import ast
-import csv
 import difflib
 import math
 import re
@@ -76,6 +75,7 @@ from pathlib import Path
 
 from bactivate.io.formats import FORMATS
 from bactivate.io.headers import FIELDS
+from bactivate.io.names import read_map_file
 from bactivate.io.values_map import values_map
 from bactivate.schema import RATINGS
 
@@ -279,7 +279,7 @@ def parse_day(text, where: str) -> str:
 
 
 def read_activity_map(path, where: str = "--activity-map") -> dict[str, str]:
-    """An activity map file as ``{"as written": "activity"}``.
+    """An activity map file as ``{"as written": "activity"}`` (:func:`bactivate.io.names.read_map_file`).
 
     A ``.toml`` file holds ``"written" = "activity"`` lines (at its top, or
     under ``[activity_map]``); any other file is a CSV of two columns, the
@@ -295,48 +295,10 @@ def read_activity_map(path, where: str = "--activity-map") -> dict[str, str]:
     path = Path(path)
     where = f"{where} {path}"
     try:
-        if path.is_dir():
-            raise OptionError(f"{where}: is a folder; give the map file (a CSV: written,activity)")
-        if path.stat().st_size > _MAX_MAP_BYTES:
-            raise OptionError(f"{where}: is over 10 MB; an activity map is a CSV of two columns, "
-                              "written,activity")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise OptionError(f"{where}: cannot be read ({exc.strerror or exc}); give the map file "
-                          "(a CSV: written,activity)") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if path.suffix.lower() == ".toml":
-        table = _toml(text, where)
-        if set(table) == {"activity_map"} and isinstance(table["activity_map"], dict):
-            table = table["activity_map"]
-        return table_activity_map(table, where)
-    out: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    try:
-        rows = list(csv.reader(text.splitlines()))
-    except csv.Error as exc:
-        raise OptionError(f"{where}: is not a CSV file ({exc}); write one line per name: "
-                          "written,activity") from None
-    for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if not cells:
-            continue
-        if number == 1 and [c.lower() for c in cells] == ["written", "activity"]:
-            continue
-        if len(cells) != 2 or not all(cells):
-            raise OptionError(f"{where} line {number}: give two names, as written and the activity it "
-                              f"means, e.g. food shopping,Food shop (the line holds {len(cells)} "
-                              f"{'cell' if len(cells) == 1 else 'cells'}{'' if all(cells) else ', some blank'})")
-        _add_synonym(out, lines, cells[0], cells[1], number, where)
-    if not out:
-        raise OptionError(f"{where}: holds no names; write one line per name: written,activity "
-                          "(e.g. food shopping,Food shop)")
-    return out
+        table = read_map_file(path, where)
+    except ValueError as exc:
+        raise OptionError(str(exc)) from None
+    return table_activity_map(table, where) if path.suffix.lower() == ".toml" else table
 
 
 def _add_synonym(out: dict, lines: dict, written: str, activity: str, number, where: str) -> None:

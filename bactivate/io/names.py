@@ -37,16 +37,26 @@ MAX_MAP_BYTES = 10 * 2**20
 MAX_COMPARED = 400
 
 
-def _file_map(path: Path) -> dict[str, str]:
-    """An activity map file (CSV ``written,activity`` or TOML) as a dict, or ValueError saying why not."""
-    where = f"activity_map={str(path)!r}"
+def read_map_file(path, where: str) -> dict[str, str]:
+    """An activity map file as ``{"as written": "activity"}``, or ValueError saying what to fix.
+
+    A ``.toml`` file holds ``"written" = "activity"`` lines (at its top, or under
+    ``[activity_map]``; returned as written, to be checked as a dict); any other
+    file is a CSV of two columns, the name as written and the activity it means,
+    whose first row is skipped when it reads ``written,activity``. Blank lines are
+    skipped. *where* starts each message (``"--activity-map names.csv"``).
+    """
+    path = Path(path)
     try:
+        if path.is_dir():
+            raise ValueError(f"{where}: is a folder; give the map file (a CSV: written,activity)")
         if path.stat().st_size > MAX_MAP_BYTES:
-            raise ValueError(f"{where}: the file is over 10 MB; an activity map is a CSV of two columns, "
+            raise ValueError(f"{where}: is over 10 MB; an activity map is a CSV of two columns, "
                              "written,activity")
         data = path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"{where}: the file cannot be read ({exc.strerror or exc})") from None
+        raise ValueError(f"{where}: cannot be read ({exc.strerror or exc}); give the map file "
+                         "(a CSV: written,activity)") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -55,21 +65,37 @@ def _file_map(path: Path) -> dict[str, str]:
         try:
             table = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f'{where}: not valid TOML ({exc}); write "written" = "activity" lines') from None
+            raise ValueError(f'{where}: is not valid TOML ({exc}); write "written" = "activity" lines') from None
         if set(table) == {"activity_map"} and isinstance(table["activity_map"], dict):
             table = table["activity_map"]
         return table
-    out = {}
-    for number, row in enumerate(csv.reader(text.splitlines()), start=1):  # a loop over the map's lines
+    out: dict[str, str] = {}
+    lines: dict[str, tuple[int, str]] = {}
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise ValueError(f"{where}: is not a CSV file ({exc}); write one line per name: "
+                         "written,activity") from None
+    for number, row in enumerate(rows, start=1):  # a loop over the map's lines
         cells = [c.strip() for c in row]
         while cells and not cells[-1]:
             cells.pop()
         if not cells or (number == 1 and [c.lower() for c in cells] == ["written", "activity"]):
             continue
         if len(cells) != 2 or not all(cells):
-            raise ValueError(f"{where} line {number}: give two names, as written and the activity it means, "
-                             "e.g. food shopping,Food shop")
+            raise ValueError(f"{where} line {number}: give two names, as written and the activity it "
+                             f"means, e.g. food shopping,Food shop (the line holds {len(cells)} "
+                             f"{'cell' if len(cells) == 1 else 'cells'}{'' if all(cells) else ', some blank'})")
+        key = cells[0].casefold()
+        if key in lines and out[lines[key][1]] != cells[1]:
+            first, name = lines[key]
+            raise ValueError(f"{where} line {number}: {cells[0]!r} is mapped to {out[name]!r} (line {first}) "
+                             f"and to {cells[1]!r}; keep one")
+        lines[key] = (number, cells[0])
         out[cells[0]] = cells[1]
+    if not out:
+        raise ValueError(f"{where}: holds no names; write one line per name: written,activity "
+                         "(e.g. food shopping,Food shop)")
     return out
 
 
@@ -107,7 +133,7 @@ def activity_map(given) -> dict[str, str] | None:
     if given is None:
         return None
     if isinstance(given, str | PathLike):
-        given = _file_map(Path(given))
+        given = read_map_file(given, f"activity_map={str(given)!r}")
     if not isinstance(given, Mapping):
         raise ValueError("activity_map= takes a dict {'as written': 'activity'} or the path of a CSV "
                          f"(written,activity) or TOML file, not {type(given).__name__}")
