@@ -27,7 +27,12 @@ from bactivate._util import listed, natural_key, number, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, read_sheets
 from bactivate.io.many import read_many
-from bactivate.io.problems import CELL, NOT_AN_ENTRY, PROBLEM_KINDS, ROW, counts, what_happened
+from bactivate.io.problems import (
+    PROBLEM_KINDS,
+    counts,
+    file_rows,
+    what_happened,
+)
 from bactivate.io.read import read_log, report_problems, summarise_rejected
 from bactivate.io.roster import read_roster, roster_mismatch
 from bactivate.io.scales import scale_text
@@ -609,16 +614,10 @@ def _grouped_notes(pairs, n_files: int) -> list[str]:
 def _file_row(name: str, log: pd.DataFrame) -> dict:
     """One row of ``attrs["files"]``: the file's clients and rows read, kept and set aside."""
     rej = log.attrs.get("rejected")
-    has = rej is not None and len(rej) > 0
-    rows = rej[rej["kind"] != CELL].drop_duplicates("source") if has else None  # a blanked cell's row is kept
-    blanked = int(rej.loc[rej["kind"] == CELL, "source"].nunique()) if has else 0
-    kind = rows["kind"] if rows is not None and "kind" in rows.columns else pd.Series(dtype="str")
-    set_aside = int((kind == ROW).sum())
-    not_log = int((kind == NOT_AN_ENTRY).sum())
-    clients = log["client"].dropna().unique().tolist()
-    return {"file": name, "clients": ", ".join(map(str, clients)), "n_clients": len(clients),
-            "rows_read": len(log) + set_aside + not_log, "kept": len(log), "with_blanked_cells": blanked,
-            "set_aside": set_aside, "not_log_rows": not_log}
+    rej = rej if rej is not None else pd.DataFrame({"source": [], "kind": []})
+    clients = [str(c) for c in log["client"].dropna().unique()]
+    return file_rows([name], np.zeros(len(log), dtype="int64"), rej, np.zeros(len(rej), dtype="int64"),
+                     [clients])[0]
 
 
 def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from bactivate.errors import LogError
 from bactivate.io import detect, headers, long, tidy
 from bactivate.io.context import ReadOptions, na_codes
 from bactivate.io.files import Sheet, file_kind, read_csv_fast
-from bactivate.io.problems import CELL, NOT_AN_ENTRY, ROW
+from bactivate.io.problems import file_rows
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -171,20 +171,7 @@ def _tidied(sheet: Sheet, lines: np.ndarray, files: list[str], stems: list[str],
 
 def _file_rows(log: pd.DataFrame, names: list[str], files_of_rows: np.ndarray, clients: pd.DataFrame):
     """One dict per file: its clients and how many of its rows were kept or set aside."""
-    n = len(names)
-    kept = np.bincount(files_of_rows, minlength=n)
     rej = log.attrs["rejected"]
-    cells = rej[rej["kind"] == CELL].drop_duplicates("source")
-    blanked = np.bincount(pd.Categorical(cells["file"], categories=names).codes, minlength=n)
-    rej = rej[rej["kind"] != CELL].drop_duplicates("source")  # a blanked cell's row is kept
-    code = pd.Categorical(rej["file"], categories=names).codes
-    set_aside = np.bincount(code[(rej["kind"] == ROW).to_numpy()], minlength=n)
-    not_log = np.bincount(code[(rej["kind"] == NOT_AN_ENTRY).to_numpy()], minlength=n)
     by_file = clients.groupby("file", sort=True)["client"].agg(list)
-    out = []
-    for k, name in enumerate(names):  # a loop over files, to list them
-        cl = [str(c) for c in by_file.get(k, [])]
-        out.append({"file": name, "clients": ", ".join(cl), "n_clients": len(cl),
-                    "rows_read": int(kept[k] + set_aside[k] + not_log[k]), "kept": int(kept[k]),
-                    "with_blanked_cells": int(blanked[k]), "set_aside": int(set_aside[k]), "not_log_rows": int(not_log[k])})
-    return out
+    return file_rows(names, files_of_rows, rej, pd.Categorical(rej["file"], categories=names).codes,
+                     [[str(c) for c in by_file.get(k, [])] for k in range(len(names))])

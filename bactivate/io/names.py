@@ -69,6 +69,11 @@ def read_map_file(path, where: str) -> dict[str, str]:
         if set(table) == {"activity_map"} and isinstance(table["activity_map"], dict):
             table = table["activity_map"]
         return table
+    return _csv_map(text, where)
+
+
+def _csv_map(text: str, where: str) -> dict[str, str]:
+    """The lines ``written,activity`` of an activity map's CSV text, checked (see read_map_file)."""
     out: dict[str, str] = {}
     lines: dict[str, tuple[int, str]] = {}
     try:

@@ -351,3 +351,35 @@ def rejected_table(prob: pd.DataFrame, cells: pd.DataFrame, where: pd.Series, fi
     order = np.argsort(i, kind="stable")
     # rows of one source entry (a Daylio entry's activities) share its problems: list them once
     return rej.iloc[order].drop_duplicates(["source", "column", "value", "reason"]).reset_index(drop=True)
+
+
+def file_rows(names: list[str], kept_codes: np.ndarray, rejected: pd.DataFrame, rejected_codes: np.ndarray,
+              clients: list[list[str]]) -> list[dict]:
+    """One row of ``attrs["files"]`` per file: its clients and rows read, kept and set aside.
+
+    *kept_codes* gives each kept row's file (an index into *names*), *rejected_codes* each
+    row of *rejected* (``attrs["rejected"]``); *clients* the clients of each file. A blanked
+    cell's row is kept; a row is counted once however many problems it has.
+    """
+    n = len(names)
+    rejected_codes = np.asarray(rejected_codes, dtype="int64")
+    kept = np.bincount(np.asarray(kept_codes, dtype="int64"), minlength=n)
+    is_cell = (rejected["kind"] == CELL).to_numpy(dtype=bool) if len(rejected) else np.zeros(0, dtype=bool)
+    src = rejected["source"].to_numpy() if len(rejected) else np.zeros(0, dtype=object)
+
+    def once(mask):
+        """The codes of *mask*'s rows, one per source."""
+        first = ~pd.Series(src[mask]).duplicated().to_numpy()
+        return rejected_codes[mask][first], rejected["kind"].to_numpy()[mask][first]
+
+    cell_codes, _ = once(is_cell)
+    row_codes, kinds = once(~is_cell)
+    blanked = np.bincount(cell_codes, minlength=n)
+    set_aside = np.bincount(row_codes[kinds == ROW], minlength=n)
+    not_log = np.bincount(row_codes[kinds == NOT_AN_ENTRY], minlength=n)
+    return [{"file": name, "clients": ", ".join(clients[k]), "n_clients": len(clients[k]),
+             "rows_read": int(kept[k] + set_aside[k] + not_log[k]), "kept": int(kept[k]),
+             "with_blanked_cells": int(blanked[k]), "set_aside": int(set_aside[k]),
+             "not_log_rows": int(not_log[k])}
+            for k, name in enumerate(names)]  # a loop over files, to list them
+
