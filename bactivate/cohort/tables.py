@@ -265,7 +265,25 @@ def _generic(d: pd.DataFrame):
     return out, used
 
 
+def _effects(d: pd.DataFrame):
+    """activity_effects: the activity, within and between effects [CI] with q, people and prompts."""
+    name = d.columns[0]
+    out = pd.DataFrame({_label(name).capitalize(): _column(d[name])})
+    for part in ("within", "between"):
+        digits = _digits(d[[part, f"{part}_ci_low", f"{part}_ci_high"]].to_numpy().ravel(), 2)
+        out[f"{part.capitalize()} [95% CI]"] = [
+            _ci(e, lo, hi, digits) for e, lo, hi in
+            zip(d[part], d[f"{part}_ci_low"], d[f"{part}_ci_high"], strict=True)]
+        out[f"q ({part})"] = d[f"{part}_q"].map(p_value)
+    out["People (with it)"] = [f"{n} ({w})" for n, w in zip(d["n_people"], d["n_people_with"], strict=True)]
+    out["Prompts"] = _column(d["n_prompts"])
+    used = [name, "within", "within_ci_low", "within_ci_high", "within_q", "between", "between_ci_low",
+            "between_ci_high", "between_q", "n_people", "n_people_with", "n_prompts"]
+    return out, used
+
+
 KINDS = {
+    "effects": ({"within", "within_ci_low", "between", "between_ci_low", "n_people", "n_prompts"}, _effects),
     "compare": ({"value", "group_a", "group_b", "mean_a", "mean_b", "diff", "hedges_g", "p_welch"}, _compare),
     "trajectory": ({"term", "estimate", "se", "ci_low", "ci_high", "p"}, _trajectory),
     "summary": ({"client", "adherence", "mood_change"}, _summary),
@@ -372,7 +390,7 @@ def show(frame: pd.DataFrame, kind: str | None = None, *, all: bool = False,
         :func:`bactivate.pre_post`, ``attrs["deidentified"]["columns"]`` of
         :func:`bactivate.deidentify`, or any other frame.
     kind : str, optional
-        The view (a key of :data:`KINDS`): ``"compare"``, ``"trajectory"``,
+        The view (a key of :data:`KINDS`): ``"effects"`` (activity_effects), ``"compare"``, ``"trajectory"``,
         ``"summary"``, ``"pre_post"``, ``"deidentified"``, ``"scores"``, or
         ``"table"`` (any frame: client and arm first, at most 8 columns).
         Told from the columns when not given.

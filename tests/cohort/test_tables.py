@@ -225,3 +225,15 @@ def test_cohort_notebook_template_has_no_key_in_it():
     assert params.startswith("# Change these, then Run All")
     assert 'key_variable = "BACTIVATE_KEY"' in params and "placeholder" not in params
     assert nb["metadata"]["kernelspec"]["name"] == "bactivate"
+
+
+def test_activity_effects_read_as_within_and_between_with_their_intervals():
+    from bactivate.cohort.within import esm_study
+
+    effects = ba.activity_effects(esm_study(n_people=12, days=5, prompts=5, seed=2))
+    table = show(effects)
+    assert list(table.data.columns) == ["Activity", "Within [95% CI]", "q (within)", "Between [95% CI]",
+                                        "q (between)", "People (with it)", "Prompts"]
+    first = effects.iloc[0]
+    assert table.data["Within [95% CI]"].iloc[0].startswith(f"{first['within']:.2f} [")
+    assert "within_p" in table.hidden
