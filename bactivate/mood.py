@@ -317,7 +317,7 @@ def _by_day(df, by, min_days, ci, adjust, per_client=False):
     weeks = _within_weeks(days, adjust)
     pres = _presence(df, by, days)
     fit = _ar1_fit(days, weeks, pres, ci) if len(pres.puniq) else None
-    rho = _ar1_rho_only(days, weeks) if fit is None else fit.rho
+    rho = _reml_rho(days, weeks) if fit is None else fit.rho
     how = _how(adjust, rho, min_days, per_client, ci)
     if fit is None:
         return _empty(by, per_client), (rho if per_client else float(rho[0])), how
@@ -482,35 +482,100 @@ def _padded(days: _Days, weeks: _Weeks, rows: np.ndarray):
     return Y, day, valid, D, take, ci, pos
 
 
-def _ar1_rho_only(days: _Days, weeks: _Weeks) -> np.ndarray:
-    """Each client's REML AR(1) coefficient of daily mood within its groups (no activity needed)."""
-    out = np.zeros(len(days.cstart))
-    for s in range(0, len(out), _CHUNK):
-        rows = np.arange(s, min(s + _CHUNK, len(out)))
-        Y, day, valid, D, *_ = _padded(days, weeks, rows)
-        out[rows] = stats.ar1_rho(Y, D, day, valid)
-    return out
+def _reml_rho(days: _Days, weeks: _Weeks) -> np.ndarray:
+    """Each client's REML AR(1) rho of daily mood on its group dummies: :func:`bactivate.stats.ar1_rho`, closed form.
+
+    The same grid search (:data:`bactivate.stats.RHO_BOUNDS`, refined in
+    :data:`bactivate.stats.RHO_STEPS`) over the same restricted likelihood, for
+    every client at once on the flat days (no padding). The regressors are
+    dummies of consecutive groups, so after the Prais-Winsten transform a day
+    has at most two non-zero dummies (its group's and, on a group's first day,
+    the previous group's): ``X'R^-1X`` is tridiagonal, its sums are
+    ``np.add.reduceat`` over each group's days, and its log-determinant and
+    ``b'G^-1 b`` come from one LDL' recursion over the groups' numbers within
+    each client (a loop over weeks, every client at once).
+    """
+    n_rows, C = len(days.dmood), len(days.cstart)
+    first = np.zeros(n_rows, dtype=bool)
+    first[days.cstart] = True
+    y = days.dmood
+    yprev = np.r_[0.0, y[:-1]]
+    gap = np.r_[0.0, np.diff(days.dday)].astype("float64")
+    far = np.flatnonzero(~first & (gap != 1))  # days after a gap: rho ** gap (else rho itself)
+    wstart, n_groups = weeks.wstart, weeks.n_groups
+    # a group's first day that follows a day of the previous group carries that group's dummy too
+    cross = np.zeros(n_rows, dtype=bool)
+    cross[wstart] = True
+    cross &= ~first
+    same = (~first & ~cross).astype("float64")
+    gcross = np.flatnonzero(cross[wstart])  # groups entered from the previous one
+    glocal = weeks.wlocal[wstart]
+    levels = [np.flatnonzero(glocal == k) for k in range(1, int(n_groups.max()))]
+    gfirst = np.cumsum(n_groups) - n_groups
+    n_free = (days.n_days - n_groups).astype("float64")
+    ok = days.n_days >= n_groups + 3
+    crow = days.crow
+
+    def loglik(r: np.ndarray) -> np.ndarray:
+        a = r[crow]
+        a[far] = np.power(a[far], gap[far])
+        a[days.cstart] = 0.0  # a client's first day: kept as it is
+        sd = np.sqrt(1.0 - a * a)
+        logdet = np.add.reduceat(2.0 * np.log(sd), days.cstart)
+        ys = (y - a * yprev) / sd
+        e1 = (1.0 - a * same) / sd  # the day's own group dummy, transformed
+        e0 = -a[wstart[gcross]] / sd[wstart[gcross]]  # the previous group's, on a group's first day
+        ys0 = ys[wstart[gcross]]
+        diag = np.add.reduceat(e1 * e1, wstart)
+        diag[gcross - 1] += e0 * e0
+        b = np.add.reduceat(e1 * ys, wstart)
+        b[gcross - 1] += e0 * ys0
+        off = np.zeros(len(wstart))
+        off[gcross] = e1[wstart[gcross]] * e0
+        d, z = diag, b  # LDL' of the tridiagonal matrix, in place: each client's k-th group from its (k-1)-th
+        for g in levels:
+            d[g] -= off[g] * off[g] / d[g - 1]
+            z[g] -= off[g] * z[g - 1] / d[g - 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            quad = np.add.reduceat(z * z / d, gfirst)
+            logdet_g = np.add.reduceat(np.log(d), gfirst)
+            posdef = np.minimum.reduceat(d, gfirst) > 0
+            rss = np.add.reduceat(ys * ys, days.cstart) - quad
+            ll = -0.5 * (logdet + logdet_g + n_free * np.log(rss))
+        return np.where(posdef & (rss > 0), ll, -np.inf)
+
+    lo, hi = stats.RHO_BOUNDS
+    centre, width = np.full(C, (lo + hi) / 2), (hi - lo) / 2
+    every = np.arange(C)
+    for step in stats.RHO_STEPS:
+        offsets = np.arange(-width, width + step / 2, step)
+        grid = np.clip(centre[:, None] + offsets[None, :], lo, hi)
+        ll = np.stack([loglik(grid[:, i]) for i in range(grid.shape[1])], axis=1)
+        pick = np.argmax(ll, axis=1)
+        centre = np.where(np.isfinite(ll[every, pick]), grid[every, pick], 0.0)
+        width = step
+    return np.where(ok, centre, 0.0)
 
 
 def _ar1_fit(days: _Days, weeks: _Weeks, pres: _Presence, ci: float) -> _Fit:
     """GLS of daily mood on each activity and the client's group dummies, AR(1) errors at the REML rho.
 
-    rho is each client's (from the groups alone, :func:`bactivate.stats.ar1_rho`);
+    rho is each client's (from the groups alone, :func:`_reml_rho`: :func:`bactivate.stats.ar1_rho`
+    in closed form, every client at once);
     then, per activity column, the Prais-Winsten transform of mood, dummies and
     presence, and the activity's coefficient after the dummies (Frisch-Waugh-Lovell):
     ``est = sxy / sxx``, ``se = sqrt(rss / df / sxx)`` with ``df = days - groups - 1``,
     and the interval and p from the same t on *df*.
     """
     C, width = len(days.cstart), pres.M.shape[1]
-    rho, est, se, sxx = np.zeros(C), np.full((C, width), np.nan), np.full((C, width), np.nan), np.zeros((C, width))
+    est, se, sxx = np.full((C, width), np.nan), np.full((C, width), np.nan), np.zeros((C, width))
+    rho = _reml_rho(days, weeks)
     for s in range(0, C, _CHUNK):
         rows = np.arange(s, min(s + _CHUNK, C))
         Y, day, valid, D, take, ci_, pos = _padded(days, weeks, rows)
-        r = stats.ar1_rho(Y, D, day, valid)
         X = np.zeros((len(rows), Y.shape[1], width))
         X[ci_, pos] = pres.M[take]
-        rho[rows] = r
-        est[rows], se[rows], sxx[rows] = _gls_columns(Y, D, X, r, day, valid, weeks.n_groups[rows])
+        est[rows], se[rows], sxx[rows] = _gls_columns(Y, D, X, rho[rows], day, valid, weeks.n_groups[rows])
     dof = (days.n_days - weeks.n_groups - 1).astype("float64")
     with np.errstate(invalid="ignore", divide="ignore"):  # se == 0 is handled by the where
         tq = np.where(dof > 0, _st.t.ppf(0.5 + ci / 2, np.maximum(dof, 1)), np.nan)[:, None]
