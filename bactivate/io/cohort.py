@@ -27,6 +27,7 @@ from bactivate._util import listed, natural_key, number, plural
 from bactivate.errors import LogError, LogWarning
 from bactivate.io.files import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, read_sheets
 from bactivate.io.many import read_many
+from bactivate.io.parquet import is_dataset, read_dataset
 from bactivate.io.problems import (
     PROBLEM_KINDS,
     counts,
@@ -58,7 +59,9 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
         A folder of logs (one client per file: every ``.csv``, ``.tsv``,
         ``.txt``, ``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``,
         ``.parquet``, ``.pq`` in it, not its sub-folders; other files such as
-        ``README.md`` are skipped), a list of log files, or one long file (or
+        ``README.md`` are skipped), a Parquet dataset folder written by
+        ``write_log(log, folder, partition_by="client")`` (read back as written:
+        its scales and roster too), a list of log files, or one long file (or
         frame) holding every client with a client column. Each file is read
         with :func:`bactivate.read_log`: the client comes from the log's
         client column or "Client: ..." title if it has one, else from the file
@@ -153,6 +156,14 @@ def read_cohort(paths_or_folder, *, roster=None, errors: str = "warn", client_co
     >>> list(cohort.attrs)
     ['rejected', 'files', 'roster', 'scales', 'notes', 'file', 'skipped', 'paths']
     """
+    if isinstance(paths_or_folder, str | PathLike) and is_dataset(paths_or_folder):
+        return read_dataset(paths_or_folder)  # written by write_log(..., partition_by="client")
+    return _read_files(paths_or_folder, roster, errors, client_column, duplicate_clients, read_log_kwargs)
+
+
+def _read_files(paths_or_folder, roster, errors: str, client_column, duplicate_clients: str,
+                read_log_kwargs: dict) -> pd.DataFrame:
+    """:func:`read_cohort` of files, a folder of files or frames (not a Parquet dataset)."""
     read_log_kwargs = _arguments(errors, duplicate_clients, client_column, read_log_kwargs)
     roster_path = Path(roster).resolve() if isinstance(roster, str | PathLike) else None
     sources, label, notes, left = _sources(paths_or_folder, roster_path)

@@ -20,15 +20,19 @@ table a :class:`~bactivate.io.files.Sheet`.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from bactivate._util import listed_and, plural, plural_word
+from bactivate._util import listed_and, natural_codes, plural, plural_word
 from bactivate.errors import LogError
 from bactivate.io.headers import field_for
 from bactivate.io.workbook import size_text
+from bactivate.io.write import DATASET_ATTRS
+from bactivate.schema import AttrsFrame, conform, empty_rejected
 
 #: Cells (rows x columns) of one Parquet table: a few KB of Parquet can declare a billion rows of
 #: one repeated value, all of which pandas would allocate. ~100 times a large log; CSV-sized.
@@ -239,3 +243,80 @@ def _arrow_frame(table, file: str, notices: list[str]) -> pd.DataFrame:
             table = table.set_column(i, f.name, text)
             notices.append(f"{file}: column {f.name!r} (of type {f.type}) is kept as text")
     return table.to_pandas()
+
+
+def is_dataset(path) -> bool:
+    """True for a folder written as a Parquet dataset by client: ``client=.../`` sub-folders.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> is_dataset(folder), (folder / "client=C001").mkdir(), is_dataset(folder)
+    (False, None, True)
+    """
+    path = Path(path)
+    return path.is_dir() and any(p.is_dir() and p.name.startswith("client=") for p in path.iterdir())
+
+
+def read_dataset(folder) -> pd.DataFrame:
+    """A Parquet dataset by client (:func:`bactivate.write_log` with ``partition_by="client"``) as
+    one tidy log.
+
+    Clients come in natural order (C2 before C10), each client's rows in the
+    order written. ``attrs``: ``scales`` and ``roster`` as written
+    (``_bactivate.json``), ``files`` (one row per
+    client folder: ``file``, ``clients``, ``rows_read``), ``rejected``
+    (empty: a written tidy log holds no unread cells), ``notes``, ``file``
+    (the folder's name and "/"), ``skipped`` and ``paths``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The dataset's folder.
+
+    Returns
+    -------
+    DataFrame
+        The tidy log (the dtypes of ``DESIGN`` section 1, extra columns after them).
+
+    Examples
+    --------
+    >>> import tempfile, bactivate as ba
+    >>> from bactivate.io.write import write_log
+    >>> log, _ = ba.synth.cohort(n_clients=3, weeks=1, seed=1)
+    >>> back = read_dataset(write_log(log, f"{tempfile.mkdtemp()}/study", partition_by="client"))
+    >>> back.equals(log)
+    True
+    """
+    import pyarrow.dataset as ds
+
+    folder = Path(folder)
+    try:
+        data = ds.dataset(folder, format="parquet", partitioning="hive")
+        table = data.to_table()
+    except Exception as exc:
+        raise LogError(f"{folder.name}/ could not be read as a Parquet dataset ({exc})") from None
+    frame = table.to_pandas()
+    kept = json.loads((folder / DATASET_ATTRS).read_text(encoding="utf-8")) \
+        if (folder / DATASET_ATTRS).is_file() else {}
+    frame["client"] = frame["client"].astype("str")
+    order = np.argsort(natural_codes(frame["client"]), kind="stable")
+    columns = kept.get("columns") or [c for c in frame.columns]
+    frame = conform(frame.iloc[order].reset_index(drop=True)[
+        [c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]])
+    roster = kept.get("roster")
+    rows = frame.groupby("client", sort=False).size()
+    frame.attrs = {
+        "rejected": empty_rejected(),
+        "files": AttrsFrame(pd.DataFrame({"file": [f"client={c}" for c in rows.index],
+                                          "clients": rows.index.astype("str"),
+                                          "rows_read": rows.to_numpy(dtype="int64")})),
+        "roster": None if roster is None else AttrsFrame(pd.read_json(io.StringIO(roster), orient="table")),
+        "scales": {k: tuple(v) if isinstance(v, list) else v for k, v in kept.get("scales", {}).items()},
+        "notes": [f"read a Parquet dataset of {plural(len(rows), 'client')}"],
+        "file": f"{folder.name}/",
+        "skipped": AttrsFrame(pd.DataFrame(columns=["file", "kind", "reason"]).astype("str")),
+        "paths": [str(Path(p).resolve()) for p in data.files],
+    }
+    return frame

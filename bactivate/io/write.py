@@ -12,6 +12,7 @@ written (:func:`defuse`); reading a tidy file takes exactly one off again
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def undefuse(s: pd.Series) -> pd.Series:
     return s.str.replace(_DEFUSED, "", regex=True)
 
 
-def write_log(log: pd.DataFrame, path) -> Path:
+def write_log(log: pd.DataFrame, path, *, partition_by: str | None = None) -> Path:
     """Write a tidy log to CSV, XLSX or Parquet (by the file's suffix); return the path.
 
     ``read_log(write_log(log, path))`` gives back the same frame. Text that a
@@ -87,7 +88,16 @@ def write_log(log: pd.DataFrame, path) -> Path:
     log : DataFrame
         A tidy log (every column of :data:`bactivate.schema.TIDY_COLUMNS`).
     path : str or Path
-        Ends in ``.csv`` (or ``.txt``), ``.xlsx`` (``.xlsm``) or ``.parquet`` (``.pq``).
+        Ends in ``.csv`` (or ``.txt``), ``.xlsx`` (``.xlsm``) or ``.parquet`` (``.pq``);
+        with *partition_by*, a folder (new or empty).
+    partition_by : {None, "client"}, default None
+        ``"client"`` writes a Parquet *dataset*: the folder *path* holds one
+        sub-folder per client (``client=C001/part-0.parquet``, pyarrow's
+        "hive" layout), plus ``_bactivate.json`` (the ``scales`` and the
+        ``roster``, with its types). :func:`~bactivate.read_cohort` reads
+        the folder back (clients in natural order, each client's rows in their
+        order), and Dask reads it with ``dask.dataframe.read_parquet(path)``
+        (see ``docs/scale.md``).
 
     Returns
     -------
@@ -114,6 +124,8 @@ def write_log(log: pd.DataFrame, path) -> Path:
     missing = [c for c in TIDY_COLUMNS if c not in log.columns]
     if missing:
         raise ValueError(f"not a tidy log: missing columns {missing}; load it with read_log()")
+    if partition_by is not None:
+        return write_dataset(log, path, partition_by)
     suffix = path.suffix.lower()
     if suffix not in {".parquet", ".pq", ".csv", ".txt", ".xlsx", ".xlsm"}:
         raise ValueError(f"write_log writes .csv, .xlsx or .parquet, not {suffix!r}")
@@ -143,6 +155,64 @@ def write_log(log: pd.DataFrame, path) -> Path:
         with replacing(path, "the log") as tmp:
             out.to_excel(tmp, index=False, engine="openpyxl", sheet_name="log")
     return path
+
+
+#: The file in a dataset folder that keeps the log's scales (a name pyarrow's reader passes over).
+DATASET_ATTRS = "_bactivate.json"
+
+
+def write_dataset(log: pd.DataFrame, folder, partition_by: str = "client") -> Path:
+    """Write a tidy log as a Parquet dataset, one sub-folder per client; see :func:`write_log`.
+
+    Parameters
+    ----------
+    log : DataFrame
+        A tidy log with a ``client`` in every row.
+    folder : str or Path
+        A folder that does not exist yet, or an empty one.
+    partition_by : {"client"}
+        The column of the sub-folders.
+
+    Returns
+    -------
+    Path
+        *folder*.
+
+    Examples
+    --------
+    >>> import tempfile, bactivate as ba
+    >>> log, _ = ba.synth.cohort(n_clients=3, weeks=1, seed=1)
+    >>> folder = write_dataset(log, f"{tempfile.mkdtemp()}/study")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['_bactivate.json', 'client=C001', 'client=C002', 'client=C003']
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    if partition_by != "client":
+        raise ValueError(f"partition_by must be 'client', not {partition_by!r}")
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ValueError(f"{folder} exists and is not an empty folder: write a dataset to a new folder")
+    out = conform(log)
+    if out["client"].isna().any():
+        raise ValueError("every row needs a client to be written by client")
+    out.attrs = {}  # a new or empty folder: no file the log was read from can be written over
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    # the folder names' type (string, as readers such as Dask's take them), not pandas' large_string
+    at = table.schema.get_field_index("client")
+    table = table.set_column(at, "client", table.column(at).cast(pa.string()))
+    folder.mkdir(parents=True, exist_ok=True)
+    ds.write_dataset(table, folder, format="parquet", partitioning=["client"],
+                     partitioning_flavor="hive", existing_data_behavior="overwrite_or_ignore")
+    scales = {k: list(v) if isinstance(v, tuple) else v for k, v in (log.attrs.get("scales") or {}).items()}
+    roster = log.attrs.get("roster")
+    kept = {"scales": scales, "columns": list(out.columns),
+            # as JSON with its types: a Parquet file beside the clients' would be read as one of them
+            "roster": pd.DataFrame(roster).to_json(orient="table", index=False)
+            if isinstance(roster, pd.DataFrame) else None}
+    (folder / DATASET_ATTRS).write_text(json.dumps(kept, default=str), encoding="utf-8")
+    return folder
 
 
 def _check_xlsx_text(out: pd.DataFrame, text_cols: list[str]) -> None:
