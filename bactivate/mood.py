@@ -509,6 +509,7 @@ def _reml_rho(days: _Days, weeks: _Weeks) -> np.ndarray:
     cross &= ~first
     same = (~first & ~cross).astype("float64")
     gcross = np.flatnonzero(cross[wstart])  # groups entered from the previous one
+    xrow = wstart[gcross]  # their first days
     glocal = weeks.wlocal[wstart]
     levels = [np.flatnonzero(glocal == k) for k in range(1, int(n_groups.max()))]
     gfirst = np.cumsum(n_groups) - n_groups
@@ -524,14 +525,14 @@ def _reml_rho(days: _Days, weeks: _Weeks) -> np.ndarray:
         logdet = np.add.reduceat(2.0 * np.log(sd), days.cstart)
         ys = (y - a * yprev) / sd
         e1 = (1.0 - a * same) / sd  # the day's own group dummy, transformed
-        e0 = -a[wstart[gcross]] / sd[wstart[gcross]]  # the previous group's, on a group's first day
-        ys0 = ys[wstart[gcross]]
+        e0 = -a[xrow] / sd[xrow]  # the previous group's, on a group's first day
+        ys0 = ys[xrow]
         diag = np.add.reduceat(e1 * e1, wstart)
         diag[gcross - 1] += e0 * e0
         b = np.add.reduceat(e1 * ys, wstart)
         b[gcross - 1] += e0 * ys0
         off = np.zeros(len(wstart))
-        off[gcross] = e1[wstart[gcross]] * e0
+        off[gcross] = e1[xrow] * e0
         d, z = diag, b  # LDL' of the tridiagonal matrix, in place: each client's k-th group from its (k-1)-th
         for g in levels:
             d[g] -= off[g] * off[g] / d[g - 1]
@@ -668,9 +669,10 @@ def _table(by, days: _Days, weeks: _Weeks, pres: _Presence, est: _Estimates, del
     """One row per client and activity: tested first, largest difference first; q within each client."""
     pc, pl = pres.pclient, pres.plocal
     tested = est.tested[pc, pl]
-    model = np.char.add(np.char.add(np.char.add("AR(1) regression (rho ", np.char.mod("%.2f", est.rho[pc])),
+    # the model's text is the client's: formatted once per client, then spread over its activities
+    model = np.char.add(np.char.add(np.char.add("AR(1) regression (rho ", np.char.mod("%.2f", est.rho)),
                                     "): CI and p from one t on "),
-                        np.char.add(np.char.mod("%d", np.nan_to_num(est.df[pc]).astype("int64")), " df"))
+                        np.char.add(np.char.mod("%d", np.nan_to_num(est.df).astype("int64")), " df"))[pc]
     method = np.where(tested, model,
                       np.where(est.few[pc, pl], f"fewer than {min_days} days on a side",
                                np.where(est.weeks_compared[pc, pl] > 0, "too few days for the model",
