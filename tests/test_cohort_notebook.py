@@ -38,8 +38,9 @@ def test_on_an_experience_sampling_study(tmp_path):
     text = run(tmp_path, cohort_path=str(ESM / "study.csv"), roster_path=str(ESM / "participants.csv"),
                questionnaires_path=None, group="group", reference="comparison", unit="day",
                na_values=[-99], treatment_weeks=None)
+    assert "Within [95% CI]" in text and "Between [95% CI]" in text  # the within- and between-person table
     for activity in ("Exercise", "Screens", "Socialising"):
-        assert activity in text  # the within- and between-person table
+        assert activity in text
     assert "section 6 is skipped" in text
     assert "compliance (prompts sent against answered) cannot be counted" in text
     assert "-99 read as missing" in text  # the loader's note, listed in section 1
