@@ -41,7 +41,7 @@ from bactivate.schema import TIDY_COLUMNS, AttrsFrame
 dask = Lazy("dask")
 dd = Lazy("dask.dataframe")
 
-__all__ = ["ANALYSES", "run"]
+__all__ = ["ANALYSES", "by_client", "run"]
 
 #: The analyses :func:`run` takes, by name: the function and its per-client arguments.
 ANALYSES = {
@@ -113,9 +113,7 @@ def run(analysis, data, *, npartitions: int | None = None, shuffle: bool = True,
     func, name, kwargs = _analysis(analysis, kwargs)
     if isinstance(data, pd.DataFrame):
         attrs = dict(data.attrs) if attrs is None else attrs
-        plain = pd.DataFrame(data)
-        plain.attrs = {}
-        data = dd.from_pandas(plain, npartitions=npartitions or os.cpu_count() or 1, sort=False)
+        data, shuffle = by_client(data, npartitions or os.cpu_count() or 1), False
     attrs = dict(attrs or {})
     if name == "client_summary":
         holder = pd.DataFrame()
@@ -132,6 +130,51 @@ def run(analysis, data, *, npartitions: int | None = None, shuffle: bool = True,
     if name == "client_summary" and kwargs["roster"] is not None:
         out = _with_roster_only(out, kwargs["roster"], data._meta, attrs, kwargs)
     return out
+
+
+def by_client(log: pd.DataFrame, npartitions: int):
+    """A pandas log as a Dask DataFrame of *npartitions*, each client's rows in one of them.
+
+    The in-memory form of a shuffle on ``client`` (which Dask would do by hashing,
+    far slower for data already in memory): clients are dealt to the partitions
+    in turn, each partition keeps its rows in their order, and the index is the
+    row's position in *log*.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        A cohort's tidy log.
+    npartitions : int
+        Partitions (at most the number of clients).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+
+    Examples
+    --------
+    >>> import bactivate as ba
+    >>> log, _ = ba.synth.cohort(n_clients=5, weeks=1, seed=1)
+    >>> parts = by_client(log, 2).partitions
+    >>> [sorted(parts[i].compute()["client"].unique()) for i in range(2)]
+    [['C001', 'C003', 'C005'], ['C002', 'C004']]
+    """
+    codes, uniques = pd.factorize(log["client"], use_na_sentinel=True)
+    n = max(1, min(npartitions, len(uniques)))
+    bucket = np.where(codes >= 0, codes % n, 0)  # rows without a client: the analyses leave them out
+    order = np.argsort(bucket, kind="stable")
+    ends = np.cumsum(np.bincount(bucket, minlength=n))
+    plain = pd.DataFrame(log).reset_index(drop=True)
+    plain.attrs = {}
+    frames = [plain.iloc[rows] for rows in np.split(order, ends[:-1])]
+    # pure=False: the partitions get random names; Dask would otherwise hash every row to name them
+    parts = [dask.delayed(_same_frame, pure=False)(f) for f in frames]
+    return dd.from_delayed(parts, meta=plain.iloc[:0], verify_meta=False)
+
+
+def _same_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* itself: one partition of :func:`by_client`."""
+    return frame
 
 
 def _analysis(analysis, kwargs: dict):
