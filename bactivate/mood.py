@@ -482,6 +482,9 @@ def _padded(days: _Days, weeks: _Weeks, rows: np.ndarray):
     return Y, day, valid, D, take, ci, pos
 
 
+_GRID_CELLS = 1 << 16  # days x grid points per pass of the REML search (0.5 MB arrays: in cache)
+
+
 def _reml_rho(days: _Days, weeks: _Weeks) -> np.ndarray:
     """Each client's REML AR(1) rho of daily mood on its group dummies: :func:`bactivate.stats.ar1_rho`, closed form.
 
@@ -518,40 +521,41 @@ def _reml_rho(days: _Days, weeks: _Weeks) -> np.ndarray:
     crow = days.crow
 
     def loglik(r: np.ndarray) -> np.ndarray:
-        a = r[crow]
-        a[far] = np.power(a[far], gap[far])
-        a[days.cstart] = 0.0  # a client's first day: kept as it is
+        """The restricted log-likelihood of every client at rho *r* (k values x clients: k grid points)."""
+        a = r[:, crow]
+        a[:, far] = np.power(a[:, far], gap[far])
+        a[:, days.cstart] = 0.0  # a client's first day: kept as it is
         sd = np.sqrt(1.0 - a * a)
-        logdet = np.add.reduceat(2.0 * np.log(sd), days.cstart)
+        logdet = np.add.reduceat(2.0 * np.log(sd), days.cstart, axis=1)
         ys = (y - a * yprev) / sd
         e1 = (1.0 - a * same) / sd  # the day's own group dummy, transformed
-        e0 = -a[xrow] / sd[xrow]  # the previous group's, on a group's first day
-        ys0 = ys[xrow]
-        diag = np.add.reduceat(e1 * e1, wstart)
-        diag[gcross - 1] += e0 * e0
-        b = np.add.reduceat(e1 * ys, wstart)
-        b[gcross - 1] += e0 * ys0
-        off = np.zeros(len(wstart))
-        off[gcross] = e1[xrow] * e0
+        e0 = -a[:, xrow] / sd[:, xrow]  # the previous group's, on a group's first day
+        diag = np.add.reduceat(e1 * e1, wstart, axis=1)
+        diag[:, gcross - 1] += e0 * e0
+        b = np.add.reduceat(e1 * ys, wstart, axis=1)
+        b[:, gcross - 1] += e0 * ys[:, xrow]
+        off = np.zeros(diag.shape)
+        off[:, gcross] = e1[:, xrow] * e0
         d, z = diag, b  # LDL' of the tridiagonal matrix, in place: each client's k-th group from its (k-1)-th
         for g in levels:
-            d[g] -= off[g] * off[g] / d[g - 1]
-            z[g] -= off[g] * z[g - 1] / d[g - 1]
+            d[:, g] -= off[:, g] * off[:, g] / d[:, g - 1]
+            z[:, g] -= off[:, g] * z[:, g - 1] / d[:, g - 1]
         with np.errstate(invalid="ignore", divide="ignore"):
-            quad = np.add.reduceat(z * z / d, gfirst)
-            logdet_g = np.add.reduceat(np.log(d), gfirst)
-            posdef = np.minimum.reduceat(d, gfirst) > 0
-            rss = np.add.reduceat(ys * ys, days.cstart) - quad
+            quad = np.add.reduceat(z * z / d, gfirst, axis=1)
+            logdet_g = np.add.reduceat(np.log(d), gfirst, axis=1)
+            posdef = np.minimum.reduceat(d, gfirst, axis=1) > 0
+            rss = np.add.reduceat(ys * ys, days.cstart, axis=1) - quad
             ll = -0.5 * (logdet + logdet_g + n_free * np.log(rss))
         return np.where(posdef & (rss > 0), ll, -np.inf)
 
     lo, hi = stats.RHO_BOUNDS
     centre, width = np.full(C, (lo + hi) / 2), (hi - lo) / 2
     every = np.arange(C)
+    k = max(1, _GRID_CELLS // n_rows)  # grid points evaluated together (k x days arrays)
     for step in stats.RHO_STEPS:
         offsets = np.arange(-width, width + step / 2, step)
         grid = np.clip(centre[:, None] + offsets[None, :], lo, hi)
-        ll = np.stack([loglik(grid[:, i]) for i in range(grid.shape[1])], axis=1)
+        ll = np.concatenate([loglik(grid[:, i:i + k].T).T for i in range(0, grid.shape[1], k)], axis=1)
         pick = np.argmax(ll, axis=1)
         centre = np.where(np.isfinite(ll[every, pick]), grid[every, pick], 0.0)
         width = step
