@@ -25,6 +25,7 @@ STEPS = {
     "L": ("benchmarks.loading", "scaling"),
     "W3": ("benchmarks.loading", "w3"),
     "W4": ("benchmarks.analyses", "w4"),
+    "D": ("benchmarks.distributed", "distributed"),  # the per-client analyses on Dask
     "M": ("benchmarks.memory", "memory"),
     "W5": ("benchmarks.notebook", "w5"),
     "I": ("benchmarks.imports", "imports"),
