@@ -179,3 +179,10 @@ def test_dask_on_the_dataset(tmp_path, name):
     _same(run(name, ddf, attrs=back.attrs, **kw), expected)
     # one file per client: no shuffle needed
     _same(run(name, ddf, shuffle=False, attrs=back.attrs, **kw), expected)
+
+
+def test_fewer_partitions_without_shuffle_join_whole_clients(tmp_path):
+    log = _tidy_cohort()
+    ddf = dd.read_parquet(write_log(log, tmp_path / "study", partition_by="client"))
+    assert ddf.npartitions == log["client"].nunique()  # one per client file
+    _same(run("progress", ddf, shuffle=False, npartitions=3), ba.progress(log, by="client"))
