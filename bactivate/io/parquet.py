@@ -298,25 +298,57 @@ def read_dataset(folder) -> pd.DataFrame:
     except Exception as exc:
         raise LogError(f"{folder.name}/ could not be read as a Parquet dataset ({exc})") from None
     frame = table.to_pandas()
-    kept = json.loads((folder / DATASET_ATTRS).read_text(encoding="utf-8")) \
-        if (folder / DATASET_ATTRS).is_file() else {}
+    kept = _kept(folder)
     frame["client"] = frame["client"].astype("str")
     order = np.argsort(natural_codes(frame["client"]), kind="stable")
     columns = kept.get("columns") or [c for c in frame.columns]
     frame = conform(frame.iloc[order].reset_index(drop=True)[
         [c for c in columns if c in frame.columns] + [c for c in frame.columns if c not in columns]])
-    roster = kept.get("roster")
     rows = frame.groupby("client", sort=False).size()
     frame.attrs = {
         "rejected": empty_rejected(),
         "files": AttrsFrame(pd.DataFrame({"file": [f"client={c}" for c in rows.index],
                                           "clients": rows.index.astype("str"),
                                           "rows_read": rows.to_numpy(dtype="int64")})),
-        "roster": None if roster is None else AttrsFrame(pd.read_json(io.StringIO(roster), orient="table")),
-        "scales": {k: tuple(v) if isinstance(v, list) else v for k, v in kept.get("scales", {}).items()},
+        **dataset_attrs(folder),
         "notes": [f"read a Parquet dataset of {plural(len(rows), 'client')}"],
         "file": f"{folder.name}/",
         "skipped": AttrsFrame(pd.DataFrame(columns=["file", "kind", "reason"]).astype("str")),
         "paths": [str(Path(p).resolve()) for p in data.files],
     }
     return frame
+
+
+def _kept(folder: Path) -> dict:
+    """What ``_bactivate.json`` in a dataset folder holds (nothing when it is missing)."""
+    path = folder / DATASET_ATTRS
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def dataset_attrs(folder) -> dict:
+    """A dataset's ``roster`` and ``scales``, without reading its log: for the analyses on Dask.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder written by ``write_log(log, folder, partition_by="client")``.
+
+    Returns
+    -------
+    dict
+        ``roster`` (a frame, or None) and ``scales`` (column -> scale), as written.
+
+    Examples
+    --------
+    >>> import tempfile, bactivate as ba
+    >>> from bactivate.io.write import write_log
+    >>> log, roster = ba.synth.cohort(n_clients=2, weeks=1, seed=1)
+    >>> log.attrs = {"roster": roster, "scales": {"mood": (1.0, 7.0)}}
+    >>> kept = dataset_attrs(write_log(log, f"{tempfile.mkdtemp()}/study", partition_by="client"))
+    >>> kept["scales"], kept["roster"]["client"].tolist()
+    ({'mood': (1.0, 7.0)}, ['C001', 'C002'])
+    """
+    kept = _kept(Path(folder))
+    roster = kept.get("roster")
+    return {"roster": None if roster is None else AttrsFrame(pd.read_json(io.StringIO(roster), orient="table")),
+            "scales": {k: tuple(v) if isinstance(v, list) else v for k, v in kept.get("scales", {}).items()}}
