@@ -186,3 +186,17 @@ def test_fewer_partitions_without_shuffle_join_whole_clients(tmp_path):
     ddf = dd.read_parquet(write_log(log, tmp_path / "study", partition_by="client"))
     assert ddf.npartitions == log["client"].nunique()  # one per client file
     _same(run("progress", ddf, shuffle=False, npartitions=3), ba.progress(log, by="client"))
+
+
+def test_tables_joined_in_groups(cohort, monkeypatch):
+    """Partitions' tables are joined a group at a time; the result and the split-client check
+    are the same across groups."""
+    monkeypatch.setattr(distributed_mod, "GROUP", 2)
+    log, _ = cohort
+    for name in ("progress", "client_summary", "mood_by_activity"):
+        got = run(name, log, npartitions=7, scheduler="synchronous")
+        _same(got, PANDAS[name](log))
+    _same(pd.DataFrame(run("progress", log, npartitions=7).attrs["trend"]),
+          pd.DataFrame(ba.progress(log, by="client").attrs["trend"]))
+    with pytest.raises(ValueError, match="more than one partition"):
+        run("client_summary", dd.from_pandas(log, npartitions=5, sort=False), shuffle=False)

@@ -43,6 +43,9 @@ dd = Lazy("dask.dataframe")
 
 __all__ = ["ANALYSES", "by_client", "run"]
 
+#: Partitions whose tables are joined in one task, where they were computed.
+GROUP = 32
+
 #: The analyses :func:`run` takes, by name: the function and its per-client arguments.
 ANALYSES = {
     "client_summary": (client_summary, {}),
@@ -127,11 +130,14 @@ def run(analysis, data, *, npartitions: int | None = None, shuffle: bool = True,
     elif npartitions and npartitions < data.npartitions:  # neighbours joined: a client is never split
         data = data.repartition(npartitions=npartitions)
     tasks = [dask.delayed(_on_partition)(part, func, attrs, kwargs) for part in data.to_delayed()]
-    results = [r for r in dask.compute(*tasks, scheduler=scheduler) if r is not None]
+    # the tables of GROUP partitions joined where they were computed, as soon as they are: a
+    # worker then never holds thousands of small tables (with their attrs) until the end
+    groups = [dask.delayed(_group)(tasks[i:i + GROUP], name) for i in range(0, len(tasks), GROUP)]
+    results = [r for r in dask.compute(*groups, scheduler=scheduler) if r is not None]
     if not results:
         return func(_plain(data._meta, attrs), **kwargs)
-    _one_partition_each(results)
-    out = _together(results, name)
+    _one_partition_each([c for _, clients in results for c in clients])
+    out = _together([frame for frame, _ in results], name)
     if name == "client_summary" and kwargs["roster"] is not None:
         out = _with_roster_only(out, kwargs["roster"], data._meta, attrs, kwargs)
     return out
@@ -226,9 +232,18 @@ def _on_partition(part: pd.DataFrame, func, attrs: dict, kwargs: dict):
     return func(part, **kwargs)
 
 
-def _one_partition_each(results: list[pd.DataFrame]) -> None:
+def _group(results: list, name: str):
+    """``(table, clients)``: the tables of some partitions as one, and each partition's clients
+    (an array each); None when every partition was empty."""
+    results = [r for r in results if r is not None]
+    if not results:
+        return None
+    return _together(results, name), [r["client"].unique() for r in results]
+
+
+def _one_partition_each(clients: list) -> None:
     """Raise when one client's rows came from two partitions (their tables would be wrong)."""
-    seen = pd.concat([pd.Series(r["client"].unique(), dtype="str") for r in results], ignore_index=True)
+    seen = pd.concat([pd.Series(c, dtype="str") for c in clients], ignore_index=True)
     twice = seen[seen.duplicated()]
     if len(twice):
         raise ValueError(f"client {twice.iloc[0]!r} has rows in more than one partition: run with "
