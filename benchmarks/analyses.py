@@ -10,8 +10,9 @@ in the table and the JSON; the columns compared are listed in each row's note).
   weeks, and the per-client OLS slopes with t-intervals (vectorised, as
   ``cov / var`` per group).
 * ``progress`` -- one call on the cohort, ``progress(cohort, by="client")``
-  (one row per client-week, weeks from each client's first day). Baseline:
-  one ``groupby(["client", "week"])``: planned and done counts, activities,
+  (one row per client-week: calendar weeks from Monday, week 1 holding each
+  client's first day, as the report counts weeks). Baseline: one
+  ``groupby(["client", "week"])``: planned and done counts, activities,
   mean mastery, pleasure, mood, avoidance share. ``progress`` also fits each
   client's week-by-week trend (``attrs["trend"]``: 8 OLS fits per client, in
   closed form), which the baseline does not. An informational row without a
@@ -61,6 +62,15 @@ def _flags(df: pd.DataFrame):
 def _week(day: pd.Series, client: pd.Series) -> pd.Series:
     first = day.groupby(client, sort=False).transform("min")
     return (day - first).dt.days // 7 + 1
+
+
+def _calendar_week(day: pd.Series, client: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each row's calendar week (Monday to Sunday; week 1 holds the client's first day) and the
+    week's first day, cut to the client's first logged day (as ``progress`` numbers weeks)."""
+    monday = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+    first = day.groupby(client, sort=False).transform("min")
+    first_monday = first - pd.to_timedelta(first.dt.dayofweek, unit="D")
+    return (monday - first_monday).dt.days // 7 + 1, monday.where(monday > first, first)
 
 
 def _slopes(x: pd.Series, y: pd.Series, by: pd.Series, ci: float = 0.95) -> pd.DataFrame:
@@ -138,15 +148,16 @@ def plain_progress(log: pd.DataFrame) -> pd.DataFrame:
     day = df["start"].dt.normalize()
     planned, done, happened = _flags(df)
     named = happened & df["activity"].notna().to_numpy()
+    week, week_first = _calendar_week(day, client)
     work = pd.DataFrame({
-        "client": client, "week": _week(day, client), "day": day, "planned": planned, "done": done,
+        "client": client, "week": week, "day": day, "week_first": week_first, "planned": planned, "done": done,
         "act": named,
         "mastery": df["mastery"].where(happened), "pleasure": df["pleasure"].where(happened),
         "mood": df["mood"].where(happened),
         "avoid": df["avoidance"].fillna(False).astype("float64").where(named),
     })
     out = work.groupby(["client", "week"]).agg(
-        start_day=("day", "min"), days_logged=("day", "nunique"), activities=("act", "sum"),
+        start_day=("week_first", "first"), days_logged=("day", "nunique"), activities=("act", "sum"),
         planned=("planned", "sum"), done=("done", "sum"), mastery=("mastery", "mean"),
         pleasure=("pleasure", "mean"), mood=("mood", "mean"), avoidance_share=("avoid", "mean"))
     out["completion"] = out["done"] / out["planned"].where(out["planned"] > 0)
