@@ -431,7 +431,7 @@ def show(frame: pd.DataFrame, kind: str | None = None, *, all: bool = False,
     (2, 28)
     >>> model = ba.trajectory(cohort, group="arm", value="mood", reference="control", weeks=range(2, 9))
     >>> show(model).data.iloc[3].tolist()
-    ['week × arm BA', '0.31 [0.20, 0.41]', '0.05', '38', '<0.001']
+    ['week × arm BA', '0.31 [0.21, 0.41]', '0.05', '238', '<0.001']
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"show takes a DataFrame from a cohort analysis, not {type(frame).__name__}")
