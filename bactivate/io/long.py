@@ -529,7 +529,9 @@ def finish(parts: list[pd.DataFrame], contexts: list[Context], opts: ReadOptions
     entries = pd.concat(parts, ignore_index=True, sort=False)
     if opts.na_values:
         entries = blank_codes(entries, opts.na_values, ctx.notes)
-    if "activity" in entries.columns:
+    # a tidy file (write_log's) is one row per activity already: a name with a "|" is a name
+    tidy_file = opts.format == "tidy" or (opts.format == "auto" and bool(ctx.tidy_header))
+    if "activity" in entries.columns and not tidy_file:
         entries = multi_select(entries, ctx.notes, ctx.headers.get("activity", "activity"))
     if ctx.extras:
         ctx.notes.append(
@@ -676,7 +678,9 @@ def multi_select(frame: pd.DataFrame, notes: list[str], header: str = "activity"
     written = ~cells.blank(col)
     text = col.astype("str").where(written).str.strip()
     split = text.str.split(_MULTI, regex=True)
-    pipes = text.str.contains(_MULTI, regex=True).fillna(False).astype(bool)
+    # several answers: at least two non-empty parts (";" or "Walk;" alone is one name as written)
+    pipes = (split.map(lambda parts: sum(bool(x) for x in parts) >= 2 if isinstance(parts, list) else False)
+             .astype(bool))
     alone = set(text[written & ~pipes & ~text.str.contains(",", regex=False).fillna(False)].dropna())
     alone |= set(split[pipes].explode().dropna())
     commas = written & ~pipes & text.str.contains(",", regex=False).fillna(False).astype(bool)
@@ -690,8 +694,6 @@ def multi_select(frame: pd.DataFrame, notes: list[str], header: str = "activity"
     pieces = split.where(pipes).combine_first(text[commas].str.split(r"\s*,\s*", regex=True))[many]
     one_each = pieces.explode()
     one_each = one_each[one_each.astype("str").str.len() > 0]
-    lost = pieces.index.difference(one_each.index)  # "|" alone: the entry stays, with no activity
-    one_each = pd.concat([one_each, pd.Series(None, index=lost, dtype=object)])
     idx = np.flatnonzero(~many)
     pos = np.concatenate([idx, frame.index.get_indexer(one_each.index)])
     acts = np.concatenate([col.to_numpy(dtype=object)[idx], one_each.to_numpy(dtype=object)])

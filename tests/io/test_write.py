@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
 
 import numpy as np
 import openpyxl
@@ -182,3 +183,17 @@ def test_property_write_read_round_trip(tmp_path, rows, client, suffix):
         assert_frame_equal(back, log, check_exact=False, rtol=1e-14, atol=1e-300)
     else:
         assert_frame_equal(back, log, check_exact=True)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "parquet"])
+def test_activity_names_with_separators_round_trip(tmp_path, suffix):
+    """A tidy file is one row per activity already: "Walk | Talk" and ";" are names as written, never
+    split as a study's multi-select answers (hypothesis found ";" split into nothing, issue 19)."""
+    log = ba.synth.client(weeks=1, seed=1).head(3).copy()
+    log["activity"] = pd.array(["Walk | Talk", ";", "Tea; biscuits"], dtype="str")
+    path = ba.write_log(log, tmp_path / f"t.{suffix}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back = ba.read_log(path)
+    assert back["activity"].tolist() == ["Walk | Talk", ";", "Tea; biscuits"]
+    assert list(back.columns) == list(log.columns)
