@@ -383,6 +383,12 @@ def _toml(text: str, where: str) -> dict:
                           'e.g. format = "daylio"') from None
 
 
+def _beside(options_file: Path, value: str) -> Path:
+    """A file named in an options file: as given when absolute, else beside the options file."""
+    file = Path(value).expanduser()
+    return file if file.is_absolute() else options_file.parent / file
+
+
 def read_options_file(path, flag: str = "--options") -> dict:
     """An options file (TOML) as read_log's keywords (only those it sets).
 
@@ -465,16 +471,12 @@ def read_options_file(path, flag: str = "--options") -> dict:
                                 for v in (value if isinstance(value, list) else [value])]
         elif key == "values":
             if isinstance(value, str):
-                file = Path(value).expanduser()
-                out["values"] = read_values_option(file if file.is_absolute() else path.parent / file,
-                                                   f"{where}: values =")
+                out["values"] = read_values_option(_beside(path, value), f"{where}: values =")
             else:
                 out["values"] = read_values_option(value, f"{where}: [values]")
         else:  # activity_map
             if isinstance(value, str):
-                file = Path(value).expanduser()
-                out["activity_map"] = read_activity_map(file if file.is_absolute() else path.parent / file,
-                                                        f"{where}: activity_map =")
+                out["activity_map"] = read_activity_map(_beside(path, value), f"{where}: activity_map =")
             else:
                 out["activity_map"] = table_activity_map(value, f"{where}: [activity_map]")
     return out

@@ -161,14 +161,20 @@ def _compare(d: pd.DataFrame):
     return pd.DataFrame(rows), used
 
 
-def _summary(d: pd.DataFrame):
-    """client_summary: client, arm, weeks, adherence, completion, mood, mood change, mood slope."""
+def _client_and_group(d: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The table's first columns: the client, and its group (arm) when the frame has one."""
     group = next((g for g in _GROUPS if g in d.columns), None)
     out = pd.DataFrame({"Client": _column(d["client"])})
     used = ["client"]
     if group:
         out[_label(group).capitalize()] = _column(d[group])
         used.append(group)
+    return out, used
+
+
+def _summary(d: pd.DataFrame):
+    """client_summary: client, arm, weeks, adherence, completion, mood, mood change, mood slope."""
+    out, used = _client_and_group(d)
     for col, label in (("weeks", "Weeks"), ("adherence", "Adherence"), ("completion", "Completion"),
                        ("mood", "Mood (0-10)"), ("mood_change", "Mood change")):
         if col in d.columns:
@@ -229,12 +235,7 @@ def _score_label(c) -> str:
 
 def _pre_post(d: pd.DataFrame):
     """pre_post: client, arm, pre (week), post (week), change."""
-    group = next((g for g in _GROUPS if g in d.columns), None)
-    out = pd.DataFrame({"Client": _column(d["client"])})
-    used = ["client"]
-    if group:
-        out[_label(group).capitalize()] = _column(d[group])
-        used.append(group)
+    out, used = _client_and_group(d)
     digits = _digits(pd.concat([d["pre"], d["post"]]).tolist(), 1)
     for col in ("pre", "post"):
         wk = d.get(f"{col}_week")
