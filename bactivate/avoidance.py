@@ -189,7 +189,9 @@ def avoidance(log: pd.DataFrame, *, ci: float = 0.95, min_ratings: int = 3, min_
         entries=("avoid", "size"), avoidance_share=("avoid", "mean"), mood_mean=("mood", "mean"),
         mood_n=("mood", "count")).reset_index()
     by_hour["hour"] = by_hour["hour"].astype("int64")
-    if not rec["avoidance"]:  # missing is not zero
+    # missing is not zero, judged on the rows these shares count (dated, happened): a log whose only
+    # avoidance mark is on an undated row records no avoidance for any week
+    if not did["avoidance"].notna().any():
         by_week["avoidance_entries"] = pd.array([pd.NA] * len(by_week), dtype="Int64")
         by_week[["avoidance_hours", "avoidance_share", "avoidance_hours_share"]] = np.nan
         by_hour["avoidance_share"] = np.nan
