@@ -278,7 +278,9 @@ def _goals(log: pd.DataFrame, n: int, include, exclude, goals) -> pd.DataFrame:
             table[col] = np.nan
     # the name and life area as the log writes them, so the next report counts the same activity
     table["activity"] = table["key"].map(known["activity"]).fillna(table["activity"]).astype("str")
-    table["category"] = table["category"].fillna(table["key"].map(known["category"])).astype("str")
+    # object first: a column added above as all-NaN is float, which a text fill would not suit
+    table["category"] = (table["category"].astype("object").fillna(table["key"].map(known["category"]))
+                         .astype("str"))
     table["suggestion"] = table["suggestion"].fillna("schedule more").astype("str")
     table["reason"] = table["reason"].fillna("").astype("str")
     graded = table["suggestion"].eq("graded first step")

@@ -88,7 +88,7 @@ def test_goals_are_the_suggestions_with_their_reasons(log):
 def test_goals_spread_over_the_week_not_all_on_monday(log):
     plan = plan_week(log, goals=["Play guitar", "Meditate", "Call a friend"], hours=[9, 13, 17])
     rows = _goal_rows(plan)
-    assert rows["date"].dt.dayofweek.nunique() >= 4
+    assert rows["date"].dt.day_of_week.nunique() >= 4
     for _, days in rows.groupby("activity")["date"]:  # one goal's slots on different days
         assert days.nunique() == len(days)
     # six slots of three goals: six different days, and no goal on two days in a row
