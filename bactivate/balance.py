@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate._clients import one_client
+from bactivate._engine import dispatch, on_dask
 from bactivate._grouped import grouped_mean_ci
 from bactivate._log import bare, happened, require, week_days
 from bactivate._util import natural_codes
@@ -62,7 +63,7 @@ def high_label(high: float = HIGH) -> str:
 
 
 def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float = 0.95,
-            min_entries: int = 1) -> pd.DataFrame:
+            min_entries: int = 1, engine: str = "pandas") -> pd.DataFrame:
     """Mastery and pleasure per activity, category, week or day.
 
     Parameters
@@ -82,6 +83,11 @@ def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float =
         Level of the confidence intervals (t-based, over entries).
     min_entries : int, default 1
         Leave out groups with fewer entries.
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` (or a Dask DataFrame as *log*, whatever *engine* says) runs the same
+        code on Dask, a partition of clients at a time, and returns this same table
+        (:func:`bactivate.cohort.distributed.run`; ``docs/scale.md``); *by* per client
+        only (``["client", "activity"]``).
 
     Returns
     -------
@@ -139,6 +145,8 @@ def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float =
     1   C001     2       53
     2   C002     1       54
     """
+    if on_dask(log, engine):  # the same table, computed on Dask
+        return dispatch("balance", locals())
     per, by = _per_client(by)
     require(log, ("start", "end", "activity", "category", "mastery", "pleasure", "done", "planned",
                   *(("client",) if per else ())), "balance()")

@@ -56,6 +56,7 @@ import pandas as pd
 from bactivate import stats
 from bactivate._clients import one_client
 from bactivate._clients import per_client as each_client
+from bactivate._engine import dispatch, on_dask
 from bactivate._log import bare, day_numbers, flags, happened, require, week_days
 from bactivate._util import natural_codes
 from bactivate.lazy import Lazy
@@ -76,7 +77,8 @@ TOO_FEW = {"day": "too few days", "entry": "too few entries"}
 
 def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activity", min_days: int = 3,
                      adjust: str | None = "week", ci: float = 0.95, n_boot: int = 2000,
-                     seed: int | None = 0, autocorr_threshold: float = 0.2) -> pd.DataFrame:
+                     seed: int | None = 0, autocorr_threshold: float = 0.2,
+                     engine: str = "pandas") -> pd.DataFrame:
     """Mood on days with each activity versus days without it.
 
     Parameters
@@ -108,6 +110,11 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
         No longer used (the interval came from a bootstrap, and a pretest of
         the autocorrelation chose between two methods, before issue 16): the
         model needs neither. Accepted so that older calls keep working.
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` (or a Dask DataFrame as *log*, whatever *engine* says) runs the same
+        code on Dask, a partition of clients at a time, and returns this same table
+        (:func:`bactivate.cohort.distributed.run`; ``docs/scale.md``); *by* per client
+        only (``["client", "activity"]``).
 
     Returns
     -------
@@ -187,6 +194,8 @@ def mood_by_activity(log: pd.DataFrame, unit: str = "day", *, by: str = "activit
     1  Lunch with family  5.38     4.79   could be chance
     2      Call a friend  5.26     4.71   could be chance
     """
+    if on_dask(log, engine):  # the same table, computed on Dask
+        return dispatch("mood_by_activity", locals())
     per_client, by = _per_client(by)
     require(log, ("start", "mood", by, "done", "planned", *(("client",) if per_client else ())),
             "mood_by_activity()")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bactivate._clients import one_client
+from bactivate._engine import dispatch, on_dask
 from bactivate._grouped import group_mean, grouped_slopes
 from bactivate._log import (
     bare,
@@ -70,7 +71,7 @@ FEW_WEEKS = 6
 
 def progress(log: pd.DataFrame, freq: str | None = None, *, unit: str | None = None,
              by: str | None = None, week_start=None, weeks_from: str = "auto",
-             day_starts=None) -> pd.DataFrame:
+             day_starts=None, engine: str = "pandas") -> pd.DataFrame:
     """Week by week (``unit="week"``, the client's weeks), day by day (``"day"``) or prompt by prompt.
 
     ``unit="day"`` numbers study days from the person's first logged day
@@ -120,6 +121,10 @@ def progress(log: pd.DataFrame, freq: str | None = None, *, unit: str | None = N
         When a day starts ("04:00", 4): entries after midnight and before it
         count for the day before (see :func:`bactivate._log.day_start`);
         None is midnight. It moves days, weeks and study days alike.
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` (or a Dask DataFrame as *log*, whatever *engine* says) runs the same
+        code on Dask, a partition of clients at a time, and returns this same table
+        (:func:`bactivate.cohort.distributed.run`; ``docs/scale.md``); ``by="client"`` only.
 
     Returns
     -------
@@ -182,6 +187,8 @@ def progress(log: pd.DataFrame, freq: str | None = None, *, unit: str | None = N
     >>> daily.groupby("client")["study_day"].agg(["min", "max"]).to_numpy().tolist()
     [[1, 28], [1, 28], [1, 28]]
     """
+    if on_dask(log, engine):  # the same table, computed on Dask
+        return dispatch("progress", locals())
     require(log, ("start", "mastery", "pleasure", "mood", "planned", "done", "avoidance"), "progress()")
     key = _unit(freq, unit)
     if by not in (None, "client"):

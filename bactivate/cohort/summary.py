@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bactivate._engine import dispatch, on_dask
 from bactivate._grouped import group_mean, grouped_slopes
 from bactivate._log import (
     TIME_UNITS,
@@ -310,7 +311,7 @@ def _summary_doc(unit: str) -> dict[str, str]:
 
 
 def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit: str = "week",
-                   day_starts=None, scale=None) -> pd.DataFrame:
+                   day_starts=None, scale=None, engine: str = "pandas") -> pd.DataFrame:
     """One row per client: engagement, ratings, slopes and mood change, with the roster's columns.
 
     Parameters
@@ -338,6 +339,10 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
         0-100, for a paper): means as levels, ``mood_change`` and the mood slope
         as differences (a reversed item flips their signs); ``attrs["scales"]``
         names the columns changed.
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` (or a Dask DataFrame as *cohort*, whatever *engine* says) runs the
+        same code on Dask, a partition of clients at a time, and returns this same
+        table (:func:`bactivate.cohort.distributed.run`; ``docs/scale.md``).
 
     Returns
     -------
@@ -403,6 +408,8 @@ def client_summary(cohort: pd.DataFrame, *, roster=None, ci: float = 0.95, unit:
     2   C003       -0.03            4.75            4.38        -0.38
     3   C004        0.12            3.14            5.00         1.86
     """
+    if on_dask(cohort, engine):  # the same table, computed on Dask
+        return dispatch("client_summary", locals())
     require(cohort, ("client", "entry", "start", "mastery", "pleasure", "mood", "planned", "done",
                      "avoidance"), "client_summary()")
     if not 0 < ci < 1:
