@@ -645,6 +645,43 @@ def blank_codes(frame: pd.DataFrame, codes, notes: list[str]) -> pd.DataFrame:
 _MULTI = r"\s*[|;]\s*"
 
 
+def _column_codes(col: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """``(codes, distinct, used)`` of a column: codes into its distinct cells (-1 where missing),
+    the distinct cells, and which of them some row holds."""
+    if cells.coded(col):
+        codes, uniq = col.cat.codes.to_numpy(), pd.Series(col.cat.categories)
+    else:
+        codes, found = pd.factorize(col, use_na_sentinel=True)
+        uniq = pd.Series(found, dtype=object if col.dtype == object else found.dtype)
+    used = np.bincount(codes[codes >= 0], minlength=len(uniq)) > 0
+    return codes, uniq.reset_index(drop=True), used
+
+
+def _several(text: pd.Series, used: np.ndarray) -> pd.Series | None:
+    """Each distinct activity cell (stripped *text*) as its list of answers where it names several,
+    NA elsewhere; None when none does (the rule: see :func:`multi_select`)."""
+    has = text.str.contains(r"[|;,]", regex=True).fillna(False).to_numpy(bool) & used
+    if not has.any():  # most files: no separator in any cell
+        return None
+    written = text.notna().to_numpy() & used
+    split = text.str.split(_MULTI, regex=True)
+    # several answers: at least two non-empty parts (";" or "Walk;" alone is one name as written)
+    pipes = split.map(lambda parts: isinstance(parts, list) and sum(bool(x) for x in parts) >= 2
+                      ).to_numpy(bool) & used
+    comma = text.str.contains(",", regex=False).fillna(False).to_numpy(bool)
+    alone = set(text[written & ~pipes & ~comma]) | set(split[pipes].explode().dropna())
+    commas = written & ~pipes & comma
+    pieces = split.where(pipes)
+    if commas.any():  # "Work,Rest" when Work and Rest are answers written alone elsewhere
+        parts = text[commas].str.split(r"\s*,\s*", regex=True)
+        known = parts.map(lambda p: len(p) > 1 and all(x in alone for x in p)).to_numpy(bool)
+        chosen = parts[known]
+        pieces.loc[chosen.index] = chosen
+    if pieces.isna().all():
+        return None
+    return pieces
+
+
 def multi_select(frame: pd.DataFrame, notes: list[str], header: str = "activity") -> pd.DataFrame:
     """Multi-select answers in the activity column (``A | B | C``, ``A; B``, or ``A,B`` when each
     part is an answer written alone elsewhere in the column) as one row per activity, sharing
@@ -674,37 +711,35 @@ def multi_select(frame: pd.DataFrame, notes: list[str], header: str = "activity"
     >>> got["activity"].tolist(), got["_entry"].tolist()
     (['Work', 'Eating', 'Rest', 'Work', 'Rest', 'Tea, biscuits'], [0, 0, 1, 2, 2, 3])
     """
+    # speed: benchmark rows W2-csv, W2-parquet, W2-cohort (docs/performance.md): the cells are
+    # tested once per distinct cell, and the rows are repeated by NumPy, not exploded
     col = frame["activity"]
-    written = ~cells.blank(col)
-    text = col.astype("str").where(written).str.strip()
-    split = text.str.split(_MULTI, regex=True)
-    # several answers: at least two non-empty parts (";" or "Walk;" alone is one name as written)
-    pipes = (split.map(lambda parts: sum(bool(x) for x in parts) >= 2 if isinstance(parts, list) else False)
-             .astype(bool))
-    alone = set(text[written & ~pipes & ~text.str.contains(",", regex=False).fillna(False)].dropna())
-    alone |= set(split[pipes].explode().dropna())
-    commas = written & ~pipes & text.str.contains(",", regex=False).fillna(False).astype(bool)
-    if commas.any():  # "Work,Rest" when Work and Rest are answers written alone elsewhere
-        parts = text[commas].str.split(r"\s*,\s*", regex=True).explode()
-        known = parts.isin(alone).groupby(level=0).all() & (parts.groupby(level=0).size() > 1)
-        commas = commas & known.reindex(text.index, fill_value=False).astype(bool)
-    many = (pipes | commas).to_numpy()
-    if not many.any():
+    codes, uniq, used = _column_codes(col)
+    text = uniq.astype("str").where(~cells.blank(uniq).to_numpy()).str.strip()
+    pieces = _several(text, used)
+    if pieces is None:
         return frame
-    pieces = split.where(pipes).combine_first(text[commas].str.split(r"\s*,\s*", regex=True))[many]
-    one_each = pieces.explode()
-    one_each = one_each[one_each.astype("str").str.len() > 0]
-    idx = np.flatnonzero(~many)
-    pos = np.concatenate([idx, frame.index.get_indexer(one_each.index)])
-    acts = np.concatenate([col.to_numpy(dtype=object)[idx], one_each.to_numpy(dtype=object)])
-    order = np.argsort(pos, kind="stable")
-    pos = pos[order]
+    pieces = pieces.map(lambda p: [x for x in p if len(x)] if isinstance(p, list) else None)
+    several = pieces.notna().to_numpy()
+    counts = np.where(several, pieces.map(lambda p: len(p) if isinstance(p, list) else 1).to_numpy(int), 1)
+    row_several = np.append(several, False)[codes]  # code -1 (a missing cell) takes the last slot
+    per_row = np.where(row_several, np.append(counts, 1)[codes], 1)
+    pos = np.repeat(np.arange(len(frame)), per_row)
+    flat = np.array([x for p in pieces[several] for x in p], dtype=object)
+    offset = np.zeros(len(uniq), dtype=np.int64)
+    offset[several] = np.concatenate([[0], np.cumsum(counts[several])[:-1]])
+    first = np.concatenate([[0], np.cumsum(per_row)[:-1]])
+    within = np.arange(len(pos)) - np.repeat(first, per_row)
+    acts = col.to_numpy(dtype=object)[pos]
+    split_rows = row_several[pos]
+    acts[split_rows] = flat[offset[codes[pos][split_rows]] + within[split_rows]]
     out = frame.iloc[pos].reset_index(drop=True)
-    out["activity"] = acts[order]
+    out["activity"] = acts
     if "_entry" not in out.columns:
         out["_entry"] = pos
-    n_cells, n_rows = int(many.sum()), len(one_each)
+    many = row_several
+    n_cells, n_rows = int(many.sum()), int(per_row[many].sum())
     notes.append(f"{header}: {plural(n_cells, 'answer')} naming several "
-                 f"activities (e.g. {text[many].iloc[0]!r}) read as one row per activity, {n_rows} rows "
-                 "sharing their entry's time and ratings")
+                 f"activities (e.g. {text[codes[np.flatnonzero(many)[0]]]!r}) read as one row per "
+                 f"activity, {n_rows} rows sharing their entry's time and ratings")
     return out
