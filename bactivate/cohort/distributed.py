@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,8 +41,9 @@ from bactivate.schema import TIDY_COLUMNS, AttrsFrame
 
 dask = Lazy("dask")
 dd = Lazy("dask.dataframe")
+pads = Lazy("pyarrow.dataset")
 
-__all__ = ["ANALYSES", "by_client", "run"]
+__all__ = ["ANALYSES", "by_client", "read_clients", "run"]
 
 #: Partitions whose tables are joined in one task, where they were computed.
 GROUP = 32
@@ -181,6 +183,66 @@ def by_client(log: pd.DataFrame, npartitions: int):
     # pure=False: the partitions get random names; Dask would otherwise hash every row to name them
     parts = [dask.delayed(_same_frame, pure=False)(f) for f in frames]
     return dd.from_delayed(parts, meta=plain.iloc[:0], verify_meta=False)
+
+
+def read_clients(folder, *, files: int = 64):
+    """A Parquet dataset by client as a Dask DataFrame, each partition *files* whole client files.
+
+    For :func:`run` with ``shuffle=False``: a partition holds whole clients, read in one
+    pyarrow dataset read per partition (not a Dask task per file), so a group of clients
+    is read, analysed and reduced to its small table before the next group is read.
+    ``dask.dataframe.read_parquet`` reads the same files one partition per file (one pandas
+    call per client) or, with ``aggregate_files``, joins files by row groups and can split
+    a client's file (pyarrow writes a file in more than one row group) over two partitions.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder written by ``write_log(log, folder, partition_by="client")``.
+    files : int, default 64
+        Client files per partition: a partition's rows in memory are about *files* x a
+        client's. A few partitions per worker at least; on a worker with a memory limit,
+        small enough that a partition and its analysis fit beside the worker's imports.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The log's columns as written, ``client`` (str) last; clients in natural order
+        over the partitions, each client's rows in their order. No rows are read yet.
+
+    Examples
+    --------
+    >>> import tempfile, bactivate as ba
+    >>> from bactivate.io.write import write_log
+    >>> log, _ = ba.synth.cohort(n_clients=5, weeks=1, seed=1)
+    >>> data = read_clients(write_log(log, f"{tempfile.mkdtemp()}/study", partition_by="client"), files=2)
+    >>> data.npartitions
+    3
+    >>> run("progress", data, shuffle=False).equals(ba.progress(log, by="client"))
+    True
+    """
+    if files < 1:
+        raise ValueError(f"files must be at least 1, not {files!r}")
+    folder = Path(folder)
+    paths = [f for f in pads.dataset(folder, format="parquet", partitioning="hive").files
+             if Path(f).parent.name.startswith("client=")]
+    clients = pd.Series([Path(f).parent.name.partition("=")[2] for f in paths], dtype="str")
+    paths = [paths[i] for i in np.argsort(natural_codes(clients), kind="stable")]
+    if not paths:
+        raise ValueError(f"{folder} holds no client files (client=.../*.parquet)")
+    groups = [paths[i:i + files] for i in range(0, len(paths), files)]
+    meta = _read_files(paths[:1], str(folder)).iloc[:0]
+    return dd.from_map(_read_files, groups, args=[str(folder)], meta=meta, enforce_metadata=False,
+                       label="read-clients")
+
+
+def _read_files(paths: list, folder: str) -> pd.DataFrame:
+    """Some client files of a dataset, read at once: rows in file order, ``client`` as text."""
+    part = pads.HivePartitioning.discover()
+    table = pads.dataset(paths, format="parquet", partitioning=part, partition_base_dir=folder).to_table()
+    frame = table.to_pandas()
+    frame["client"] = frame["client"].astype("str")
+    return frame
 
 
 def _same_frame(frame: pd.DataFrame) -> pd.DataFrame:
