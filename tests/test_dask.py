@@ -7,8 +7,14 @@ dataset written by ``write_log(..., partition_by="client")`` and read by Dask.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import bactivate as ba
@@ -200,3 +206,132 @@ def test_tables_joined_in_groups(cohort, monkeypatch):
           pd.DataFrame(ba.progress(log, by="client").attrs["trend"]))
     with pytest.raises(ValueError, match="more than one partition"):
         run("client_summary", dd.from_pandas(log, npartitions=5, sort=False), shuffle=False)
+
+
+# ----------------------------------------------------------------------------- engine= on the analyses
+
+ENGINE_CALLS = {
+    "client_summary": lambda log, **kw: ba.client_summary(log, **kw),
+    "progress": lambda log, **kw: ba.progress(log, by="client", **kw),
+    "mood_by_activity": lambda log, **kw: ba.mood_by_activity(log, by=["client", "activity"], **kw),
+    "balance": lambda log, **kw: ba.balance(log, by=["client", "activity"], **kw),
+}
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def _check_engine(name: str, log: pd.DataFrame, **kw) -> None:
+    """engine="dask" on the pandas log, and a Dask DataFrame of it with the default engine, give
+    the pandas table (and progress's trend)."""
+    expected = ENGINE_CALLS[name](log, **kw)
+    got = ENGINE_CALLS[name](log, engine="dask", **kw)
+    _same(got, expected)
+    assert got.attrs.keys() == expected.attrs.keys()
+    ddf = dd.from_pandas(log.reset_index(drop=True), npartitions=3, sort=False)
+    kw = {"roster": log.attrs.get("roster"), **kw} if name == "client_summary" else kw
+    on_ddf = ENGINE_CALLS[name](ddf, **kw)  # engine left "pandas": the frame decides
+    _same(on_ddf, expected)
+    if name == "progress":
+        for table in (got, on_ddf):
+            _same(pd.DataFrame(table.attrs["trend"]), pd.DataFrame(expected.attrs["trend"]))
+
+
+@pytest.mark.parametrize("name", list(ENGINE_CALLS))
+def test_engine_dask_on_a_synth_cohort(cohort, name):
+    log, roster = cohort
+    _check_engine(name, log, **({"roster": roster} if name == "client_summary" else {}))
+
+
+@pytest.fixture(scope="module")
+def sample_cohort():
+    """Sample files as one cohort: a workbook of week sheets, a tidy CSV, an app export and the
+    experience-sampling study (several people, missing ratings as -99)."""
+    logs = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i, (path, kw) in enumerate([(SAMPLE / "client-alex.xlsx", {}),
+                                        (SAMPLE / "client-alex-tidy.csv", {}),
+                                        (SAMPLE / "formats" / "daylio-export.csv", {}),
+                                        (SAMPLE / "esm" / "study.csv", {"na_values": [-99]})]):
+            log = ba.read_log(path, **kw)
+            logs.append(log.assign(client=(f"F{i}-" + log["client"].astype("str").fillna("x"))
+                                   .astype("str")))
+    cohort = pd.concat(logs, ignore_index=True)
+    cohort.attrs = {}
+    assert cohort["client"].nunique() >= 5
+    return cohort
+
+
+@pytest.mark.parametrize("name", list(ENGINE_CALLS))
+def test_engine_dask_on_sample_files(sample_cohort, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _check_engine(name, sample_cohort)
+
+
+def test_engine_dask_with_other_arguments(cohort):
+    log, _ = cohort
+    _same(ba.progress(log, by="client", unit="day", engine="dask"),
+          ba.progress(log, by="client", unit="day"))
+    _same(ba.balance(log, by=["client", "week"], engine="dask"), ba.balance(log, by=["client", "week"]))
+    _same(ba.mood_by_activity(log, "entry", by=["client", "category"], engine="dask"),
+          ba.mood_by_activity(log, "entry", by=["client", "category"]))
+    _same(ba.client_summary(log, unit="day", engine="dask"), ba.client_summary(log, unit="day"))
+
+
+def test_engine_refuses_pooled_by_and_unknown_engines(cohort):
+    log, _ = cohort
+    with pytest.raises(ValueError, match="by='client'"):
+        ba.progress(log, engine="dask")  # by=None pools the clients
+    with pytest.raises(ValueError, match=r"by=\['client', 'activity'\]"):
+        ba.balance(dd.from_pandas(log, npartitions=2), by="activity")
+    with pytest.raises(ValueError, match=r"by=\['client', 'activity'\]"):
+        ba.mood_by_activity(log, engine="dask")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        ba.client_summary(log, engine="spark")
+
+
+def test_no_dask_import_for_the_pandas_engine():
+    """Importing bactivate, and the pandas engine, import neither Dask nor the distributed module."""
+    code = ("import sys, bactivate as ba\n"
+            "log, _ = ba.synth.cohort(n_clients=2, weeks=1, seed=1)\n"
+            "ba.progress(log, by='client'); ba.balance(log, by=['client', 'activity'])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'dask'"
+            " or m == 'bactivate.cohort.distributed'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ----------------------------------------------------------------------------- read_clients
+
+
+def test_read_clients_groups_whole_client_files(tmp_path):
+    log = _tidy_cohort()
+    folder = write_log(log, tmp_path / "study", partition_by="client")
+    (folder / "_size.txt").write_text("not a data file")
+    data = distributed_mod.read_clients(folder, files=5)
+    assert data.npartitions == 3  # 12 client files, 5 a partition
+    parts = [data.partitions[i].compute() for i in range(3)]
+    assert [p["client"].nunique() for p in parts] == [5, 5, 2]
+    # clients in natural order over the partitions, each client's rows as written
+    seen = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(seen[log.columns].astype({c: log[c].dtype for c in log.columns}),
+                                  log.reset_index(drop=True))
+    back = read_cohort(folder)
+    for name in PANDAS:
+        kw = {"roster": back.attrs["roster"]} if name == "client_summary" else {}
+        _same(run(name, data, shuffle=False, attrs=back.attrs, **kw), PANDAS[name](log, **kw))
+    with pytest.raises(ValueError, match="at least 1"):
+        distributed_mod.read_clients(folder, files=0)
+
+
+def test_read_clients_keeps_a_client_file_of_two_row_groups_whole(tmp_path):
+    """A client file written in two row groups stays in one partition (dd.read_parquet with
+    aggregate_files may split it between two)."""
+    log = _tidy_cohort()
+    folder = write_log(log, tmp_path / "study", partition_by="client")
+    one = next((folder / "client=C001").glob("*.parquet"))
+    table = pq.read_table(one)
+    pq.write_table(table, one, row_group_size=max(1, table.num_rows // 3))
+    assert pq.ParquetFile(one).metadata.num_row_groups > 1
+    _same(run("progress", distributed_mod.read_clients(folder, files=2), shuffle=False),
+          ba.progress(log, by="client"))
