@@ -16,14 +16,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+#: Store the repeated names (``client``, ``activity``, ``category`` and extra text columns)
+#: as pandas ``category`` (one copy of each distinct name plus small integer codes). On a
+#: 960,000-row cohort these three columns take about 3 MB instead of about 50 MB as ``str``.
+#: ``note`` (free text) and ``source`` (``file:sheet:row``, parsed by outside checks) stay ``str``.
+CATEGORICAL_TEXT: bool = False
+#: The tidy text columns stored as ``category`` when :data:`CATEGORICAL_TEXT` is on.
+NAME_COLUMNS: tuple[str, ...] = ("client", "activity", "category")
+_NAME_DTYPE = "category" if CATEGORICAL_TEXT else "str"
+
 #: Tidy column name -> pandas dtype. Order matters.
 TIDY_COLUMNS: dict[str, str] = {
-    "client": "str",
+    "client": _NAME_DTYPE,
     "entry": "int64",
     "start": "datetime64[ns]",
     "end": "datetime64[ns]",
-    "activity": "str",
-    "category": "str",
+    "activity": _NAME_DTYPE,
+    "category": _NAME_DTYPE,
     "mastery": "float64",
     "pleasure": "float64",
     "mood": "float64",
@@ -50,7 +59,68 @@ RATING_MIN, RATING_MAX = 0.0, 10.0
 
 def empty_log() -> pd.DataFrame:
     """An empty tidy log with the right columns and dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_COLUMNS.items()})
+    return conform(pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_COLUMNS.items()}))
+
+
+def as_names(values) -> pd.Series:
+    """Text as the tidy log stores names: ``category`` with ``str`` categories (or ``str``).
+
+    Accepts ``str``, ``object`` or ``category`` input and gives the same result for
+    each: unordered categories, exactly the distinct non-missing values (a slice of a
+    larger log drops the names it does not hold), sorted; missing stays missing. With :data:`CATEGORICAL_TEXT` off the result is plain ``str``.
+
+    >>> s = as_names(pd.Series(["Walk", None, "Read", "Walk"]))
+    >>> str(s.dtype) == TIDY_COLUMNS["activity"], s.isna().tolist(), s.dropna().tolist()
+    (True, [False, True, False, False], ['Walk', 'Read', 'Walk'])
+    >>> list(s.cat.categories) if CATEGORICAL_TEXT else sorted(s.dropna().unique())
+    ['Read', 'Walk']
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not CATEGORICAL_TEXT:
+        return s if str(s.dtype) == "str" else s.astype("str")
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        codes = s.cat.codes.to_numpy()
+        if not np.bincount(codes[codes >= 0], minlength=len(cats)).all():
+            s = s.cat.remove_unused_categories()  # a slice of a larger log: only its own names
+            cats = s.cat.categories
+        if str(cats.dtype) == "str" and not s.cat.ordered and cats.is_monotonic_increasing:
+            return s
+        if str(cats.dtype) == "str" and not s.cat.ordered:
+            return s.cat.reorder_categories(cats.sort_values())
+        # categories of another type (object, numbers): decode once per category
+        cats = pd.Index(cats.astype("str"), dtype="str")
+        codes = s.cat.codes.to_numpy()
+        dtype = pd.CategoricalDtype(cats.unique().sort_values(), ordered=False)
+        return pd.Series(pd.Categorical(cats.take(codes).where(codes >= 0), dtype=dtype),
+                         index=s.index, name=s.name)
+    if str(s.dtype) != "str":
+        s = s.astype("str")
+    cats = pd.Index(s.dropna().unique(), dtype="str").sort_values()
+    return pd.Series(pd.Categorical(s, categories=cats), index=s.index, name=s.name)
+
+
+def is_names(s: pd.Series) -> bool:
+    """True when *s* holds names as the tidy log stores them (see :func:`as_names`).
+
+    Plain ``str`` is accepted too (a log built by hand, or with :data:`CATEGORICAL_TEXT` off).
+
+    >>> is_names(pd.Series(["a"], dtype="str")), is_names(as_names(pd.Series(["a"])))
+    (True, True)
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        return CATEGORICAL_TEXT and str(cats.dtype) == "str"
+    return str(s.dtype) == "str"
+
+
+def _is_extra_text(s: pd.Series) -> bool:
+    """An extra column is text (stored as names) when it is ``str``, or ``object`` of strings."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return str(s.cat.categories.dtype) in ("str", "object")
+    if str(s.dtype) == "str":
+        return True
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
 
 
 def empty_rejected() -> pd.DataFrame:
@@ -64,24 +134,39 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     """Return *df* with every tidy column present, in order, with its dtype.
 
     Missing tidy columns are added as missing values; extra columns are kept
-    after the tidy ones, unchanged.
+    after the tidy ones. The names (:data:`NAME_COLUMNS`) and extra text columns
+    become ``category`` (see :data:`CATEGORICAL_TEXT` and :func:`as_names`), from
+    ``str`` or ``category`` input alike, so logs joined with ``pd.concat`` (which
+    gives ``str`` when their categories differ) get the tidy dtypes back here.
+
+    >>> log = conform(pd.DataFrame({"client": ["A", "A"], "activity": ["Walk", "Read"]}))
+    >>> str(log["activity"].dtype) == TIDY_COLUMNS["activity"], list(log["activity"]), log["entry"].tolist()
+    (True, ['Walk', 'Read'], [1, 2])
     """
     out = {}
     n = len(df)
     for col, dtype in TIDY_COLUMNS.items():
         if col in df.columns:
             s = df[col]
-            if str(s.dtype) != dtype:
+            if col in NAME_COLUMNS:
+                s = as_names(s)
+            elif str(s.dtype) != dtype:
                 s = s.astype(dtype)
         else:
-            s = pd.Series(np.nan if dtype != "boolean" else pd.NA, index=df.index, dtype=dtype)
+            s = pd.Series(np.nan if dtype != "boolean" else pd.NA, index=df.index,
+                          dtype="str" if col in NAME_COLUMNS else dtype)
+            if col in NAME_COLUMNS:
+                s = as_names(s)
             if col == "entry":
                 s = pd.Series(np.arange(1, n + 1), index=df.index, dtype="int64")
         out[col] = s
     extras = [c for c in df.columns if c not in TIDY_COLUMNS]
     tidy = pd.DataFrame(out, index=df.index)
     if extras:
-        tidy = pd.concat([tidy, df[extras]], axis=1)
+        more = df[extras]
+        if CATEGORICAL_TEXT:
+            more = more.assign(**{c: as_names(more[c]) for c in extras if _is_extra_text(more[c])})
+        tidy = pd.concat([tidy, more], axis=1)
     return tidy
 
 
@@ -96,7 +181,11 @@ def check_log(df: pd.DataFrame) -> None:
             + ". Load it with bactivate.read_log()."
         )
     for col, dtype in TIDY_COLUMNS.items():
-        if str(df[col].dtype) != dtype:
+        if col in NAME_COLUMNS:
+            if not is_names(df[col]):
+                raise ValueError(f"column {col!r} has dtype {df[col].dtype}, expected {dtype} "
+                                 "(or str)")
+        elif str(df[col].dtype) != dtype:
             raise ValueError(f"column {col!r} has dtype {df[col].dtype}, expected {dtype}")
     for col in RATINGS:
         s = df[col]

@@ -156,7 +156,7 @@ def _html_log():
     payloads = [SCRIPT, IMAGE, AMP, MONEY, FILE]
     rename = {a: payloads[i] if i < len(payloads) else a for i, a in enumerate(names)}
     log["activity"] = log["activity"].map(rename).astype("string")
-    log["category"] = log["category"].replace({"Leisure": CATEGORY}).astype("string")
+    log["category"] = log["category"].astype("str").replace({"Leisure": CATEGORY}).astype("string")
     return log
 
 
@@ -285,7 +285,7 @@ def test_balance_by_category_and_ticks_are_the_clients_text(tricky_log):
 def test_money_activity_alone_does_not_stop_a_plot():
     """The reported case: one activity with two dollar amounts."""
     log = ba.synth.client(weeks=4, seed=1)
-    log["activity"] = log["activity"].replace({"Grocery shopping": MONEY})
+    log["activity"] = log["activity"].astype("str").replace({"Grocery shopping": MONEY})
     for fn in (ba.plot.balance, ba.plot.mood_by_activity, ba.plot.skipped):
         _, shown = _draw(fn(log))
         plt.close("all")
@@ -297,7 +297,7 @@ def test_balance_legend_shows_categories_named_like_its_columns():
     """The legend was renamed after drawing, text by text: a category called "entries" or
     "category" became "Entries (point size)" or "Category"."""
     log = ba.synth.client(weeks=4, seed=1)
-    log["category"] = log["category"].replace({"Leisure": "entries", "Self-care": "category"})
+    log["category"] = log["category"].astype("str").replace({"Leisure": "entries", "Self-care": "category"})
     _, shown = _draw(ba.plot.balance(log))
     assert {"entries", "category", "Entries (point size)", "Category"} <= shown
 

@@ -136,7 +136,7 @@ def test_graded_steps_come_from_each_activitys_own_history():
 
 
 def test_one_suggestion_per_activity_however_written():
-    log = ba.synth.client(weeks=6, seed=4)
+    log = ba.synth.client(weeks=6, seed=4).astype({"activity": "str"})  # takes a new name below
     shop = log["activity"] == "Grocery shopping"
     log.loc[shop & (log.index % 2 == 0), "activity"] = "grocery shop"
     got = ba.suggest_next(log, n=50)["activity"].str.lower().tolist()

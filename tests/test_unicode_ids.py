@@ -245,7 +245,7 @@ def test_pseudonyms_do_not_depend_on_how_an_id_is_written():
                                                                                         key=key)
     log, _ = ba.synth.cohort(n_clients=2, weeks=1, seed=1)
     first = log["client"].iloc[0]
-    log = log.assign(client=log["client"].replace({first: ZOE_NFD}))
+    log = log.assign(client=log["client"].astype("str").replace({first: ZOE_NFD}))
     roster = pd.DataFrame({"client": [ZOE, log["client"].iloc[-1]], "arm": ["BA", "control"]})
     safe_log = ba.deidentify(log, key=key)
     safe_roster = ba.deidentify(roster, key=key)

@@ -132,7 +132,7 @@ def test_matching_ignores_case_spacing_unicode_and_trailing_punctuation():
     assert (log.loc[walk, "category"] == "Health").all()
     assert (log.loc[~walk, "category"] == raw.loc[~walk, "category"]).all()
     # a log that writes an accent in another Unicode form matches too
-    cafe = raw.assign(activity=raw["activity"].where(~walk, "Café visit"))
+    cafe = raw.assign(activity=raw["activity"].astype("str").where(~walk, "Café visit"))
     assert (_read(cafe, values={"Cafe\u0301 visit": "Connection"}).loc[walk, "category"] == "Connection").all()
 
 
@@ -155,7 +155,7 @@ def test_map_wins_over_the_log_and_notes_count_each_change():
 
 def test_activity_map_applies_to_the_values_map_too():
     raw = _synth()
-    raw["activity"] = raw["activity"].replace({"Grocery shopping": "food shopping"})
+    raw["activity"] = raw["activity"].astype("str").replace({"Grocery shopping": "food shopping"})
     log = _read(raw, activity_map={"food shopping": "Food shop"}, values={"Food shopping": "Home"})
     rows = (raw["activity"] == "food shopping").to_numpy()
     assert rows.any()

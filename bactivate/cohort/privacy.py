@@ -75,7 +75,7 @@ import pandas as pd
 from bactivate import escape
 from bactivate._names import clean_name
 from bactivate.io.roster import id_text
-from bactivate.schema import TIDY_COLUMNS, AttrsFrame
+from bactivate.schema import TIDY_COLUMNS, AttrsFrame, conform
 
 __all__ = ["POLICIES", "Key", "PrivacyWarning", "deidentify", "key_from_env", "pseudonym"]
 
@@ -468,6 +468,8 @@ def _deidentify(frame, k, lo_w, hi_w, policies, is_log):
     else:
         order = ["client"]
     df = df.sort_values(order, kind="stable").reset_index(drop=True)
+    if is_log:  # the pseudonyms (and any text column rewritten) back to the tidy dtypes
+        df = conform(df)
     report = AttrsFrame(rows, columns=["column", "action", "why", "quasi_identifier"])
     report["quasi_identifier"] = report["quasi_identifier"].astype("bool")
     return df, report

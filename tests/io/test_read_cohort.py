@@ -88,7 +88,7 @@ def test_accounting_equals_the_sum_of_per_file_reads(sample):
     # each client's rows are exactly its file's rows
     for x in logs:
         c = x["client"].iloc[0]
-        mine = cohort[cohort["client"] == c].reset_index(drop=True)
+        mine = ba.schema.conform(cohort[cohort["client"] == c]).reset_index(drop=True)  # its own names
         pd.testing.assert_frame_equal(mine, x.reset_index(drop=True), check_dtype=True)
 
 

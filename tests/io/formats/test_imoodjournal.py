@@ -40,7 +40,7 @@ def test_entries_minutes_levels_hashtags(tmp_path):
     assert log.attrs["format"] == "imoodjournal"
     assert tuple(log.attrs["scales"]["mood"]) == (1, 10)
     assert log["activity"].tolist() == ["coffee", "run", "work", None] or \
-        log["activity"].fillna("-").tolist() == ["coffee", "run", "work", "-"]
+        log["activity"].astype("str").fillna("-").tolist() == ["coffee", "run", "work", "-"]
     assert log["start"].tolist() == [pd.Timestamp("2015-09-05 09:07")] * 2 + [
         pd.Timestamp("2015-09-05 21:45"), pd.Timestamp("2015-09-06 00:00")]
     assert log["mood"].round(6).tolist() == [10.0, 10.0, 0.0, round(40 / 9, 6)]
