@@ -139,6 +139,9 @@ def write_log(log: pd.DataFrame, path, *, partition_by: str | None = None) -> Pa
         with replacing(path, "the log") as tmp:
             out.to_parquet(tmp, index=False)
         return path
+    # names stored as category are written as their text (the file reads back to the same dtypes)
+    out = out.astype({c: "str" for c in out.columns if isinstance(out[c].dtype, pd.CategoricalDtype)
+                      and pd.api.types.is_string_dtype(out[c].cat.categories.dtype)})
     text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c].dtype)]
     # a lone carriage return is a line break (read_log reads it as one); pandas would not
     # quote it in a CSV, which would split the row

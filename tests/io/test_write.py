@@ -104,6 +104,7 @@ def test_write_log_round_trip(tmp_path, suffix):
     back, caught = read_tidy(out)
     assert not caught
     assert_frame_equal(back, log, check_exact=True)
+    assert {c: str(back[c].dtype) for c in ba.schema.TIDY_COLUMNS} == ba.schema.TIDY_COLUMNS
     assert back.attrs["scales"] == {f: (0.0, 10.0) for f in ("mastery", "pleasure", "mood", "effort")}
     assert len(back.attrs["rejected"]) == 0
 
@@ -130,6 +131,7 @@ def test_write_log_csv_separator_not_fooled_by_text(tmp_path, text):
     log = sample_log(tmp_path)
     log["client"] = text
     log["note"] = text
+    log = ba.schema.conform(log)  # the client column back to the tidy dtype
     back, _ = read_tidy(ba.write_log(log, tmp_path / "tidy.csv"))
     assert_frame_equal(back, log, check_exact=True)
 
