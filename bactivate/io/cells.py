@@ -592,6 +592,49 @@ def parse_text(s: pd.Series) -> pd.Series:
     return text.where(out.notna()).astype("str")
 
 
+# speed: benchmark rows W2-csv, W2-parquet, W2-cohort and M-peak (docs/performance.md): a name
+# column (activity, category, client) stays codes into its distinct names, never a column of a
+# million strings that the tidy log would turn back into a category
+def parse_names(s: pd.Series) -> pd.Series:
+    """:func:`parse_text` of a column of names; a coded column stays coded (``category``).
+
+    The categories are the distinct names the rows hold, sorted, each read once by
+    :func:`parse_text` (cells that read as the same name share one category). A column
+    that is not coded is read by :func:`parse_text` as it is.
+
+    Parameters
+    ----------
+    s : Series
+        Cells as read.
+
+    Returns
+    -------
+    Series
+        ``category`` of ``str`` for a coded column (missing where blank), else ``str``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> got = parse_names(pd.Series([" Walk", "Read", "Walk ", "  ", None], dtype="category"))
+    >>> got.tolist(), list(got.cat.categories)
+    (['Walk', 'Read', 'Walk', nan, nan], ['Read', 'Walk'])
+    """
+    if not coded(s):
+        return parse_text(s)
+    codes = s.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(s.cat.categories)) > 0
+    text = parse_text(pd.Series(s.cat.categories)).where(used)
+    new, names = pd.factorize(text, use_na_sentinel=True)
+    names = pd.Index(names, dtype="str")
+    rank = names.argsort()
+    to_sorted = np.empty(len(names) + 1, dtype=np.int64)
+    to_sorted[rank] = np.arange(len(names))
+    to_sorted[-1] = -1  # a blank name (code -1) stays missing
+    per_cat = np.append(to_sorted[new], -1)  # a missing cell (code -1) takes the last slot
+    return pd.Series(pd.Categorical.from_codes(per_cat[codes], categories=names.take(rank)),
+                     index=s.index, name=s.name)
+
+
 # --------------------------------------------------------------------------- dates
 
 # 12/03/2026, 12.03.26, 12-03-2026, and the same with a time after it (12/03/2026 14:05:33)

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from bactivate._names import merge_names, merge_notes
+from bactivate._names import clean_name, merge_names, merge_notes, name_key
 from bactivate._util import number, plural, plural_word
 from bactivate.errors import LogError
 from bactivate.io import cells as cl
@@ -403,6 +403,10 @@ def _one_name(s: pd.Series, what: str, rows: pd.DataFrame, entries: Entries, tid
     if tidy_mode:
         return s, [], {}
     many = entries.files is not None
+    if cl.coded(s):
+        if _one_way(s.cat.categories, fold_case):
+            return s, [], {}
+        s = s.astype("str")
     names, merged = merge_names(s, fold_case=fold_case, within=rows["_file"].to_numpy() if many else None)
     notes = [f"{what}: {n}" for n in merge_notes(merged, what)] if merged and not many else []
     by_file: dict[int, list[dict]] = {}
@@ -411,6 +415,15 @@ def _one_name(s: pd.Series, what: str, rows: pd.DataFrame, entries: Entries, tid
     file_notes = {entries.files[g]: [f"{what}: {n}" for n in merge_notes(mine, what)]
                   for g, mine in by_file.items()}
     return names, notes, file_notes
+
+
+def _one_way(names: pd.Index, fold_case: bool) -> bool:
+    """Every one of *names* (distinct, none missing) is written in its clean form and no two are one
+    name (:func:`bactivate._names.merge_names` would change nothing)."""
+    texts = [str(t) for t in names]
+    clean = [clean_name(t) for t in texts]
+    keys = [name_key(c) for c in clean] if fold_case else clean
+    return clean == texts and all(clean) and len(set(keys)) == len(keys)
 
 
 def _client(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries, opts: ReadOptions) -> pd.Series:
@@ -426,7 +439,10 @@ def _client(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries, opts: Read
         if "client" not in cells.columns:
             out["client"] = fallback
     if "client" in cells.columns:
-        out["client"] = cl.parse_text(cells["client"]).fillna(fallback)
+        named = cl.parse_names(cells["client"])
+        if cl.coded(named) and named.isna().any():
+            named = named.astype("str")
+        out["client"] = named if cl.coded(named) else named.fillna(fallback)
     else:
         out["client"] = fallback
     return out["client"]
@@ -596,8 +612,8 @@ def _flags_and_text(out: pd.DataFrame, cells: pd.DataFrame, ctx: Context, report
                 rests.append((header + ": " + rest).where(read & rest.notna()))
         else:
             out[f] = pd.Series(pd.NA, index=idx, dtype="boolean")
-    for f in ("activity", "category", "note"):
-        out[f] = cl.parse_text(cells[f]) if f in cells.columns else pd.Series(np.nan, index=idx, dtype="str")
+    for f, parse in (("activity", cl.parse_names), ("category", cl.parse_names), ("note", cl.parse_text)):
+        out[f] = parse(cells[f]) if f in cells.columns else pd.Series(np.nan, index=idx, dtype="str")
     for more in rests:
         out["note"] = _add_note(out["note"], more)
     return notes
@@ -631,6 +647,8 @@ def _source_and_extras(out: pd.DataFrame, cells: pd.DataFrame, entries: Entries,
         out = pd.concat([out, _extras(cells[extras])], axis=1)
     if tidy_mode and not entries.context.typed:  # undo write_log's apostrophe (see write.defuse)
         for c in ("activity", "category", "note", "client", "source", *extras):
+            if cl.coded(out[c]):
+                out[c] = out[c].astype("str")
             if pd.api.types.is_string_dtype(out[c].dtype):
                 out[c] = undefuse(out[c])
     return out, where
@@ -703,8 +721,8 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
     out["start"], out["end"] = when.start, when.end
     client = _client(out, cells, entries, opts)                             # T7
     # one client id however it is written (Unicode form, spaces); case is kept: ids are codes
-    out["client"], more, file_notes = _one_name(client.astype("str"), "client", cells, entries, tidy_mode,
-                                                fold_case=False)
+    out["client"], more, file_notes = _one_name(client if cl.coded(client) else client.astype("str"),
+                                                "client", cells, entries, tidy_mode, fold_case=False)
     notes += more
     out, where = _source_and_extras(out, cells, entries, opts, tidy_mode, report)  # T8, T9
     about_time = []  # columns that say how the time was read: not something to analyse
@@ -729,10 +747,12 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
                      f"kept on {plural_word(n, 'its', 'their')} day with the time unknown (the time_unknown "
                      "column, placed at 00:00); the hour-of-day analyses leave them out")
     kept = out[~bad_rows]
+    if cl.coded(kept["client"]):  # without the clients of the rows set aside
+        kept = kept.assign(client=cl.drop_unused(kept["client"]))
     # names that differ only in case, spacing or Unicode form are one activity (one category)
     for f in ("activity", "category"):                                      # T11
         names, more, by_file = _one_name(kept[f], f, kept, entries, tidy_mode)
-        kept = kept.assign(**{f: names})
+        kept = kept.assign(**{f: cl.drop_unused(names) if cl.coded(names) else names})
         notes += more
         for k, v in by_file.items():
             file_notes.setdefault(k, []).extend(v)
