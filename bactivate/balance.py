@@ -205,6 +205,8 @@ def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float =
             "share_both", "share_mastery_only", "share_pleasure_only", "share_neither",
             "obtained_reward", "rated"]
     out = out[cols].reset_index()
+    if by in ("activity", "category"):  # names as text in the table (the log may hold them as category)
+        out[by] = out[by].astype("str")
     if by in ("week", "day"):
         out = out.sort_values(by, kind="stable")
     else:
