@@ -140,6 +140,7 @@ def _tidy_cohort():
     log, roster = ba.synth.cohort(n_clients=12, weeks=3, seed=7)
     log = log.copy()
     log["mood_note"] = log["note"]  # an extra column survives
+    log = ba.schema.conform(log)  # an extra text column in the tidy dtype (category)
     log.attrs = {"scales": {"mood": (1.0, 5.0), "mastery": (0.0, 10.0)}, "roster": roster}
     return log
 

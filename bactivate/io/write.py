@@ -201,6 +201,10 @@ def write_dataset(log: pd.DataFrame, folder, partition_by: str = "client") -> Pa
     if out["client"].isna().any():
         raise ValueError("every row needs a client to be written by client")
     out.attrs = {}  # a new or empty folder: no file the log was read from can be written over
+    # names as plain text in the files (Parquet dictionary-encodes them anyway): Dask's reader
+    # refuses a dataset whose pandas metadata says category; read_cohort gives the categories back
+    out = out.astype({c: "str" for c in out.columns if isinstance(out[c].dtype, pd.CategoricalDtype)
+                      and pd.api.types.is_string_dtype(out[c].cat.categories.dtype)})
     table = pa.Table.from_pandas(out, preserve_index=False)
     # the folder names' type (string, as readers such as Dask's take them), not pandas' large_string
     at = table.schema.get_field_index("client")
