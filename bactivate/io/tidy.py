@@ -209,8 +209,37 @@ def _rating_cells(col: pd.Series, fld: str, mood_map):
     return vals, reasons, den, labelled
 
 
+#: The typed fast path (:func:`_plain_rating`, :func:`_in_range`); off, every column takes the
+#: full reading. tests/io/test_fast_path.py reads the fixture corpus both ways.
+FAST_PATH = True
+
+
+def _plain_rating(col: pd.Series, fld: str, mood_map) -> ParsedRating | None:
+    """A coded rating column whose distinct cells all read as plain numbers (no label, fraction,
+    problem, range, hedge or "n/a"), read from its codes alone; None for any other column."""
+    # speed: benchmark rows W2-csv, W2-cohort (docs/performance.md): the typed fast path. Such a
+    # column (what a typed reader would type as numbers) spreads its values only: no problems,
+    # notes, fractions or labels to spread over the rows, and no per-row checks of them
+    if not (FAST_PATH and cl.coded(col)):
+        return None
+    u = pd.Series(col.cat.categories)
+    vals, reasons, den, labelled = _rating_cells(u, fld, mood_map)
+    if reasons.notna().any() or den.notna().any() or labelled.any():
+        return None
+    if u.astype("str").str.strip().str.lower().isin(cl.NOT_RATED).any() or cl.number_readings(u).notna().any():
+        return None
+    codes = col.cat.codes.to_numpy()
+    rows = np.append(vals.to_numpy(dtype="float64"), np.nan)[np.where(codes < 0, len(u), codes)]
+    n = len(col)
+    return ParsedRating(pd.Series(rows, index=col.index), pd.Series(np.full(n, np.nan), index=col.index),
+                        pd.Series(np.zeros(n, dtype=bool), index=col.index), None, None)
+
+
 def _parse_rating(col: pd.Series, fld: str, ctx: Context, mood_map) -> ParsedRating:
     """Parse a rating column; mood labels (Daylio's or mood_map's) become 0-10 values."""
+    plain = _plain_rating(col, fld, mood_map)
+    if plain is not None:
+        return plain
     vals, reasons, den, labelled = cl.per_value(_rating_cells)(col, fld, mood_map)
     said = cl.distinct(col, lambda u: u.astype("str").str.strip().str.lower().isin(cl.NOT_RATED)
                        .fillna(False).astype(bool) & u.notna(), missing=False)
@@ -321,9 +350,14 @@ def _group_scales(present: list[str], parsed: dict, not_entry: pd.Series, entrie
     return got, None
 
 
-def _range_reasons(p: ParsedRating, scale, raw: pd.Series, fld: str) -> pd.Series:
-    """Cells off the column's scale: a fraction of another denominator, a number outside the scale."""
+def _range_reasons(p: ParsedRating, scale, raw: pd.Series, fld: str) -> pd.Series | None:
+    """Cells off the column's scale: a fraction of another denominator, a number outside the scale;
+    None for a plain column (:func:`_plain_rating`) whose every value is on the scale."""
     lo, hi = sorted(scale)  # a reversed item's scale is given high end first: (10, 0)
+    if p.reasons is None:
+        v = p.vals.to_numpy()
+        if not (v < lo).any() and not (v > hi).any():
+            return None
     vals, den, labelled = p.vals, p.den, p.labelled
     reasons = pd.Series(pd.NA, index=raw.index, dtype="str")
     wrong_den = den.notna() & (den != hi)
@@ -365,7 +399,8 @@ def _ratings(cells: pd.DataFrame, not_entry: pd.Series, entries: Entries, opts: 
     parsed = {}
     for f in (f for f in RATINGS if f in cells.columns):
         parsed[f] = p = _parse_rating(cells[f], f, ctx, mood_map)
-        report(p.reasons, f)
+        if p.reasons is not None:
+            report(p.reasons, f)
         if p.note:
             notes.append(p.note)
     for group in (("mastery", "pleasure"), ("mood",), ("effort",)):
@@ -381,9 +416,12 @@ def _ratings(cells: pd.DataFrame, not_entry: pd.Series, entries: Entries, opts: 
                          + ("" if scale == (0.0, 10.0) else ", mapped onto 0-10") + f" ({how})")
             p = parsed[f]
             reasons = _range_reasons(p, scale, cells[f], f)
+            mapped = pd.Series(to_0_10(p.vals.to_numpy(), scale), index=cells.index)
+            if reasons is None:  # every value on the scale, none a label: nothing to blank
+                columns[f] = mapped
+                continue
             if reasons.notna().any():
                 report(reasons, f)
-            mapped = pd.Series(to_0_10(p.vals.to_numpy(), scale), index=cells.index)
             # a cell off the scale is left blank (kind "cell"): its row stays
             columns[f] = mapped.where(~p.labelled, p.vals).where(reasons.isna())
     return Ratings(columns, scales, notes, problems, None)
@@ -595,6 +633,10 @@ def _flags_and_text(out: pd.DataFrame, cells: pd.DataFrame, ctx: Context, report
     notes = []
     rests = []
     for f in FLAGS:
+        plain = _plain_flag(cells[f]) if f in cells.columns else None
+        if plain is not None:
+            out[f] = plain
+            continue
         if f in cells.columns:
             vals, reasons = cl.parse_flag(cells[f])
             report(reasons, f)
@@ -617,6 +659,21 @@ def _flags_and_text(out: pd.DataFrame, cells: pd.DataFrame, ctx: Context, report
     for more in rests:
         out["note"] = _add_note(out["note"], more)
     return notes
+
+
+def _plain_flag(col: pd.Series) -> pd.Series | None:
+    """A coded yes/no column whose distinct cells all read as plain yes, no or blank, read from its
+    codes alone; None for any other column (the typed fast path, as :func:`_plain_rating`)."""
+    # speed: benchmark rows W2-csv, W2-cohort (docs/performance.md): only the values are spread
+    if not (FAST_PATH and cl.coded(col)):
+        return None
+    u = pd.Series(col.cat.categories)
+    vals, reasons = cl.parse_flag(u)
+    if reasons.notna().any() or cl.flag_rest(u)[0].notna().any():
+        return None
+    codes = col.cat.codes.to_numpy()
+    return pd.Series(vals.array.take(np.where(codes < 0, -1, codes), allow_fill=True), index=col.index,
+                     dtype="boolean")
 
 
 def _add_note(note: pd.Series, more: pd.Series) -> pd.Series:

@@ -1,0 +1,130 @@
+"""The typed fast path (issue 20, item 1) gives exactly what the full reading gives.
+
+A coded rating or yes/no column whose distinct cells all read cleanly is read from its codes
+alone (``bactivate.io.tidy.FAST_PATH``). Every file of the fixture corpus (the look-alikes of
+real exports and diaries in tests/realworld.py, the sample files, a folder cohort) and a few
+files made to sit on the edge of the path (a value off the scale, "n/a", a range, a label, a
+yes/no word with more text) are read with the path on and off: the same frame, the same
+rejected table, notes and scales, or the same error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import realworld as rw
+
+import bactivate as ba
+from bactivate.errors import LogError
+from bactivate.io import tidy
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE_FILES = [SAMPLE / "client-alex.xlsx", SAMPLE / "client-alex-tidy.csv",
+                *sorted((SAMPLE / "formats").glob("*.csv")), *sorted((SAMPLE / "formats").glob("*.xlsx"))]
+
+HEAD = "Date,Time,Activity,Mastery (0-10),Pleasure (0-10),Mood (0-10),Planned,Done\n"
+#: Files on the edge of the fast path: each breaks it in one column, in one cell.
+EDGES = {
+    "clean.csv": HEAD + "2026-03-02,08:00,Walk,4,6,7,True,True\n2026-03-02,09:00,Read,5,5,6,False,\n"
+                 "2026-03-03,10:00,Walk,6,7,8,True,False\n",
+    "off_scale.csv": HEAD + "2026-03-02,08:00,Walk,4,6,7,yes,yes\n2026-03-02,09:00,Read,5,5,12,no,\n"
+                     "2026-03-03,10:00,Walk,6,7,3,yes,no\n2026-03-03,11:00,Cook,6,2,10,,\n",
+    "not_rated.csv": HEAD + "2026-03-02,08:00,Walk,4,n/a,7,yes,yes\n2026-03-02,09:00,Read,5,5,-,no,\n"
+                     "2026-03-03,10:00,Walk,6,7,3,yes,no\n2026-03-03,11:00,Cook,9,2,10,,\n",
+    "ranges.csv": HEAD + "2026-03-02,08:00,Walk,4-5,6,7,yes,no - too tired\n2026-03-02,09:00,Read,~5,5,6,no,\n"
+                  "2026-03-03,10:00,Walk,6,7,3,yes,maybe\n2026-03-03,11:00,Cook,9,2,10,,yes!!\n",
+    "labels.csv": HEAD + "2026-03-02,08:00,Walk,4,6,rad,yes,yes\n2026-03-02,09:00,Read,5,5,meh,no,\n"
+                  "2026-03-03,10:00,Walk,6,7,good,yes,no\n2026-03-03,11:00,Cook,9,2,7/10,,\n",
+    "bad_cells.csv": HEAD + "2026-03-02,08:00,Walk,?,6,7,yes,yes\n2026-03-02,09:00,Read,5,5,6,2,\n"
+                     "2026-03-03,10:00,Walk,6,7,seven,yes,no\n2026-03-03,11:00,Cook,9,2,10,,\n",
+    "scale_1_5.csv": "Date,Time,Activity,Mood (1-5),Done\n2026-03-02,08:00,Walk,4,1\n"
+                     "2026-03-02,09:00,Read,5,0\n2026-03-03,10:00,Walk,1,1\n2026-03-03,11:00,Cook,0,\n",
+    "header_again.csv": HEAD + "2026-03-02,08:00,Walk,4,6,7,yes,yes\n" + HEAD
+                        + "2026-03-03,10:00,Walk,6,7,3,yes,no\n2026-03-03,11:00,Cook,9,2,10,,\n",
+}
+
+
+def _outcome(read, *args, **kw):
+    """The log read (frame, rejected, notes, scales), or the error's type and message."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            log = read(*args, **kw)
+        except (LogError, ValueError) as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+    return log, None
+
+
+def _both_ways(monkeypatch, read, *args, **kw):
+    monkeypatch.setattr(tidy, "FAST_PATH", True)
+    fast, fast_error = _outcome(read, *args, **kw)
+    monkeypatch.setattr(tidy, "FAST_PATH", False)
+    full, full_error = _outcome(read, *args, **kw)
+    monkeypatch.setattr(tidy, "FAST_PATH", True)
+    assert fast_error == full_error
+    if full is None:
+        return None
+    pd.testing.assert_frame_equal(fast, full, check_exact=True)
+    pd.testing.assert_frame_equal(fast.attrs["rejected"], full.attrs["rejected"], check_exact=True)
+    for key in ("notes", "scales", "dayfirst"):
+        assert fast.attrs.get(key) == full.attrs.get(key), key
+    return fast
+
+
+@pytest.mark.parametrize("make", rw.ALL, ids=lambda f: f.__name__)
+def test_fast_path_on_the_realworld_look_alikes(monkeypatch, tmp_path, make):
+    truth = make(tmp_path)
+    log = _both_ways(monkeypatch, ba.read_log, truth.path, **truth.read_kw)
+    assert log is not None and len(log)
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_fast_path_on_the_sample_files(monkeypatch, path):
+    log = _both_ways(monkeypatch, ba.read_log, path)
+    assert log is not None and len(log)
+
+
+def test_fast_path_on_a_study_export_and_a_folder_cohort(monkeypatch):
+    log = _both_ways(monkeypatch, ba.read_log, SAMPLE / "esm" / "study.csv", na_values=[-99])
+    assert log is not None and len(log)
+    cohort = _both_ways(monkeypatch, ba.read_cohort, SAMPLE / "cohort")
+    assert cohort is not None and cohort["client"].nunique() == 40
+
+
+@pytest.mark.parametrize("name", sorted(EDGES))
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_fast_path_on_the_edges(monkeypatch, tmp_path, name, kind):
+    path = tmp_path / name
+    path.write_text(EDGES[name], encoding="utf-8")
+    if kind == "parquet":  # every cell as text in a Parquet file: coded columns of its own
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        path = path.with_suffix(".parquet")
+        frame.to_parquet(path)
+    log = _both_ways(monkeypatch, ba.read_log, path)
+    if name == "clean.csv":  # the file the fast path is for: read in full, nothing set aside
+        assert log["mood"].tolist() == [7.0, 6.0, 8.0]
+        assert log["done"].tolist() == [True, pd.NA, False]
+        assert log.attrs["rejected"].empty
+
+
+def test_the_edges_leave_the_fast_path_where_a_cell_needs_reading(monkeypatch, tmp_path):
+    """The files above do reach both branches: a clean column takes the fast path, and a column
+    with one cell to interpret or report does not (so the comparison above compares something)."""
+    calls = {"plain": 0, "full": 0}
+    plain = tidy._plain_rating
+
+    def counted(col, fld, mood_map):
+        got = plain(col, fld, mood_map)
+        calls["plain" if got is not None else "full"] += 1
+        return got
+
+    monkeypatch.setattr(tidy, "_plain_rating", counted)
+    for name in ("clean.csv", "off_scale.csv", "ranges.csv"):
+        path = tmp_path / name
+        path.write_text(EDGES[name], encoding="utf-8")
+        _outcome(ba.read_log, path)
+    # clean: 3 plain; off_scale: 3 plain (12 is a plain number, blanked after); ranges: 1 full
+    assert calls == {"plain": 8, "full": 1}
