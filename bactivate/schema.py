@@ -170,6 +170,35 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     return tidy
 
 
+def concat_logs(frames, **kwargs) -> pd.DataFrame:
+    """``pd.concat`` of logs that keeps names as category (``pd.concat`` itself gives ``str``
+    when the frames' categories differ, a text column of every row).
+
+    A column that is ``category`` of ``str`` in every frame holding it gets the union of their
+    categories, sorted, in each frame first. *kwargs* go to ``pd.concat``. Other columns are
+    joined as ``pd.concat`` joins them; :func:`conform` the result for the tidy dtypes.
+
+    >>> a = conform(pd.DataFrame({"client": ["A"], "activity": ["Walk"]}))
+    >>> b = conform(pd.DataFrame({"client": ["B"], "activity": ["Read"]}))
+    >>> both = concat_logs([a, b], ignore_index=True)
+    >>> str(both["activity"].dtype) == TIDY_COLUMNS["activity"], both["activity"].tolist()
+    (True, ['Walk', 'Read'])
+    """
+    frames = list(frames)
+    if not (CATEGORICAL_TEXT and len(frames) > 1):
+        return pd.concat(frames, **kwargs)
+    dtypes = {}
+    for c in dict.fromkeys(c for f in frames for c in f.columns):
+        held = [f[c] for f in frames if c in f.columns]
+        if all(isinstance(s, pd.Series) and isinstance(s.dtype, pd.CategoricalDtype)
+               and str(s.cat.categories.dtype) == "str" for s in held):
+            cats = pd.Index(np.concatenate([s.cat.categories.to_numpy() for s in held]), dtype="str")
+            dtypes[c] = pd.CategoricalDtype(cats.unique().sort_values(), ordered=False)
+    if dtypes:
+        frames = [f.astype({c: d for c, d in dtypes.items() if c in f.columns}) for f in frames]
+    return pd.concat(frames, **kwargs)
+
+
 def check_log(df: pd.DataFrame) -> None:
     """Raise ``ValueError`` if *df* is not a tidy log (names, order, dtypes, 0-10 ratings)."""
     cols = list(df.columns[: len(TIDY_COLUMNS)])

@@ -37,7 +37,7 @@ from bactivate.io.problems import (
 from bactivate.io.read import read_log, report_problems, summarise_rejected
 from bactivate.io.roster import read_roster, roster_mismatch
 from bactivate.io.scales import scale_text
-from bactivate.schema import AttrsFrame, conform, empty_rejected
+from bactivate.schema import AttrsFrame, concat_logs, conform, empty_rejected
 
 __all__ = ["read_cohort"]
 
@@ -657,7 +657,7 @@ def _combine(parts, file_rows, duplicate_clients, notes) -> pd.DataFrame:
         q.attrs = {}
         q["_file"] = i
         frames.append(q)
-    cohort = pd.concat(frames, ignore_index=True, sort=False)
+    cohort = concat_logs(frames, ignore_index=True, sort=False)  # names stay category
     if "time_unknown" in cohort.columns:  # a file without the column knew every time
         cohort["time_unknown"] = cohort["time_unknown"].astype("boolean").fillna(False)
     if dup:
