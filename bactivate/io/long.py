@@ -641,8 +641,16 @@ def blank_codes(frame: pd.DataFrame, codes, notes: list[str]) -> pd.DataFrame:
     return frame
 
 
-#: What separates the answers of a multi-select item in one cell: " | " or ";".
-_MULTI = r"\s*[|;]\s*"
+#: What separates the answers of a multi-select item in one cell: " | " or ";" (spaces around a
+#: separator are stripped from the parts, not matched: ``\s*[|;]\s*`` takes quadratic time on a
+#: cell of 40,000 spaces, tests/test_limits.py).
+_MULTI = r"[|;]"
+
+
+def _split_stripped(text: pd.Series, sep: str) -> pd.Series:
+    """Each cell of *text* (distinct cells, not rows) split on the regex *sep*, every part stripped."""
+    return text.str.split(sep, regex=True).map(
+        lambda parts: [p.strip() for p in parts] if isinstance(parts, list) else parts)
 
 
 def _column_codes(col: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
@@ -664,7 +672,7 @@ def _several(text: pd.Series, used: np.ndarray) -> pd.Series | None:
     if not has.any():  # most files: no separator in any cell
         return None
     written = text.notna().to_numpy() & used
-    split = text.str.split(_MULTI, regex=True)
+    split = _split_stripped(text, _MULTI)
     # several answers: at least two non-empty parts (";" or "Walk;" alone is one name as written)
     pipes = split.map(lambda parts: isinstance(parts, list) and sum(bool(x) for x in parts) >= 2
                       ).to_numpy(bool) & used
@@ -673,7 +681,7 @@ def _several(text: pd.Series, used: np.ndarray) -> pd.Series | None:
     commas = written & ~pipes & comma
     pieces = split.where(pipes)
     if commas.any():  # "Work,Rest" when Work and Rest are answers written alone elsewhere
-        parts = text[commas].str.split(r"\s*,\s*", regex=True)
+        parts = _split_stripped(text[commas], ",")
         known = parts.map(lambda p: len(p) > 1 and all(x in alone for x in p)).to_numpy(bool)
         chosen = parts[known]
         pieces.loc[chosen.index] = chosen
