@@ -297,7 +297,8 @@ def _scale_columns(col: pd.Series) -> tuple[pd.DataFrame, list[str]]:
     ("Scales" here are Daylio's own extra columns, not rating scales.)
     """
     text = col.astype("str").where(~cells.blank(col))
-    pieces = text.dropna().str.split(r"\s*\|\s*", regex=True).explode().str.strip()
+    # the bare separator, parts stripped after: \s*\|\s* is quadratic on a long run of spaces
+    pieces = text.dropna().str.split("|", regex=False).explode().str.strip()
     pieces = pieces[pieces != ""]
     parts = pieces.str.extract(r"^(?P<name>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
     out = pd.DataFrame(index=col.index)
