@@ -84,13 +84,16 @@ def coded(s) -> bool:
 # speed: benchmark rows W2-csv, W2-parquet, docs/performance.md. A column is parsed on its
 # distinct cells and the result spread back over the rows: drop_unused, _take, _spread,
 # per_value and distinct below are that machinery.
-def drop_unused(s: pd.Series) -> pd.Series:
+def drop_unused(s: pd.Series, maybe: np.ndarray | None = None) -> pd.Series:
     """A coded column without the codes no row uses (e.g. the header's, once the rows are cut).
 
     Parameters
     ----------
     s : Series
         A coded column (:func:`coded`).
+    maybe : array of int, optional
+        The only codes that may be unused (those of the rows cut off, say): only they are
+        looked for, and the column is left alone when the rows use them all.
 
     Returns
     -------
@@ -106,13 +109,21 @@ def drop_unused(s: pd.Series) -> pd.Series:
     """
     cats = s.cat.categories
     codes = s.cat.codes.to_numpy()
-    missing = codes < 0
-    used = np.bincount(codes[~missing] if missing.any() else codes, minlength=len(cats)) > 0
+    if maybe is not None:
+        used = np.ones(len(cats), dtype=bool)
+        used[maybe] = [bool((codes == c).any()) for c in maybe]  # a loop over a few codes
+    else:
+        missing = codes < 0
+        used = np.bincount(codes[~missing] if missing.any() else codes, minlength=len(cats)) > 0
     if used.all():
         return s
-    renumber = np.full(len(cats) + 1, -1, dtype=codes.dtype)  # the last slot maps -1 to -1
-    renumber[:-1][used] = np.arange(int(used.sum()), dtype=codes.dtype)
-    return pd.Series(pd.Categorical.from_codes(renumber[codes], categories=cats[used]), index=s.index,
+    if not used[int(used.argmax()):].all():  # codes gone from between others: renumber each
+        renumber = np.full(len(cats) + 1, -1, dtype=codes.dtype)  # the last slot maps -1 to -1
+        renumber[:-1][used] = np.arange(int(used.sum()), dtype=codes.dtype)
+        new = renumber[codes]
+    else:  # only the first codes gone (the header's, say): shift the rest down
+        new = np.where(codes < 0, codes, codes - codes.dtype.type(used.argmax()))
+    return pd.Series(pd.Categorical.from_codes(new, categories=cats[used], validate=False), index=s.index,
                      name=s.name)
 
 
@@ -139,6 +150,10 @@ def _spread(got, codes: np.ndarray, index: pd.Index):
             return pd.Series(pd.array(pa.nulls(len(index), pa.large_string()), dtype="str"), index=index)
         codes = np.zeros(len(index), dtype=np.intp)
         got = got.iloc[:1]
+    if isinstance(got, pd.Series) and isinstance(got.dtype, np.dtype) and got.dtype != object and len(got):
+        first = got.to_numpy()
+        if (first == first[0]).all():  # e.g. no cell blank: one value, filled rather than spread
+            return pd.Series(np.full(len(index), first[0], dtype=got.dtype), index=index, name=got.name)
     if isinstance(got, pd.Series):
         return pd.Series(_take(got, codes), index=index, name=got.name, dtype=got.dtype)
     if isinstance(got, pd.DataFrame):
@@ -631,7 +646,7 @@ def parse_names(s: pd.Series) -> pd.Series:
     to_sorted[rank] = np.arange(len(names))
     to_sorted[-1] = -1  # a blank name (code -1) stays missing
     per_cat = np.append(to_sorted[new], -1)  # a missing cell (code -1) takes the last slot
-    return pd.Series(pd.Categorical.from_codes(per_cat[codes], categories=names.take(rank)),
+    return pd.Series(pd.Categorical.from_codes(per_cat[codes], categories=names.take(rank), validate=False),
                      index=s.index, name=s.name)
 
 

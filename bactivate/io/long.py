@@ -170,8 +170,11 @@ def _repeats_header(body: pd.DataFrame, head: list) -> np.ndarray:
         return hits >= 2
     hits = np.zeros(len(body), dtype=int)
     for j, key in enumerate(keys):
-        if key:
-            hits += _same_key(body.iloc[:, j], key)
+        col = body.iloc[:, j]
+        # speed: benchmark row W2-csv: a coded column none of whose distinct cells is the header's
+        # adds nothing (most files repeat no header): no hit to spread over the rows
+        if key and not (cells.coded(col) and not _cell_key(pd.Series(col.cat.categories)).eq(key).any()):
+            hits += _same_key(col, key)
     return hits >= 2
 
 
@@ -211,10 +214,14 @@ def _body(sh: Sheet, at: HeaderRow) -> pd.DataFrame:
     coded = [j for j in range(body.shape[1]) if cells.coded(body.iloc[:, j])]
     if body.shape[1] >= _WIDE and body.size <= _WIDE_CELLS:
         body = body.astype(object)  # a wide sheet of few rows: its cells are tested all at once
-    elif coded:  # the distinct cells of the rows below the header (not the header's, say)
+    elif coded and sh.head is None:  # the distinct cells of the rows below the header (not the header's)
+        # (a typed table's header is apart, and its codes are all in use: astype("category"))
+        above = raw.iloc[:at.pos + 1 + at.two_rows]
         body = body.copy()
         for j in coded:
-            body.isetitem(j, cells.drop_unused(body.iloc[:, j]))
+            # a code no row below uses is one of the rows above (read_csv_fast codes the cells it read)
+            maybe = np.unique(above.iloc[:, j].cat.codes.to_numpy())
+            body.isetitem(j, cells.drop_unused(body.iloc[:, j], maybe=maybe[maybe >= 0]))
     return body
 
 

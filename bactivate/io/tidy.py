@@ -601,14 +601,30 @@ def _row_text(cells: pd.DataFrame, not_entry: pd.Series, reason: pd.Series) -> p
     return out
 
 
+def _in_order(kept: pd.DataFrame) -> bool:
+    """The rows are in order of client (a coded column) and start already, none missing either."""
+    # speed: benchmark rows W2-csv, W2-cohort, M-peak (docs/performance.md): a file written in
+    # order (most exports) is not sorted again, which would copy every column
+    client = kept["client"]
+    if not cl.coded(client) or not len(kept):
+        return False
+    codes = client.cat.codes.to_numpy()
+    start = kept["start"].to_numpy(dtype="datetime64[ns]")
+    if (codes < 0).any() or np.isnat(start).any():
+        return False
+    step = np.diff(codes)
+    return bool((step >= 0).all() and (np.diff(start)[step == 0] >= np.timedelta64(0, "ns")).all())
+
+
 def _entry_ids(kept: pd.DataFrame, cells: pd.DataFrame, tidy_mode: bool, bad_rows) -> pd.DataFrame:
     """T11: entry ids in order of time within client, file order for ties; a tidy file keeps its own."""
     if tidy_mode and "entry" in cells.columns:
         # a tidy file keeps its own order and entry ids, so that read_log(write_log(log)) == log
         entry, _, _ = cl.parse_number(cells["entry"])
         return kept.assign(entry=entry[~bad_rows].fillna(-1).astype("int64"))
-    kept = kept.assign(_order=np.arange(len(kept)))
-    kept = kept.sort_values(["client", "start", "_order"], kind="stable").drop(columns="_order")
+    if not _in_order(kept):
+        kept = kept.assign(_order=np.arange(len(kept)))
+        kept = kept.sort_values(["client", "start", "_order"], kind="stable").drop(columns="_order")
     if "_entry" in kept.columns:  # rows of one source entry (a Daylio entry's activities)
         first = ~kept.duplicated(["client", "_entry"])
         n = first.astype("int64").groupby(kept["client"], sort=False).cumsum()
@@ -803,7 +819,7 @@ def tidy_log(entries: Entries, opts: ReadOptions) -> Tidied:
         notes.append(f"{plural(n, 'row')} with a date but no {ctx.headers.get(fld, fld)} that could be read: "
                      f"kept on {plural_word(n, 'its', 'their')} day with the time unknown (the time_unknown "
                      "column, placed at 00:00); the hour-of-day analyses leave them out")
-    kept = out[~bad_rows]
+    kept = out[~bad_rows] if bad_rows.any() else out
     if cl.coded(kept["client"]):  # without the clients of the rows set aside
         kept = kept.assign(client=cl.drop_unused(kept["client"]))
     # names that differ only in case, spacing or Unicode form are one activity (one category)
