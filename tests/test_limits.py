@@ -698,3 +698,15 @@ def test_hidden_rows_in_ods_are_named(tmp_path):
 def test_no_hidden_note_for_plain_workbooks(tmp_path):
     log, caught = read(write_xlsx(tmp_path, {"Log": week_rows(5)}, "log.xlsx"))
     assert not caught and not any("hidden" in n for n in log.attrs["notes"])
+
+
+def test_a_daylio_activity_cell_with_a_long_run_of_spaces_reads_quickly(tmp_path):
+    # Daylio's "a | b" activities: splitting on \s*\|\s* took tens of seconds on this cell
+    text = ("full_date,date,weekday,time,mood,activities,note_title,note\n"
+            f"2026-03-02,March 2,Monday,09:00,good,a{' ' * 40_000}b | c,,\n"
+            "2026-03-03,March 3,Tuesday,09:00,meh,walk,,\n")
+    path = write_csv(tmp_path, text, "daylio.csv")
+    with within(20):
+        log, caught = read(path)
+    assert log["activity"].astype("str").tolist() == ["a b", "c", "walk"]
+    assert log["entry"].tolist() == [1, 1, 2]
