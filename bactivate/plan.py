@@ -247,7 +247,7 @@ def _known(log: pd.DataFrame) -> pd.DataFrame:
     if acts.empty:
         return pd.DataFrame(columns=["activity", "category", "per_week"])
     # names as text: the goals table fills in names the log does not hold
-    acts = acts.astype({c: "str" for c in ("activity", "category") if c in acts})
+    acts = acts.assign(**{c: acts[c].astype("str") for c in ("activity", "category") if c in acts})
     key = acts["activity"].map(name_key)
     name = acts.groupby(key)["activity"].agg(lambda s: s.value_counts().index[0])
     cat = acts.groupby(key)["category"].agg(lambda s: s.value_counts().index[0] if s.notna().any() else pd.NA)

@@ -569,7 +569,8 @@ def small_wins(log: pd.DataFrame, *, high: float = HIGH) -> pd.DataFrame:
     parts = [df.loc[mask.to_numpy(bool)].assign(kind=k) for k, mask in kinds.items()]
     cols = ["start", "day", "activity", "category", "kind", "mastery", "pleasure", "mood"]
     out = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
-    out = out.astype({"kind": "str", "activity": "str", "category": "str"})  # names as text, not category
+    for c in ("kind", "activity", "category"):  # names as text, not category
+        out[c] = out[c].astype("str")
     return out.sort_values(["start", "kind"], kind="stable").reset_index(drop=True)
 
 

@@ -179,6 +179,8 @@ def suggest_next(log: pd.DataFrame, n: int = 5, *, min_days: int = 3, skip_share
     df = log[log["start"].notna() & log["activity"].notna()]
     if df.empty:
         return _typed(pd.DataFrame(columns=COLUMNS))
+    # one client's names as text (counts of a category column would list every name of a cohort)
+    df = df.assign(activity=df["activity"].astype("str"), category=df["category"].astype("str"))
     cal = with_calendar(df)
     skipped = (cal["planned"].fillna(False).astype(bool) & (cal["done"] == False)).fillna(False)  # noqa: E712
     did = ~skipped.to_numpy(dtype=bool)
