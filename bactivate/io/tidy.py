@@ -547,6 +547,17 @@ _PLACING = ("date", "start", "time", "_value", "_problem")
 _WHOLE_ROW = ("date", "_value", "_problem")
 
 
+def _at(idx: pd.Index, labels) -> np.ndarray:
+    """``idx.isin(labels)``: on a plain range of rows, marked by position (no hash of every row)."""
+    # speed: benchmark rows W2-csv, W2-cohort (docs/performance.md)
+    if isinstance(idx, pd.RangeIndex) and idx.step == 1:
+        at = np.zeros(len(idx), dtype=bool)
+        pos = np.asarray(labels, dtype=np.int64) - idx.start
+        at[pos[(pos >= 0) & (pos < len(idx))]] = True
+        return at
+    return idx.isin(labels)
+
+
 def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: pd.Series,
                cells: pd.DataFrame, ctx: Context, left: pd.Series):
     """T10: ``(prob, bad_rows, note)``: every problem and every row set aside or not an entry.
@@ -560,7 +571,7 @@ def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: p
     prob = prob[~prob["_i"].isin(idx[not_entry])]
     unplaced = start.isna() & ~not_entry
     placing = prob["_field"].isin(_PLACING)
-    missing_start = unplaced & ~idx.isin(prob.loc[placing, "_i"])
+    missing_start = unplaced & ~_at(idx, prob.loc[placing, "_i"])
     if missing_start.any():
         what = "date" if "date" in cells.columns or "start" in cells.columns else "date column"
         col = ctx.headers.get("date", ctx.headers.get("start", "Date"))
@@ -569,8 +580,8 @@ def _set_aside(problems: list, not_entry: pd.Series, reason: pd.Series, start: p
             "reason": f"no {what}: every entry needs the day it happened (and a date above to "
                       "carry down, if the date cells are left blank)", "kind": ROW, "_field": "date"})],
             ignore_index=True)
-    whole = unplaced | idx.isin(prob.loc[prob["_field"].isin(_WHOLE_ROW), "_i"])
-    whole |= ~left & idx.isin(prob["_i"]) & ~not_entry
+    whole = unplaced | _at(idx, prob.loc[prob["_field"].isin(_WHOLE_ROW), "_i"])
+    whole |= ~left & _at(idx, prob["_i"]) & ~not_entry
     prob = prob.assign(kind=np.where(prob["_i"].isin(idx[whole]), ROW, CELL))
     skipped = pd.DataFrame({"_i": idx[not_entry], "column": pd.NA, "value": _row_text(cells, not_entry, reason),
                             "reason": reason[not_entry].astype("str"), "kind": NOT_AN_ENTRY})
