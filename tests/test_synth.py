@@ -47,7 +47,7 @@ def _assert_tidy(df: pd.DataFrame) -> None:
     hours = df["start"].dt.hour + df["start"].dt.minute / 60
     assert hours.between(7, 23).all() and (df["end"].dt.hour + df["end"].dt.minute / 60 <= 23).all()
     assert (df["end"].dt.normalize() == df["start"].dt.normalize()).all()
-    expected_source = "synth:" + df["client"] + ":" + df["entry"].astype("str")
+    expected_source = "synth:" + df["client"].astype("str") + ":" + df["entry"].astype("str")
     assert (df["source"] == expected_source).all()
     # done is meaningful only for planned rows
     assert df.loc[~df["planned"], "done"].isna().all()
