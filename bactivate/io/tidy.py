@@ -215,21 +215,29 @@ FAST_PATH = True
 
 
 def _plain_rating(col: pd.Series, fld: str, mood_map) -> ParsedRating | None:
-    """A coded rating column whose distinct cells all read as plain numbers (no label, fraction,
-    problem, range, hedge or "n/a"), read from its codes alone; None for any other column."""
+    """A coded (or numeric) rating column whose distinct cells all read as plain numbers (no label,
+    fraction, problem, range, hedge or "n/a"), read from its codes (or numbers) alone; None for
+    any other column."""
     # speed: benchmark rows W2-csv, W2-cohort (docs/performance.md): the typed fast path. Such a
     # column (what a typed reader would type as numbers) spreads its values only: no problems,
     # notes, fractions or labels to spread over the rows, and no per-row checks of them
-    if not (FAST_PATH and cl.coded(col)):
+    numbers = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+    if not (FAST_PATH and (cl.coded(col) or numbers)):
         return None
-    u = pd.Series(col.cat.categories)
+    u = pd.Series(col.cat.categories) if cl.coded(col) else pd.Series(pd.unique(col.to_numpy()))
     vals, reasons, den, labelled = _rating_cells(u, fld, mood_map)
     if reasons.notna().any() or den.notna().any() or labelled.any():
         return None
     if u.astype("str").str.strip().str.lower().isin(cl.NOT_RATED).any() or cl.number_readings(u).notna().any():
         return None
-    codes = col.cat.codes.to_numpy()
-    rows = np.append(vals.to_numpy(dtype="float64"), np.nan)[np.where(codes < 0, len(u), codes)]
+    if numbers:  # a typed column (Parquet, a frame): its numbers as they are, when read so
+        rows = col.to_numpy(dtype="float64", na_value=np.nan)
+        if not np.array_equal(vals.to_numpy(dtype="float64"), u.to_numpy(dtype="float64", na_value=np.nan),
+                              equal_nan=True):
+            return None
+    else:
+        codes = col.cat.codes.to_numpy()
+        rows = np.append(vals.to_numpy(dtype="float64"), np.nan)[np.where(codes < 0, len(u), codes)]
     n = len(col)
     return ParsedRating(pd.Series(rows, index=col.index), pd.Series(np.full(n, np.nan), index=col.index),
                         pd.Series(np.zeros(n, dtype=bool), index=col.index), None, None)

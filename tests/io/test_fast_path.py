@@ -95,12 +95,12 @@ def test_fast_path_on_a_study_export_and_a_folder_cohort(monkeypatch):
 
 
 @pytest.mark.parametrize("name", sorted(EDGES))
-@pytest.mark.parametrize("kind", ["csv", "parquet"])
+@pytest.mark.parametrize("kind", ["csv", "parquet", "typed-parquet"])
 def test_fast_path_on_the_edges(monkeypatch, tmp_path, name, kind):
     path = tmp_path / name
     path.write_text(EDGES[name], encoding="utf-8")
-    if kind == "parquet":  # every cell as text in a Parquet file: coded columns of its own
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if kind != "csv":  # a Parquet file of text cells (coded columns), or typed as pandas reads it
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False) if kind == "parquet" else pd.read_csv(path)
         path = path.with_suffix(".parquet")
         frame.to_parquet(path)
     log = _both_ways(monkeypatch, ba.read_log, path)
@@ -128,3 +128,16 @@ def test_the_edges_leave_the_fast_path_where_a_cell_needs_reading(monkeypatch, t
         _outcome(ba.read_log, path)
     # clean: 3 plain; off_scale: 3 plain (12 is a plain number, blanked after); ranges: 1 full
     assert calls == {"plain": 8, "full": 1}
+
+
+def test_typed_numbers_take_the_fast_path(monkeypatch, tmp_path):
+    """A Parquet file's integer ratings (typed by the file) are read without the text parsers."""
+    calls = []
+    plain = tidy._plain_rating
+    monkeypatch.setattr(tidy, "_plain_rating", lambda *a: calls.append(plain(*a)) or calls[-1])
+    csv = tmp_path / "clean.csv"
+    csv.write_text(EDGES["clean.csv"], encoding="utf-8")
+    pd.read_csv(csv).to_parquet(tmp_path / "clean.parquet")
+    log, _ = _outcome(ba.read_log, tmp_path / "clean.parquet")
+    assert len(calls) == 3 and all(c is not None for c in calls)
+    assert log["mastery"].tolist() == [4.0, 5.0, 6.0]
