@@ -337,7 +337,7 @@ def test_values_summary_matches_a_plain_groupby():
         for col in ("hours", "mastery", "pleasure", "mood"):
             assert row[col] == pytest.approx(exp[col], rel=1e-12), (value, col)
         assert row["share"] == pytest.approx(exp["entries"] / len(rows))
-        acts = rows.loc[rows["category"] == value, "activity"].value_counts()
+        acts = rows.loc[rows["category"] == value, "activity"].astype("str").value_counts()
         assert set(row["activities"].split("; ")) == set(acts.index)
         assert row["activities"].split("; ")[0] in acts[acts == acts.max()].index
     assert got.loc["Health", "importance"] == 8 and got.loc["Connection", "importance"] == 9
