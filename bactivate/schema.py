@@ -20,7 +20,7 @@ import pandas as pd
 #: as pandas ``category`` (one copy of each distinct name plus small integer codes). On a
 #: 960,000-row cohort these three columns take about 3 MB instead of about 50 MB as ``str``.
 #: ``note`` (free text) and ``source`` (``file:sheet:row``, parsed by outside checks) stay ``str``.
-CATEGORICAL_TEXT: bool = False
+CATEGORICAL_TEXT: bool = True
 #: The tidy text columns stored as ``category`` when :data:`CATEGORICAL_TEXT` is on.
 NAME_COLUMNS: tuple[str, ...] = ("client", "activity", "category")
 _NAME_DTYPE = "category" if CATEGORICAL_TEXT else "str"

@@ -171,3 +171,34 @@ def test_names_take_less_memory_than_text():
     as_cat = log[names].memory_usage(deep=True).sum()
     as_str = _plain(log[names]).memory_usage(deep=True).sum()
     assert as_cat < as_str / 4
+
+
+def test_a_slice_keeps_the_logs_categories_until_conformed():
+    log, _ = ba.synth.cohort(n_clients=3, weeks=1, seed=4)
+    one = log[log["client"] == "C002"]
+    assert one["client"].cat.categories.tolist() == ["C001", "C002", "C003"]  # pandas keeps them
+    mine = conform(one)
+    assert mine["client"].cat.categories.tolist() == ["C002"]
+    assert mine["activity"].cat.categories.tolist() == sorted(set(one["activity"].dropna()))
+    assert _plain(mine).equals(_plain(one))
+
+
+def test_analysis_tables_hold_names_as_text():
+    log, _ = ba.synth.cohort(n_clients=3, weeks=2, seed=6)
+    one = conform(log[log["client"] == "C001"])
+    tables = {
+        "balance": ba.balance(one), "balance by category": ba.balance(one, by="category"),
+        "balance per client": ba.balance(log, by=["client", "activity"]),
+        "small_wins": ba.small_wins(one), "client_summary": ba.client_summary(log),
+        "progress": ba.progress(log, by="client"), "mood_by_activity": ba.mood_by_activity(one),
+        "suggest_next": ba.suggest_next(one), "values_summary": ba.values_summary(one),
+    }
+    for name, table in tables.items():
+        names = [c for c in ("client", "activity", "category") if c in table.columns]
+        assert {c: str(table[c].dtype) for c in names} == dict.fromkeys(names, "str"), name
+    # the same counts as on the plain text: rows that happened (not planned and skipped), per name
+    got = ba.balance(one, min_entries=1).set_index("activity")["entries"].sort_index()
+    plain = _plain(one)
+    skipped = plain["planned"].eq(True) & plain["done"].eq(False)
+    want = plain.loc[~skipped.to_numpy(bool), "activity"].dropna().value_counts().sort_index()
+    assert got.to_dict() == want.to_dict()

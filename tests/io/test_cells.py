@@ -426,5 +426,6 @@ def test_extra_columns_keep_their_type(tmp_path):
     assert_accounted(log, frame_data_rows(2))
     extras = log.iloc[:, len(TIDY_COLUMNS):]
     assert {c: str(t) for c, t in extras.dtypes.items()} == {
-        "Outdoors": "boolean", "Since": "datetime64[ns]", "Steps": "float64", "With": "str"}
+        "Outdoors": "boolean", "Since": "datetime64[ns]", "Steps": "float64", "With": "category"}
     assert extras["Outdoors"].tolist() == [True, False]
+    assert extras["With"].astype("str").tolist() == ["Sam", np.nan]  # extra text: category of str
