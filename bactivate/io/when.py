@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from bactivate._util import plural
@@ -308,6 +309,68 @@ def _on_its_day(got: When, entries: Entries) -> None:
     got.time_unknown = unknown
 
 
+#: The coded Date + Time path (:func:`_coded_date_time`); off, every log takes the row-wise
+#: reading. tests/io/test_fast_path.py reads the fixture corpus both ways.
+FAST_PATH = True
+
+_DAY_NS = 86_400 * 10**9
+
+
+def _no_afternoon(tu: pd.Series, t: pd.Series, tcodes) -> bool:
+    """True when :func:`_afternoon` moves no hour of a coded Time column (*tu* its distinct cells,
+    all in use, *t* their times): no bare hour, or a column on the 24-hour clock."""
+    if not cl.bare_hours(tu).any():
+        return True
+    marked = tu.astype("str").str.contains(r"[ap]\.?m\b", case=False, regex=True).fillna(False).to_numpy(bool)
+    late = (t.dt.total_seconds() / 3600).ge(13).to_numpy() & ~marked
+    # the row-wise reading looks at the rows: each distinct cell must be on one
+    return bool(late.any()) and bool(np.bincount(tcodes, minlength=len(tu)).all())
+
+
+def _coded_date_time(got: When, entries: Entries, opts: ReadOptions) -> bool | None:
+    """Start and end from a coded Date and a coded Time column whose distinct cells all read
+    cleanly: each date a plain day, each time a time of day (no blank, problem, time word or
+    bare hour), combined by codes. None (nothing set) for any other log; True: stop (one by one).
+    """
+    # speed: benchmark rows W2-csv, W2-cohort (docs/performance.md): a 12-week log has ~84
+    # distinct dates and ~100 distinct times; they are parsed once, and the rows only add them
+    cells = entries.cells
+    if not (FAST_PATH and {"date", "time"} <= set(cells.columns)
+            and not {"start", "end", "duration"} & set(cells.columns)
+            and cl.coded(cells["date"]) and cl.coded(cells["time"])):
+        return None
+    dcodes, tcodes = cells["date"].cat.codes.to_numpy(), cells["time"].cat.codes.to_numpy()
+    if (dcodes < 0).any() or (tcodes < 0).any():
+        return None
+    du, tu = pd.Series(cells["date"].cat.categories), pd.Series(cells["time"].cat.categories)
+    if cl.blank(du).any() or cl.blank(tu).any():
+        return None
+    d, d_reasons, info = _parse_date(du, opts.dayfirst, opts.file)
+    t, t_end, t_reasons = cl.parse_time(tu)
+    if (d.isna().any() or d_reasons.notna().any() or t.isna().any() or t_reasons.notna().any()
+            or cl.time_words(tu)[0].notna().any() or not _no_afternoon(tu, t, tcodes)):
+        return None
+    dv = d.astype("datetime64[ns]").to_numpy().view("i8")
+    if (dv % _DAY_NS != 0).any():  # a date cell with its own time (an Excel date-time)
+        return None
+    if _settled(got, info, entries):
+        return True
+    start = dv[dcodes] + t.astype("timedelta64[ns]").to_numpy().view("i8")[tcodes]
+    ev = t_end.astype("timedelta64[ns]").to_numpy()
+    end = np.full(len(start), np.iinfo("i8").min)  # NaT
+    has_end = ~np.isnat(ev)[tcodes]
+    if has_end.any():
+        end[has_end] = dv[dcodes][has_end] + ev.view("i8")[tcodes][has_end]
+        # an end earlier than the start crossed midnight
+        over = has_end & (end < start) & (end // _DAY_NS == start // _DAY_NS)
+        end[over] += _DAY_NS
+    idx = cells.index
+    got.date = pd.Series(dv[dcodes].view("datetime64[ns]"), index=idx)
+    got.start = pd.Series(start.view("datetime64[ns]"), index=idx)
+    got.end = pd.Series(end.view("datetime64[ns]"), index=idx)
+    return False
+
+
 def start_end(entries: Entries, opts: ReadOptions) -> When:
     """Start and end datetimes of each raw entry from Date/Time, Start/End, Duration or hour slots.
 
@@ -343,6 +406,9 @@ def start_end(entries: Entries, opts: ReadOptions) -> When:
     cells = entries.cells
     nat = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
     got = When(start=nat, end=nat.copy(), date=nat.copy())
+    fast = _coded_date_time(got, entries, opts)
+    if fast is not None:
+        return got
     if "date" in cells.columns and _date_column(got, entries, opts):
         return got
     if "start" in cells.columns:

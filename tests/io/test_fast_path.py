@@ -19,7 +19,7 @@ import realworld as rw
 
 import bactivate as ba
 from bactivate.errors import LogError
-from bactivate.io import tidy
+from bactivate.io import tidy, when
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 SAMPLE_FILES = [SAMPLE / "client-alex.xlsx", SAMPLE / "client-alex-tidy.csv",
@@ -42,6 +42,20 @@ EDGES = {
                      "2026-03-03,10:00,Walk,6,7,seven,yes,no\n2026-03-03,11:00,Cook,9,2,10,,\n",
     "scale_1_5.csv": "Date,Time,Activity,Mood (1-5),Done\n2026-03-02,08:00,Walk,4,1\n"
                      "2026-03-02,09:00,Read,5,0\n2026-03-03,10:00,Walk,1,1\n2026-03-03,11:00,Cook,0,\n",
+    "slots.csv": HEAD + "2026-03-02,7-8am,Walk,4,6,7,True,True\n2026-03-02,11pm-1am,Read,5,5,6,False,\n"
+                 "2026-03-03,10:00,Walk,6,7,8,True,False\n2026-03-03,14:00,Cook,6,7,8,True,\n",
+    "bare_hours.csv": HEAD + "2026-03-02,11-12,Walk,4,6,7,True,True\n2026-03-02,1-2,Read,5,5,6,False,\n"
+                      "2026-03-03,10-11,Walk,6,7,8,True,False\n",
+    "time_words.csv": HEAD + "2026-03-02,lunch,Walk,4,6,7,True,True\n2026-03-02,noon,Read,5,5,6,False,\n"
+                      "2026-03-03,10:00,Walk,6,7,8,True,False\n",
+    "blank_cells.csv": HEAD + "2026-03-02,08:00,Walk,4,6,7,True,True\n,09:00,Read,5,5,6,False,\n"
+                       "2026-03-03,,Walk,6,7,8,True,False\n2026-03-03, ,Cook,6,7,8,True,False\n",
+    "bad_when.csv": HEAD + "2026-03-02,08:00,Walk,4,6,7,True,True\nsoon,09:00,Read,5,5,6,False,\n"
+                    "2026-03-03,after work,Walk,6,7,8,True,False\n1850-01-01,10:00,Cook,6,7,8,True,\n",
+    "dayfirst.csv": HEAD + "13/03/2026,08:00,Walk,4,6,7,True,True\n14/03/2026,23:59:30,Read,5,5,6,False,\n"
+                    "15/03/2026,00:00,Walk,6,7,8,True,False\n",
+    "date_times.csv": HEAD + "2026-03-02 08:00,,Walk,4,6,7,True,True\n2026-03-02,09:00,Read,5,5,6,False,\n"
+                      "2026-03-03 10:30,10:00,Walk,6,7,8,True,False\n",
     "header_again.csv": HEAD + "2026-03-02,08:00,Walk,4,6,7,yes,yes\n" + HEAD
                         + "2026-03-03,10:00,Walk,6,7,3,yes,no\n2026-03-03,11:00,Cook,9,2,10,,\n",
 }
@@ -58,12 +72,21 @@ def _outcome(read, *args, **kw):
     return log, None
 
 
+#: The switches of the fast paths: ratings and flags (tidy), a coded Date + Time (when).
+SWITCHES = (tidy, when)
+
+
+def _switch(monkeypatch, on: bool) -> None:
+    for module in SWITCHES:
+        monkeypatch.setattr(module, "FAST_PATH", on)
+
+
 def _both_ways(monkeypatch, read, *args, **kw):
-    monkeypatch.setattr(tidy, "FAST_PATH", True)
+    _switch(monkeypatch, True)
     fast, fast_error = _outcome(read, *args, **kw)
-    monkeypatch.setattr(tidy, "FAST_PATH", False)
+    _switch(monkeypatch, False)
     full, full_error = _outcome(read, *args, **kw)
-    monkeypatch.setattr(tidy, "FAST_PATH", True)
+    _switch(monkeypatch, True)
     assert fast_error == full_error
     if full is None:
         return None
@@ -141,3 +164,37 @@ def test_typed_numbers_take_the_fast_path(monkeypatch, tmp_path):
     log, _ = _outcome(ba.read_log, tmp_path / "clean.parquet")
     assert len(calls) == 3 and all(c is not None for c in calls)
     assert log["mastery"].tolist() == [4.0, 5.0, 6.0]
+
+
+def test_dates_and_times_take_the_coded_path_only_when_every_cell_reads_cleanly(monkeypatch, tmp_path):
+    """The coded Date + Time path (when.FAST_PATH) is taken by the clean files and left by each
+    file with a cell to interpret (a slot's end is fine; a bare hour, a word, a blank, a problem,
+    a date with its own time are not), so the comparison above compares both branches."""
+    taken = {}
+    coded = when._coded_date_time
+
+    def counted(got, entries, opts):
+        out = coded(got, entries, opts)
+        taken[opts.file.rsplit("/", 1)[-1]] = out is not None
+        return out
+
+    monkeypatch.setattr(when, "_coded_date_time", counted)
+    for name in ("clean.csv", "slots.csv", "dayfirst.csv", "bare_hours.csv", "time_words.csv",
+                 "blank_cells.csv", "bad_when.csv", "date_times.csv"):
+        path = tmp_path / name
+        path.write_text(EDGES[name], encoding="utf-8")
+        _outcome(ba.read_log, path)
+    # clean.csv: 10:00 is a bare hour (10 pm?) in a column with no hour past 12: read row by row
+    assert taken == {"clean.csv": False, "slots.csv": True, "dayfirst.csv": True, "bare_hours.csv": False,
+                     "time_words.csv": False, "blank_cells.csv": False, "bad_when.csv": False,
+                     "date_times.csv": False}
+
+
+def test_the_coded_path_reads_slots_across_midnight(tmp_path):
+    """A slot's end on the coded path: 7-8am ends at 8:00, 11pm-1am the next day at 1:00."""
+    path = tmp_path / "slots.csv"
+    path.write_text(EDGES["slots.csv"], encoding="utf-8")
+    log = ba.read_log(path)
+    assert log["start"].dt.strftime("%d %H:%M").tolist() == ["02 07:00", "02 23:00", "03 10:00", "03 14:00"]
+    assert log["end"].dt.strftime("%d %H:%M").tolist()[:2] == ["02 08:00", "03 01:00"]
+    assert log["end"].isna().tolist() == [False, False, True, True]
