@@ -72,7 +72,7 @@ def mood_labels(mood_map=None) -> dict[str, float]:
     return known
 
 
-def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions=None):
+def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions=None, counts=None):
     """Decide the scale of one rating column, and say how it was decided.
 
     The scale is the one *declared* (``scales=``), else the one named in the
@@ -94,6 +94,10 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
         so that :func:`to_0_10` maps it with 10 = best.
     fractions : numpy.ndarray, optional
         The denominator written in each cell (``10`` for ``7/10``), NaN elsewhere.
+    counts : numpy.ndarray, optional
+        How many cells hold each of *values*: then *values* are the column's distinct
+        values (a value counted 0 times is not in the column), and the scale is the one
+        the cells they count give.
 
     Returns
     -------
@@ -118,6 +122,9 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     ((0.0, 10.0), 'cells written as x/10')
     >>> settle_scale("mood", np.array([20.0, 80]), header=None, declared=None)
     ((0.0, 100.0), 'the values (20 to 80) are mostly above 10, so 0-100')
+    >>> settle_scale("mood", np.array([5.0, 20, 80, 90]), header=None, declared=None,
+    ...              counts=np.array([3, 1, 1, 0]))
+    ((0.0, 10.0), 'most values fit 0-10; 80 is out of range')
     >>> settle_scale("mood", np.array([1.0, 4]), header=None, declared=None)
     Traceback (most recent call last):
     ...
@@ -126,10 +133,11 @@ def settle_scale(column: str, values: np.ndarray, *, header, declared, fractions
     got = _given(column, declared, header) or _from_fractions(fractions)
     if got is not None:
         return got
-    v = values[~np.isnan(values)]
+    keep = ~np.isnan(values) if counts is None else ~np.isnan(values) & (np.asarray(counts) > 0)
+    v = values[keep]
     if len(v) == 0:
         return (0.0, 10.0), "no values; 0-10 assumed"
-    got = _from_values(column, v)
+    got = _from_values(column, v, None if counts is None else np.asarray(counts)[keep])
     if got is not None:
         return got
     raise _cannot_tell(column, float(v.min()), float(v.max()))
@@ -166,17 +174,24 @@ def _span(lo: float, hi: float) -> str:
     return f"the values ({number(lo)} to {number(hi)})"
 
 
-def _from_values(column: str, v: np.ndarray):
-    """The scale the values *v* (no NaN) leave no doubt about, or None."""
+def _above_10(v: np.ndarray, w) -> float:
+    """The share of the cells above 10: of the values *v*, or of the cells *w* counts of each."""
+    if w is None:
+        return float(np.mean(v > 10))
+    return float(w[v > 10].sum() / w.sum())
+
+
+def _from_values(column: str, v: np.ndarray, w=None):
+    """The scale the values *v* (no NaN; *w* cells of each when given) leave no doubt about, or None."""
     lo, hi = float(v.min()), float(v.max())
     if lo >= 0 and hi <= 10 and (hi >= 8 or lo == 0 or not np.allclose(v, np.round(v * 2) / 2)):
         why = ("go above 7" if hi >= 8 else "include 0" if lo == 0 else "include fine decimals")
         one_to_ten = ", ".join(f"'{f.strip()}': (1, 10)" for f in column.split(" and "))
         return (0.0, 10.0), (f"{_span(lo, hi)} {why}, so 0-10; if the sheet uses 1-10, declare it with "
                              f"scales={{{one_to_ten}}}")
-    if lo >= 0 and hi > 10 and np.mean(v > 10) >= 0.5 and hi <= 100:
+    if lo >= 0 and hi > 10 and _above_10(v, w) >= 0.5 and hi <= 100:
         return (0.0, 100.0), f"{_span(lo, hi)} are mostly above 10, so 0-100"
-    if lo >= 0 and hi > 10 and np.mean(v > 10) < 0.5:
+    if lo >= 0 and hi > 10 and _above_10(v, w) < 0.5:
         return (0.0, 10.0), f"most values fit 0-10; {number(hi)} is out of range"
     return None
 

@@ -311,9 +311,33 @@ def _settle(column: str, vals: np.ndarray, entries: Entries, opts: ReadOptions, 
         raise LogError(f"{opts.file}: {exc}") from None
 
 
+def _counted(fields: list[str], parsed: dict, usable: dict, entries: Entries):
+    """``(distinct values, counts)`` of the usable cells of plain coded rating columns
+    (:func:`_plain_rating`) read as one file; None for any other."""
+    # speed: benchmark rows W2-csv, W2-cohort (docs/performance.md): the scale is settled on the
+    # few distinct values, counted by codes, not on a million rows of floats
+    cols = [entries.cells[f] for f in fields]
+    if not FAST_PATH or entries.files is not None or any(
+            parsed[f].reasons is not None or not cl.coded(c) for f, c in zip(fields, cols, strict=True)):
+        return None
+    vals, counts = [], []
+    for f, col in zip(fields, cols, strict=True):  # a loop over two columns
+        codes = col.cat.codes.to_numpy()
+        ok = usable[f].to_numpy() & (codes >= 0)
+        counts.append(np.bincount(codes[ok], minlength=len(col.cat.categories)))
+        v = np.full(len(counts[-1]), np.nan)
+        v[codes[ok]] = parsed[f].vals.to_numpy()[ok]
+        vals.append(v)
+    return np.concatenate(vals), np.concatenate(counts)
+
+
 def _joint_scale(joint: list[str], parsed: dict, usable: dict, entries: Entries, opts: ReadOptions):
     """The one scale of mastery and pleasure settled together (neither declared nor hinted)."""
     many = entries.files is not None
+    counted = _counted(joint, parsed, usable, entries)
+    if counted is not None:
+        return _settle(" and ".join(joint), counted[0], entries, opts, header=None, declared=None,
+                       counts=counted[1])
     codes = entries.file_codes()
     masks = [usable[g].to_numpy() for g in joint]
     pool = np.concatenate([parsed[g].vals.to_numpy()[m] for g, m in zip(joint, masks, strict=True)])
@@ -343,6 +367,12 @@ def _group_scales(present: list[str], parsed: dict, not_entry: pd.Series, entrie
                     return None, why
             scale, how = joint_scale
             got[f] = (scale, "mastery and pleasure settled together, as one scale: " + how)
+            continue
+        counted = _counted([f], parsed, usable, entries)
+        if counted is not None:
+            one, why = _settle(f, counted[0], entries, opts, header=ctx.hints.get(f),
+                               declared=opts.scales.get(f), counts=counted[1])
+            got[f] = (one[0], ctx.scale_how[f] if f in ctx.scale_how and f not in opts.scales else one[1])
             continue
         codes = entries.file_codes()
         one, why = _settle(f, parsed[f].vals[usable[f]].to_numpy(), entries, opts, header=ctx.hints.get(f),

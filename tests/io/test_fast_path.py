@@ -198,3 +198,40 @@ def test_the_coded_path_reads_slots_across_midnight(tmp_path):
     assert log["start"].dt.strftime("%d %H:%M").tolist() == ["02 07:00", "02 23:00", "03 10:00", "03 14:00"]
     assert log["end"].dt.strftime("%d %H:%M").tolist()[:2] == ["02 08:00", "03 01:00"]
     assert log["end"].isna().tolist() == [False, False, True, True]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_scale_settled_on_counted_values_is_the_scale_of_the_cells(seed):
+    """settle_scale on distinct values and their counts (how the loader settles a coded column)
+    gives what it gives on every cell: the same scale, the same words, or the same error."""
+    import numpy as np
+
+    from bactivate.io.scales import settle_scale
+
+    rng = np.random.default_rng(seed)
+    pool = rng.choice([0.0, 0.5, 1, 2, 3, 4, 5, 7, 8, 10, 11, 20, 55, 80, 100, 120, -1, np.nan],
+                      size=int(rng.integers(1, 7)), replace=False)
+    counts = rng.integers(0, 4, size=len(pool))
+    cells = np.repeat(pool, counts)
+
+    def outcome(*args, **kw):
+        try:
+            return settle_scale("mood", *args, header=None, declared=None, **kw)
+        except LogError as exc:
+            return str(exc)
+
+    assert outcome(pool, counts=counts) == outcome(cells)
+
+
+def test_coded_ratings_settle_their_scale_on_counts(monkeypatch, tmp_path):
+    """A CSV's plain rating columns reach settle_scale as distinct values with counts."""
+    from bactivate.io import scales
+
+    seen = []
+    settle = scales.settle_scale
+    monkeypatch.setattr(tidy, "settle_scale", lambda *a, **kw: seen.append(kw.get("counts")) or settle(*a, **kw))
+    path = tmp_path / "clean.csv"
+    path.write_text(EDGES["clean.csv"].replace(" (0-10)", "").replace(",4,6,7,", ",9,6,7,"), encoding="utf-8")
+    ba.read_log(path)
+    assert len(seen) == 2 and all(c is not None for c in seen)  # mastery and pleasure together, mood
+    assert seen[0].sum() == 6 and seen[1].sum() == 3
