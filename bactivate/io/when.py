@@ -355,17 +355,18 @@ def _coded_date_time(got: When, entries: Entries, opts: ReadOptions) -> bool | N
         return None
     if _settled(got, info, entries):
         return True
-    start = dv[dcodes] + t.astype("timedelta64[ns]").to_numpy().view("i8")[tcodes]
+    day = dv[dcodes]
+    start = day + t.astype("timedelta64[ns]").to_numpy().view("i8")[tcodes]
     ev = t_end.astype("timedelta64[ns]").to_numpy()
     end = np.full(len(start), np.iinfo("i8").min)  # NaT
-    has_end = ~np.isnat(ev)[tcodes]
-    if has_end.any():
-        end[has_end] = dv[dcodes][has_end] + ev.view("i8")[tcodes][has_end]
+    if not np.isnat(ev).all():  # hour slots (7-8am) give an end
+        has_end = ~np.isnat(ev)[tcodes]
+        end[has_end] = day[has_end] + ev.view("i8")[tcodes][has_end]
         # an end earlier than the start crossed midnight
         over = has_end & (end < start) & (end // _DAY_NS == start // _DAY_NS)
         end[over] += _DAY_NS
     idx = cells.index
-    got.date = pd.Series(dv[dcodes].view("datetime64[ns]"), index=idx)
+    got.date = pd.Series(day.view("datetime64[ns]"), index=idx)
     got.start = pd.Series(start.view("datetime64[ns]"), index=idx)
     got.end = pd.Series(end.view("datetime64[ns]"), index=idx)
     return False
