@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bactivate._util import listed, natural_key
+from bactivate.schema import as_text
 
 
 def client_names(log: pd.DataFrame) -> list[str]:
@@ -112,7 +113,7 @@ def per_client(log: pd.DataFrame, analysis, /, *args, **kwargs) -> pd.DataFrame:
     1      b  2
     """
     names = client_names(log)
-    key = log["client"].astype("str")
+    key = as_text(log["client"])
     parts = []
     for name, rows in log.groupby(key, sort=False):  # a loop over clients, each one model
         part = analysis(rows, *args, **kwargs)

@@ -33,6 +33,7 @@ from bactivate._engine import dispatch, on_dask
 from bactivate._grouped import grouped_mean_ci
 from bactivate._log import bare, happened, require, week_days
 from bactivate._util import natural_codes
+from bactivate.schema import as_text
 
 _BY = ("activity", "category", "week", "day")
 
@@ -161,7 +162,7 @@ def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float =
     df = df.assign(day=df["start"].dt.normalize(), week=week_days(df, by_client=per)["week"])
     df = df[df[by].notna()] if by in ("activity", "category") else df[df["start"].notna()]
     keys = ["client", by] if per else [by]
-    client = df["client"].astype("str") if per else pd.Series(0, index=df.index)
+    client = as_text(df["client"]) if per else pd.Series(0, index=df.index)
     if by == "week":
         n_weeks = pd.Series(1.0, index=df.index)
     elif by == "day":
@@ -248,7 +249,8 @@ def _per_client(by) -> tuple[bool, str]:
 def _main_category(df: pd.DataFrame, per_client: bool = False) -> pd.Series:
     """Each activity's most frequent category (ties: the first in alphabetical order), per client if asked."""
     keys = ["client", "activity"] if per_client else ["activity"]
-    pairs = df[[*keys, "category"]].dropna().astype("str").value_counts().rename("n").reset_index()
+    sub = df[[*keys, "category"]].dropna()
+    pairs = pd.DataFrame({c: as_text(sub[c]) for c in sub.columns}).value_counts().rename("n").reset_index()
     pairs = pairs.sort_values(["n", "category"], ascending=[False, True], kind="stable")
     return pairs.drop_duplicates(keys).set_index(keys)["category"]
 

@@ -60,6 +60,7 @@ from bactivate._engine import dispatch, on_dask
 from bactivate._log import bare, day_numbers, flags, happened, require, week_days
 from bactivate._util import natural_codes
 from bactivate.lazy import Lazy
+from bactivate.schema import factorize_text
 
 _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 
@@ -355,7 +356,7 @@ class _Days:
 def _daily(df: pd.DataFrame, per_client: bool) -> _Days | None:
     """Daily mean mood of each client (pandas' grouped mean); None when no day has a mood."""
     if per_client:
-        ccodes, cnames = pd.factorize(df["client"].astype("str"))
+        ccodes, cnames = factorize_text(df["client"])
         cnames = np.asarray(cnames, dtype=object)
         rank = np.empty(len(cnames), dtype="int64")
         rank[np.argsort(natural_codes(cnames), kind="stable")] = np.arange(len(cnames))
@@ -855,7 +856,7 @@ def _entries(df: pd.DataFrame) -> _Entries | None:
     if entries.empty:
         return None
     entries["day"] = day_numbers(entries["start"])
-    codes, cnames = pd.factorize(entries["client"].astype("str"))
+    codes, cnames = factorize_text(entries["client"])
     rank = np.empty(len(cnames), dtype="int64")
     rank[np.argsort(natural_codes(np.asarray(cnames, dtype=object)), kind="stable")] = np.arange(len(cnames))
     client = rank[codes]
@@ -920,7 +921,7 @@ def _after(df: pd.DataFrame, e: _Entries, by: str) -> _After:
     done = done[done[by].notna()][["client", "entry", by]].drop_duplicates()
     after = e.prev.reset_index().merge(done.rename(columns={"entry": "prev_entry"}), on=["client", "prev_entry"])
     cand = after["index"].to_numpy(dtype="int64")
-    name_code, names = pd.factorize(after[by].astype("str"), sort=True)
+    name_code, names = factorize_text(after[by], sort=True)
     pair, puniq = pd.factorize(e.client[cand].astype("int64") * max(len(names), 1) + name_code, sort=True)
     n_names = max(len(names), 1)
     pcode = puniq % n_names

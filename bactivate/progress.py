@@ -38,7 +38,7 @@ from bactivate._log import (
 from bactivate._util import natural_codes
 from bactivate.balance import HIGH
 from bactivate.lazy import Lazy
-from bactivate.schema import AttrsFrame
+from bactivate.schema import AttrsFrame, factorize_text
 
 _st = Lazy("scipy.stats")  # imported on first use (see bactivate.lazy)
 _sp = Lazy("scipy.special")
@@ -208,7 +208,7 @@ def progress(log: pd.DataFrame, freq: str | None = None, *, unit: str | None = N
     df = bare(log) if keep.all() else bare(log)[keep]
     day = day_numbers(df["start"], day_starts)
     if by == "client":
-        codes, names = pd.factorize(df["client"].astype("str"))
+        codes, names = factorize_text(df["client"])
         names = np.asarray(names, dtype=object)
         rank = np.empty(len(names), dtype="int64")
         rank[np.argsort(natural_codes(names), kind="stable")] = np.arange(len(names))
@@ -635,7 +635,7 @@ def lapse_tests(weekly: pd.DataFrame, *, recent: int = 3, alpha: float = LAPSE_A
         raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
     n = len(weekly)
     if "client" in weekly.columns:
-        client = pd.factorize(weekly["client"].astype("str"))[0].astype("int64")
+        client = factorize_text(weekly["client"])[0].astype("int64")
     else:
         client = np.zeros(n, dtype="int64")
     week = weekly["week"].to_numpy(dtype="int64")

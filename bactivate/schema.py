@@ -100,6 +100,45 @@ def as_names(values) -> pd.Series:
     return pd.Series(pd.Categorical(s, categories=cats), index=s.index, name=s.name)
 
 
+def as_text(s: pd.Series) -> pd.Series:
+    """*s* as plain ``str``; a category column of ``str`` decoded once per name, not per row.
+
+    The same values as ``s.astype("str")`` (missing stays missing), about ten times faster on
+    a category column than pandas' own cast, which builds a Python object per row first.
+
+    >>> as_text(as_names(pd.Series(["Walk", None, "Read"]))).tolist()
+    ['Walk', nan, 'Read']
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype) and str(s.cat.categories.dtype) == "str":
+        codes = s.cat.codes.to_numpy()
+        return pd.Series(s.cat.categories.take(codes, allow_fill=True, fill_value=np.nan),
+                         index=s.index, name=s.name)
+    return s if str(s.dtype) == "str" else s.astype("str")
+
+
+def factorize_text(s: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(s.astype("str"), sort=sort)`` without a text column of every row when *s*
+    is a category column of ``str`` (its codes are factorized instead): codes (-1 for missing)
+    and the names, in order of first appearance (or sorted).
+
+    >>> codes, names = factorize_text(as_names(pd.Series(["b", None, "a", "b"])))
+    >>> codes.tolist(), names.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype) and str(s.cat.categories.dtype) == "str" \
+            and (not sort or s.cat.categories.is_monotonic_increasing):
+        cats = s.cat.categories
+        codes = s.cat.codes.to_numpy()
+        valid = codes >= 0
+        out = np.full(len(codes), -1, dtype=np.intp)
+        if valid.all():
+            out, used = pd.factorize(codes, sort=sort)
+        else:
+            out[valid], used = pd.factorize(codes[valid], sort=sort)
+        return out.astype(np.intp, copy=False), pd.Index(cats.take(used), dtype="str")
+    return pd.factorize(s.astype("str"), sort=sort)
+
+
 def is_names(s: pd.Series) -> bool:
     """True when *s* holds names as the tidy log stores them (see :func:`as_names`).
 

@@ -27,7 +27,7 @@ from bactivate._log import (
 )
 from bactivate._util import natural_codes
 from bactivate.io.roster import roster_for, roster_mismatch
-from bactivate.schema import source_scale, to_source
+from bactivate.schema import factorize_text, source_scale, to_source
 
 
 def client_weeks(log: pd.DataFrame, extra=()) -> pd.DataFrame:
@@ -148,7 +148,7 @@ class _Prepared:
         keep = (log["start"].notna() & log["client"].notna()).to_numpy()
         df = log if keep.all() else log[keep]
         self.df = df
-        self.codes, names = pd.factorize(df["client"].astype("str"))
+        self.codes, names = factorize_text(df["client"])
         self.names = np.asarray(names, dtype=object)
         self.n = len(self.names)
         self.day = day_numbers(df["start"], day_starts)
