@@ -637,7 +637,8 @@ def parse_names(s: pd.Series) -> pd.Series:
     if not coded(s):
         return parse_text(s)
     codes = s.cat.codes.to_numpy()
-    used = np.bincount(codes[codes >= 0], minlength=len(s.cat.categories)) > 0
+    used = np.bincount(codes[codes >= 0] if codes.min(initial=0) < 0 else codes,
+                       minlength=len(s.cat.categories)) > 0
     text = parse_text(pd.Series(s.cat.categories)).where(used)
     new, names = pd.factorize(text, use_na_sentinel=True)
     names = pd.Index(names, dtype="str")
@@ -645,8 +646,12 @@ def parse_names(s: pd.Series) -> pd.Series:
     to_sorted = np.empty(len(names) + 1, dtype=np.int64)
     to_sorted[rank] = np.arange(len(names))
     to_sorted[-1] = -1  # a blank name (code -1) stays missing
-    per_cat = np.append(to_sorted[new], -1)  # a missing cell (code -1) takes the last slot
-    return pd.Series(pd.Categorical.from_codes(per_cat[codes], categories=names.take(rank), validate=False),
+    per_cat = np.append(to_sorted[new], -1).astype(codes.dtype)  # a missing cell (-1): the last slot
+    if np.array_equal(per_cat[:-1], np.arange(len(per_cat) - 1)):
+        rows = codes.copy()  # each cell its own name, already in order (a sorted cohort's clients)
+    else:
+        rows = per_cat[codes]
+    return pd.Series(pd.Categorical.from_codes(rows, categories=names.take(rank), validate=False),
                      index=s.index, name=s.name)
 
 
