@@ -17,6 +17,7 @@ step, which :mod:`bactivate.io.many` shares.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import NamedTuple
 
 import numpy as np
@@ -486,6 +487,115 @@ def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Co
     return frame, ctx
 
 
+#: Read the sheets of a workbook that share one plain header as one stacked table (issue 20; off: one
+#: sheet at a time, as tests/io/test_fast_path.py compares).
+STACK_SHEETS = True
+
+
+def _stackable(sheets: list[Sheet], opts: ReadOptions) -> tuple[list[int], HeaderRow] | None:
+    """The sheets (their positions) that have one header as their first row, and that header, when
+    reading them stacked gives what reading them one by one gives; else None.
+
+    Nothing read from the header may depend on the cells below it: no blank header cell (kept or
+    not by its cells), no ``ID`` (a row id or the client), no ambiguous header (``Value``), no
+    title above it, no second header row, the same header found on every sheet.
+    """
+    firsts = {}
+    for i, sh in enumerate(sheets):  # a loop over sheets: their first rows only
+        if sh.name is not None and not sh.typed_header and sh.head is None and len(sh.cells) >= 2 \
+                and _all_objects(sh.cells):
+            firsts.setdefault(tuple(sh.cells.iloc[0].tolist()), []).append(i)
+    if not firsts:
+        return None
+    first, group = max(firsts.items(), key=lambda kv: len(kv[1]))
+    if len(group) < 2 or not all(isinstance(c, str) and c.strip() for c in first) or any(
+            hdr.header_key(c) in WEAK_CLIENT or hdr.ambiguous_field(c.strip(), opts.columns) is not None
+            for c in first):
+        return None
+    for i in group:  # a loop over sheets: their header rows only
+        at = _locate(sheets[i], opts, "")
+        if at is None or at.pos != 0 or at.two_rows:
+            return None
+    return group, HeaderRow(0, list(first), False, None)
+
+
+def _stacked_stamps(cols: dict, claims: dict, sheet_of: np.ndarray, n: int) -> bool:
+    """No sheet's ``time`` or ``completed`` column holds full time stamps (:func:`_stamps`, per sheet)."""
+    for fld in _STAMP_FIELDS:  # a loop over two fields
+        if fld in cols and len(claims.get(fld, ())) <= 1:
+            col = cols[fld]
+            filled = ~cells.blank(col).to_numpy(bool)
+            hit = cells.distinct(col[filled], lambda u: u.astype("str").str.contains(_STAMP, regex=True)
+                                 .fillna(False).astype(bool), missing=False).to_numpy(bool)
+            per = np.bincount(sheet_of[filled], minlength=n)
+            share = np.bincount(sheet_of[filled], weights=hit, minlength=n) / np.maximum(per, 1)
+            if ((per > 0) & (share >= 0.8)).any():
+                return False
+    return True
+
+
+def stacked_entries(sheets: list[Sheet], opts: ReadOptions) -> dict[int, tuple[pd.DataFrame, Context]]:
+    """The raw entries of the sheets of a workbook that share their header, read as one table.
+
+    # speed: benchmark row W1, docs/performance.md (12 sheets, one per week): the per-column work of
+    # :func:`sheet_entries` once per workbook instead of once per sheet; each row keeps its sheet
+    # and its row number. The same cells and contexts as :func:`sheet_entries` on each sheet; none
+    # (read them one by one) when anything read would depend on the sheet.
+
+    Parameters
+    ----------
+    sheets : list of Sheet
+    opts : ReadOptions
+
+    Returns
+    -------
+    dict
+        Sheet position -> ``(cells, context)``, as :func:`sheet_entries` gives, for the sheets read
+        stacked (none, or two or more).
+
+    Examples
+    --------
+    >>> head = ["Date", "Activity", "Mood (0-10)"]
+    >>> week = lambda rows: pd.DataFrame([head, *rows], dtype=object)
+    >>> sheets = [Sheet("log.xlsx", "Week 1", week([["2026-03-02", "Walk", 7], ["", "", ""]])),
+    ...           Sheet("log.xlsx", "Week 2", week([["", "", ""], ["2026-03-09", "Read", 6]]))]
+    >>> got = stacked_entries(sheets, ReadOptions(file="log.xlsx"))
+    >>> got[1][0][["activity", "_sheet", "_row"]].values.tolist(), got[1][1].sheet_headers["mood"]
+    ([['Read', 'Week 2', 3]], {'Week 2': 'Mood (0-10)'})
+    """
+    found = _stackable(sheets, opts) if STACK_SHEETS else None
+    if found is None:
+        return {}
+    group, at = found
+    sizes = np.array([len(sheets[i].cells) - 1 for i in group])
+    body = pd.concat([sheets[i].cells.iloc[1:] for i in group], ignore_index=True)
+    sheet_of = np.repeat(np.arange(len(group)), sizes)
+    blank = blank_frame(body)
+    named = _name_columns(at.head, body, blank, opts, sheets[group[0]].name)
+    keep = ~blank.all(axis=1).to_numpy(bool)
+    per_sheet = np.bincount(sheet_of[keep], minlength=len(group))
+    if (named.ctx.notes or named.choices or any(len(v) > 1 for v in named.claims.values())
+            or (per_sheet == 0).any()
+            or ("start" not in named.cols and not _stacked_stamps(named.cols, named.claims, sheet_of,
+                                                                  len(group)))):
+        return {}
+    frame = pd.DataFrame(named.cols)[keep].reset_index(drop=True)
+    frame["_row"] = np.concatenate([sheets[i].cells.index[1:].to_numpy() + 1 for i in group])[keep].astype("int64")
+    frame["_sheet"] = pd.Series(np.array([sheets[i].name for i in group], dtype=object)[sheet_of[keep]],
+                                dtype="str")
+    frame["_repeat"] = _repeats_header(body[keep], at.head)
+    frame.attrs = {}
+    ctx = named.ctx
+    tidy_header = [c.strip() for c in at.head][: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS)
+    ends, key = np.cumsum(per_sheet), sheets[group[0]].name
+    return {i: (frame.iloc[end - k:end],
+                dataclasses.replace(ctx, notes=[], headers=dict(ctx.headers), hints=dict(ctx.hints),
+                                    extras=list(ctx.extras), tidy_header=tidy_header,
+                                    sheet_headers={f: {sheets[i].name: v[key]}
+                                                   for f, v in ctx.sheet_headers.items()}))
+            for i, end, k in zip(group, ends, per_sheet, strict=True)}
+
+
 def finish(parts: list[pd.DataFrame], contexts: list[Context], opts: ReadOptions, sheets=(), *,
            typed: bool = False) -> Entries:
     """The raw entries of every sheet read, as one: contexts merged, the extra columns noted.
@@ -574,9 +684,10 @@ def read_long(sheets: list[Sheet], opts: ReadOptions) -> Entries:
     >>> sorted(entries.cells["_sheet"].unique())[:2]
     ['Week 1', 'Week 2']
     """
+    stacked = stacked_entries(sheets, opts)
     parts, contexts = [], []
-    for sh in sheets:  # a loop over sheets
-        part, ctx = sheet_entries(sh, opts)
+    for i, sh in enumerate(sheets):  # a loop over sheets
+        part, ctx = stacked[i] if i in stacked else sheet_entries(sh, opts)
         contexts.append(ctx)
         if part is not None:
             parts.append(part)
