@@ -1,0 +1,133 @@
+"""Sheets that share one header are read stacked, with exactly the result of reading them one by one.
+
+``bactivate.io.long.STACK_SHEETS`` (issue 20, benchmark row W1) reads the sheets of a workbook
+whose first row is the same plain header as one table. Every workbook of the fixture corpus and
+workbooks made to sit on the edge of the path (a sheet with a header only, a title row, an ``ID``
+column, an ambiguous ``Value`` header, a blank header over a column empty in one sheet, time
+stamps in one sheet only, a repeated header, bad cells) are read with the path on and off: the
+same frame, rejected table and notes, or the same error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import realworld as rw
+
+import bactivate as ba
+from bactivate.errors import LogError
+from bactivate.io import long
+from bactivate.io.context import ReadOptions
+from bactivate.io.files import read_sheets
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+HEAD = ["Date", "Time", "Activity", "Mastery (0-10)", "Pleasure (0-10)", "Mood (0-10)", "Planned", "Done"]
+
+
+def _week(day: int, rows: int = 3) -> list[list]:
+    return [[f"2026-03-{day:02d}", f"{8 + k}:00", ["Walk", "Read", "Cook"][k % 3], k + 2, 5, 6, True,
+             k % 2 == 0] for k in range(rows)]
+
+
+#: sheet name -> rows (the first row is the header)
+BOOKS = {
+    "plain": {"Week 1": [HEAD, *_week(2)], "Week 2": [HEAD, *_week(9)], "Week 3": [HEAD, *_week(16)]},
+    "instructions_first": {"How to": [["Fill in one row per activity"]], "Week 1": [HEAD, *_week(2)],
+                           "Week 2": [HEAD, *_week(9)]},
+    "header_only": {"Week 1": [HEAD, *_week(2)], "Week 2": [HEAD]},
+    "empty_rows_only": {"Week 1": [HEAD, *_week(2)], "Week 2": [HEAD, [None] * 8, [None] * 8]},
+    "title_row": {"Week 1": [["Client: Sam"], HEAD, *_week(2)], "Week 2": [["Client: Sam"], HEAD, *_week(9)]},
+    "other_header": {"Week 1": [HEAD, *_week(2)], "Week 2": [HEAD[:6], *[r[:6] for r in _week(9)]],
+                     "Week 3": [HEAD, *_week(16)]},
+    "id_column": {"Week 1": [["ID", *HEAD], *[[k, *r] for k, r in enumerate(_week(2, 6))]],
+                  "Week 2": [["ID", *HEAD], *[[k + 6, *r] for k, r in enumerate(_week(9, 6))]]},
+    "value_header": {"Week 1": [[*HEAD, "Value"], *[[*r, "x"] for r in _week(2)]],
+                     "Week 2": [[*HEAD, "Value"], *[[*r, 4] for r in _week(9)]]},
+    "stamps_in_one_sheet": {
+        "Week 1": [HEAD, *_week(2)],
+        "Week 2": [HEAD, *[[r[0], f"{r[0]} {r[1]}", *r[2:]] for r in _week(9)]]},
+    "repeated_header": {"Week 1": [HEAD, *_week(2), HEAD, *_week(3)], "Week 2": [HEAD, *_week(9)]},
+    "bad_cells": {"Week 1": [HEAD, *_week(2), ["2026-03-05", "9:00", "Walk", "seven", 5, 12, "maybe", ""]],
+                  "Week 2": [HEAD, *_week(9), ["not a date", "", "", "", "", "", "", ""]]},
+    "reflection_rows": {"Week 1": [HEAD, *_week(2), ["Weekly reflection: a good week"]],
+                        "Week 2": [HEAD, *_week(9), ["Total", "", "", 9, 9, 9]]},
+}
+#: the books read stacked (the others are read one sheet at a time)
+STACKED = {"plain": [0, 1, 2], "instructions_first": [1, 2], "repeated_header": [0, 1],
+           "bad_cells": [0, 1], "reflection_rows": [0, 1], "other_header": [0, 2]}
+
+
+def _write(path: Path, book: dict) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in book.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _outcome(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ba.read_log(path, **kw), None
+        except (LogError, ValueError) as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+
+
+def _both_ways(monkeypatch, path, **kw):
+    monkeypatch.setattr(long, "STACK_SHEETS", True)
+    stacked, stacked_error = _outcome(path, **kw)
+    monkeypatch.setattr(long, "STACK_SHEETS", False)
+    one_by_one, error = _outcome(path, **kw)
+    monkeypatch.setattr(long, "STACK_SHEETS", True)
+    assert stacked_error == error
+    if one_by_one is None:
+        return None
+    pd.testing.assert_frame_equal(stacked, one_by_one, check_exact=True)
+    assert stacked.attrs.keys() == one_by_one.attrs.keys()
+    for key, value in one_by_one.attrs.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(stacked.attrs[key], value, check_exact=True)
+        else:
+            assert stacked.attrs[key] == value, key
+    return stacked
+
+
+@pytest.mark.parametrize("name", sorted(BOOKS))
+def test_edge_workbooks_read_the_same_stacked(monkeypatch, tmp_path, name):
+    path = _write(tmp_path / f"{name}.xlsx", BOOKS[name])
+    _both_ways(monkeypatch, path)
+    got = long.stacked_entries(read_sheets(path), ReadOptions(file=path.name))
+    assert sorted(got) == STACKED.get(name, [])
+
+
+def test_stacked_rows_keep_their_sheet_and_row(tmp_path):
+    path = _write(tmp_path / "log.xlsx", BOOKS["instructions_first"])
+    got = long.stacked_entries(read_sheets(path), ReadOptions(file=path.name))
+    cells, ctx = got[2]
+    assert cells["_sheet"].tolist() == ["Week 2"] * 3 and cells["_row"].tolist() == [2, 3, 4]
+    assert cells["activity"].tolist() == ["Walk", "Read", "Cook"]
+    assert ctx.sheet_headers["mood"] == {"Week 2": "Mood (0-10)"}
+    log = ba.read_log(path)
+    assert log["source"].iloc[-1] == "log.xlsx:Week 2:4"
+
+
+@pytest.mark.parametrize("make", rw.ALL, ids=lambda f: f.__name__)
+def test_realworld_look_alikes_read_the_same_stacked(monkeypatch, tmp_path, make):
+    truth = make(tmp_path)
+    if Path(truth.path).suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        pytest.skip("not a workbook")
+    _both_ways(monkeypatch, truth.path, **truth.read_kw)
+
+
+@pytest.mark.parametrize("path", [SAMPLE / "client-alex.xlsx", *sorted((SAMPLE / "formats").glob("*.xlsx"))],
+                         ids=lambda p: p.name)
+def test_sample_workbooks_read_the_same_stacked(monkeypatch, path):
+    _both_ways(monkeypatch, path)
