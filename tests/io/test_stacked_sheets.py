@@ -55,10 +55,17 @@ BOOKS = {
                   "Week 2": [HEAD, *_week(9), ["not a date", "", "", "", "", "", "", ""]]},
     "reflection_rows": {"Week 1": [HEAD, *_week(2), ["Weekly reflection: a good week"]],
                         "Week 2": [HEAD, *_week(9), ["Total", "", "", 9, 9, 9]]},
+    "text_cells": {  # a text column coded when stacked: blanks, "NA", apostrophes, lists, labels
+        "Week 1": [[*HEAD, "Category", "Note"], *[[*r, "Self-care", "ok"] for r in _week(2)],
+                   ["2026-03-05", "9:00", " ", 4, 4, 4, None, None, "NA", "'=1+1"],
+                   ["2026-03-05", "10:00", "Walk | Read", 4, 4, "meh", None, None, "", "  "]],
+        "Week 2": [[*HEAD, "Category", "Note"], *[[*r, "", "None"] for r in _week(9)],
+                   ["2026-03-12", "9:00", "NA", "n/a", 4, 4, "yes", "no", "Chores", "'007"]]},
 }
 #: the books read stacked (the others are read one sheet at a time)
 STACKED = {"plain": [0, 1, 2], "instructions_first": [1, 2], "repeated_header": [0, 1],
-           "bad_cells": [0, 1], "reflection_rows": [0, 1], "other_header": [0, 2]}
+           "bad_cells": [0, 1], "reflection_rows": [0, 1], "other_header": [0, 2],
+           "text_cells": [0, 1]}
 
 
 def _write(path: Path, book: dict) -> Path:
