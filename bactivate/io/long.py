@@ -580,9 +580,6 @@ def stacked_entries(sheets: list[Sheet], opts: ReadOptions) -> dict[int, tuple[p
                                                                   len(group)))):
         return {}
     frame = pd.DataFrame(named.cols)[keep].reset_index(drop=True)
-    for c in frame.columns:  # a loop over columns: a column of text only as codes into its cells
-        if pd.api.types.infer_dtype(frame[c], skipna=True) == "string":
-            frame[c] = frame[c].astype("category")
     frame["_row"] = np.concatenate([sheets[i].cells.index[1:].to_numpy() + 1 for i in group])[keep].astype("int64")
     frame["_sheet"] = pd.Series(np.array([sheets[i].name for i in group], dtype=object)[sheet_of[keep]],
                                 dtype="str")
