@@ -168,9 +168,9 @@ def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float =
     elif by == "day":
         n_weeks = pd.Series(1 / 7, index=df.index)
     else:
-        span = df.groupby(client, sort=False)["day"].agg(["min", "max"])
-        weeks = (((span["max"] - span["min"]).dt.days + 1) / 7).clip(lower=1.0).fillna(1.0)
-        n_weeks = client.map(weeks).astype("float64")
+        days = df.groupby(client, sort=False)["day"]  # each row's client's span (no map of names)
+        span = days.transform("max") - days.transform("min")
+        n_weeks = ((span.dt.days + 1) / 7).clip(lower=1.0).fillna(1.0).astype("float64")
     rated = df["mastery"].notna() & df["pleasure"].notna()
     hi_m = df["mastery"] >= high
     hi_p = df["pleasure"] >= high
