@@ -491,6 +491,10 @@ def sheet_entries(sh: Sheet, opts: ReadOptions) -> tuple[pd.DataFrame | None, Co
 #: sheet at a time, as tests/io/test_fast_path.py compares).
 STACK_SHEETS = True
 
+#: Hand the stacked table's columns on as codes into their distinct cells (:func:`as_codes`); off,
+#: as object cells (tests/io/test_stacked_sheets.py compares).
+CODE_STACKED = True
+
 
 def _stackable(sheets: list[Sheet], opts: ReadOptions) -> tuple[list[int], HeaderRow] | None:
     """The sheets (their positions) that have one header as their first row, and that header, when
@@ -532,6 +536,45 @@ def _stacked_stamps(cols: dict, claims: dict, sheet_of: np.ndarray, n: int) -> b
             if ((per > 0) & (share >= 0.8)).any():
                 return False
     return True
+
+
+#: Kinds of non-text cells that never hash alike across kinds (1, 1.0 and True do): a column whose
+#: non-text cells are all of one kind can be coded without merging cells that read differently.
+_ONE_KIND = frozenset({"integer", "floating", "boolean", "datetime", "datetime64", "date", "time",
+                       "timedelta", "timedelta64", "empty"})
+
+
+def as_codes(col: pd.Series) -> pd.Series:
+    """A column of worksheet cells as codes into its distinct cells (a ``category`` Series whose
+    categories are the cells as they are), or the column itself when coding could merge cells
+    that read differently (``1``, ``1.0`` and ``True`` in one column).
+
+    Parameters
+    ----------
+    col : Series
+        Object cells (a worksheet's).
+
+    Returns
+    -------
+    Series
+
+    Examples
+    --------
+    >>> as_codes(pd.Series([7, "", 7], dtype=object)).cat.codes.tolist()
+    [0, 1, 0]
+    >>> as_codes(pd.Series([1, True], dtype=object)).dtype
+    dtype('O')
+    """
+    # speed: benchmark row W1, docs/performance.md: the typed fast path of io.tidy (ratings, yes/no)
+    # and io.when (Date + Time) takes coded columns, as a CSV's; the categories are the cells as
+    # calamine gave them (numbers, booleans, datetimes), so each distinct cell reads as it would
+    kind = pd.api.types.infer_dtype(col, skipna=True)
+    if kind in ("mixed", "mixed-integer"):  # text and other cells: the others must be of one kind
+        kind = pd.api.types.infer_dtype(col[col.str.len().isna() & col.notna()], skipna=True)
+    if kind not in _ONE_KIND and kind != "string":
+        return col
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    return pd.Series(pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=object)), index=col.index)
 
 
 def stacked_entries(sheets: list[Sheet], opts: ReadOptions) -> dict[int, tuple[pd.DataFrame, Context]]:
@@ -580,6 +623,7 @@ def stacked_entries(sheets: list[Sheet], opts: ReadOptions) -> dict[int, tuple[p
                                                                   len(group)))):
         return {}
     frame = pd.DataFrame(named.cols)[keep].reset_index(drop=True)
+    frame = frame.apply(as_codes) if CODE_STACKED and len(frame) else frame
     frame["_row"] = np.concatenate([sheets[i].cells.index[1:].to_numpy() + 1 for i in group])[keep].astype("int64")
     frame["_sheet"] = pd.Series(np.array([sheets[i].name for i in group], dtype=object)[sheet_of[keep]],
                                 dtype="str")

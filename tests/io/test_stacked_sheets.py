@@ -10,6 +10,7 @@ same frame, rejected table and notes, or the same error.
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from pathlib import Path
 
@@ -61,11 +62,23 @@ BOOKS = {
                    ["2026-03-05", "10:00", "Walk | Read", 4, 4, "meh", None, None, "", "  "]],
         "Week 2": [[*HEAD, "Category", "Note"], *[[*r, "", "None"] for r in _week(9)],
                    ["2026-03-12", "9:00", "NA", "n/a", 4, 4, "yes", "no", "Chores", "'007"]]},
+    "typed_cells": {  # W1's cells: real dates, whole numbers and "" in ratings, booleans and "" in Done
+        f"Week {w}": [[*HEAD, "Note"],
+                      *[[dt.datetime(2026, 3, 2 + 7 * w + k // 3), f"{7 + k}:15:00", ["Walk", "Read"][k % 2],
+                         "" if k == 4 else k % 11, k % 7, 6, k % 2 == 0, "" if k % 3 else k % 2 == 1, ""]
+                        for k in range(9)]]
+        for w in range(3)},
+    "mixed_kinds": {  # cells that hash alike across kinds (1, 1.0, True) or read differently by kind
+        "Week 1": [HEAD, [dt.datetime(2026, 3, 2), dt.time(8, 0), "Walk", 1, 1.5, True, 1, True],
+                   ["2026-03-03", "9:00", "Read", True, 2, 1, "yes", 1],
+                   [dt.datetime(2026, 3, 4, 7, 30), dt.datetime(2026, 3, 4, 9, 0), "Cook", 1.0, "1", 0, 0, False]],
+        "Week 2": [HEAD, [dt.date(2026, 3, 9), "10:00", "Walk", 2.0, 2, False, False, 0],
+                   [dt.datetime(2026, 3, 10), dt.time(21, 0), "Read", "2", 2.5, 0.0, "no", "0"]]},
 }
 #: the books read stacked (the others are read one sheet at a time)
 STACKED = {"plain": [0, 1, 2], "instructions_first": [1, 2], "repeated_header": [0, 1],
            "bad_cells": [0, 1], "reflection_rows": [0, 1], "other_header": [0, 2],
-           "text_cells": [0, 1]}
+           "text_cells": [0, 1], "typed_cells": [0, 1, 2], "mixed_kinds": [0, 1]}
 
 
 def _write(path: Path, book: dict) -> Path:
@@ -88,22 +101,31 @@ def _outcome(path, **kw):
             return None, f"{type(exc).__name__}: {exc}"
 
 
+def _same(got, want):
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got.attrs.keys() == want.attrs.keys()
+    for key, value in want.attrs.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(got.attrs[key], value, check_exact=True)
+        else:
+            assert got.attrs[key] == value, key
+
+
 def _both_ways(monkeypatch, path, **kw):
+    """Stacked (its columns coded, then not) and one sheet at a time: the same outcome."""
     monkeypatch.setattr(long, "STACK_SHEETS", True)
+    monkeypatch.setattr(long, "CODE_STACKED", False)
+    uncoded, uncoded_error = _outcome(path, **kw)
+    monkeypatch.setattr(long, "CODE_STACKED", True)
     stacked, stacked_error = _outcome(path, **kw)
     monkeypatch.setattr(long, "STACK_SHEETS", False)
     one_by_one, error = _outcome(path, **kw)
     monkeypatch.setattr(long, "STACK_SHEETS", True)
-    assert stacked_error == error
+    assert stacked_error == error and uncoded_error == error
     if one_by_one is None:
         return None
-    pd.testing.assert_frame_equal(stacked, one_by_one, check_exact=True)
-    assert stacked.attrs.keys() == one_by_one.attrs.keys()
-    for key, value in one_by_one.attrs.items():
-        if isinstance(value, pd.DataFrame):
-            pd.testing.assert_frame_equal(stacked.attrs[key], value, check_exact=True)
-        else:
-            assert stacked.attrs[key] == value, key
+    _same(uncoded, one_by_one)
+    _same(stacked, one_by_one)
     return stacked
 
 
@@ -138,3 +160,31 @@ def test_realworld_look_alikes_read_the_same_stacked(monkeypatch, tmp_path, make
                          ids=lambda p: p.name)
 def test_sample_workbooks_read_the_same_stacked(monkeypatch, path):
     _both_ways(monkeypatch, path)
+
+
+def test_stacked_columns_are_coded_unless_kinds_would_merge(tmp_path):
+    path = _write(tmp_path / "log.xlsx", BOOKS["mixed_kinds"])
+    got = long.stacked_entries(read_sheets(path), ReadOptions(file=path.name))
+    cells = pd.concat([got[0][0], got[1][0]])
+    # 1, 1.0 and True hash alike: such columns stay cells
+    assert cells["mastery"].dtype == object and cells["mood"].dtype == object
+    assert cells["activity"].dtype == "category"
+    assert cells["activity"].cat.categories.tolist() == ["Walk", "Read", "Cook"]
+    sure = long.as_codes(pd.Series([7, "", 7, None, 3], dtype=object))
+    assert sure.cat.codes.tolist() == [0, 1, 0, -1, 2] and sure.cat.categories.tolist() == [7, "", 3]
+    assert long.as_codes(pd.Series([1, "x", 1.0], dtype=object)).dtype == object
+    assert long.as_codes(pd.Series([True, "", 0], dtype=object)).dtype == object
+    days = long.as_codes(pd.Series([dt.datetime(2026, 3, 2), "", dt.datetime(2026, 3, 2)], dtype=object))
+    assert days.cat.codes.tolist() == [0, 1, 0] and days.cat.categories.dtype == object
+
+
+def test_typed_cells_take_the_fast_path_when_stacked(tmp_path):
+    path = _write(tmp_path / "log.xlsx", BOOKS["typed_cells"])
+    got = long.stacked_entries(read_sheets(path), ReadOptions(file=path.name))
+    cells = got[0][0]
+    for col in ("date", "time", "mastery", "pleasure", "mood", "planned", "done", "activity"):
+        assert cells[col].dtype == "category", col
+    log = ba.read_log(path)
+    assert log["mastery"].isna().sum() == 3 and log["done"].isna().sum() == 18
+    assert log["start"].iloc[0] == pd.Timestamp("2026-03-02 07:15")
+    assert log["start"].iloc[-1] == pd.Timestamp("2026-03-18 15:15")
