@@ -30,10 +30,10 @@ import pandas as pd
 
 from bactivate._clients import one_client
 from bactivate._engine import dispatch, on_dask
-from bactivate._grouped import grouped_mean_ci
+from bactivate._grouped import group_mean_ci
 from bactivate._log import bare, happened, require, week_days
 from bactivate._util import natural_codes
-from bactivate.schema import as_text
+from bactivate.schema import factorize_text
 
 _BY = ("activity", "category", "week", "day")
 
@@ -155,76 +155,59 @@ def balance(log: pd.DataFrame, by="activity", *, high: float = HIGH, ci: float =
         one_client(log, "balance()", f'pass by=["client", "{by}"] for one table per client')
     if not 0 <= high <= 10:
         raise ValueError("high is a rating from 0 to 10")
-    df = happened(bare(log))
-    if per:
+    # only the columns used: the row filters then copy no notes or sources
+    used = ("client", "start", "end", "activity", "category", "mastery", "pleasure", "planned", "done",
+            *(("source",) if by == "week" else ()))
+    df = happened(bare(log)[[c for c in log.columns if c in used]])
+    if per and df["client"].isna().any():
         df = df[df["client"].notna()]
-    # the calendar of with_calendar(), each client's weeks its own
-    df = df.assign(day=df["start"].dt.normalize(), week=week_days(df, by_client=per)["week"])
-    df = df[df[by].notna()] if by in ("activity", "category") else df[df["start"].notna()]
-    keys = ["client", by] if per else [by]
-    client = as_text(df["client"]) if per else pd.Series(0, index=df.index)
+    grouping = _groups(df, by, per)
+    groups, n, rows = grouping["groups"], grouping["n"], grouping["rows"]
+
+    def count(flags=None):  # rows per group (those flagged), as int64
+        return np.bincount(groups, weights=flags, minlength=n).astype("int64")
+
+    start = df["start"].to_numpy()[rows]
+    m = df["mastery"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+    p = df["pleasure"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+    rated, hi_m, hi_p = ~np.isnan(m) & ~np.isnan(p), m >= high, p >= high
+    hours = (df["end"].to_numpy()[rows] - start) / np.timedelta64(1, "s") / 3600
+    timed = hours >= 0
+    out = {"entries": count(), "rated": count(rated),
+           "hours": np.where(count(timed) > 0, np.bincount(groups, weights=np.where(timed, hours, 0.0),
+                                                            minlength=n), np.nan)}
     if by == "week":
-        n_weeks = pd.Series(1.0, index=df.index)
+        out["entries_per_week"] = out["entries"] / 1.0
     elif by == "day":
-        n_weeks = pd.Series(1 / 7, index=df.index)
+        out["entries_per_week"] = out["entries"] / (1 / 7)
     else:
-        days = df.groupby(client, sort=False)["day"]  # each row's client's span (no map of names)
-        span = days.transform("max") - days.transform("min")
-        n_weeks = ((span.dt.days + 1) / 7).clip(lower=1.0).fillna(1.0).astype("float64")
-    rated = df["mastery"].notna() & df["pleasure"].notna()
-    hi_m = df["mastery"] >= high
-    hi_p = df["pleasure"] >= high
-    hours = (df["end"] - df["start"]).dt.total_seconds() / 3600
-    work = pd.DataFrame({
-        **({"client": client} if per else {}),
-        by: df[by], "hours": hours.where(hours >= 0),
-        "rated": rated,
-        "both": rated & hi_m & hi_p, "mastery_only": rated & hi_m & ~hi_p,
-        "pleasure_only": rated & ~hi_m & hi_p, "neither": rated & ~hi_m & ~hi_p,
-        "mastery": df["mastery"], "pleasure": df["pleasure"], "n_weeks": n_weeks,
-    })
-    g = work.groupby(keys, observed=True, sort=False)
-    out = pd.DataFrame({
-        "entries": g.size().astype("int64"),
-        "hours": g["hours"].sum(min_count=1),
-        "rated": g["rated"].sum().astype("int64"),
-    })
-    out["entries_per_week"] = out["entries"] / g["n_weeks"].first()
-    out = out.join(grouped_mean_ci(work, keys, "mastery", ci)).join(grouped_mean_ci(work, keys, "pleasure", ci))
-    for m in ("mastery", "pleasure"):  # a mean of 0-10 ratings lies in 0-10: so does its interval
-        for end in ("ci_low", "ci_high"):
-            out[f"{m}_{end}"] = out[f"{m}_{end}"].clip(0.0, 10.0)
-    sums = g[["both", "mastery_only", "pleasure_only", "neither"]].sum()
-    denom = out["rated"].where(out["rated"] > 0)
-    for k in sums.columns:
-        out[f"share_{k}"] = sums[k] / denom
+        out["entries_per_week"] = out["entries"] / _weeks_spanned(start, grouping)
+    for v, values in (("mastery", m), ("pleasure", p)):
+        r = group_mean_ci(groups, values, n, ci)
+        # a mean of 0-10 ratings lies in 0-10: so does its interval
+        out |= {f"{v}_mean": r["mean"], f"{v}_ci_low": np.clip(r["ci_low"], 0.0, 10.0),
+                f"{v}_ci_high": np.clip(r["ci_high"], 0.0, 10.0)}
+    denom = np.where(out["rated"] > 0, out["rated"], np.nan)
+    for k, flags in (("both", hi_m & hi_p), ("mastery_only", hi_m & ~hi_p),
+                     ("pleasure_only", ~hi_m & hi_p), ("neither", ~hi_m & ~hi_p)):
+        out[f"share_{k}"] = count(rated & flags) / denom
     out["obtained_reward"] = out["entries_per_week"] * out["pleasure_mean"]
-    out = out[out["entries"] >= min_entries]
+    order = _order(grouping, by, per, out["entries"])
+    order = order[out["entries"][order] >= min_entries]
+    g_client, g_by, labels = grouping["client"][order], grouping["by"][order], grouping["labels"]
+    table = {"client": grouping["clients"].take(g_client).array} if per else {}
+    if by in ("activity", "category"):
+        table[by] = labels.take(g_by).array
+    else:  # weeks as numbers, days as the log's timestamps (midnight)
+        table[by] = labels[g_by].astype("int64" if by == "week" else df["start"].dtype)
     cols = ["entries", "hours", "entries_per_week",
             "mastery_mean", "mastery_ci_low", "mastery_ci_high",
             "pleasure_mean", "pleasure_ci_low", "pleasure_ci_high",
             "share_both", "share_mastery_only", "share_pleasure_only", "share_neither",
             "obtained_reward", "rated"]
-    out = out[cols].reset_index()
-    if by in ("activity", "category"):  # names as text in the table (the log may hold them as category)
-        out[by] = out[by].astype("str")
-    if by in ("week", "day"):
-        out = out.sort_values(by, kind="stable")
-    else:
-        out = out.sort_values(["entries", by], ascending=[False, True], kind="stable")
-    if per:  # clients in natural order, each client's groups as for one log
-        out = out.iloc[np.argsort(natural_codes(out["client"]), kind="stable")]
-        out["client"] = out["client"].astype("str")
-    out = out.reset_index(drop=True)
-    if by == "week":
-        out["week"] = out["week"].astype("int64")
-    if by == "activity":
-        main = _main_category(df, per)
-        if per:
-            idx = pd.MultiIndex.from_arrays([out["client"], out["activity"]])
-            out["category"] = pd.array(main.reindex(idx).to_numpy(dtype=object), dtype="str")
-        else:
-            out["category"] = pd.array(out["activity"].map(main), dtype="str")
+    out = pd.DataFrame(table | {c: out[c][order] for c in cols})
+    if by == "activity":  # the activity's most frequent category, as names
+        out["category"] = _main_category(df["category"], grouping).take(order).array
     whose = " of each client" if per else ""
     out.attrs = {"by": by, "high": high, "high_label": high_label(high), "ci": ci, "per_client": per,
                  "description": f"Mastery and pleasure per {by}{whose}; 'high' means rated {high:g} or more "
@@ -246,14 +229,77 @@ def _per_client(by) -> tuple[bool, str]:
     return per, what
 
 
-def _main_category(df: pd.DataFrame, per_client: bool = False) -> pd.Series:
-    """Each activity's most frequent category (ties: the first in alphabetical order), per client if asked."""
-    keys = ["client", "activity"] if per_client else ["activity"]
-    sub = df[[*keys, "category"]].dropna()
-    pairs = pd.DataFrame({c: as_text(sub[c]) for c in sub.columns}).value_counts().rename("n").reset_index()
-    pairs = pairs.sort_values(["n", "category"], ascending=[False, True], kind="stable")
-    return pairs.drop_duplicates(keys).set_index(keys)["category"]
+def _groups(df: pd.DataFrame, by: str, per_client: bool) -> dict:
+    """The groups of *df* as integer codes: ``rows`` (those in a group: with a name, or dated for
+    weeks and days), ``groups`` (each such row's group, ``0..n-1``), ``n``; per group its
+    ``client`` and ``by`` (codes into ``clients`` and ``labels``, the distinct names, weeks or days).
 
+    Grouping on codes, not on the names (W4-balance: a cohort's 1,000 clients x 24 activities).
+    """
+    if by in ("activity", "category"):
+        by_codes, labels = factorize_text(df[by])
+    elif by == "week":  # the calendar of with_calendar(), each client's weeks its own
+        by_codes, labels = pd.factorize(week_days(df, by_client=per_client)["week"])
+    else:
+        by_codes, labels = pd.factorize(df["start"].to_numpy().astype("datetime64[D]"))
+    if per_client:
+        client_codes, clients = factorize_text(df["client"])
+    else:
+        client_codes, clients = np.zeros(len(df), dtype=np.intp), None
+    rows = np.flatnonzero(by_codes >= 0)
+    width = max(len(labels), 1)
+    groups, key = pd.factorize(client_codes[rows].astype("int64") * width + by_codes[rows])
+    return {"rows": rows, "groups": groups, "n": len(key), "client": key // width, "by": key % width,
+            "labels": labels, "clients": clients, "client_codes": client_codes[rows]}
+
+
+def _weeks_spanned(start: np.ndarray, grouping: dict) -> np.ndarray:
+    """Per group: the weeks its client's log spans (first to last dated row, at least one)."""
+    days = start.astype("datetime64[D]").astype("int64").astype("float64")
+    dated = ~np.isnat(start)
+    clients = grouping["client_codes"]
+    n = int(clients.max()) + 1 if len(clients) else 0
+    first, last = np.full(n, np.inf), np.full(n, -np.inf)
+    np.minimum.at(first, clients[dated], days[dated])
+    np.maximum.at(last, clients[dated], days[dated])
+    with np.errstate(invalid="ignore"):
+        weeks = np.where(np.isfinite(first), np.maximum((last - first + 1) / 7, 1.0), 1.0)
+    return weeks[grouping["client"]]
+
+
+def _order(grouping: dict, by: str, per_client: bool, entries: np.ndarray) -> np.ndarray:
+    """The groups in the table's order: weeks and days in order, names most frequent first (ties
+    alphabetical); per client, clients in natural order and each client's groups in that order."""
+    g_by = grouping["by"]
+    if by in ("week", "day"):
+        keys = [grouping["labels"][g_by]]
+    else:
+        keys = [_alphabetical(grouping["labels"])[g_by], -entries]
+    if per_client and grouping["n"]:
+        keys.append(natural_codes(grouping["clients"])[grouping["client"]])
+    return np.lexsort(keys)
+
+
+def _alphabetical(names: pd.Index) -> np.ndarray:
+    """Each name's place in alphabetical order."""
+    rank = np.empty(len(names), dtype="int64")
+    rank[names.argsort()] = np.arange(len(names))
+    return rank
+
+
+def _main_category(category: pd.Series, grouping: dict) -> pd.Index:
+    """Each group's most frequent category (ties: the first in alphabetical order; NA when none)."""
+    codes, names = factorize_text(category)
+    codes = codes[grouping["rows"]]
+    has = codes >= 0
+    width = max(len(names), 1)
+    pairs, key = pd.factorize(grouping["groups"][has].astype("int64") * width + codes[has])
+    group, cat, count = key // width, key % width, np.bincount(pairs, minlength=len(key))
+    order = np.lexsort([_alphabetical(names)[cat], -count, group])
+    first = order[np.r_[True, group[order][1:] != group[order][:-1]]] if len(order) else order
+    main = np.full(grouping["n"], -1, dtype=np.intp)
+    main[group[first]] = cat[first]
+    return names.take(main, allow_fill=True, fill_value=np.nan)
 
 
 #: why an activity is listed, most relevant first (``listed_for`` of :func:`most_relevant`)
