@@ -113,11 +113,35 @@ def blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
     [[False, True], [True, False]]
     """
     # speed: benchmark row W1, docs/performance.md
+    coded = [j for j, dt in enumerate(frame.dtypes) if isinstance(dt, pd.CategoricalDtype)]
+    if coded and len(frame):
+        return _blank_coded(frame, coded)
     at_once = cells_at_once(frame) if len(frame) else None
     if at_once is not None:
         got = per_cell(at_once, cells.blank, missing=True)
         return pd.DataFrame(got.astype(bool), index=frame.index, columns=frame.columns)
     return pd.DataFrame({c: cells.blank(frame[c]) for c in frame.columns}, index=frame.index)
+
+
+def _blank_coded(frame: pd.DataFrame, coded: list[int]) -> pd.DataFrame:
+    """:func:`blank_frame` of a frame with coded columns (at positions *coded*): the distinct cells
+    of all of them tested at once, spread by their codes (a missing cell is blank); the others as
+    :func:`blank_frame` tests them."""
+    # speed: benchmark row W1, docs/performance.md (the stacked table's coded columns, in io.tidy)
+    cats = [np.asarray(frame.iloc[:, j].cat.categories, dtype=object) for j in coded]
+    flat = pd.Series(np.concatenate([*cats, np.array([None], dtype=object)]), dtype=object)
+    is_blank = cells.blank(flat).to_numpy(bool)
+    got, ends = {}, np.cumsum([len(k) for k in cats])
+    for j, end, k in zip(coded, ends, cats, strict=True):  # a loop over columns
+        codes = frame.iloc[:, j].cat.codes.to_numpy()
+        got[j] = np.append(is_blank[end - len(k):end], True)[codes]
+    others = [j for j in range(frame.shape[1]) if j not in got]
+    if others:
+        rest = blank_frame(frame.iloc[:, others])
+        got.update({j: rest.iloc[:, n].to_numpy(bool) for n, j in enumerate(others)})
+    out = pd.DataFrame({j: got[j] for j in range(frame.shape[1])}, index=frame.index)
+    out.columns = frame.columns
+    return out
 
 
 # --------------------------------------------------------------------------- the header

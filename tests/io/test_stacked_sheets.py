@@ -188,3 +188,16 @@ def test_typed_cells_take_the_fast_path_when_stacked(tmp_path):
     assert log["mastery"].isna().sum() == 3 and log["done"].isna().sum() == 18
     assert log["start"].iloc[0] == pd.Timestamp("2026-03-02 07:15")
     assert log["start"].iloc[-1] == pd.Timestamp("2026-03-18 15:15")
+
+
+def test_blank_frame_of_coded_columns_as_of_cells():
+    cells = pd.DataFrame({"a": [" ", "x", None, "\t", ""], "b": [0, None, "", 3, "0"],
+                          "c": [dt.datetime(2026, 3, 2), None, dt.datetime(2026, 3, 2), "", " y "],
+                          "d": [False, True, None, "", False], "e": [0, 3.5, None, " ", 1]}, dtype=object)
+    want = long.blank_frame(cells)
+    coded = cells.apply(long.as_codes)
+    assert [str(t) for t in coded.dtypes] == ["category"] * 4 + ["object"]  # 0 and 3.5: two kinds
+    pd.testing.assert_frame_equal(long.blank_frame(coded), want)
+    assert want.to_numpy().tolist() == [[True, False, False, False, False], [False, True, True, False, False],
+                                        [True, True, False, True, True], [True, False, True, True, True],
+                                        [True, False, False, False, False]]
