@@ -6,6 +6,7 @@ Moved from test_analyses.py (issue 13), unchanged.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats as st
 
@@ -133,3 +134,104 @@ def test_most_relevant_without_mood_and_with_another_high(log8):
     assert by_cat.attrs["more"] == len(ba.balance(log8, by="category")) - 2
     with pytest.raises(ValueError, match="balance"):
         most_relevant(ba.mood_by_activity(log8))
+
+
+# --------------------------------------------------------------------------- groups as codes (issue 20)
+
+from bactivate._grouped import group_mean_ci  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def holey():
+    """A small cohort with gaps: no client, no activity or category, undated, unrated, end before start."""
+    log, _ = ba.synth.cohort(n_clients=5, weeks=3, seed=2)
+    rng = np.random.default_rng(0)
+    log = log.copy()
+    n = len(log)
+    for col, frac in (("activity", .1), ("category", .2), ("start", .05), ("end", .2), ("mastery", .2),
+                      ("pleasure", .2), ("client", .03)):
+        log.loc[rng.random(n) < frac, col] = None
+    back = rng.random(n) < .05
+    log.loc[back, "end"] = log.loc[back, "start"] - pd.Timedelta("1h")
+    return log
+
+
+def _mean_ci(values):
+    x = values.dropna()
+    if len(x) < 2:
+        return x.mean() if len(x) else np.nan, np.nan, np.nan
+    if x.nunique() == 1:  # no spread: a zero-width interval (scipy gives NaN for scale 0)
+        return x.mean(), x.mean(), x.mean()
+    lo, hi = st.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=st.sem(x))
+    return x.mean(), max(lo, 0.0), min(hi, 10.0)
+
+
+def test_balance_per_client_with_gaps_matches_a_loop_over_groups(holey):
+    res = ba.balance(holey, by=["client", "activity"], high=6)
+    did = _did(holey)
+    did = did[did["client"].notna() & did["activity"].notna()]
+    assert len(res) == len(did.groupby(["client", "activity"], observed=True))
+    assert res["client"].dtype == "str" and res["activity"].dtype == "str" and res["category"].dtype == "str"
+    for (client, activity), rows in did.groupby(["client", "activity"], observed=True):
+        row = res[(res["client"] == client) & (res["activity"] == activity)].iloc[0]
+        assert row["entries"] == len(rows)
+        hours = (rows["end"] - rows["start"]).dt.total_seconds() / 3600
+        hours = hours[hours >= 0]
+        assert row["hours"] == pytest.approx(hours.sum()) if len(hours) else np.isnan(row["hours"])
+        days = did.loc[did["client"] == client, "start"].dropna().dt.normalize()
+        weeks = max(((days.max() - days.min()).days + 1) / 7, 1.0) if len(days) else 1.0
+        assert row["entries_per_week"] == pytest.approx(len(rows) / weeks)
+        for v in ("mastery", "pleasure"):
+            expect = _mean_ci(rows[v])
+            got = (row[f"{v}_mean"], row[f"{v}_ci_low"], row[f"{v}_ci_high"])
+            assert got == pytest.approx(expect, nan_ok=True)
+        rated = rows.dropna(subset=["mastery", "pleasure"])
+        assert row["rated"] == len(rated)
+        hm, hp = rated["mastery"] >= 6, rated["pleasure"] >= 6
+        for k, flags in (("both", hm & hp), ("mastery_only", hm & ~hp), ("pleasure_only", ~hm & hp),
+                         ("neither", ~hm & ~hp)):
+            assert row[f"share_{k}"] == pytest.approx(flags.mean() if len(rated) else np.nan, nan_ok=True)
+        cats = rows["category"].dropna().astype("str").value_counts()
+        if len(cats):  # most frequent, ties alphabetical
+            assert row["category"] == sorted(cats.index[cats == cats.max()])[0]
+        else:
+            assert pd.isna(row["category"])
+
+
+@pytest.mark.parametrize("by", ["activity", "category", "week", "day"])
+def test_balance_names_as_category_or_text_give_one_table(holey, by):
+    text = holey.copy()
+    for col in ("client", "activity", "category"):
+        text[col] = text[col].astype("str")
+    assert isinstance(holey["activity"].dtype, pd.CategoricalDtype)
+    pd.testing.assert_frame_equal(ba.balance(holey, by=["client", by]), ba.balance(text, by=["client", by]))
+
+
+def test_balance_main_category_ties_go_to_the_first_alphabetically():
+    log = ba.synth.client(weeks=1, seed=1).iloc[:4].copy()
+    log["activity"] = "Walk"
+    log["category"] = ["Self-care", "Physical health", "Self-care", "Physical health"]
+    log["planned"] = False
+    assert ba.balance(log)["category"].tolist() == ["Physical health"]
+    log.loc[log.index[1], "category"] = None
+    assert ba.balance(log)["category"].tolist() == ["Self-care"]
+
+
+def test_group_mean_ci_matches_pandas_and_scipy():
+    rng = np.random.default_rng(5)
+    codes = rng.integers(0, 40, 2000)
+    values = rng.uniform(0, 10, 2000)
+    values[rng.random(2000) < 0.3] = np.nan
+    codes[:3] = 40  # a group of 3, all missing
+    values[:3] = np.nan
+    codes[3] = 41  # a group of one value
+    got = group_mean_ci(codes, values, 43, ci=0.9)
+    s = pd.Series(values).groupby(codes)
+    assert got["n"][:42].tolist() == s.count().tolist() and got["n"][42] == 0
+    assert np.allclose(got["mean"][:42], s.mean(), rtol=1e-12, equal_nan=True)
+    for g in range(40):
+        x = values[(codes == g) & ~np.isnan(values)]
+        lo, hi = st.t.interval(0.9, len(x) - 1, loc=x.mean(), scale=st.sem(x))
+        assert (got["ci_low"][g], got["ci_high"][g]) == pytest.approx((lo, hi), rel=1e-10)
+    assert np.isnan(got["mean"][[40, 42]]).all() and np.isnan(got["ci_low"][40:]).all()
+    assert got["mean"][41] == values[3]
