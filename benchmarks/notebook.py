@@ -48,9 +48,14 @@ def minimal_notebook(folder: Path) -> Path:
     return path
 
 
-def _run(cmd: list[str]) -> None:
+#: Exit statuses of ``bactivate report`` that mean the report was written: 1 is "written, with
+#: cells to fix" (the sample client's log has two, on purpose; DESIGN.md section 3).
+REPORT_OK = (0, 1)
+
+
+def _run(cmd: list[str], ok: tuple[int, ...] = (0,)) -> None:
     res = subprocess.run(cmd, cwd=child_cwd(), capture_output=True, text=True)
-    if res.returncode != 0:
+    if res.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
 
 
@@ -65,7 +70,7 @@ def w5(ctx: Context) -> None:
         if not ctx.quick:  # warm the kernel, matplotlib's font cache and the file cache, untimed
             _run(base_cmd)
         # near its target and noisy (two notebook kernels): at least 3 runs a side in a full run
-        ours, base = ctx.time(lambda: _run(ours_cmd), lambda: _run(base_cmd), warmup_below=0.0,
+        ours, base = ctx.time(lambda: _run(ours_cmd, REPORT_OK), lambda: _run(base_cmd), warmup_below=0.0,
                               target=2.0, min_runs=1 if ctx.quick else min(3, ctx.repeat))
         sizes = {"report_html_kb": ours_html.stat().st_size / 1e3,
                  "minimal_html_kb": base_html.stat().st_size / 1e3}
