@@ -62,6 +62,17 @@ def empty_log() -> pd.DataFrame:
     return conform(pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_COLUMNS.items()}))
 
 
+def used_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Which of *n* categories some row uses, from a coded column's codes (-1 where missing).
+
+    Examples
+    --------
+    >>> used_codes(np.array([2, -1, 0, 2]), 4).tolist()
+    [True, False, True, False]
+    """
+    return np.bincount(codes[codes >= 0] if codes.min(initial=0) < 0 else codes, minlength=n) > 0
+
+
 def as_names(values) -> pd.Series:
     """Text as the tidy log stores names: ``category`` with ``str`` categories (or ``str``).
 
@@ -81,7 +92,7 @@ def as_names(values) -> pd.Series:
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = s.cat.categories
         codes = s.cat.codes.to_numpy()
-        if not np.bincount(codes[codes >= 0], minlength=len(cats)).all():
+        if not used_codes(codes, len(cats)).all():
             s = s.cat.remove_unused_categories()  # a slice of a larger log: only its own names
             cats = s.cat.categories
         if str(cats.dtype) == "str" and not s.cat.ordered and cats.is_monotonic_increasing:

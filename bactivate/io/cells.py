@@ -23,6 +23,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from bactivate.schema import used_codes
+
 _WORDS = {
     "zero": 0, "none": 0, "nil": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -113,8 +115,7 @@ def drop_unused(s: pd.Series, maybe: np.ndarray | None = None) -> pd.Series:
         used = np.ones(len(cats), dtype=bool)
         used[maybe] = [bool((codes == c).any()) for c in maybe]  # a loop over a few codes
     else:
-        missing = codes < 0
-        used = np.bincount(codes[~missing] if missing.any() else codes, minlength=len(cats)) > 0
+        used = used_codes(codes, len(cats))
     if used.all():
         return s
     if not used[int(used.argmax()):].all():  # codes gone from between others: renumber each
@@ -637,8 +638,7 @@ def parse_names(s: pd.Series) -> pd.Series:
     if not coded(s):
         return parse_text(s)
     codes = s.cat.codes.to_numpy()
-    used = np.bincount(codes[codes >= 0] if codes.min(initial=0) < 0 else codes,
-                       minlength=len(s.cat.categories)) > 0
+    used = used_codes(codes, len(s.cat.categories))
     text = parse_text(pd.Series(s.cat.categories)).where(used)
     new, names = pd.factorize(text, use_na_sentinel=True)
     names = pd.Index(names, dtype="str")

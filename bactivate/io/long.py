@@ -30,7 +30,7 @@ from bactivate.io import headers as hdr
 from bactivate.io.context import Context, Entries, ReadOptions
 from bactivate.io.files import Sheet, column_letter
 from bactivate.io.scales import settle_scale
-from bactivate.schema import RATINGS, TIDY_COLUMNS
+from bactivate.schema import RATINGS, TIDY_COLUMNS, used_codes
 
 # --------------------------------------------------------------------------- cells at once
 # move to io/cells.py at_once / blank_frame (WP5)
@@ -847,7 +847,7 @@ def _column_codes(col: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     else:
         codes, found = pd.factorize(col, use_na_sentinel=True)
         uniq = pd.Series(found, dtype=object if col.dtype == object else found.dtype)
-    used = np.bincount(codes[codes >= 0], minlength=len(uniq)) > 0
+    used = used_codes(codes, len(uniq))
     return codes, uniq.reset_index(drop=True), used
 
 
